@@ -1,0 +1,201 @@
+package org.rigdesk.api.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSourceListener;
+import okhttp3.sse.EventSources;
+import org.newsclub.net.unix.AFUNIXSocketFactory;
+import org.rigdesk.api.wire.Info;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.Problem;
+
+/**
+ * HTTP/1.1 + JSON to rigdeskd over its unix socket. Thread-safe; one per socket.
+ * Errors come back as {@link DaemonException} (the daemon's problem document) or
+ * {@link DaemonUnreachableException} (nobody listening).
+ */
+public class DaemonClient implements Closeable {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final Path socket;
+    private final OkHttpClient http;
+    private final OkHttpClient streaming;
+    private final ObjectMapper mapper = Json.mapper();
+
+    public DaemonClient(Path socket) {
+        this.socket = socket;
+        this.http = new OkHttpClient.Builder()
+                .socketFactory(new AFUNIXSocketFactory.FactoryArg(socket.toFile()))
+                // The host name in URLs is only for the Host header: never resolve it.
+                .dns(host -> List.of(InetAddress.getLoopbackAddress()))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .retryOnConnectionFailure(false)
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(60))
+                .build();
+        // Event streams and followed logs stay open indefinitely; heartbeats keep them alive.
+        this.streaming = http.newBuilder().readTimeout(Duration.ZERO).build();
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Info info() throws IOException {
+        return get("/v1/info", Info.class);
+    }
+
+    public <T> T get(String path, Class<T> type) throws IOException {
+        return call(request(path).get().build(), mapper.constructType(type));
+    }
+
+    public <T> T get(String path, JavaType type) throws IOException {
+        return call(request(path).get().build(), type);
+    }
+
+    public String getText(String path) throws IOException {
+        try (Response response = execute(request(path).get().build())) {
+            return bodyText(response);
+        }
+    }
+
+    public <T> T send(String method, String path, Object body, Class<T> type) throws IOException {
+        RequestBody requestBody = body == null
+                ? RequestBody.create(new byte[0], JSON)
+                : RequestBody.create(mapper.writeValueAsBytes(body), JSON);
+        return call(request(path).method(method, requestBody).build(), mapper.constructType(type));
+    }
+
+    /** Subscribes to {@code /v1/events}; cancel the returned source to stop. */
+    public EventSource events(EventListener listener) {
+        Request request = request("/v1/events").header("Accept", "text/event-stream").build();
+        return EventSources.createFactory(streaming).newEventSource(request, new EventSourceListener() {
+            @Override
+            public void onOpen(EventSource source, Response response) {
+                listener.onOpen();
+            }
+
+            @Override
+            public void onEvent(EventSource source, String id, String type, String data) {
+                listener.onEvent(type == null ? "message" : type, data);
+            }
+
+            @Override
+            public void onClosed(EventSource source) {
+                listener.onClosed(null);
+            }
+
+            @Override
+            public void onFailure(EventSource source, Throwable t, Response response) {
+                Throwable failure = t;
+                if (response != null && !response.isSuccessful()) {
+                    failure = problemOf(response);
+                } else if (t instanceof IOException io && isConnectFailure(io)) {
+                    failure = new DaemonUnreachableException(socket, io);
+                }
+                listener.onClosed(failure == null ? new IOException("event stream failed") : failure);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    HttpUrl url(String pathAndQuery) {
+        HttpUrl url = HttpUrl.parse("http://localhost" + pathAndQuery);
+        if (url == null) {
+            throw new IllegalArgumentException("not a valid request path: " + pathAndQuery);
+        }
+        return url;
+    }
+
+    private Request.Builder request(String pathAndQuery) {
+        return new Request.Builder().url(url(pathAndQuery)).header("Accept", "application/json");
+    }
+
+    private <T> T call(Request request, JavaType type) throws IOException {
+        try (Response response = execute(request)) {
+            ResponseBody body = response.body();
+            if (type.getRawClass() == Void.class) {
+                return null;
+            }
+            try {
+                return mapper.readValue(body.byteStream(), type);
+            } catch (JsonProcessingException e) {
+                throw new IOException("rigdeskd sent a reply this client cannot read: " + e.getOriginalMessage(), e);
+            }
+        }
+    }
+
+    /** Executes and returns a successful response; turns failures into our two exceptions. */
+    private Response execute(Request request) throws IOException {
+        Response response;
+        try {
+            response = http.newCall(request).execute();
+        } catch (IOException e) {
+            if (isConnectFailure(e)) {
+                throw new DaemonUnreachableException(socket, e);
+            }
+            throw e;
+        }
+        if (!response.isSuccessful()) {
+            try (response) {
+                throw problemOf(response);
+            }
+        }
+        return response;
+    }
+
+    private DaemonException problemOf(Response response) {
+        String text = "";
+        try {
+            text = bodyText(response);
+            Problem problem = mapper.readValue(text, Problem.class);
+            if (problem.status() != 0) {
+                return new DaemonException(problem);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Not a problem document: fall through to a generic one built from the status line.
+        }
+        return new DaemonException(new Problem("about:blank", response.message(), response.code(),
+                text.isBlank() ? "HTTP " + response.code() : text.strip(), null));
+    }
+
+    private static String bodyText(Response response) throws IOException {
+        return response.body().string();
+    }
+
+    private static boolean isConnectFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketException && !(t instanceof java.net.SocketTimeoutException)) {
+                String message = String.valueOf(t.getMessage());
+                if (t instanceof java.net.ConnectException || message.contains("No such file")
+                        || message.contains("Connection refused") || message.contains("not found")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

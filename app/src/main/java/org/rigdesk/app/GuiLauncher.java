@@ -1,0 +1,16 @@
+package org.rigdesk.app;
+
+import java.nio.file.Path;
+import org.rigdesk.app.shell.RigdeskApp;
+
+/** Starts the JavaFX window; kept apart so the CLI never loads JavaFX classes. */
+public final class GuiLauncher {
+
+    private GuiLauncher() {
+    }
+
+    public static int launch(Path socket) {
+        RigdeskApp.launchWith(socket);
+        return 0;
+    }
+}

@@ -1,0 +1,68 @@
+package org.rigdesk.app.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.client.DaemonUnreachableException;
+import org.rigdesk.api.client.SocketLocator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code rigdesk [--socket PATH] [COMMAND]}: the window when no command is given. */
+@Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
+        description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
+                + "Without a command, opens the window.",
+        subcommands = {InfoCommand.class})
+public class RigdeskCommand implements Callable<Integer> {
+
+    /** Exit code when the daemon cannot be reached. */
+    public static final int EXIT_UNREACHABLE = 3;
+    /** Exit code when the daemon refused or failed the request. */
+    public static final int EXIT_REFUSED = 1;
+
+    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "rigdeskd's socket (default: $RIGDESK_SOCKET, /run/rigdesk/rigdeskd.sock if it exists, "
+                    + "else $XDG_RUNTIME_DIR/rigdesk/rigdeskd.sock).")
+    String socket;
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new RigdeskCommand());
+        commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() {
+        // Loaded only here, so CLI runs never touch JavaFX.
+        return org.rigdesk.app.GuiLauncher.launch(socketPath());
+    }
+
+    public Path socketPath() {
+        return SocketLocator.resolve(socket);
+    }
+
+    public DaemonClient client() {
+        return new DaemonClient(socketPath());
+    }
+
+    private static int report(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        var err = commandLine.getErr();
+        if (e instanceof DaemonUnreachableException unreachable) {
+            err.println("rigdesk: " + unreachable.getMessage());
+            err.println("rigdesk: " + unreachable.remedy());
+            return EXIT_UNREACHABLE;
+        }
+        if (e instanceof DaemonException refused) {
+            err.println("rigdesk: " + refused.getMessage());
+            if (refused.problem().remedy() != null) {
+                err.println("rigdesk: what to do: " + refused.problem().remedy());
+            }
+            return EXIT_REFUSED;
+        }
+        err.println("rigdesk: " + e.getMessage());
+        return EXIT_REFUSED;
+    }
+}

@@ -1,0 +1,67 @@
+package org.rigdesk.app.shell;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+
+/** Sidebar on the left, the chosen page in the middle, the status bar at the bottom. */
+public class MainWindow extends BorderPane {
+
+    private final Map<String, Node> views = new LinkedHashMap<>();
+    private final Map<String, ToggleButton> buttons = new LinkedHashMap<>();
+    private final StackPane content = new StackPane();
+
+    public MainWindow(List<Page> pages, ConnectionViewModel connection) {
+        getStyleClass().add("main-window");
+        VBox sidebar = new VBox(2);
+        sidebar.getStyleClass().add("sidebar");
+        sidebar.setPadding(new Insets(12, 8, 12, 8));
+        Label brand = new Label("Rigdesk");
+        brand.getStyleClass().add("brand");
+        sidebar.getChildren().add(brand);
+        ToggleGroup group = new ToggleGroup();
+        for (Page page : pages) {
+            ToggleButton button = new ToggleButton(page.title());
+            button.setId("nav-" + page.id());
+            button.getStyleClass().add("nav-button");
+            button.setMaxWidth(Double.MAX_VALUE);
+            button.setToggleGroup(group);
+            button.setOnAction(e -> show(page.id()));
+            buttons.put(page.id(), button);
+            sidebar.getChildren().add(button);
+            Node view = page.view();
+            view.setId("page-" + page.id());
+            views.put(page.id(), view);
+        }
+        // A selected page stays selected: clicking it again must not leave the sidebar empty.
+        group.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null && old != null) {
+                old.setSelected(true);
+            }
+        });
+        VBox.setVgrow(content, Priority.ALWAYS);
+        content.getStyleClass().add("page-area");
+        setLeft(sidebar);
+        setCenter(content);
+        setBottom(new StatusBar(connection));
+        show(pages.get(0).id());
+    }
+
+    public void show(String pageId) {
+        Node view = views.get(pageId);
+        if (view == null) {
+            return;
+        }
+        content.getChildren().setAll(view);
+        buttons.get(pageId).setSelected(true);
+    }
+}

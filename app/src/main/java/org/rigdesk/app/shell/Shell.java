@@ -1,0 +1,74 @@
+package org.rigdesk.app.shell;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.app.host.HostPage;
+
+/** The window's composition root: one client, one background executor, one event subscription. */
+public class Shell implements AutoCloseable {
+
+    private final DaemonClient client;
+    private final ScheduledExecutorService background;
+    private final EventDispatcher events;
+    private final ConnectionViewModel connection;
+    private final MainWindow window;
+
+    public Shell(Path socket) {
+        this.client = new DaemonClient(socket);
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
+            Thread thread = new Thread(runnable, "rigdesk-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.background = executor;
+        Executor ui = Platform::runLater;
+        this.events = new EventDispatcher(ui);
+        this.connection = new ConnectionViewModel(client, background, ui, events::accept);
+        List<Page> pages = List.of(
+                new PlaceholderPage("gpus", "GPUs", "GPU cards with live telemetry and passthrough toggles "
+                        + "appear here once the daemon reports GPUs."),
+                new PlaceholderPage("jobs", "Jobs", "Jobs run in throw-away microVMs; their table and live logs "
+                        + "appear here."),
+                new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),
+                new PlaceholderPage("telemetry", "Telemetry", "History charts and the nvidia-smi table appear here."),
+                new HostPage(connection));
+        this.window = new MainWindow(pages, connection);
+    }
+
+    public void start() {
+        events.start(background, 100);
+        connection.start();
+    }
+
+    public Parent root() {
+        return window;
+    }
+
+    public MainWindow window() {
+        return window;
+    }
+
+    public ConnectionViewModel connection() {
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        connection.stop();
+        background.shutdown();
+        try {
+            background.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+    }
+}

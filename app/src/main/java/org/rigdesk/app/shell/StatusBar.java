@@ -1,0 +1,61 @@
+package org.rigdesk.app.shell;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.shape.Circle;
+
+/** The bottom line: connection state with its remedy, and the "simulated" badge. */
+public class StatusBar extends HBox {
+
+    public StatusBar(ConnectionViewModel connection) {
+        getStyleClass().add("status-bar");
+        setAlignment(Pos.CENTER_LEFT);
+        setSpacing(8);
+        setPadding(new Insets(4, 10, 4, 10));
+
+        Circle dot = new Circle(5);
+        dot.getStyleClass().add("connection-dot");
+        Label state = new Label();
+        state.setId("connection-state");
+        state.textProperty().bind(Bindings.createStringBinding(
+                () -> connection.stateProperty().get().label(), connection.stateProperty()));
+        Label detail = new Label();
+        detail.setId("connection-detail");
+        detail.getStyleClass().add("text-muted");
+        detail.textProperty().bind(connection.detailProperty());
+        detail.setMinWidth(0);
+        Label remedy = new Label();
+        remedy.setId("connection-remedy");
+        remedy.getStyleClass().add("remedy");
+        remedy.textProperty().bind(connection.remedyProperty());
+        remedy.visibleProperty().bind(connection.remedyProperty().isNotEmpty());
+        remedy.managedProperty().bind(remedy.visibleProperty());
+        remedy.setMinWidth(0);
+        remedy.setTooltip(new Tooltip());
+        remedy.getTooltip().textProperty().bind(connection.remedyProperty());
+
+        connection.stateProperty().addListener((obs, old, now) -> {
+            dot.getStyleClass().removeAll("state-" + old.name().toLowerCase());
+            dot.getStyleClass().add("state-" + now.name().toLowerCase());
+        });
+        dot.getStyleClass().add("state-" + connection.stateProperty().get().name().toLowerCase());
+
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Label simulated = new Label("SIMULATED");
+        simulated.setId("simulated-badge");
+        simulated.getStyleClass().add("badge-simulated");
+        simulated.setTooltip(new Tooltip("rigdeskd runs on a fake sysfs tree: no real GPU is touched."));
+        simulated.visibleProperty().bind(Bindings.createBooleanBinding(
+                () -> connection.infoProperty().get() != null && connection.infoProperty().get().simulated()
+                        && connection.stateProperty().get() == ConnectionState.CONNECTED,
+                connection.infoProperty(), connection.stateProperty()));
+        getChildren().addAll(dot, state, detail, remedy, spacer, simulated);
+    }
+}

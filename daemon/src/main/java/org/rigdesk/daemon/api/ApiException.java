@@ -1,0 +1,30 @@
+package org.rigdesk.daemon.api;
+
+import org.rigdesk.api.wire.Problem;
+
+/** Thrown by an endpoint to answer with a problem document instead of a result. */
+public class ApiException extends RuntimeException {
+
+    private final transient Problem problem;
+
+    public ApiException(int status, String code, String title, String detail, String remedy) {
+        super(detail, null, false, false);
+        this.problem = Problem.of(status, code, title, detail, remedy);
+    }
+
+    public static ApiException badRequest(String detail) {
+        return new ApiException(400, "bad-request", "Bad request", detail, null);
+    }
+
+    public static ApiException notFound(String detail) {
+        return new ApiException(404, "not-found", "Not found", detail, null);
+    }
+
+    public static ApiException conflict(String code, String detail, String remedy) {
+        return new ApiException(409, code, "Refused", detail, remedy);
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+}

@@ -1,0 +1,62 @@
+package org.rigdesk.daemon.api;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.rigdesk.api.wire.Problem;
+
+/** Routes each request and turns every failure into a problem+json answer. */
+class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
+
+    private final Router router;
+
+    ApiHandler(Router router) {
+        this.router = router;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getCanonicalPath();
+        Router.Match match = router.match(method, path == null ? "" : path);
+        Exchange exchange = new Exchange(request, response, callback, match.params());
+        if (match.endpoint() == null) {
+            if (match.allowed().isEmpty()) {
+                exchange.problem(Problem.of(404, "not-found", "Not found", "no such endpoint: " + method + " " + path,
+                        "see GET /v1/info and the API table in ARCHITECTURE.md"));
+            } else {
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
+                exchange.problem(Problem.of(405, "method-not-allowed", "Method not allowed",
+                        method + " is not allowed on " + path + "; allowed: " + String.join(", ", match.allowed()),
+                        null));
+            }
+            return true;
+        }
+        try {
+            match.endpoint().handle(exchange);
+        } catch (ApiException e) {
+            answer(exchange, e.problem());
+        } catch (Exception | StackOverflowError e) {
+            LOG.log(Level.SEVERE, "internal error on " + method + " " + path, e);
+            answer(exchange, Problem.of(500, "internal", "Internal error",
+                    "rigdeskd failed while handling " + method + " " + path + ": " + e.getClass().getSimpleName(),
+                    "see the daemon's log: journalctl -u rigdeskd"));
+        }
+        return true;
+    }
+
+    private static void answer(Exchange exchange, Problem problem) {
+        if (exchange.isStarted()) {
+            // A stream had already started: nothing sensible can be sent any more.
+            exchange.endStream(new IllegalStateException(problem.detail()));
+        } else {
+            exchange.problem(problem);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package org.rigdesk.daemon.api;
+
+/** Handles one route; answers through the exchange or throws {@link ApiException}. */
+@FunctionalInterface
+public interface Endpoint {
+    void handle(Exchange exchange) throws Exception;
+}

@@ -1,0 +1,192 @@
+package org.rigdesk.daemon.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.Problem;
+
+/** One request and its response, with the helpers endpoints need. Completes the callback once. */
+public final class Exchange {
+
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final ObjectMapper MAPPER = Json.mapper().copy();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(32).maxStringLength(MAX_BODY_BYTES).build());
+        MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Map<String, String> pathParams;
+    private Fields query;
+    private boolean done;
+    private boolean streaming;
+
+    Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.pathParams = pathParams;
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public Response response() {
+        return response;
+    }
+
+    public Peer peer() {
+        return Peer.of(request);
+    }
+
+    public String path(String name) {
+        return pathParams.get(name);
+    }
+
+    /** A query parameter, or null when absent. */
+    public String query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        }
+        return query.getValue(name);
+    }
+
+    public int queryInt(String name, int fallback, int min, int max) {
+        String raw = query(name);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                throw ApiException.badRequest(name + " must be between " + min + " and " + max + ", got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    /** Reads the JSON body into {@code type}; too large, malformed or mistyped input is a 400. */
+    public <T> T body(Class<T> type) throws IOException {
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            throw new ApiException(413, "body-too-large", "Body too large",
+                    "request bodies are limited to " + MAX_BODY_BYTES + " bytes", null);
+        }
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "body-too-large", "Body too large",
+                    "request bodies are limited to " + MAX_BODY_BYTES + " bytes", null);
+        }
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("a JSON body is required");
+        }
+        try {
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("the JSON body must be an object, not null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public void json(int status, Object body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        send(status, "application/json", bytes);
+    }
+
+    public void text(int status, String body) {
+        send(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends pre-serialised bytes (e.g. a cached JSON document) as they are. */
+    public void bytes(int status, String contentType, byte[] body) {
+        send(status, contentType, body);
+    }
+
+    public void problem(Problem problem) {
+        try {
+            send(problem.status(), Problem.MEDIA_TYPE, MAPPER.writeValueAsBytes(problem));
+        } catch (JsonProcessingException e) {
+            send(500, "text/plain", "internal error".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void send(int status, String contentType, byte[] body) {
+        if (done) {
+            throw new IllegalStateException("response already sent");
+        }
+        done = true;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** Starts a streamed 200 answer (SSE, followed logs): chunks follow, then {@link #endStream}. */
+    public void startStream(String contentType) {
+        if (done || streaming) {
+            throw new IllegalStateException("response already started");
+        }
+        streaming = true;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    }
+
+    /** Writes a chunk of a stream and waits until it is flushed (back-pressure per client). */
+    public void writeChunk(String text) throws IOException {
+        Callback.Completable written = new Callback.Completable();
+        response.write(false, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), written);
+        try {
+            written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing", e);
+        } catch (ExecutionException e) {
+            throw new IOException("client went away: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Ends a stream started with {@link #writeChunk}. */
+    public void endStream(Throwable failure) {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (failure == null) {
+            response.write(true, null, callback);
+        } else {
+            callback.failed(failure);
+        }
+    }
+
+    boolean isStarted() {
+        return done || streaming;
+    }
+}

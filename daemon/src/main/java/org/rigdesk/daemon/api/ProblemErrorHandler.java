@@ -1,0 +1,41 @@
+package org.rigdesk.daemon.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.Problem;
+
+/** Errors Jetty raises itself (bad request line, oversized headers…) as problem+json too. */
+class ProblemErrorHandler extends ErrorHandler {
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        int status = response.getStatus();
+        if (status < 400) {
+            status = 500;
+        }
+        Object message = request.getAttribute(ERROR_MESSAGE);
+        String reason = HttpStatus.getMessage(status);
+        String code = switch (status) {
+            case 400 -> "bad-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "body-too-large";
+            case 414, 431 -> "headers-too-large";
+            default -> status >= 500 ? "internal" : "http-" + status;
+        };
+        Problem problem = Problem.of(status, code, reason, message == null ? reason : message.toString(), null);
+        byte[] body = Json.mapper().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
+    }
+}

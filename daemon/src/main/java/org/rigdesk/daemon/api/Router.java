@@ -1,0 +1,63 @@
+package org.rigdesk.daemon.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Method + path template ({@code /v1/gpus/{bdf}/mode}) to endpoint. A path that matches with
+ * another method is a 405 with Allow; no match is a 404.
+ */
+public class Router {
+
+    private final List<Route> routes = new ArrayList<>();
+
+    public Router add(String method, String template, Endpoint endpoint) {
+        routes.add(new Route(method, template.split("/", -1), endpoint));
+        return this;
+    }
+
+    public Match match(String method, String path) {
+        String[] segments = path.split("/", -1);
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            Map<String, String> params = route.bind(segments);
+            if (params == null) {
+                continue;
+            }
+            if (route.method.equals(method) || ("HEAD".equals(method) && "GET".equals(route.method))) {
+                return new Match(route.endpoint, params, Set.of());
+            }
+            allowed.add(route.method);
+        }
+        return new Match(null, Map.of(), allowed);
+    }
+
+    /** Endpoint is null when nothing matched; {@code allowed} then lists methods the path takes. */
+    public record Match(Endpoint endpoint, Map<String, String> params, Set<String> allowed) {
+    }
+
+    private record Route(String method, String[] template, Endpoint endpoint) {
+        Map<String, String> bind(String[] segments) {
+            if (segments.length != template.length) {
+                return null;
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < template.length; i++) {
+                String expected = template[i];
+                if (expected.startsWith("{") && expected.endsWith("}")) {
+                    if (segments[i].isEmpty()) {
+                        return null;
+                    }
+                    params.put(expected.substring(1, expected.length() - 1), segments[i]);
+                } else if (!expected.equals(segments[i])) {
+                    return null;
+                }
+            }
+            return params;
+        }
+    }
+}

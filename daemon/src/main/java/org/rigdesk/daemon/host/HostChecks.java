@@ -1,0 +1,149 @@
+package org.rigdesk.daemon.host;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.rigdesk.api.wire.HostCheck;
+
+/**
+ * What this host can do for passthrough and VMs, read from sysfs (the real /sys or a fake tree),
+ * /dev and PATH. Cheap enough to run per /v1/info request.
+ */
+public class HostChecks {
+
+    public static final List<String> VMMS = List.of("cloud-hypervisor", "firecracker", "qemu-system-x86_64");
+
+    private final Path sysfs;
+    private final Path devKvm;
+    private final Path modulesDir;
+    private final String path;
+
+    public HostChecks(Path sysfs, Path devKvm, Path modulesDir, String path) {
+        this.sysfs = sysfs;
+        this.devKvm = devKvm;
+        this.modulesDir = modulesDir;
+        this.path = path == null ? "" : path;
+    }
+
+    public static HostChecks forHost(Path sysfs) {
+        String release = System.getProperty("os.version");
+        return new HostChecks(sysfs, Path.of("/dev/kvm"), Path.of("/lib/modules", release), System.getenv("PATH"));
+    }
+
+    public List<HostCheck> run() {
+        List<HostCheck> checks = new ArrayList<>();
+        checks.add(iommu());
+        checks.add(vfioPci());
+        checks.add(kvm());
+        for (String vmm : VMMS) {
+            checks.add(vmm(vmm));
+        }
+        return checks;
+    }
+
+    HostCheck iommu() {
+        boolean units = hasEntries(sysfs.resolve("class/iommu"));
+        boolean groups = hasEntries(sysfs.resolve("kernel/iommu_groups"));
+        String title = "IOMMU enabled";
+        if (units && groups) {
+            return new HostCheck("iommu", title, true, true, "IOMMU groups present", null);
+        }
+        return new HostCheck("iommu", title, false, true,
+                units ? "IOMMU present but no groups" : "no IOMMU in " + sysfs.resolve("class/iommu"),
+                "Enable VT-d / AMD-Vi in the firmware and add intel_iommu=on iommu=pt (Intel) or amd_iommu=on "
+                        + "(AMD) to the kernel command line, then reboot.");
+    }
+
+    HostCheck vfioPci() {
+        String title = "vfio-pci available";
+        if (Files.isDirectory(sysfs.resolve("bus/pci/drivers/vfio-pci"))) {
+            return new HostCheck("vfio-pci", title, true, true, "vfio-pci driver loaded", null);
+        }
+        if (moduleAvailable("vfio-pci")) {
+            return new HostCheck("vfio-pci", title, true, true, "vfio-pci module present, loaded on first use", null);
+        }
+        return new HostCheck("vfio-pci", title, false, true, "vfio-pci is neither loaded nor installed",
+                "Install a kernel with CONFIG_VFIO_PCI (every distribution kernel has it) and run 'modprobe vfio-pci'.");
+    }
+
+    HostCheck kvm() {
+        String title = "KVM usable";
+        if (!Files.exists(devKvm)) {
+            return new HostCheck("kvm", title, false, false, devKvm + " does not exist",
+                    "Enable virtualization (VT-x / AMD-V) in the firmware and load kvm_intel or kvm_amd; "
+                            + "without it VMs run emulated (TCG), far slower.");
+        }
+        if (!Files.isReadable(devKvm) || !Files.isWritable(devKvm)) {
+            return new HostCheck("kvm", title, false, false, devKvm + " is not readable and writable by rigdeskd",
+                    "Run rigdeskd as root, or add its user to the kvm group.");
+        }
+        return new HostCheck("kvm", title, true, false, devKvm + " is usable", null);
+    }
+
+    HostCheck vmm(String name) {
+        Optional<Path> found = onPath(name);
+        String title = name + " found";
+        return found.map(p -> new HostCheck("vmm-" + name, title, true, false, p.toString(), null))
+                .orElseGet(() -> new HostCheck("vmm-" + name, title, false, false, name + " is not on PATH",
+                        remedyForVmm(name)));
+    }
+
+    private static String remedyForVmm(String name) {
+        return switch (name) {
+            case "qemu-system-x86_64" -> "Install it: apt install qemu-system-x86";
+            case "cloud-hypervisor" -> "Install the cloud-hypervisor static binary into /usr/local/bin "
+                    + "(preferred for GPU jobs).";
+            default -> "Install the firecracker static binary into /usr/local/bin (fastest for CPU jobs).";
+        };
+    }
+
+    public Optional<Path> onPath(String name) {
+        for (String dir : path.split(":")) {
+            if (dir.isBlank()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean moduleAvailable(String module) {
+        String file = module.replace('-', '_');
+        String dashed = module.replace('_', '-');
+        try {
+            for (String index : List.of("modules.builtin", "modules.dep")) {
+                Path list = modulesDir.resolve(index);
+                if (Files.isReadable(list)) {
+                    try (Stream<String> lines = Files.lines(list)) {
+                        if (lines.anyMatch(line -> line.contains("/" + dashed + ".ko")
+                                || line.contains("/" + file + ".ko"))) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean hasEntries(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return entries.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

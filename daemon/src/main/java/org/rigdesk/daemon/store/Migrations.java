@@ -1,0 +1,30 @@
+package org.rigdesk.daemon.store;
+
+import java.util.List;
+
+/** The schema, as the ordered list of steps that build it. Append only. */
+public final class Migrations {
+
+    private Migrations() {
+    }
+
+    public static List<Migration> all() {
+        return List.of(
+                new Migration(1, "settings and audit log", """
+                        CREATE TABLE settings (
+                            key   TEXT PRIMARY KEY,
+                            value TEXT NOT NULL
+                        );
+                        CREATE TABLE audit (
+                            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+                            at      TEXT NOT NULL,
+                            caller  TEXT NOT NULL,
+                            action  TEXT NOT NULL,
+                            target  TEXT,
+                            outcome TEXT NOT NULL,
+                            detail  TEXT
+                        );
+                        CREATE INDEX audit_at ON audit(at);
+                        """));
+    }
+}
