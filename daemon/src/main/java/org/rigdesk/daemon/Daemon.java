@@ -10,6 +10,11 @@ import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.host.InfoService;
+import java.sql.SQLException;
+import org.rigdesk.daemon.settings.SettingsRoutes;
+import org.rigdesk.daemon.settings.SettingsService;
+import org.rigdesk.daemon.store.AuditRoutes;
+import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
 import org.rigdesk.daemon.store.Migrations;
 
@@ -34,8 +39,18 @@ public class Daemon implements AutoCloseable {
         prepareStateDir();
         database = Database.open(config.database(), Migrations.all());
         InfoService info = new InfoService(config, HostChecks.forHost(config.sysfsRoot()));
+        AuditStore audit = new AuditStore(database);
+        SettingsService settings;
+        try {
+            settings = new SettingsService(database);
+        } catch (SQLException e) {
+            database.close();
+            throw new StartupException("cannot read settings: " + e.getMessage(), "check the state database", e);
+        }
         router.add("GET", "/v1/info", exchange -> exchange.json(200, info.info()))
                 .add("GET", "/v1/events", new EventsEndpoint(events, config.heartbeat()));
+        SettingsRoutes.register(router, settings, audit, events);
+        AuditRoutes.register(router, audit);
         try {
             server.start();
         } catch (StartupException e) {

@@ -1,0 +1,139 @@
+package org.rigdesk.daemon.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Info;
+
+/**
+ * The real rigdeskd as a child JVM on a temp socket, started from the test classpath. Tests
+ * talk to it over real HTTP, and can SIGTERM or SIGKILL it like systemd would.
+ */
+public final class DaemonProcess implements AutoCloseable {
+
+    private final Path socket;
+    private final Path stateDir;
+    private final Path sysfsRoot;
+    private final Path log;
+    private final List<String> extraArgs;
+    private Process process;
+
+    public DaemonProcess(Path dir) {
+        this(dir.resolve("rigdeskd.sock"), dir.resolve("state"), dir.resolve("sys"), List.of());
+    }
+
+    public DaemonProcess(Path socket, Path stateDir, Path sysfsRoot, List<String> extraArgs) {
+        this.socket = socket;
+        this.stateDir = stateDir;
+        this.sysfsRoot = sysfsRoot;
+        this.log = stateDir.resolveSibling(stateDir.getFileName() + "-rigdeskd.log");
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    public DaemonProcess withArgs(String... args) {
+        List<String> all = new ArrayList<>(extraArgs);
+        all.addAll(List.of(args));
+        return new DaemonProcess(socket, stateDir, sysfsRoot, all);
+    }
+
+    /** Starts the daemon and waits until it answers /v1/info. */
+    public DaemonProcess start() throws IOException, InterruptedException {
+        Files.createDirectories(sysfsRoot);
+        process = launch();
+        awaitReady(Duration.ofSeconds(30));
+        return this;
+    }
+
+    /** Starts a daemon without waiting: for tests that expect it to refuse. */
+    public Process launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
+                "org.rigdesk.daemon.Rigdeskd",
+                "--socket", socket.toString(),
+                "--state-dir", stateDir.toString(),
+                "--sysfs-root", sysfsRoot.toString(),
+                "--heartbeat-ms", "200"));
+        command.addAll(extraArgs);
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    public Info awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        IOException last = null;
+        try (DaemonClient client = new DaemonClient(socket)) {
+            while (Instant.now().isBefore(deadline)) {
+                if (process != null && !process.isAlive()) {
+                    throw new IOException("rigdeskd exited with " + process.exitValue() + ":\n" + log());
+                }
+                try {
+                    return client.info();
+                } catch (IOException e) {
+                    last = e;
+                    Thread.sleep(50);
+                }
+            }
+        }
+        throw new IOException("rigdeskd did not answer within " + timeout + ":\n" + log(), last);
+    }
+
+    /** SIGTERM, as systemd stops it; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: the daemon gets no chance to clean up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    public DaemonClient client() {
+        return new DaemonClient(socket);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public Path sysfsRoot() {
+        return sysfsRoot;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}
