@@ -9,8 +9,8 @@ public final class GuiLauncher {
     private GuiLauncher() {
     }
 
-    public static int launch(Path socket) {
-        RigdeskApp.launchWith(socket);
+    public static int launch(Path socket, String page) {
+        RigdeskApp.launchWith(socket, page);
         return 0;
     }
 }

@@ -28,6 +28,10 @@ public class RigdeskCommand implements Callable<Integer> {
                     + "else $XDG_RUNTIME_DIR/rigdesk/rigdeskd.sock).")
     String socket;
 
+    @Option(names = "--page", paramLabel = "ID", hidden = true,
+            description = "Page to open first: gpus, jobs, runner, telemetry or host.")
+    String page;
+
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RigdeskCommand());
         commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
@@ -37,7 +41,7 @@ public class RigdeskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Loaded only here, so CLI runs never touch JavaFX.
-        return org.rigdesk.app.GuiLauncher.launch(socketPath());
+        return org.rigdesk.app.GuiLauncher.launch(socketPath(), page);
     }
 
     public Path socketPath() {

@@ -11,10 +11,12 @@ import javafx.stage.Stage;
 public class RigdeskApp extends Application {
 
     private static volatile Path socket;
+    private static volatile String firstPage;
     private Shell shell;
 
-    public static void launchWith(Path socketPath) {
+    public static void launchWith(Path socketPath, String page) {
         socket = socketPath;
+        firstPage = page;
         Application.launch(RigdeskApp.class);
     }
 
@@ -33,6 +35,9 @@ public class RigdeskApp extends Application {
         stage.setMinWidth(760);
         stage.setMinHeight(480);
         stage.setScene(scene);
+        if (firstPage != null) {
+            shell.window().show(firstPage);
+        }
         stage.show();
         shell.start();
     }
