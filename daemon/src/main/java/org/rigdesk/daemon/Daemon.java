@@ -2,6 +2,22 @@ package org.rigdesk.daemon;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.rigdesk.daemon.gpu.PciIds;
+import org.rigdesk.daemon.gpu.SysfsReader;
+import org.rigdesk.daemon.simulation.EmulatedKernel;
+import org.rigdesk.daemon.simulation.SysfsTree;
+import org.rigdesk.daemon.vfio.GpuRoutes;
+import org.rigdesk.daemon.vfio.GroupMover;
+import org.rigdesk.daemon.vfio.HolderScanner;
+import org.rigdesk.daemon.vfio.Kernel;
+import org.rigdesk.daemon.vfio.ModeJournal;
+import org.rigdesk.daemon.vfio.Preflight;
+import org.rigdesk.daemon.vfio.RealKernel;
+import org.rigdesk.daemon.vfio.VfioService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
 import org.rigdesk.daemon.api.ApiServer;
@@ -25,8 +41,14 @@ public class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final EventHub events = new EventHub();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "scheduler");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Database database;
     private ApiServer server;
+    private VfioService vfio;
 
     public Daemon(DaemonConfig config) {
         this.config = config;
@@ -38,7 +60,10 @@ public class Daemon implements AutoCloseable {
         server.claim();
         prepareStateDir();
         database = Database.open(config.database(), Migrations.all());
-        InfoService info = new InfoService(config, HostChecks.forHost(config.sysfsRoot()));
+        Path modulesDir = config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
+                : Path.of("/lib/modules", System.getProperty("os.version"));
+        InfoService info = new InfoService(config,
+                new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH")));
         AuditStore audit = new AuditStore(database);
         SettingsService settings;
         try {
@@ -51,6 +76,8 @@ public class Daemon implements AutoCloseable {
                 .add("GET", "/v1/events", new EventsEndpoint(events, config.heartbeat()));
         SettingsRoutes.register(router, settings, audit, events);
         AuditRoutes.register(router, audit);
+        vfio = gpus(audit, modulesDir);
+        GpuRoutes.register(router, vfio);
         try {
             server.start();
         } catch (StartupException e) {
@@ -59,6 +86,31 @@ public class Daemon implements AutoCloseable {
         }
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
                 + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
+    }
+
+    private VfioService gpus(AuditStore audit, Path modulesDir) {
+        SysfsReader sysfs = new SysfsReader(config.sysfsRoot());
+        Kernel kernel;
+        if (config.simulated()) {
+            EmulatedKernel emulated = new EmulatedKernel(config.sysfsRoot());
+            emulated.setWriteDelayMillis(config.emulatedWriteDelayMillis());
+            kernel = emulated;
+        } else {
+            kernel = new RealKernel("modprobe");
+        }
+        PciIds names = PciIds.load(config.pciIds());
+        Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);
+        VfioService service = new VfioService(sysfs, names, preflight,
+                new GroupMover(kernel, sysfs, config.sysfsWriteTimeout()), new ModeJournal(database), audit, events,
+                config.accelerators());
+        service.reconcile();
+        // Picks up changes made behind our back (another tool, a hot-plug) for readers of the inventory.
+        scheduler.scheduleWithFixedDelay(service::refresh, 5, 5, TimeUnit.SECONDS);
+        return service;
+    }
+
+    public VfioService vfio() {
+        return vfio;
     }
 
     public EventHub events() {
@@ -87,6 +139,7 @@ public class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         events.close();
         if (server != null) {
             server.close();

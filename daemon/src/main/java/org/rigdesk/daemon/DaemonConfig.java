@@ -2,14 +2,21 @@ package org.rigdesk.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /** Everything rigdeskd is told at start; validated by {@link Rigdeskd} before it gets here. */
 public record DaemonConfig(
         Path socket,
         Path stateDir,
         Path sysfsRoot,
+        Path procRoot,
         String socketGroup,
-        Duration heartbeat) {
+        Duration heartbeat,
+        Set<String> accelerators,
+        List<Path> pciIds,
+        Duration sysfsWriteTimeout,
+        long emulatedWriteDelayMillis) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

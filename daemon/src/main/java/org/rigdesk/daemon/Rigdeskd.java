@@ -2,6 +2,11 @@ package org.rigdesk.daemon;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.rigdesk.daemon.gpu.PciIds;
+import org.rigdesk.daemon.simulation.SimulatedRig;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -27,10 +32,35 @@ public class Rigdeskd implements Callable<Integer> {
             description = "Where the database, logs and job disks live (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--sysfs-root", paramLabel = "DIR", defaultValue = "/sys",
-            description = "sysfs to read and write (default: ${DEFAULT-VALUE}); any other directory is a fake tree "
-                    + "and the daemon runs simulated.")
+    @Option(names = "--sysfs-root", paramLabel = "DIR",
+            description = "sysfs to read and write (default: /sys); any other directory is a fake tree "
+                    + "and the daemon runs simulated, with an emulated kernel.")
     Path sysfsRoot;
+
+    @Option(names = "--simulate", paramLabel = "RIG",
+            description = "Run on a named demo rig (desktop: an iGPU and two RTX 3060; turing: a four-function "
+                    + "Turing card), built under the state directory on first use.")
+    String simulate;
+
+    @Option(names = "--accelerator", paramLabel = "VENDOR:DEVICE",
+            description = "Also manage this non-display PCI device as a GPU (e.g. 1ac1:089a, a Coral TPU). "
+                    + "Repeatable; put it in an @argfile to keep it in config.")
+    List<String> accelerators = new ArrayList<>();
+
+    @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
+            description = "pci.ids database to name devices from.")
+    Path pciIds;
+
+    @Option(names = "--proc-root", paramLabel = "DIR", hidden = true,
+            description = "procfs to scan for processes holding GPUs (default: /proc, or beside a fake sysfs).")
+    Path procRoot;
+
+    @Option(names = "--sysfs-write-timeout-ms", paramLabel = "MS", defaultValue = "10000", hidden = true)
+    long writeTimeoutMs;
+
+    @Option(names = "--emulated-write-delay-ms", paramLabel = "MS", defaultValue = "0", hidden = true,
+            description = "Slows every emulated kernel write (fault tests).")
+    long emulatedDelayMs;
 
     @Option(names = "--socket-group", paramLabel = "NAME",
             description = "Group that owns the socket (mode 0660); its members can use Rigdesk.")
@@ -56,14 +86,28 @@ public class Rigdeskd implements Callable<Integer> {
             System.err.println("rigdeskd: " + e.getMessage());
             return 2;
         }
-        if (heartbeatMs < 10 || heartbeatMs > 600_000) {
-            System.err.println("rigdeskd: --heartbeat-ms must be between 10 and 600000");
+        String invalid = validate();
+        if (invalid != null) {
+            System.err.println("rigdeskd: " + invalid);
             return 2;
         }
         Path socketPath = socket != null ? socket
                 : isRoot() ? SocketLocator.SYSTEM_SOCKET : SocketLocator.userSocket(System.getenv());
-        DaemonConfig config = new DaemonConfig(socketPath.toAbsolutePath(), stateDir.toAbsolutePath(),
-                sysfsRoot.toAbsolutePath(), socketGroup, Duration.ofMillis(heartbeatMs));
+        Path sys = sysfsRoot == null ? DaemonConfig.REAL_SYSFS : sysfsRoot.toAbsolutePath();
+        if (simulate != null) {
+            try {
+                sys = SimulatedRig.prepare(simulate, stateDir.toAbsolutePath());
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                System.err.println("rigdeskd: " + e.getMessage());
+                return 2;
+            }
+        }
+        Path proc = procRoot != null ? procRoot.toAbsolutePath()
+                : sys.equals(DaemonConfig.REAL_SYSFS) ? Path.of("/proc") : sys.resolveSibling("proc");
+        List<Path> ids = pciIds != null ? List.of(pciIds) : PciIds.DEFAULT_LOCATIONS;
+        DaemonConfig config = new DaemonConfig(socketPath.toAbsolutePath(), stateDir.toAbsolutePath(), sys, proc,
+                socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
+                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -82,6 +126,25 @@ public class Rigdeskd implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Checks the options a user may get wrong; returns the problem, or null. */
+    private String validate() {
+        if (heartbeatMs < 10 || heartbeatMs > 600_000) {
+            return "--heartbeat-ms must be between 10 and 600000";
+        }
+        if (simulate != null && sysfsRoot != null) {
+            return "--simulate and --sysfs-root exclude each other: a demo rig brings its own tree";
+        }
+        if (writeTimeoutMs < 10 || writeTimeoutMs > 600_000) {
+            return "--sysfs-write-timeout-ms must be between 10 and 600000";
+        }
+        for (String id : accelerators) {
+            if (!id.matches("^[0-9a-f]{4}:[0-9a-f]{4}$")) {
+                return "--accelerator takes vendor:device in lower-case hex (e.g. 1ac1:089a), got '" + id + "'";
+            }
+        }
+        return null;
     }
 
     private static boolean isRoot() {

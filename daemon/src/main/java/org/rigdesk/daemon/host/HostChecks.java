@@ -30,11 +30,6 @@ public class HostChecks {
         this.path = path == null ? "" : path;
     }
 
-    public static HostChecks forHost(Path sysfs) {
-        String release = System.getProperty("os.version");
-        return new HostChecks(sysfs, Path.of("/dev/kvm"), Path.of("/lib/modules", release), System.getenv("PATH"));
-    }
-
     public List<HostCheck> run() {
         List<HostCheck> checks = new ArrayList<>();
         checks.add(iommu());

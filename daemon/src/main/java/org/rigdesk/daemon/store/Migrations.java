@@ -25,6 +25,15 @@ public final class Migrations {
                             detail  TEXT
                         );
                         CREATE INDEX audit_at ON audit(at);
+                        """),
+                new Migration(2, "desired GPU modes", """
+                        CREATE TABLE gpu_modes (
+                            bdf          TEXT PRIMARY KEY,
+                            vendor_id    TEXT NOT NULL,
+                            device_id    TEXT NOT NULL,
+                            desired_mode TEXT NOT NULL CHECK (desired_mode IN ('host', 'vfio')),
+                            updated_at   TEXT NOT NULL
+                        );
                         """));
     }
 }

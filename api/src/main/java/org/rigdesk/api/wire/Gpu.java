@@ -1,0 +1,54 @@
+package org.rigdesk.api.wire;
+
+import java.util.List;
+
+/**
+ * A GPU (or named accelerator) as {@code GET /v1/gpus} reports it. {@code mode} is host, vfio,
+ * unbound or changing; {@code groupDevices} lists every other device of its IOMMU group.
+ */
+public record Gpu(
+        String bdf,
+        String vendorId,
+        String deviceId,
+        String vendor,
+        String name,
+        String pciClass,
+        String driver,
+        String mode,
+        Integer iommuGroup,
+        boolean bootVga,
+        Integer numaNode,
+        Link link,
+        List<GroupDevice> groupDevices,
+        Passthrough passthrough,
+        String usedBy) {
+
+    public static final String HOST = "host";
+    public static final String VFIO = "vfio";
+    public static final String UNBOUND = "unbound";
+    public static final String CHANGING = "changing";
+
+    public Gpu {
+        groupDevices = groupDevices == null ? List.of() : List.copyOf(groupDevices);
+    }
+
+    /** PCIe link as the kernel reports it, e.g. "16.0 GT/s PCIe" x16. */
+    public record Link(String speed, Integer width) {
+    }
+
+    /** Another device in the same IOMMU group; role is gpu, audio, usb, serial-bus, bridge or other. */
+    public record GroupDevice(String bdf, String vendorId, String deviceId, String name, String pciClass,
+                              String driver, String role) {
+    }
+
+    /** Whether moving to vfio-pci is possible now, and if not, every reason. */
+    public record Passthrough(boolean possible, List<Blocker> blockers) {
+        public Passthrough {
+            blockers = blockers == null ? List.of() : List.copyOf(blockers);
+        }
+    }
+
+    /** A reason passthrough is refused: a stable code, what is wrong, what to do. */
+    public record Blocker(String code, String detail, String remedy) {
+    }
+}

@@ -1,0 +1,51 @@
+package org.rigdesk.daemon.gpu;
+
+import java.util.regex.Pattern;
+
+/**
+ * A PCI address, domain:bus:device.function, in the kernel's lower-case form. The only way a
+ * device name reaches a sysfs path or a command line: nothing else passes {@link #parse}.
+ */
+public record Bdf(String value) {
+
+    /** Rule 1 of the toggle: exactly this shape, nothing else goes through. */
+    public static final Pattern PATTERN = Pattern.compile("^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$");
+
+    public Bdf {
+        if (value == null || !PATTERN.matcher(value).matches()) {
+            throw new IllegalArgumentException("not a PCI address (expected dddd:bb:ss.f, lower-case hex): "
+                    + printable(value));
+        }
+    }
+
+    public static Bdf parse(String value) {
+        return new Bdf(value);
+    }
+
+    public static boolean isValid(String value) {
+        return value != null && PATTERN.matcher(value).matches();
+    }
+
+    /** domain:bus:slot, shared by the functions of one card. */
+    public String slot() {
+        return value.substring(0, value.length() - 2);
+    }
+
+    public int function() {
+        return value.charAt(value.length() - 1) - '0';
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+
+    /** Quotes user input for an error message without letting control characters through. */
+    public static String printable(String value) {
+        if (value == null) {
+            return "null";
+        }
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+}

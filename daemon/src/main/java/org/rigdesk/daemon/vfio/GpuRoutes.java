@@ -1,0 +1,32 @@
+package org.rigdesk.daemon.vfio;
+
+import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.api.wire.ModeRequest;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.gpu.Bdf;
+
+/** {@code GET /v1/gpus}, {@code GET /v1/gpus/{bdf}}, {@code PUT /v1/gpus/{bdf}/mode}. */
+public final class GpuRoutes {
+
+    private GpuRoutes() {
+    }
+
+    public static void register(Router router, VfioService gpus) {
+        router.add("GET", "/v1/gpus", exchange -> exchange.json(200, new GpuList(gpus.list())));
+        router.add("GET", "/v1/gpus/{bdf}", exchange -> {
+            String bdf = exchange.path("bdf");
+            if (!Bdf.isValid(bdf)) {
+                throw ApiException.badRequest("not a PCI address: " + Bdf.printable(bdf)
+                        + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+            }
+            exchange.json(200, gpus.get(bdf).orElseThrow(
+                    () -> ApiException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
+        });
+        router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
+            String caller = exchange.peer().user();
+            ModeRequest request = exchange.body(ModeRequest.class);
+            exchange.json(200, gpus.setMode(exchange.path("bdf"), request.mode(), caller));
+        });
+    }
+}

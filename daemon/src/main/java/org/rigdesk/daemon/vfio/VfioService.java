@@ -1,0 +1,347 @@
+package org.rigdesk.daemon.vfio;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Gpu.Blocker;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.gpu.DeviceRole;
+import org.rigdesk.daemon.gpu.PciDevice;
+import org.rigdesk.daemon.gpu.PciIds;
+import org.rigdesk.daemon.gpu.SysfsReader;
+import org.rigdesk.daemon.store.AuditStore;
+
+/**
+ * The GPU inventory and the toggle. The inventory is kept in memory (reads never touch sysfs)
+ * and rebuilt after every change and on {@link #refresh()}; toggles take one group at a time
+ * (rule 8), check before they write, journal the desired mode first, and report each outcome to
+ * the audit log and the event stream.
+ */
+public class VfioService {
+
+    private static final Logger LOG = Logger.getLogger(VfioService.class.getName());
+    public static final String VFIO_DRIVER = "vfio-pci";
+
+    private final SysfsReader sysfs;
+    private final PciIds names;
+    private final Preflight preflight;
+    private final GroupMover mover;
+    private final ModeJournal journal;
+    private final AuditStore audit;
+    private final EventHub events;
+    private final Set<String> accelerators;
+    private final Set<String> busyGroups = ConcurrentHashMap.newKeySet();
+    private final Set<String> stuckGroups = ConcurrentHashMap.newKeySet();
+    private volatile Function<String, String> usedBy = bdf -> null;
+    private volatile Map<String, Gpu> inventory = Map.of();
+
+    public VfioService(SysfsReader sysfs, PciIds names, Preflight preflight, GroupMover mover, ModeJournal journal,
+                       AuditStore audit, EventHub events, Set<String> accelerators) {
+        this.sysfs = sysfs;
+        this.names = names;
+        this.preflight = preflight;
+        this.mover = mover;
+        this.journal = journal;
+        this.audit = audit;
+        this.events = events;
+        this.accelerators = Set.copyOf(accelerators);
+    }
+
+    /** Who holds a GPU (a job id), for {@code usedBy} and the busy check; set by the jobs engine. */
+    public void setUsedBy(Function<String, String> usedBy) {
+        this.usedBy = usedBy;
+        refresh();
+    }
+
+    public List<Gpu> list() {
+        return List.copyOf(inventory.values());
+    }
+
+    public Optional<Gpu> get(String bdf) {
+        return Optional.ofNullable(inventory.get(bdf));
+    }
+
+    /** Rescans sysfs and /proc; publishes a {@code gpu} event for every card that changed. */
+    public synchronized void refresh() {
+        Map<String, Gpu> next = new LinkedHashMap<>();
+        for (PciDevice device : sysfs.all()) {
+            if (isGpu(device)) {
+                next.put(device.bdf().value(), toWire(cardOf(device)));
+            }
+        }
+        Map<String, Gpu> previous = inventory;
+        inventory = next;
+        next.forEach((bdf, gpu) -> {
+            if (!gpu.equals(previous.get(bdf))) {
+                events.publish("gpu", gpu);
+            }
+        });
+    }
+
+    boolean isGpu(PciDevice device) {
+        return DeviceRole.isDisplay(device.pciClass()) || accelerators.contains(device.vendorDevice());
+    }
+
+    /**
+     * {@code PUT /v1/gpus/{bdf}/mode}. Returns the GPU as it now is; throws ApiException with the
+     * contract's status and code otherwise. Nothing is written unless every check passes.
+     */
+    public Gpu setMode(String bdfText, String mode, String caller) {
+        if (!Bdf.isValid(bdfText)) {
+            audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
+            throw ApiException.badRequest("not a PCI address: " + Bdf.printable(bdfText)
+                    + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+        }
+        Bdf bdf = Bdf.parse(bdfText);
+        if (!Gpu.VFIO.equals(mode) && !Gpu.HOST.equals(mode)) {
+            audit.record(caller, "gpu.mode", bdf.value(), "rejected", "unknown mode");
+            throw ApiException.badRequest("mode must be \"vfio\" or \"host\", got " + Bdf.printable(mode));
+        }
+        PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(() -> {
+            audit.record(caller, "gpu.mode " + mode, bdf.value(), "rejected", "no such GPU");
+            return ApiException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them");
+        });
+        Card card = cardOf(device);
+        String group = groupKey(card);
+        if (!busyGroups.add(group)) {
+            throw refuse(caller, mode, bdf, new Blocker(Refusal.BUSY, stuckGroups.contains(group)
+                    ? "a sysfs write for this card never returned: the kernel is stuck on it"
+                    : "another change to this card's IOMMU group is in progress",
+                    stuckGroups.contains(group) ? "Reboot the machine to recover the card."
+                            : "Wait for it to finish (GET /v1/gpus shows mode \"changing\")."));
+        }
+        boolean release = true;
+        try {
+            String job = usedBy.apply(bdf.value());
+            if (job != null) {
+                throw refuse(caller, mode, bdf, new Blocker(Refusal.BUSY, bdf + " is in use by job " + job,
+                        "Wait for the job to finish or cancel it."));
+            }
+            if (Gpu.VFIO.equals(mode) ? card.allOnVfio() : card.allOnHost()) {
+                journalQuietly(bdf, device, mode);
+                audit.record(caller, "gpu.mode " + mode, bdf.value(), "unchanged", "already in " + mode + " mode");
+                return toWire(card);
+            }
+            List<Blocker> blockers = Gpu.VFIO.equals(mode) ? preflight.toVfio(card) : preflight.toHost(card);
+            if (!blockers.isEmpty()) {
+                throw refuse(caller, mode, bdf, combine(blockers));
+            }
+            String previous = card.allOnVfio() ? Gpu.VFIO : Gpu.HOST;
+            try {
+                journal.put(bdf, device.vendorId(), device.deviceId(), mode);
+                refreshQuietly();
+                move(card, mode);
+                audit.record(caller, "gpu.mode " + mode, bdf.value(), "ok", movedText(card));
+                LOG.info(() -> caller + " moved " + movedText(card) + " to " + mode);
+            } catch (GroupMover.MoveFailedException e) {
+                journalQuietly(bdf, device, previous);
+                audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
+                throw new ApiException(409, "toggle-failed", "Toggle failed", e.getMessage(),
+                        "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
+            } catch (GroupMover.StuckException e) {
+                release = false;
+                stuckGroups.add(group);
+                audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
+                LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
+                throw new ApiException(500, "stuck", "Kernel did not answer", e.getMessage(),
+                        "The card is left alone until a reboot; check dmesg for a driver hang.");
+            } catch (IOException | SQLException e) {
+                journalQuietly(bdf, device, previous);
+                audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
+                throw refuse(caller, mode, bdf, new Blocker(Refusal.VFIO_UNAVAILABLE,
+                        "cannot prepare vfio-pci: " + e.getMessage(),
+                        "Check that the running kernel has the vfio-pci module ('modprobe vfio-pci')."));
+            }
+        } finally {
+            if (release) {
+                busyGroups.remove(group);
+            }
+            refreshQuietly();
+        }
+        return inventory.getOrDefault(bdf.value(), toWire(cardOf(sysfs.read(bdf).orElse(device))));
+    }
+
+    private void move(Card card, String mode)
+            throws GroupMover.MoveFailedException, GroupMover.StuckException, IOException {
+        if (Gpu.VFIO.equals(mode)) {
+            if (!preflight.vfioLoaded()) {
+                mover.modprobe("vfio-pci");
+                if (!preflight.vfioLoaded()) {
+                    throw new IOException("modprobe vfio-pci succeeded but no vfio-pci driver appeared");
+                }
+            }
+            mover.toVfio(card);
+        } else {
+            mover.toHost(card);
+        }
+    }
+
+    /**
+     * Rule 8 at start: brings every journalled card to its desired mode; where that is refused or
+     * fails, returns it to a host driver, so that nothing is left unbound.
+     */
+    public void reconcile() {
+        List<ModeJournal.Entry> entries;
+        try {
+            entries = journal.all();
+        } catch (SQLException e) {
+            LOG.severe("cannot read the mode journal: " + e.getMessage());
+            return;
+        }
+        for (ModeJournal.Entry entry : entries) {
+            Optional<PciDevice> found = sysfs.read(entry.bdf());
+            if (found.isEmpty() || !found.get().vendorId().equals(entry.vendorId())
+                    || !found.get().deviceId().equals(entry.deviceId())) {
+                String now = found.map(PciDevice::vendorDevice).orElse("nothing");
+                LOG.warning("journal wants " + entry.bdf() + " (" + entry.vendorId() + ":" + entry.deviceId() + ") in "
+                        + entry.desiredMode() + " mode, but that slot now holds " + now + ": forgetting the entry, "
+                        + "touching nothing");
+                audit.record("rigdeskd", "gpu.reconcile", entry.bdf().value(), "skipped",
+                        "slot now holds " + now);
+                forget(entry.bdf());
+                continue;
+            }
+            reconcile(cardOf(found.get()), entry.desiredMode());
+        }
+        refresh();
+    }
+
+    private void reconcile(Card card, String desired) {
+        Bdf bdf = card.gpu().bdf();
+        if (Gpu.VFIO.equals(desired) ? card.allOnVfio() : card.allOnHost()) {
+            return;
+        }
+        List<Blocker> blockers = Gpu.VFIO.equals(desired) ? preflight.toVfio(card) : preflight.toHost(card);
+        try {
+            if (blockers.isEmpty()) {
+                move(card, desired);
+                LOG.info(() -> "re-applied " + desired + " mode to " + movedText(card));
+                audit.record("rigdeskd", "gpu.reconcile " + desired, bdf.value(), "ok", movedText(card));
+                return;
+            }
+            LOG.warning("cannot re-apply " + desired + " mode to " + bdf + ": " + combine(blockers).detail());
+        } catch (GroupMover.MoveFailedException | IOException e) {
+            LOG.warning("re-applying " + desired + " mode to " + bdf + " failed: " + e.getMessage());
+        } catch (GroupMover.StuckException e) {
+            LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
+            stuckGroups.add(groupKey(card));
+            busyGroups.add(groupKey(card));
+            return;
+        }
+        rescue(card);
+    }
+
+    /** Last resort at start: any function left without a driver goes back to its host driver. */
+    private void rescue(Card card) {
+        Card now = cardOf(sysfs.read(card.gpu().bdf()).orElse(card.gpu()));
+        if (now.movable().stream().noneMatch(d -> d.driver() == null)) {
+            return;
+        }
+        try {
+            mover.toHost(now);
+            journal.put(now.gpu().bdf(), now.gpu().vendorId(), now.gpu().deviceId(), Gpu.HOST);
+            audit.record("rigdeskd", "gpu.reconcile host", now.gpu().bdf().value(), "ok", "returned to host drivers");
+        } catch (GroupMover.MoveFailedException | GroupMover.StuckException | SQLException e) {
+            LOG.severe("could not return " + now.gpu().bdf() + " to a host driver: " + e.getMessage());
+        }
+    }
+
+    Card cardOf(PciDevice gpu) {
+        List<PciDevice> members = new ArrayList<>();
+        if (gpu.iommuGroup() != null) {
+            for (Bdf member : sysfs.groupMembers(gpu.iommuGroup())) {
+                sysfs.read(member).ifPresent(members::add);
+            }
+        }
+        return Card.of(gpu, members);
+    }
+
+    private Gpu toWire(Card card) {
+        PciDevice gpu = card.gpu();
+        String group = groupKey(card);
+        String job = usedBy.apply(gpu.bdf().value());
+        boolean changing = busyGroups.contains(group);
+        String mode = changing ? Gpu.CHANGING
+                : VFIO_DRIVER.equals(gpu.driver()) ? Gpu.VFIO
+                : gpu.driver() == null ? Gpu.UNBOUND : Gpu.HOST;
+        List<Blocker> blockers = new ArrayList<>();
+        if (changing || job != null) {
+            blockers.add(new Blocker(Refusal.BUSY, job != null ? "in use by job " + job
+                    : stuckGroups.contains(group) ? "the kernel is stuck on this card" : "a change is in progress",
+                    job != null ? "Wait for the job to finish." : null));
+        }
+        if (!Gpu.VFIO.equals(mode) && !changing) {
+            blockers.addAll(preflight.toVfio(card));
+        }
+        List<Gpu.GroupDevice> peers = card.members().stream()
+                .filter(d -> !d.bdf().equals(gpu.bdf()))
+                .map(d -> new Gpu.GroupDevice(d.bdf().value(), d.vendorId(), d.deviceId(),
+                        names.device(d.vendorId(), d.deviceId()), d.pciClass(), d.driver(), d.role().wire()))
+                .toList();
+        Gpu.Link link = gpu.linkSpeed() == null && gpu.linkWidth() == null ? null
+                : new Gpu.Link(gpu.linkSpeed(), gpu.linkWidth());
+        return new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
+                names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
+                gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job);
+    }
+
+    private static String groupKey(Card card) {
+        return card.gpu().iommuGroup() != null ? "group " + card.gpu().iommuGroup() : "slot " + card.gpu().bdf().slot();
+    }
+
+    private ApiException refuse(String caller, String mode, Bdf bdf, Blocker blocker) {
+        audit.record(caller, "gpu.mode " + mode, bdf.value(), "refused", blocker.code() + ": " + blocker.detail());
+        return Refusal.toApi(blocker);
+    }
+
+    /** One refusal for several blockers: the first one's code, every detail and remedy. */
+    static Blocker combine(List<Blocker> blockers) {
+        if (blockers.size() == 1) {
+            return blockers.get(0);
+        }
+        return new Blocker(blockers.get(0).code(),
+                blockers.stream().map(Blocker::detail).collect(Collectors.joining("; ")),
+                blockers.stream().map(Blocker::remedy).filter(r -> r != null).distinct()
+                        .collect(Collectors.joining(" ")));
+    }
+
+    private static String movedText(Card card) {
+        return card.movable().stream().map(d -> d.bdf().value()).collect(Collectors.joining(", "));
+    }
+
+    private void journalQuietly(Bdf bdf, PciDevice device, String mode) {
+        try {
+            journal.put(bdf, device.vendorId(), device.deviceId(), mode);
+        } catch (SQLException e) {
+            LOG.warning("cannot update the mode journal for " + bdf + ": " + e.getMessage());
+        }
+    }
+
+    private void forget(Bdf bdf) {
+        try {
+            journal.remove(bdf);
+        } catch (SQLException e) {
+            LOG.warning("cannot update the mode journal for " + bdf + ": " + e.getMessage());
+        }
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warning("inventory refresh failed: " + e.getMessage());
+        }
+    }
+}
