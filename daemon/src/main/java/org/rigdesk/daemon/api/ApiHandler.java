@@ -23,8 +23,16 @@ class ApiHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
+        String raw = request.getHttpURI().getPath();
         String path = request.getHttpURI().getCanonicalPath();
-        Router.Match match = router.match(method, path == null ? "" : path);
+        if (raw == null || path == null || !raw.equals(path) || raw.contains("%")) {
+            // Dot segments and escapes have no place in our paths; refusing them keeps a crafted
+            // path from ever being read as another resource.
+            new Exchange(request, response, callback, java.util.Map.of()).problem(Problem.of(400, "bad-request",
+                    "Bad request", "the path must be plain: no '.', '..' or %-escaped segments", null));
+            return true;
+        }
+        Router.Match match = router.match(method, path);
         Exchange exchange = new Exchange(request, response, callback, match.params());
         if (match.endpoint() == null) {
             if (match.allowed().isEmpty()) {

@@ -122,7 +122,6 @@ public class VfioService {
                     stuckGroups.contains(group) ? "Reboot the machine to recover the card."
                             : "Wait for it to finish (GET /v1/gpus shows mode \"changing\")."));
         }
-        boolean release = true;
         try {
             String job = usedBy.apply(bdf.value());
             if (job != null) {
@@ -132,45 +131,52 @@ public class VfioService {
             if (Gpu.VFIO.equals(mode) ? card.allOnVfio() : card.allOnHost()) {
                 journalQuietly(bdf, device, mode);
                 audit.record(caller, "gpu.mode " + mode, bdf.value(), "unchanged", "already in " + mode + " mode");
-                return toWire(card);
-            }
-            List<Blocker> blockers = Gpu.VFIO.equals(mode) ? preflight.toVfio(card) : preflight.toHost(card);
-            if (!blockers.isEmpty()) {
-                throw refuse(caller, mode, bdf, combine(blockers));
-            }
-            String previous = card.allOnVfio() ? Gpu.VFIO : Gpu.HOST;
-            try {
-                journal.put(bdf, device.vendorId(), device.deviceId(), mode);
-                refreshQuietly();
-                move(card, mode);
-                audit.record(caller, "gpu.mode " + mode, bdf.value(), "ok", movedText(card));
-                LOG.info(() -> caller + " moved " + movedText(card) + " to " + mode);
-            } catch (GroupMover.MoveFailedException e) {
-                journalQuietly(bdf, device, previous);
-                audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
-                throw new ApiException(409, "toggle-failed", "Toggle failed", e.getMessage(),
-                        "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
-            } catch (GroupMover.StuckException e) {
-                release = false;
-                stuckGroups.add(group);
-                audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
-                LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
-                throw new ApiException(500, "stuck", "Kernel did not answer", e.getMessage(),
-                        "The card is left alone until a reboot; check dmesg for a driver hang.");
-            } catch (IOException | SQLException e) {
-                journalQuietly(bdf, device, previous);
-                audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
-                throw refuse(caller, mode, bdf, new Blocker(Refusal.VFIO_UNAVAILABLE,
-                        "cannot prepare vfio-pci: " + e.getMessage(),
-                        "Check that the running kernel has the vfio-pci module ('modprobe vfio-pci')."));
+            } else {
+                change(card, mode, caller);
             }
         } finally {
-            if (release) {
+            // A stuck card keeps its group held: nothing may touch what the kernel is stuck on.
+            if (!stuckGroups.contains(group)) {
                 busyGroups.remove(group);
             }
             refreshQuietly();
         }
         return inventory.getOrDefault(bdf.value(), toWire(cardOf(sysfs.read(bdf).orElse(device))));
+    }
+
+    /** Checks, journals and moves a card whose group is held. */
+    private void change(Card card, String mode, String caller) {
+        PciDevice device = card.gpu();
+        Bdf bdf = device.bdf();
+        List<Blocker> blockers = Gpu.VFIO.equals(mode) ? preflight.toVfio(card) : preflight.toHost(card);
+        if (!blockers.isEmpty()) {
+            throw refuse(caller, mode, bdf, combine(blockers));
+        }
+        String previous = card.allOnVfio() ? Gpu.VFIO : Gpu.HOST;
+        try {
+            journal.put(bdf, device.vendorId(), device.deviceId(), mode);
+            refreshQuietly();
+            move(card, mode);
+            audit.record(caller, "gpu.mode " + mode, bdf.value(), "ok", movedText(card));
+            LOG.info(() -> caller + " moved " + movedText(card) + " to " + mode);
+        } catch (GroupMover.MoveFailedException e) {
+            journalQuietly(bdf, device, previous);
+            audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
+            throw new ApiException(409, "toggle-failed", "Toggle failed", e.getMessage(),
+                    "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
+        } catch (GroupMover.StuckException e) {
+            stuckGroups.add(groupKey(card));
+            audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
+            LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
+            throw new ApiException(500, "stuck", "Kernel did not answer", e.getMessage(),
+                    "The card is left alone until a reboot; check dmesg for a driver hang.");
+        } catch (IOException | SQLException e) {
+            journalQuietly(bdf, device, previous);
+            audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
+            throw refuse(caller, mode, bdf, new Blocker(Refusal.VFIO_UNAVAILABLE,
+                    "cannot prepare vfio-pci: " + e.getMessage(),
+                    "Check that the running kernel has the vfio-pci module ('modprobe vfio-pci')."));
+        }
     }
 
     private void move(Card card, String mode)
