@@ -23,10 +23,11 @@ public class RealKernel implements Kernel {
 
     @Override
     public void write(Path attribute, String value) throws IOException {
-        // No O_CREAT and no O_TRUNC: sysfs attributes exist or the write is wrong. One write() call,
-        // because sysfs takes each write as a whole command.
+        // O_WRONLY|O_TRUNC as the shell's "echo >" opens it, but never O_CREAT: a sysfs attribute
+        // exists or the write is wrong. One write() call, because sysfs takes each as a whole command.
         byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream out = Files.newOutputStream(attribute, StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(attribute, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             out.write(bytes);
         }
     }

@@ -22,6 +22,7 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path sysfsRoot;
     private final Path log;
     private final List<String> extraArgs;
+    private final String rig;
     private Process process;
 
     public DaemonProcess(Path dir) {
@@ -29,6 +30,11 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public DaemonProcess(Path socket, Path stateDir, Path sysfsRoot, List<String> extraArgs) {
+        this(socket, stateDir, sysfsRoot, extraArgs, null);
+    }
+
+    private DaemonProcess(Path socket, Path stateDir, Path sysfsRoot, List<String> extraArgs, String rig) {
+        this.rig = rig;
         this.socket = socket;
         this.stateDir = stateDir;
         this.sysfsRoot = sysfsRoot;
@@ -39,12 +45,20 @@ public final class DaemonProcess implements AutoCloseable {
     public DaemonProcess withArgs(String... args) {
         List<String> all = new ArrayList<>(extraArgs);
         all.addAll(List.of(args));
-        return new DaemonProcess(socket, stateDir, sysfsRoot, all);
+        return new DaemonProcess(socket, stateDir, sysfsRoot, all, rig);
+    }
+
+    /** Runs on a named demo rig ({@code --simulate}), built under the state dir. */
+    public DaemonProcess simulate(String rigName) {
+        return new DaemonProcess(socket, stateDir, stateDir.resolve("simulated").resolve(rigName).resolve("sys"),
+                extraArgs, rigName);
     }
 
     /** Starts the daemon and waits until it answers /v1/info. */
     public DaemonProcess start() throws IOException, InterruptedException {
-        Files.createDirectories(sysfsRoot);
+        if (rig == null) {
+            Files.createDirectories(sysfsRoot);
+        }
         process = launch();
         awaitReady(Duration.ofSeconds(30));
         return this;
@@ -59,8 +73,8 @@ public final class DaemonProcess implements AutoCloseable {
                 "org.rigdesk.daemon.Rigdeskd",
                 "--socket", socket.toString(),
                 "--state-dir", stateDir.toString(),
-                "--sysfs-root", sysfsRoot.toString(),
                 "--heartbeat-ms", "200"));
+        command.addAll(rig == null ? List.of("--sysfs-root", sysfsRoot.toString()) : List.of("--simulate", rig));
         command.addAll(extraArgs);
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(command)

@@ -1,0 +1,132 @@
+package org.rigdesk.daemon.vfio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.AuditLog;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.daemon.gpu.SysfsReader;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.GpuFixture;
+import org.rigdesk.daemon.testing.RawHttp;
+
+/** The GPU endpoints of a real daemon on the desktop demo rig, over the socket. */
+class GpuApiTest {
+
+    @TempDir
+    Path dir;
+
+    private static Gpu mode(DaemonClient client, String bdf, String mode) throws Exception {
+        return client.send("PUT", "/v1/gpus/" + bdf + "/mode", Map.of("mode", mode), Gpu.class);
+    }
+
+    @Test
+    void listsThreeGpusMovesOneCardAndBackAndRefusesTheBootVga() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start();
+             DaemonClient client = daemon.client()) {
+            List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
+            assertEquals(List.of("0000:00:02.0", "0000:01:00.0", "0000:02:00.0"), gpus.stream().map(Gpu::bdf).toList());
+            assertEquals(List.of("AlderLake-S GT1", "GeForce RTX 3060", "GeForce RTX 3060"),
+                    gpus.stream().map(Gpu::name).toList());
+            Gpu first = client.get("/v1/gpus/0000:01:00.0", Gpu.class);
+            assertEquals(12, first.iommuGroup());
+            assertEquals("0000:01:00.1", first.groupDevices().get(0).bdf());
+            assertEquals("audio", first.groupDevices().get(0).role());
+            assertTrue(first.passthrough().possible());
+
+            Gpu moved = mode(client, "0000:01:00.0", "vfio");
+            assertEquals("vfio", moved.mode());
+            assertEquals("vfio-pci", moved.groupDevices().get(0).driver());
+            Gpu back = mode(client, "0000:01:00.0", "host");
+            assertEquals("nvidia", back.driver());
+            assertEquals("snd_hda_intel", back.groupDevices().get(0).driver());
+
+            DaemonException refused = assertThrows(DaemonException.class, () -> mode(client, "0000:00:02.0", "vfio"));
+            assertEquals(409, refused.status());
+            assertEquals("boot-vga", refused.code());
+            assertTrue(refused.problem().remedy() != null && !refused.problem().remedy().isBlank());
+
+            AuditLog audit = client.get("/v1/audit?limit=3", AuditLog.class);
+            assertEquals(List.of("refused", "ok", "ok"), audit.entries().stream().map(e -> e.outcome()).toList());
+            assertTrue(audit.entries().stream().allMatch(e -> e.caller().equals("root")));
+        }
+    }
+
+    @Test
+    void junkAndTraversalAddressesAre400AndWriteNothing() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start();
+             DaemonClient client = daemon.client()) {
+            Map<String, String> before = GpuFixture.fingerprint(daemon.sysfsRoot());
+            for (String path : List.of("/v1/gpus/..%2F..%2Fetc/mode", "/v1/gpus/../../etc/passwd/mode",
+                    "/v1/gpus/0000:01:00.0%0A/mode", "/v1/gpus/0000:01:00.9/mode", "/v1/gpus/GPU0/mode",
+                    "/v1/gpus/0000:01:00.0;reboot/mode", "/v1/gpus/" + "0".repeat(5000) + "/mode")) {
+                try (RawHttp raw = new RawHttp(daemon.socket())) {
+                    String body = "{\"mode\":\"vfio\"}";
+                    String reply = raw.send("PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .readUntil("}", Duration.ofSeconds(5));
+                    assertTrue(reply.startsWith("HTTP/1.1 400") || reply.startsWith("HTTP/1.1 414")
+                            || reply.startsWith("HTTP/1.1 431"), path + " -> " + reply);
+                    assertTrue(reply.contains("application/problem+json"), reply);
+                }
+            }
+            for (String body : List.of("{\"mode\":\"VFIO\"}", "{\"mode\":1}", "{}", "{\"mode\":\"vfio\",\"x\":1}")) {
+                try (RawHttp raw = new RawHttp(daemon.socket())) {
+                    String reply = raw.send("PUT /v1/gpus/0000:01:00.0/mode HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                            .readUntil("}", Duration.ofSeconds(5));
+                    assertTrue(reply.startsWith("HTTP/1.1 400"), body + " -> " + reply);
+                }
+            }
+            DaemonException notFound = assertThrows(DaemonException.class,
+                    () -> client.getText("/v1/gpus/0000:09:00.0"));
+            assertEquals(404, notFound.status());
+            assertEquals(before, GpuFixture.fingerprint(daemon.sysfsRoot()));
+        }
+    }
+
+    @Test
+    void killNineMidToggleThenRestartLeavesNothingUnbound() throws Exception {
+        DaemonProcess slow = new DaemonProcess(dir).simulate("desktop").withArgs("--emulated-write-delay-ms", "400");
+        slow.start();
+        Path sys = slow.sysfsRoot();
+        Path gpu = sys.resolve("bus/pci/devices/0000:01:00.0");
+        try (DaemonClient client = slow.client()) {
+            CompletableFuture<Void> toggle = CompletableFuture.runAsync(() -> {
+                try {
+                    mode(client, "0000:01:00.0", "vfio");
+                } catch (Exception expected) {
+                    // the daemon dies under it
+                }
+            });
+            // Wait until the GPU function has been unbound and not yet probed, then kill.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (SysfsReader.linkName(gpu.resolve("driver")) != null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(null, SysfsReader.linkName(gpu.resolve("driver")), "the toggle never reached the unbind");
+            slow.kill();
+            toggle.join();
+        }
+        try (DaemonProcess again = new DaemonProcess(dir).simulate("desktop").start();
+             DaemonClient client = again.client()) {
+            assertEquals("vfio-pci", SysfsReader.linkName(gpu.resolve("driver")), again.log());
+            assertEquals("vfio-pci", SysfsReader.linkName(sys.resolve("bus/pci/devices/0000:01:00.1/driver")));
+            Gpu now = client.get("/v1/gpus/0000:01:00.0", Gpu.class);
+            assertEquals("vfio", now.mode());
+            assertFalse(again.log().contains("SEVERE"), again.log());
+        }
+    }
+}
