@@ -46,6 +46,10 @@ public class GpuCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (!bdf.matches("^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "not a PCI address: '" + bdf + "' (expected dddd:bb:ss.f, e.g. 0000:01:00.0; see 'rigdesk gpus')");
+            }
             PrintWriter out = spec.commandLine().getOut();
             try (DaemonClient client = gpu.parent.client()) {
                 Gpu now = client.send("PUT", "/v1/gpus/" + bdf + "/mode", Map.of("mode", target.name()), Gpu.class);
