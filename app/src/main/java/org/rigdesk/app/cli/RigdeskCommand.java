@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
                 + "Without a command, opens the window.",
-        subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class})
+        subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {
 
     /** Exit code when the daemon cannot be reached. */
