@@ -63,7 +63,11 @@ public class ConnectionViewModel {
 
     public void stop() {
         stopped = true;
-        background.execute(this::closeEvents);
+        try {
+            background.execute(this::closeEvents);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // already shut down: the stream went with it
+        }
     }
 
     /** Fetches info again now (e.g. after a change), without touching the connection. */
@@ -109,7 +113,13 @@ public class ConnectionViewModel {
 
             @Override
             public void onClosed(Throwable failure) {
-                background.execute(() -> lost(current, failure));
+                if (!stopped) {
+                    try {
+                        background.execute(() -> lost(current, failure));
+                    } catch (java.util.concurrent.RejectedExecutionException closing) {
+                        // the window is closing: nothing to reconnect
+                    }
+                }
             }
         });
     }

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.app.gpus.GpusPage;
+import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
 
 /** The window's composition root: one client, one background executor, one event subscription. */
@@ -19,6 +21,7 @@ public class Shell implements AutoCloseable {
     private final EventDispatcher events;
     private final ConnectionViewModel connection;
     private final MainWindow window;
+    private final GpusViewModel gpus;
 
     public Shell(Path socket) {
         this.client = new DaemonClient(socket);
@@ -32,9 +35,15 @@ public class Shell implements AutoCloseable {
         Executor ui = Platform::runLater;
         this.events = new EventDispatcher(ui);
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
+        this.gpus = new GpusViewModel(client, background, ui);
+        events.on("gpu", gpus::onEvents);
+        connection.stateProperty().addListener((obs, old, now) -> {
+            if (now == ConnectionState.CONNECTED) {
+                gpus.reload();
+            }
+        });
         List<Page> pages = List.of(
-                new PlaceholderPage("gpus", "GPUs", "GPU cards with live telemetry and passthrough toggles "
-                        + "appear here once the daemon reports GPUs."),
+                new GpusPage(gpus),
                 new PlaceholderPage("jobs", "Jobs", "Jobs run in throw-away microVMs; their table and live logs "
                         + "appear here."),
                 new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),

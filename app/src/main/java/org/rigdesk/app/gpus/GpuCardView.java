@@ -1,0 +1,170 @@
+package org.rigdesk.app.gpus;
+
+import java.util.stream.Collectors;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import atlantafx.base.controls.ToggleSwitch;
+import org.rigdesk.api.wire.Gpu;
+
+/** A GPU card: name, address, mode badge, facts, the passthrough switch and any refusal in place. */
+public class GpuCardView extends VBox {
+
+    private final GpuCardViewModel model;
+    private final ToggleSwitch toggle = new ToggleSwitch("Passthrough");
+    private boolean syncing;
+
+    public GpuCardView(GpuCardViewModel model) {
+        this.model = model;
+        getStyleClass().add("gpu-card");
+        setId("gpu-" + model.bdf().replace(':', '-').replace('.', '-'));
+        setSpacing(8);
+        setPadding(new Insets(14));
+        setPrefWidth(360);
+        setMinWidth(300);
+
+        Label name = new Label();
+        name.getStyleClass().add("gpu-name");
+        name.setMinWidth(0);
+        Label badge = new Label();
+        badge.getStyleClass().add("mode-badge");
+        badge.setId(getId() + "-badge");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(8, name, spacer, badge);
+        header.setAlignment(Pos.CENTER_LEFT);
+
+        Label address = new Label();
+        address.getStyleClass().addAll("text-muted", "mono");
+
+        GridPane facts = new GridPane();
+        facts.setHgap(10);
+        facts.setVgap(3);
+        facts.getStyleClass().add("gpu-facts");
+
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setPrefSize(18, 18);
+        progress.visibleProperty().bind(model.workingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+        toggle.setId(getId() + "-toggle");
+        toggle.disableProperty().bind(model.workingProperty());
+        toggle.setTooltip(new Tooltip("On: the card and its group are bound to vfio-pci, ready for job VMs.\n"
+                + "Off: the card is on its host driver."));
+        HBox controls = new HBox(10, toggle, progress);
+        controls.setAlignment(Pos.CENTER_LEFT);
+
+        Label problem = new Label();
+        problem.setId(getId() + "-problem");
+        problem.getStyleClass().add("problem");
+        problem.setWrapText(true);
+        problem.textProperty().bind(model.problemProperty());
+        Label remedy = new Label();
+        remedy.setId(getId() + "-remedy");
+        remedy.getStyleClass().add("remedy");
+        remedy.setWrapText(true);
+        remedy.textProperty().bind(model.remedyProperty());
+        remedy.visibleProperty().bind(model.remedyProperty().isNotEmpty());
+        remedy.managedProperty().bind(remedy.visibleProperty());
+        Button dismiss = new Button("Dismiss");
+        dismiss.getStyleClass().add("flat");
+        dismiss.setOnAction(e -> model.dismissProblem());
+        VBox refusal = new VBox(4, problem, remedy, dismiss);
+        refusal.getStyleClass().add("refusal");
+        refusal.visibleProperty().bind(model.problemProperty().isNotEmpty());
+        refusal.managedProperty().bind(refusal.visibleProperty());
+
+        getChildren().addAll(header, address, facts, controls, refusal);
+
+        model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
+        show(model.gpuProperty().get(), name, badge, address, facts);
+        model.workingProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                syncToggle();
+            }
+        });
+        toggle.selectedProperty().addListener((obs, was, on) -> {
+            if (!syncing) {
+                confirmAndRequest(on);
+            }
+        });
+        name.textProperty().addListener((obs, o, n) -> name.setTooltip(new Tooltip(n)));
+        badge.getStyleClass().add("mode-" + "host");
+        badge.textProperty().addListener((obs, o, n) -> {
+            badge.getStyleClass().removeIf(c -> c.startsWith("mode-") && !c.equals("mode-badge"));
+            badge.getStyleClass().add("mode-" + n.toLowerCase().split(" ")[0]);
+        });
+    }
+
+    private void show(Gpu gpu, Label name, Label badge, Label address, GridPane facts) {
+        name.setText(gpu.name());
+        badge.setText(GpuCardViewModel.badge(gpu));
+        address.setText(gpu.bdf() + " · " + gpu.vendor());
+        facts.getChildren().clear();
+        int row = 0;
+        row = fact(facts, row, "Driver", gpu.driver() == null ? "none" : gpu.driver());
+        row = fact(facts, row, "IOMMU group", gpu.iommuGroup() == null ? "none (IOMMU off)"
+                : gpu.iommuGroup() + groupSummary(gpu));
+        row = fact(facts, row, "PCIe link", gpu.link() == null ? "n/a"
+                : (gpu.link().speed() == null ? "?" : gpu.link().speed())
+                + (gpu.link().width() == null ? "" : " x" + gpu.link().width()));
+        if (!gpu.passthrough().possible() && !Gpu.VFIO.equals(gpu.mode())) {
+            fact(facts, row, "Passthrough", "not possible: " + gpu.passthrough().blockers().stream()
+                    .map(Gpu.Blocker::code).distinct().collect(Collectors.joining(", ")));
+        }
+        syncToggle();
+    }
+
+    /** The switch shows where the card is, not where the user last pushed it. */
+    private void syncToggle() {
+        syncing = true;
+        toggle.setSelected(Gpu.VFIO.equals(model.gpuProperty().get().mode()));
+        syncing = false;
+    }
+
+    private static String groupSummary(Gpu gpu) {
+        String peers = gpu.groupDevices().stream().filter(d -> !"bridge".equals(d.role()))
+                .map(Gpu.GroupDevice::role).collect(Collectors.joining(", "));
+        return peers.isEmpty() ? "" : " (with " + peers + ")";
+    }
+
+    private static int fact(GridPane facts, int row, String label, String value) {
+        Label key = new Label(label);
+        key.getStyleClass().add("text-muted");
+        Label text = new Label(value);
+        text.setWrapText(true);
+        facts.addRow(row, key, text);
+        return row + 1;
+    }
+
+    private void confirmAndRequest(boolean toVfio) {
+        Gpu gpu = model.gpuProperty().get();
+        String target = toVfio ? Gpu.VFIO : Gpu.HOST;
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
+        confirm.setTitle("Rigdesk");
+        confirm.setHeaderText(toVfio ? "Hand " + gpu.name() + " to vfio-pci?" : "Return " + gpu.name() + " to the host?");
+        confirm.setContentText((toVfio
+                ? "These functions leave their host drivers and are bound to vfio-pci, ready for job VMs:\n\n"
+                : "These functions leave vfio-pci and go back to their host drivers:\n\n")
+                + String.join("\n", GpuCardViewModel.functionsThatMove(gpu)));
+        confirm.getDialogPane().setId("confirm-mode");
+        if (getScene() != null) {
+            confirm.initOwner(getScene().getWindow());
+        }
+        boolean go = confirm.showAndWait().filter(ButtonType.OK::equals).isPresent();
+        if (go) {
+            model.requestMode(target);
+        } else {
+            syncToggle();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.rigdesk.app.gpus;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.app.shell.EventDispatcher;
+
+/** The GPUs page: a card per GPU, loaded on connect and kept current by {@code gpu} events. */
+public class GpusViewModel {
+
+    private final DaemonClient client;
+    private final Executor background;
+    private final Executor ui;
+    private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
+    private final SimpleStringProperty status = new SimpleStringProperty("Loading GPUs…");
+
+    public GpusViewModel(DaemonClient client, Executor background, Executor ui) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+    }
+
+    /** Loads the inventory (on connect and reconnect). */
+    public void reload() {
+        background.execute(() -> {
+            try {
+                List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
+                ui.execute(() -> apply(gpus));
+            } catch (IOException e) {
+                ui.execute(() -> status.set("Cannot list GPUs: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** A batch of {@code gpu} events, on the UI thread. */
+    public void onEvents(List<EventDispatcher.Received> events) {
+        for (EventDispatcher.Received event : events) {
+            try {
+                Gpu gpu = Json.mapper().readValue(event.data(), Gpu.class);
+                cards.stream().filter(c -> c.bdf().equals(gpu.bdf())).findFirst()
+                        .ifPresentOrElse(c -> c.update(gpu), this::reload);
+            } catch (IOException e) {
+                // A malformed event: the next reload corrects the page.
+            }
+        }
+    }
+
+    private void apply(List<Gpu> gpus) {
+        Map<String, GpuCardViewModel> existing = new LinkedHashMap<>();
+        cards.forEach(card -> existing.put(card.bdf(), card));
+        List<GpuCardViewModel> next = gpus.stream().map(gpu -> {
+            GpuCardViewModel card = existing.get(gpu.bdf());
+            if (card == null) {
+                return new GpuCardViewModel(gpu, client, background, ui);
+            }
+            card.update(gpu);
+            return card;
+        }).toList();
+        if (!next.equals(cards)) {
+            cards.setAll(next);
+        }
+        status.set(gpus.isEmpty() ? "No GPUs found: rigdeskd sees no display-class PCI device." : "");
+    }
+
+    public ObservableList<GpuCardViewModel> cards() {
+        return cards;
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status;
+    }
+}

@@ -1,0 +1,121 @@
+package org.rigdesk.app.gpus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atlantafx.base.controls.ToggleSwitch;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.app.shell.RigdeskApp;
+import org.rigdesk.app.shell.Shell;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The GPUs page against a real daemon on the desktop demo rig: toggle, confirm, refusal in place. */
+class GpusUiTest {
+
+    private static final String CARD = "#gpu-0000-01-00-0";
+    private static final String IGPU = "#gpu-0000-00-02-0";
+
+    @TempDir
+    Path dir;
+    private final FxRobot robot = new FxRobot();
+    private DaemonProcess daemon;
+    private Shell shell;
+
+    @BeforeEach
+    void open() throws Exception {
+        daemon = new DaemonProcess(dir).simulate("desktop").start();
+        FxToolkit.registerPrimaryStage();
+        FxToolkit.setupStage(stage -> {
+            shell = new Shell(daemon.socket());
+            Scene scene = new Scene(shell.root(), 1100, 760);
+            RigdeskApp.style(scene);
+            stage.setScene(scene);
+            stage.show();
+            shell.start();
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup(CARD).queryAll().isEmpty());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupStages();
+        if (shell != null) {
+            shell.close();
+        }
+        daemon.close();
+    }
+
+    /** The switch reacts on its track, not its label. */
+    private void flip(String card) {
+        robot.clickOn(robot.lookup(card + "-toggle .thumb-area").queryAs(Node.class));
+    }
+
+    private String text(String query) {
+        return robot.lookup(query).queryAs(Label.class).getText();
+    }
+
+    private void answerDialog(String button) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-mode").queryAll().isEmpty());
+        DialogPane pane = robot.lookup("#confirm-mode").queryAs(DialogPane.class);
+        assertTrue(pane.getContentText().contains("0000:01:00.1"), "the dialog lists the audio function:\n"
+                + pane.getContentText());
+        Node ok = robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals(button)).query();
+        robot.clickOn(ok);
+    }
+
+    @Test
+    void togglingAsksFirstThenMovesTheCardAndItsAudio() throws Exception {
+        assertEquals("Host", text(CARD + "-badge"));
+        flip(CARD);
+        answerDialog("Cancel");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isSelected(), "cancel puts it back");
+        assertEquals("nvidia", gpu("0000:01:00.0").driver(), "nothing moved on cancel");
+
+        flip(CARD);
+        answerDialog("OK");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "VFIO".equals(text(CARD + "-badge")));
+        Gpu now = gpu("0000:01:00.0");
+        assertEquals("vfio-pci", now.driver());
+        assertEquals("vfio-pci", now.groupDevices().get(0).driver());
+        assertEquals("Host", text("#gpu-0000-02-00-0-badge"), "the other card is untouched");
+    }
+
+    @Test
+    void aRefusalIsShownInPlaceWithItsRemedyAndTheSwitchReturns() throws Exception {
+        flip(IGPU);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-mode").queryAll().isEmpty());
+        DialogPane pane = robot.lookup("#confirm-mode").queryAs(DialogPane.class);
+        robot.clickOn(robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals("OK"))
+                .queryAs(Node.class));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !text(IGPU + "-problem").isEmpty());
+        assertTrue(text(IGPU + "-problem").contains("boot display"), text(IGPU + "-problem"));
+        assertTrue(text(IGPU + "-remedy").contains("primary display"), text(IGPU + "-remedy"));
+        assertTrue(robot.lookup(IGPU + "-remedy").query().isVisible());
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                () -> !robot.lookup(IGPU + "-toggle").queryAs(ToggleSwitch.class).isSelected());
+        assertEquals("Host", text(IGPU + "-badge"));
+    }
+
+    private Gpu gpu(String bdf) throws Exception {
+        try (DaemonClient client = daemon.client()) {
+            return client.get("/v1/gpus/" + bdf, Gpu.class);
+        }
+    }
+}
