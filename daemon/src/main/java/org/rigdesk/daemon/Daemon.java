@@ -10,6 +10,10 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
+import org.rigdesk.daemon.telemetry.MinuteAggregates;
+import org.rigdesk.daemon.telemetry.TelemetryConfig;
+import org.rigdesk.daemon.telemetry.TelemetryRoutes;
+import org.rigdesk.daemon.telemetry.TelemetryService;
 import org.rigdesk.daemon.vfio.GpuRoutes;
 import org.rigdesk.daemon.vfio.GroupMover;
 import org.rigdesk.daemon.vfio.HolderScanner;
@@ -41,7 +45,7 @@ public class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final EventHub events = new EventHub();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "scheduler");
         thread.setDaemon(true);
         return thread;
@@ -49,6 +53,7 @@ public class Daemon implements AutoCloseable {
     private Database database;
     private ApiServer server;
     private VfioService vfio;
+    private TelemetryService telemetry;
 
     public Daemon(DaemonConfig config) {
         this.config = config;
@@ -78,6 +83,8 @@ public class Daemon implements AutoCloseable {
         AuditRoutes.register(router, audit);
         vfio = gpus(audit, modulesDir);
         GpuRoutes.register(router, vfio);
+        telemetry = telemetry(settings);
+        TelemetryRoutes.register(router, telemetry, vfio::list);
         try {
             server.start();
         } catch (StartupException e) {
@@ -107,6 +114,28 @@ public class Daemon implements AutoCloseable {
         // Picks up changes made behind our back (another tool, a hot-plug) for readers of the inventory.
         scheduler.scheduleWithFixedDelay(service::refresh, 5, 5, TimeUnit.SECONDS);
         return service;
+    }
+
+    private TelemetryService telemetry(SettingsService settings) {
+        if (config.sampleIntervalMs() > 0 && config.sampleIntervalMs() != settings.current().sampleIntervalMs()) {
+            try {
+                settings.update(new org.rigdesk.api.wire.Settings(config.sampleIntervalMs(), null, null, null));
+            } catch (SQLException e) {
+                LOG.warning("cannot store the sample interval: " + e.getMessage());
+            }
+        }
+        TelemetryConfig telemetryConfig = new TelemetryConfig(config.nvidiaSmi(),
+                TelemetryService.findOnPath("rocm-smi", System.getenv("PATH")), settings.current().sampleIntervalMs(),
+                java.time.Duration.ofSeconds(5), () -> settings.current().historyDays());
+        TelemetryService service = new TelemetryService(telemetryConfig, vfio::list, events,
+                new MinuteAggregates(database), scheduler, java.time.Clock.systemUTC());
+        settings.onChange(changed -> service.setInterval(changed.sampleIntervalMs()));
+        service.start();
+        return service;
+    }
+
+    public TelemetryService telemetry() {
+        return telemetry;
     }
 
     public VfioService vfio() {
@@ -139,6 +168,9 @@ public class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (telemetry != null) {
+            telemetry.close();
+        }
         scheduler.shutdownNow();
         events.close();
         if (server != null) {

@@ -16,7 +16,9 @@ public record DaemonConfig(
         Set<String> accelerators,
         List<Path> pciIds,
         Duration sysfsWriteTimeout,
-        long emulatedWriteDelayMillis) {
+        long emulatedWriteDelayMillis,
+        String nvidiaSmi,
+        int sampleIntervalMs) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

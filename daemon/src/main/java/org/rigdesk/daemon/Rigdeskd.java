@@ -47,6 +47,14 @@ public class Rigdeskd implements Callable<Integer> {
                     + "Repeatable; put it in an @argfile to keep it in config.")
     List<String> accelerators = new ArrayList<>();
 
+    @Option(names = "--nvidia-smi", paramLabel = "PATH",
+            description = "nvidia-smi to sample (default: nvidia-smi on PATH; with --simulate, the rig's fake).")
+    String nvidiaSmi;
+
+    @Option(names = "--sample-interval", paramLabel = "MS",
+            description = "Telemetry sample interval in milliseconds (default: the stored setting, 1000).")
+    Integer sampleInterval;
+
     @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
             description = "pci.ids database to name devices from.")
     Path pciIds;
@@ -105,9 +113,11 @@ public class Rigdeskd implements Callable<Integer> {
         Path proc = procRoot != null ? procRoot.toAbsolutePath()
                 : sys.equals(DaemonConfig.REAL_SYSFS) ? Path.of("/proc") : sys.resolveSibling("proc");
         List<Path> ids = pciIds != null ? List.of(pciIds) : PciIds.DEFAULT_LOCATIONS;
+        String smi = nvidiaSmi != null ? nvidiaSmi
+                : simulate != null ? SimulatedRig.fakeNvidiaSmi(sys).toString() : "nvidia-smi";
         DaemonConfig config = new DaemonConfig(socketPath.toAbsolutePath(), stateDir.toAbsolutePath(), sys, proc,
                 socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
-                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs);
+                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -132,6 +142,9 @@ public class Rigdeskd implements Callable<Integer> {
     private String validate() {
         if (heartbeatMs < 10 || heartbeatMs > 600_000) {
             return "--heartbeat-ms must be between 10 and 600000";
+        }
+        if (sampleInterval != null && (sampleInterval < 100 || sampleInterval > 60_000)) {
+            return "--sample-interval must be between 100 and 60000 ms";
         }
         if (simulate != null && sysfsRoot != null) {
             return "--simulate and --sysfs-root exclude each other: a demo rig brings its own tree";

@@ -15,7 +15,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
                 + "Without a command, opens the window.",
-        subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, AuditCommand.class})
+        subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
+                TelemetryCommand.class, AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {
 
     /** Exit code when the daemon cannot be reached. */

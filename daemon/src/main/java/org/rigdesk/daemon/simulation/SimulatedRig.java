@@ -25,6 +25,26 @@ public final class SimulatedRig {
             }
             DemoRigs.build(name, dir);
         }
+        installFakeNvidiaSmi(dir.resolve("bin"));
         return dir.resolve("sys");
+    }
+
+    /** The fake nvidia-smi of a simulated rig: {@code bin/} beside its {@code sys/}. */
+    public static Path fakeNvidiaSmi(Path sys) {
+        return sys.resolveSibling("bin").resolve("nvidia-smi");
+    }
+
+    private static void installFakeNvidiaSmi(Path bin) {
+        try (var script = SimulatedRig.class.getResourceAsStream("fake-nvidia-smi")) {
+            if (script == null) {
+                throw new IllegalStateException("fake-nvidia-smi is missing from the build");
+            }
+            Files.createDirectories(bin);
+            Path target = bin.resolve("nvidia-smi");
+            Files.write(target, script.readAllBytes());
+            Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the fake nvidia-smi in " + bin + ": " + e.getMessage(), e);
+        }
     }
 }

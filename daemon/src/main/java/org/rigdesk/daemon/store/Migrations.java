@@ -34,6 +34,19 @@ public final class Migrations {
                             desired_mode TEXT NOT NULL CHECK (desired_mode IN ('host', 'vfio')),
                             updated_at   TEXT NOT NULL
                         );
+                        """),
+                new Migration(3, "telemetry minute aggregates", """
+                        CREATE TABLE telemetry_minutes (
+                            bdf       TEXT NOT NULL,
+                            minute    INTEGER NOT NULL,
+                            samples   INTEGER NOT NULL,
+                            util_min  REAL, util_avg  REAL, util_max  REAL,
+                            mem_min   REAL, mem_avg   REAL, mem_max   REAL,
+                            temp_min  REAL, temp_avg  REAL, temp_max  REAL,
+                            power_min REAL, power_avg REAL, power_max REAL,
+                            PRIMARY KEY (bdf, minute)
+                        );
+                        CREATE INDEX telemetry_minutes_minute ON telemetry_minutes(minute);
                         """));
     }
 }
