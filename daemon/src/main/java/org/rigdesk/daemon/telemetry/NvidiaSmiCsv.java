@@ -29,7 +29,7 @@ public final class NvidiaSmiCsv {
         if (extra > 0) {
             // Only the name is free text: a comma in it splits it; join it back.
             List<String> joined = new ArrayList<>(cells.subList(0, 2));
-            joined.add(String.join(",", cells.subList(2, 3 + extra)));
+            joined.add(String.join(", ", cells.subList(2, 3 + extra)));
             joined.addAll(cells.subList(3 + extra, cells.size()));
             cells = joined;
         }
