@@ -49,7 +49,9 @@ class GpusUiTest {
             stage.show();
             shell.start();
         });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup(CARD).queryAll().isEmpty());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup(CARD).queryAll().isEmpty()
+                && !robot.lookup(IGPU).queryAll().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     @AfterEach
@@ -62,8 +64,11 @@ class GpusUiTest {
     }
 
     /** The switch reacts on its track, not its label. */
-    private void flip(String card) {
-        robot.clickOn(robot.lookup(card + "-toggle .thumb-area").queryAs(Node.class));
+    private void flip(String card) throws Exception {
+        String track = card + "-toggle .thumb-area";
+        // The switch's skin (and so its track) exists only after the first layout pass.
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup(track).queryAll().isEmpty());
+        robot.clickOn(robot.lookup(track).queryAs(Node.class));
     }
 
     private String text(String query) {
