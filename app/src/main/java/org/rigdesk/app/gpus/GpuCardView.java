@@ -83,7 +83,25 @@ public class GpuCardView extends VBox {
         refusal.visibleProperty().bind(model.problemProperty().isNotEmpty());
         refusal.managedProperty().bind(refusal.visibleProperty());
 
-        getChildren().addAll(header, address, facts, controls, refusal);
+        GridPane readings = new GridPane();
+        readings.setHgap(10);
+        readings.setVgap(3);
+        readings.getStyleClass().add("gpu-readings");
+        readings.setId(getId() + "-readings");
+        Sparkline sparkline = new Sparkline(model.recentLoad());
+        sparkline.setId(getId() + "-sparkline");
+        Label sparkTitle = new Label("Load, last 60 s");
+        sparkTitle.getStyleClass().addAll("text-muted", "small");
+        VBox spark = new VBox(2, sparkTitle, sparkline);
+        // No sampler for this card (an iGPU, a card in a VM): no empty chart either.
+        spark.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.recentLoad()));
+        spark.managedProperty().bind(spark.visibleProperty());
+        VBox live = new VBox(4, readings, spark);
+        model.sampleProperty().addListener((obs, old, now) -> showReadings(readings));
+        model.gpuProperty().addListener((obs, old, now) -> showReadings(readings));
+        showReadings(readings);
+
+        getChildren().addAll(header, address, live, facts, controls, refusal);
 
         model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
         show(model.gpuProperty().get(), name, badge, address, facts);
@@ -129,6 +147,19 @@ public class GpuCardView extends VBox {
         syncing = true;
         toggle.setSelected(Gpu.VFIO.equals(model.gpuProperty().get().mode()));
         syncing = false;
+    }
+
+    private void showReadings(GridPane readings) {
+        readings.getChildren().clear();
+        int row = 0;
+        for (var reading : GpuCardViewModel.readings(model.gpuProperty().get(), model.sampleProperty().get()).entrySet()) {
+            Label key = new Label(reading.getKey());
+            key.getStyleClass().add("text-muted");
+            Label value = new Label(reading.getValue());
+            value.getStyleClass().add("reading");
+            value.setId(getId() + "-" + reading.getKey().toLowerCase());
+            readings.addRow(row++, key, value);
+        }
     }
 
     private static String groupSummary(Gpu gpu) {

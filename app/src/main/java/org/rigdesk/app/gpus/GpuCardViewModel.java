@@ -15,7 +15,10 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuSample;
 
 /** One GPU card: its latest state, a mode change in flight, and the daemon's last refusal. */
 public class GpuCardViewModel {
@@ -27,6 +30,11 @@ public class GpuCardViewModel {
     private final BooleanProperty working = new SimpleBooleanProperty();
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
+    private final ObjectProperty<GpuSample> sample = new SimpleObjectProperty<>();
+    /** Utilisation over the last minute, oldest first, for the sparkline. */
+    private final ObservableList<Double> recentLoad = FXCollections.observableArrayList();
+    private final java.util.ArrayDeque<Long> recentTimes = new java.util.ArrayDeque<>();
+    static final long SPARKLINE_MILLIS = 60_000;
 
     public GpuCardViewModel(Gpu initial, DaemonClient client, Executor background, Executor ui) {
         this.client = client;
@@ -41,6 +49,50 @@ public class GpuCardViewModel {
 
     void update(Gpu latest) {
         gpu.set(latest);
+    }
+
+    /** A telemetry sample for this GPU (UI thread): shown, and added to the one-minute sparkline. */
+    void accept(GpuSample latest) {
+        sample.set(latest);
+        if (latest.at() == null || latest.utilizationGpu() == null) {
+            return;
+        }
+        long at = latest.at().toEpochMilli();
+        recentTimes.addLast(at);
+        recentLoad.add(latest.utilizationGpu());
+        while (!recentTimes.isEmpty() && recentTimes.peekFirst() < at - SPARKLINE_MILLIS) {
+            recentTimes.removeFirst();
+            recentLoad.remove(0);
+        }
+    }
+
+    /** The card's telemetry lines as shown: "n/a" where a value is absent, "in VM" where the host cannot see. */
+    public static java.util.LinkedHashMap<String, String> readings(Gpu gpu, GpuSample sample) {
+        java.util.LinkedHashMap<String, String> rows = new java.util.LinkedHashMap<>();
+        boolean inVm = Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null;
+        boolean hidden = sample == null ? inVm : GpuSample.NONE.equals(sample.source());
+        String absent = hidden && inVm ? "in VM" : "n/a";
+        GpuSample s = hidden ? null : sample;
+        rows.put("Load", s == null || s.utilizationGpu() == null ? absent : whole(s.utilizationGpu()) + "%");
+        rows.put("Memory", s == null || s.memoryUsedMiB() == null ? absent
+                : whole(s.memoryUsedMiB()) + (s.memoryTotalMiB() == null ? "" : " / " + whole(s.memoryTotalMiB())) + " MiB");
+        rows.put("Temperature", s == null || s.temperatureC() == null ? absent : whole(s.temperatureC()) + " °C");
+        rows.put("Power", s == null || s.powerDrawW() == null ? absent
+                : whole(s.powerDrawW()) + (s.powerLimitW() == null ? "" : " / " + whole(s.powerLimitW())) + " W");
+        rows.put("Fan", s == null || s.fanSpeedPct() == null ? absent : whole(s.fanSpeedPct()) + "%");
+        return rows;
+    }
+
+    private static String whole(double value) {
+        return Long.toString(Math.round(value));
+    }
+
+    public ReadOnlyObjectProperty<GpuSample> sampleProperty() {
+        return sample;
+    }
+
+    public ObservableList<Double> recentLoad() {
+        return recentLoad;
     }
 
     /** Badge text: Host, VFIO, In job #id, Changing or Unbound. */

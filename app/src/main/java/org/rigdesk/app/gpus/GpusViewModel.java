@@ -12,6 +12,8 @@ import javafx.collections.ObservableList;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.api.wire.TelemetryStatus;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.app.shell.EventDispatcher;
 
@@ -35,11 +37,30 @@ public class GpusViewModel {
         background.execute(() -> {
             try {
                 List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
-                ui.execute(() -> apply(gpus));
+                TelemetryStatus telemetry = client.get("/v1/telemetry", TelemetryStatus.class);
+                ui.execute(() -> {
+                    apply(gpus);
+                    for (GpuSample sample : telemetry.samples()) {
+                        cards.stream().filter(c -> c.bdf().equals(sample.bdf())).findFirst()
+                                .ifPresent(c -> c.accept(sample));
+                    }
+                });
             } catch (IOException e) {
                 ui.execute(() -> status.set("Cannot list GPUs: " + e.getMessage()));
             }
         });
+    }
+
+    /** A batch of {@code sample} events, on the UI thread. */
+    public void onSamples(List<EventDispatcher.Received> events) {
+        for (EventDispatcher.Received event : events) {
+            try {
+                GpuSample sample = Json.mapper().readValue(event.data(), GpuSample.class);
+                cards.stream().filter(c -> c.bdf().equals(sample.bdf())).findFirst().ifPresent(c -> c.accept(sample));
+            } catch (IOException e) {
+                // skip a malformed sample
+            }
+        }
     }
 
     /** A batch of {@code gpu} events, on the UI thread. */

@@ -37,6 +37,7 @@ public class Shell implements AutoCloseable {
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
         this.gpus = new GpusViewModel(client, background, ui);
         events.on("gpu", gpus::onEvents);
+        events.on("sample", gpus::onSamples);
         connection.stateProperty().addListener((obs, old, now) -> {
             if (now == ConnectionState.CONNECTED) {
                 gpus.reload();
