@@ -133,7 +133,9 @@ class ApiContractTest {
 
             @Override
             public void onEvent(String type, String data) {
-                received.add(type + " " + data);
+                if (type.equals("settings")) {
+                    received.add(type + " " + data);
+                }
             }
 
             @Override
