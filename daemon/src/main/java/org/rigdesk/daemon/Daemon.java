@@ -85,6 +85,19 @@ public class Daemon implements AutoCloseable {
         GpuRoutes.register(router, vfio);
         telemetry = telemetry(settings);
         TelemetryRoutes.register(router, telemetry, vfio::list);
+        TelemetryService sampler = telemetry;
+        vfio.setDeviceUsers(new VfioService.DeviceUsers() {
+            @Override
+            public void pause() {
+                sampler.pause();
+            }
+
+            @Override
+            public void resume() {
+                sampler.resume();
+            }
+        });
+        vfio.setNameSource(bdf -> sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null));
         try {
             server.start();
         } catch (StartupException e) {

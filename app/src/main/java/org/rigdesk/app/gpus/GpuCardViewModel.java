@@ -136,8 +136,8 @@ public class GpuCardViewModel {
                 });
             } catch (DaemonException e) {
                 ui.execute(() -> {
-                    problem.set(e.getMessage());
                     remedy.set(e.problem().remedy() == null ? "" : e.problem().remedy());
+                    problem.set(e.getMessage());
                     working.set(false);
                 });
             } catch (IOException e) {

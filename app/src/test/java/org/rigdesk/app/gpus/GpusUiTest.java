@@ -109,7 +109,9 @@ class GpusUiTest {
         DialogPane pane = robot.lookup("#confirm-mode").queryAs(DialogPane.class);
         robot.clickOn(robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals("OK"))
                 .queryAs(Node.class));
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !text(IGPU + "-problem").isEmpty());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> !text(IGPU + "-problem").isEmpty() && !text(IGPU + "-remedy").isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(text(IGPU + "-problem").contains("boot display"), text(IGPU + "-problem"));
         assertTrue(text(IGPU + "-remedy").contains("primary display"), text(IGPU + "-remedy"));
         assertTrue(robot.lookup(IGPU + "-remedy").query().isVisible());

@@ -79,9 +79,20 @@ public final class PciIds {
         return id;
     }
 
+    /** Vendors of GPUs and accelerators, for machines without pci.ids. */
+    private static final Map<String, String> KNOWN_VENDORS = Map.of(
+            "10de", "NVIDIA Corporation", "1002", "Advanced Micro Devices, Inc. [AMD/ATI]",
+            "8086", "Intel Corporation", "1a03", "ASPEED Technology, Inc.", "1ac1", "Global Unichip Corp.",
+            "1234", "QEMU");
+
     /** "NVIDIA Corporation"; without an entry, "Vendor 10de". */
     public String vendor(String vendorId) {
-        return vendors.getOrDefault(vendorId, "Vendor " + vendorId);
+        return vendors.getOrDefault(vendorId, KNOWN_VENDORS.getOrDefault(vendorId, "Vendor " + vendorId));
+    }
+
+    /** True when pci.ids has a name for this device (not a fallback). */
+    public boolean knows(String vendorId, String deviceId) {
+        return devices.containsKey(vendorId + ":" + deviceId);
     }
 
     /**

@@ -41,6 +41,7 @@ public class SamplingChild implements AutoCloseable {
     private long lastOutputNanos;
     private int failures;
     private boolean closed;
+    private boolean paused;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> pendingRestart;
 
@@ -85,6 +86,28 @@ public class SamplingChild implements AutoCloseable {
         down(stopped, reason);
     }
 
+    /** Stops the child and waits for it to exit; no restart until {@link #resume()}. */
+    public void pause() {
+        synchronized (lock) {
+            paused = true;
+            generation++;
+            if (pendingRestart != null) {
+                pendingRestart.cancel(false);
+            }
+            stopProcess();
+        }
+    }
+
+    public void resume() {
+        synchronized (lock) {
+            if (!paused) {
+                return;
+            }
+            paused = false;
+        }
+        launch();
+    }
+
     public Long pid() {
         synchronized (lock) {
             return process != null && process.isAlive() ? process.pid() : null;
@@ -96,7 +119,7 @@ public class SamplingChild implements AutoCloseable {
         long mine;
         Process started;
         synchronized (lock) {
-            if (closed) {
+            if (closed || paused) {
                 return;
             }
             mine = ++generation;
@@ -154,7 +177,7 @@ public class SamplingChild implements AutoCloseable {
         long mine;
         Duration limit = silenceLimit.get();
         synchronized (lock) {
-            if (closed || process == null || !process.isAlive()
+            if (closed || paused || process == null || !process.isAlive()
                     || System.nanoTime() - lastOutputNanos < limit.toNanos()) {
                 return;
             }
@@ -168,7 +191,7 @@ public class SamplingChild implements AutoCloseable {
     private void down(long of, String reason) {
         Duration delay;
         synchronized (lock) {
-            if (closed || of != generation) {
+            if (closed || paused || of != generation) {
                 return;
             }
             failures++;

@@ -57,6 +57,7 @@ public class TelemetryService implements AutoCloseable {
     private volatile String state = TelemetryStatus.STARTING;
     private volatile String reason = "waiting for the first sample from nvidia-smi";
     private volatile List<ComputeProcess> processes = List.of();
+    private volatile boolean paused;
     private int garbage;
     private String table;
     private long tableAtNanos;
@@ -224,6 +225,9 @@ public class TelemetryService implements AutoCloseable {
                 return table;
             }
         }
+        if (paused) {
+            throw new IOException("a GPU is changing drivers; ask again in a moment");
+        }
         tableAtNanos = System.nanoTime();
         try {
             table = CommandRunner.run(List.of(config.nvidiaSmi()), Duration.ofSeconds(10));
@@ -236,7 +240,10 @@ public class TelemetryService implements AutoCloseable {
         }
     }
 
-    private void pollProcesses() {
+    private synchronized void pollProcesses() {
+        if (paused) {
+            return;
+        }
         try {
             String text = CommandRunner.run(List.of(config.nvidiaSmi(),
                     "--query-compute-apps=" + NvidiaSmiCsv.APP_FIELDS, "--format=csv,noheader,nounits"),
@@ -279,6 +286,20 @@ public class TelemetryService implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warning("cannot prune telemetry history: " + e.getMessage());
         }
+    }
+
+    /** Stops every nvidia-smi we run (a GPU's driver is about to change); {@link #resume()} restarts sampling. */
+    public void pause() {
+        paused = true;
+        synchronized (this) {
+            // table() and the process poll run under this lock or check the flag: none is running now.
+        }
+        child.pause();
+    }
+
+    public void resume() {
+        paused = false;
+        child.resume();
     }
 
     public Optional<Long> childPid() {

@@ -34,9 +34,13 @@ public class HolderScanner {
             return List.of();
         }
         List<String> holders = new ArrayList<>();
+        // Our own children (the telemetry sampler) hold every GPU; they are paused for a toggle.
+        Set<String> ours = new HashSet<>();
+        ours.add(Long.toString(ProcessHandle.current().pid()));
+        ProcessHandle.current().descendants().forEach(p -> ours.add(Long.toString(p.pid())));
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
             for (Path pid : pids) {
-                if (holds(pid, nodes)) {
+                if (!ours.contains(pid.getFileName().toString()) && holds(pid, nodes)) {
                     String comm = SysfsReader.attribute(pid, "comm");
                     holders.add(pid.getFileName() + " (" + (comm == null ? "?" : comm) + ")");
                 }

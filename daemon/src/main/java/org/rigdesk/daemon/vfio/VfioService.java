@@ -45,6 +45,34 @@ public class VfioService {
     private final Set<String> busyGroups = ConcurrentHashMap.newKeySet();
     private final Set<String> stuckGroups = ConcurrentHashMap.newKeySet();
     private volatile Function<String, String> usedBy = bdf -> null;
+    private volatile DeviceUsers deviceUsers = DeviceUsers.NONE;
+    private volatile Function<String, String> liveName = bdf -> null;
+
+    /** Our own users of GPU device nodes (the telemetry sampler): stopped while a driver changes under them. */
+    public interface DeviceUsers {
+        DeviceUsers NONE = new DeviceUsers() {
+            @Override
+            public void pause() {
+            }
+
+            @Override
+            public void resume() {
+            }
+        };
+
+        void pause();
+
+        void resume();
+    }
+
+    /** Where to find a name for cards pci.ids does not know (the driver's own name, from telemetry). */
+    public void setNameSource(Function<String, String> liveName) {
+        this.liveName = liveName;
+    }
+
+    public void setDeviceUsers(DeviceUsers users) {
+        this.deviceUsers = users;
+    }
     private volatile Map<String, Gpu> inventory = Map.of();
 
     public VfioService(SysfsReader sysfs, PciIds names, Preflight preflight, GroupMover mover, ModeJournal journal,
@@ -181,6 +209,17 @@ public class VfioService {
 
     private void move(Card card, String mode)
             throws GroupMover.MoveFailedException, GroupMover.StuckException, IOException {
+        // Unbinding nvidia while even our own nvidia-smi holds /dev/nvidia* blocks in the kernel.
+        deviceUsers.pause();
+        try {
+            moveNow(card, mode);
+        } finally {
+            deviceUsers.resume();
+        }
+    }
+
+    private void moveNow(Card card, String mode)
+            throws GroupMover.MoveFailedException, GroupMover.StuckException, IOException {
         if (Gpu.VFIO.equals(mode)) {
             if (!preflight.vfioLoaded()) {
                 mover.modprobe("vfio-pci");
@@ -298,8 +337,9 @@ public class VfioService {
                 .toList();
         Gpu.Link link = gpu.linkSpeed() == null && gpu.linkWidth() == null ? null
                 : new Gpu.Link(gpu.linkSpeed(), gpu.linkWidth());
+        String driverName = names.knows(gpu.vendorId(), gpu.deviceId()) ? null : liveName.apply(gpu.bdf().value());
         return new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
-                names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
+                driverName != null ? driverName : names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
                 gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job);
     }
 
