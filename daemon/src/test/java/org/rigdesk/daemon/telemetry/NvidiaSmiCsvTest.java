@@ -96,6 +96,33 @@ class NvidiaSmiCsvTest {
     }
 
     @Test
+    void linesCapturedFromARealH100Parse() throws Exception {
+        List<String> lines;
+        try (var in = getClass().getResourceAsStream("/nvidia-smi/h100-580.159.04.txt")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        }
+        assertEquals(4, lines.size());
+        for (String line : lines) {
+            GpuSample s = NvidiaSmiCsv.gpuLine(line, AT);
+            assertEquals("0000:00:06.0", s.bdf());
+            assertEquals("NVIDIA H100 80GB HBM3", s.name());
+            assertEquals(81559.0, s.memoryTotalMiB());
+            assertEquals(700.0, s.powerLimitW());
+            assertNull(s.fanSpeedPct(), "passively cooled: [N/A]");
+        }
+        GpuSample loaded = NvidiaSmiCsv.gpuLine(lines.get(2), AT);
+        assertEquals(100.0, loaded.utilizationGpu());
+        assertEquals(661.42, loaded.powerDrawW());
+        assertEquals(1980.0, loaded.smClockMHz());
+        assertEquals(70.63, NvidiaSmiCsv.gpuLine(lines.get(3), AT).powerDrawW(), "units stripped");
+        ComputeProcess real = NvidiaSmiCsv.appLine("00000000:00:06.0, 445, /opt/torch/.venv/bin/python3, 1386");
+        assertEquals(445, real.pid());
+        assertEquals("/opt/torch/.venv/bin/python3", real.name());
+        assertEquals(1386.0, real.usedMemoryMiB());
+    }
+
+    @Test
     void computeAppsTakePidFromTheLeftAndMemoryFromTheRight() {
         ComputeProcess p = NvidiaSmiCsv.appLine("00000000:01:00.0, 4242, python3 train.py --sizes 8,16,32, 2310");
         assertEquals("0000:01:00.0", p.bdf());
