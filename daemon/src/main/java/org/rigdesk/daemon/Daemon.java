@@ -10,7 +10,15 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
+import org.rigdesk.daemon.jobs.HostBudget;
+import org.rigdesk.daemon.jobs.JobEngine;
+import org.rigdesk.daemon.jobs.JobRoutes;
+import org.rigdesk.daemon.jobs.JobStore;
+import org.rigdesk.daemon.jobs.JobsConfig;
 import org.rigdesk.daemon.telemetry.MinuteAggregates;
+import org.rigdesk.daemon.vm.QemuVmm;
+import org.rigdesk.daemon.vm.VmSpec;
+import org.rigdesk.daemon.vm.VmmSelector;
 import org.rigdesk.daemon.telemetry.TelemetryConfig;
 import org.rigdesk.daemon.telemetry.TelemetryRoutes;
 import org.rigdesk.daemon.telemetry.TelemetryService;
@@ -54,6 +62,7 @@ public class Daemon implements AutoCloseable {
     private ApiServer server;
     private VfioService vfio;
     private TelemetryService telemetry;
+    private JobEngine jobs;
 
     public Daemon(DaemonConfig config) {
         this.config = config;
@@ -98,6 +107,8 @@ public class Daemon implements AutoCloseable {
             }
         });
         vfio.setNameSource(bdf -> sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null));
+        jobs = jobs(audit, settings);
+        JobRoutes.register(router, jobs);
         try {
             server.start();
         } catch (StartupException e) {
@@ -147,6 +158,42 @@ public class Daemon implements AutoCloseable {
         return service;
     }
 
+    private JobEngine jobs(AuditStore audit, SettingsService settings) throws StartupException {
+        HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"),
+                System.getenv("PATH"));
+        java.util.Map<String, org.rigdesk.daemon.vm.Vmm> vmms = new java.util.HashMap<>();
+        tools.onPath("qemu-system-x86_64").ifPresent(qemu -> vmms.put("qemu",
+                new QemuVmm(qemu.toString(), tools.onPath("qemu-img").map(Path::toString).orElse("qemu-img"))));
+        VmmSelector selector;
+        try {
+            selector = new VmmSelector(vmms, config.vmm());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("no usable VMM: " + e.getMessage(),
+                    "install QEMU (apt install qemu-system-x86 qemu-utils) or cloud-hypervisor / firecracker");
+        }
+        boolean kvm = java.nio.file.Files.isReadable(Path.of("/dev/kvm")) && java.nio.file.Files.isWritable(Path.of("/dev/kvm"));
+        VmSpec.Accel accel = switch (config.vmAccel()) {
+            case "kvm" -> VmSpec.Accel.KVM;
+            case "tcg" -> VmSpec.Accel.TCG;
+            default -> kvm ? VmSpec.Accel.KVM : VmSpec.Accel.TCG;
+        };
+        JobsConfig jobsConfig = new JobsConfig(config.stateDir().resolve("jobs"), config.image(), accel,
+                config.bootTimeout(), java.time.Duration.ofSeconds(10), Runtime.getRuntime().availableProcessors(),
+                HostBudget.memoryMiB(), config.simulated());
+        JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
+                settings::current);
+        try {
+            engine.recover();
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot recover jobs: " + e.getMessage(), "check the state directory", e);
+        }
+        return engine;
+    }
+
+    public JobEngine jobs() {
+        return jobs;
+    }
+
     public TelemetryService telemetry() {
         return telemetry;
     }
@@ -181,6 +228,9 @@ public class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (jobs != null) {
+            jobs.close();
+        }
         if (telemetry != null) {
             telemetry.close();
         }

@@ -18,7 +18,11 @@ public record DaemonConfig(
         Duration sysfsWriteTimeout,
         long emulatedWriteDelayMillis,
         String nvidiaSmi,
-        int sampleIntervalMs) {
+        int sampleIntervalMs,
+        Path image,
+        String vmAccel,
+        String vmm,
+        Duration bootTimeout) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

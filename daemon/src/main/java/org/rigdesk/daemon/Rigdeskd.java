@@ -55,6 +55,22 @@ public class Rigdeskd implements Callable<Integer> {
             description = "Telemetry sample interval in milliseconds (default: the stored setting, 1000).")
     Integer sampleInterval;
 
+    @Option(names = "--image", paramLabel = "DIR",
+            description = "Job VM image: vmlinuz, initrd.img and rootfs.ext4 (default: STATE_DIR/images/default).")
+    Path image;
+
+    @Option(names = "--vm-accel", paramLabel = "ACCEL", defaultValue = "auto",
+            description = "auto, kvm or tcg (default: ${DEFAULT-VALUE}: KVM when /dev/kvm is usable).")
+    String vmAccel;
+
+    @Option(names = "--vmm", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto, qemu, cloud-hypervisor or firecracker (default: ${DEFAULT-VALUE}).")
+    String vmm;
+
+    @Option(names = "--boot-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "A VM that prints nothing this long fails its job (default: ${DEFAULT-VALUE}).")
+    int bootTimeout;
+
     @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
             description = "pci.ids database to name devices from.")
     Path pciIds;
@@ -117,7 +133,9 @@ public class Rigdeskd implements Callable<Integer> {
                 : simulate != null ? SimulatedRig.fakeNvidiaSmi(sys).toString() : "nvidia-smi";
         DaemonConfig config = new DaemonConfig(socketPath.toAbsolutePath(), stateDir.toAbsolutePath(), sys, proc,
                 socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
-                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval);
+                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
+                image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
+                vmAccel, vmm, Duration.ofSeconds(bootTimeout));
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -145,6 +163,15 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (sampleInterval != null && (sampleInterval < 100 || sampleInterval > 60_000)) {
             return "--sample-interval must be between 100 and 60000 ms";
+        }
+        if (!List.of("auto", "kvm", "tcg").contains(vmAccel)) {
+            return "--vm-accel must be auto, kvm or tcg";
+        }
+        if (!List.of("auto", "qemu", "cloud-hypervisor", "firecracker").contains(vmm)) {
+            return "--vmm must be auto, qemu, cloud-hypervisor or firecracker";
+        }
+        if (bootTimeout < 5 || bootTimeout > 3600) {
+            return "--boot-timeout must be between 5 and 3600 seconds";
         }
         if (simulate != null && sysfsRoot != null) {
             return "--simulate and --sysfs-root exclude each other: a demo rig brings its own tree";

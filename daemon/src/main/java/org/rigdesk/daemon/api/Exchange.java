@@ -161,8 +161,13 @@ public final class Exchange {
 
     /** Writes a chunk of a stream and waits until it is flushed (back-pressure per client). */
     public void writeChunk(String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        writeChunk(bytes, bytes.length);
+    }
+
+    public void writeChunk(byte[] bytes, int length) throws IOException {
         Callback.Completable written = new Callback.Completable();
-        response.write(false, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), written);
+        response.write(false, ByteBuffer.wrap(bytes, 0, length), written);
         try {
             written.get();
         } catch (InterruptedException e) {

@@ -47,6 +47,15 @@ public final class Migrations {
                             PRIMARY KEY (bdf, minute)
                         );
                         CREATE INDEX telemetry_minutes_minute ON telemetry_minutes(minute);
+                        """),
+                new Migration(4, "jobs", """
+                        CREATE TABLE jobs (
+                            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                            state      TEXT NOT NULL,
+                            created_at TEXT NOT NULL,
+                            job        TEXT NOT NULL
+                        );
+                        CREATE INDEX jobs_state ON jobs(state);
                         """));
     }
 }

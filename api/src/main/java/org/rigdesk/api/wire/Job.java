@@ -1,0 +1,53 @@
+package org.rigdesk.api.wire;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job as the API reports it. States: queued, booting, running, succeeded, failed, cancelled,
+ * timed-out, lost. GitHub jobs also carry repository, workflow, run and job names.
+ */
+public record Job(
+        long id,
+        String kind,
+        String name,
+        String state,
+        List<String> gpus,
+        boolean gpusSimulated,
+        String vmm,
+        String accel,
+        int cpus,
+        int memoryMiB,
+        int timeoutSeconds,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Integer exitCode,
+        long logBytes,
+        String error,
+        String repository,
+        String workflow,
+        String jobName,
+        Long runId,
+        Integer runAttempt) {
+
+    public static final String QUEUED = "queued";
+    public static final String BOOTING = "booting";
+    public static final String RUNNING = "running";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+    public static final String TIMED_OUT = "timed-out";
+    public static final String LOST = "lost";
+
+    public static final List<String> STATES =
+            List.of(QUEUED, BOOTING, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
+
+    public Job {
+        gpus = gpus == null ? List.of() : List.copyOf(gpus);
+    }
+
+    public boolean finished() {
+        return !(QUEUED.equals(state) || BOOTING.equals(state) || RUNNING.equals(state));
+    }
+}

@@ -1,0 +1,22 @@
+package org.rigdesk.api.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/jobs}: a local job. {@code gpus} is a count (1) or a list of addresses
+ * (["0000:01:00.0"]). {@code secrets} reach the guest on its config disk only: never a command
+ * line, a log or an API answer.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobRequest(
+        String name,
+        String script,
+        JsonNode gpus,
+        Integer cpus,
+        Integer memoryMiB,
+        Integer timeoutSeconds,
+        Map<String, String> env,
+        Map<String, String> secrets) {
+}

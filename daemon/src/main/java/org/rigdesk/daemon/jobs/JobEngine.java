@@ -1,0 +1,334 @@
+package org.rigdesk.daemon.jobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.Settings;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.store.AuditStore;
+import org.rigdesk.daemon.vfio.VfioService;
+import org.rigdesk.daemon.vm.VmmSelector;
+
+/**
+ * The job lifecycle: queued → booting → running → succeeded | failed | cancelled | timed-out | lost.
+ * Jobs wait in FIFO order until their GPUs (whole cards in vfio mode) and the host's CPU and memory
+ * budget are free; each then runs in its own VM ({@link JobRun}). A restarted daemon finds the VMs
+ * of the previous run, stops them and marks their jobs lost.
+ */
+public class JobEngine implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JobEngine.class.getName());
+
+    private final JobsConfig config;
+    private final JobStore store;
+    private final VfioService gpus;
+    private final VmmSelector vmms;
+    private final EventHub events;
+    private final AuditStore audit;
+    private final Supplier<Settings> settings;
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private final Map<Long, JobRun> running = new ConcurrentHashMap<>();
+    private final Map<String, Long> gpuOwners = new ConcurrentHashMap<>();
+    private volatile Consumer<JobRun.GuestSample> guestSamples = sample -> { };
+    private volatile boolean closed;
+
+    /** A queued job with what it was asked for; secrets live only here and on the config disk. */
+    private record Pending(Job job, JobValidator.Valid request) {
+    }
+
+    public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
+                     AuditStore audit, Supplier<Settings> settings) {
+        this.config = config;
+        this.store = store;
+        this.gpus = gpus;
+        this.vmms = vmms;
+        this.events = events;
+        this.audit = audit;
+        this.settings = settings;
+        gpus.setUsedBy(bdf -> {
+            Long owner = gpuOwners.get(bdf);
+            return owner == null ? null : owner.toString();
+        });
+    }
+
+    public void onGuestSample(Consumer<JobRun.GuestSample> listener) {
+        this.guestSamples = listener;
+    }
+
+    public JobsConfig config() {
+        return config;
+    }
+
+    /** {@code POST /v1/jobs}: validated, stored, queued; returns the job as stored. */
+    public Job submit(JobRequest request, String caller, String kind) {
+        JobValidator.Valid valid;
+        try {
+            valid = JobValidator.check(request, config);
+            checkGpus(valid);
+            checkImage();
+        } catch (ApiException e) {
+            audit.record(caller, "job.submit", null, "rejected", e.getMessage());
+            throw e;
+        }
+        Job draft = new Job(0, kind, valid.name(), Job.QUEUED, valid.gpuAddresses(), config.simulated()
+                && valid.gpuCount() > 0, null, config.accel().wire(), valid.cpus(), valid.memoryMiB(),
+                valid.timeoutSeconds(), Instant.now(), null, null, null, 0, null, null, null, null, null, null);
+        Job job;
+        try {
+            job = store.insert(draft);
+        } catch (SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot store the job", e.getMessage(),
+                    "Check the state directory's disk.");
+        }
+        audit.record(caller, "job.submit", "job " + job.id(), "ok", job.name());
+        synchronized (this) {
+            queue.addLast(new Pending(job, valid));
+        }
+        events.publish("job", job);
+        schedule();
+        return job;
+    }
+
+    private void checkGpus(JobValidator.Valid valid) {
+        if (valid.gpuCount() == 0) {
+            return;
+        }
+        List<Gpu> pool = gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) || g.usedBy() != null).toList();
+        for (String address : valid.gpuAddresses()) {
+            Gpu gpu = gpus.get(address).orElseThrow(() -> ApiException.badRequest("no GPU at " + address));
+            if (pool.stream().noneMatch(g -> g.bdf().equals(gpu.bdf()))) {
+                throw ApiException.conflict("not-in-passthrough", address + " is on its host driver, not vfio-pci",
+                        "Hand it to job VMs first: rigdesk gpu mode " + address + " vfio");
+            }
+        }
+        if (valid.gpuCount() > pool.size()) {
+            throw ApiException.conflict("not-enough-gpus", "the job asks for " + valid.gpuCount() + " GPU(s), but "
+                    + pool.size() + " are in passthrough mode", "Move more GPUs to vfio: rigdesk gpu mode BDF vfio");
+        }
+    }
+
+    private void checkImage() {
+        for (Path file : List.of(config.kernel(), config.initramfs(), config.rootDisk())) {
+            if (!Files.isReadable(file)) {
+                throw new ApiException(409, "no-image", "No VM image",
+                        "the job VM image is missing: " + file + " does not exist",
+                        "Build it: packaging/image/build-test-image.sh " + config.image()
+                                + " (or start rigdeskd with --image DIR)");
+            }
+        }
+    }
+
+    /** Starts queued jobs, oldest first, while their resources are free (no overtaking). */
+    synchronized void schedule() {
+        while (!closed && !queue.isEmpty()) {
+            Pending head = queue.peekFirst();
+            List<String> granted = grant(head);
+            if (granted == null) {
+                return;
+            }
+            queue.pollFirst();
+            for (String bdf : granted) {
+                gpuOwners.put(bdf, head.job().id());
+            }
+            List<Bdf> functions = new ArrayList<>();
+            for (String bdf : granted) {
+                gpus.get(bdf).ifPresent(gpu -> {
+                    functions.add(Bdf.parse(gpu.bdf()));
+                    gpu.groupDevices().stream().filter(d -> !"bridge".equals(d.role()))
+                            .forEach(d -> functions.add(Bdf.parse(d.bdf())));
+                });
+            }
+            var vmm = vmms.choose(!granted.isEmpty() && !config.simulated());
+            Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
+            JobRun run = new JobRun(job, head.request(), config, vmm, config.simulated() ? List.of() : functions,
+                    this::onUpdate, sample -> guestSamples.accept(sample));
+            running.put(job.id(), run);
+            Thread thread = new Thread(run, "job-" + job.id());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    /** The GPUs for the queue's head, or null when it must wait. */
+    private List<String> grant(Pending pending) {
+        int cpus = running.values().stream().mapToInt(r -> r.job().cpus()).sum();
+        int memory = running.values().stream().mapToInt(r -> r.job().memoryMiB()).sum();
+        if (cpus + pending.job().cpus() > config.hostCpus() || memory + pending.job().memoryMiB() > config.hostMemoryMiB()) {
+            return null;
+        }
+        List<String> free = gpus.list().stream()
+                .filter(g -> Gpu.VFIO.equals(g.mode()) && !gpuOwners.containsKey(g.bdf()))
+                .map(Gpu::bdf).toList();
+        if (!pending.request().gpuAddresses().isEmpty()) {
+            return free.containsAll(pending.request().gpuAddresses()) ? pending.request().gpuAddresses() : null;
+        }
+        return free.size() >= pending.request().gpuCount() ? free.subList(0, pending.request().gpuCount()) : null;
+    }
+
+    /** A run reports a change: store it, announce it, and free its resources when it is over. */
+    private void onUpdate(Job job) {
+        try {
+            store.update(job);
+        } catch (SQLException e) {
+            LOG.warning("cannot store job " + job.id() + ": " + e.getMessage());
+        }
+        events.publish("job", job);
+        if (job.finished()) {
+            running.remove(job.id());
+            gpuOwners.values().removeIf(owner -> owner == job.id());
+            gpus.refresh();
+            prune();
+            schedule();
+        }
+    }
+
+    public Job cancel(long id, String caller) {
+        Job job = get(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+        if (job.finished()) {
+            throw ApiException.conflict("already-finished", "job " + id + " has already " + job.state(), null);
+        }
+        synchronized (this) {
+            Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
+            if (queued.isPresent()) {
+                queue.remove(queued.get());
+                Job cancelled = Jobs.finished(queued.get().job(), Job.CANCELLED, null, "cancelled before it started", 0);
+                audit.record(caller, "job.cancel", "job " + id, "ok", "was queued");
+                onUpdate(cancelled);
+                return cancelled;
+            }
+        }
+        JobRun run = running.get(id);
+        if (run != null) {
+            run.cancel();
+        }
+        audit.record(caller, "job.cancel", "job " + id, "ok", "was " + job.state());
+        return get(id).orElse(job);
+    }
+
+    public Optional<Job> get(long id) {
+        JobRun run = running.get(id);
+        if (run != null) {
+            return Optional.of(run.job());
+        }
+        try {
+            return store.get(id);
+        } catch (SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot read jobs", e.getMessage(), null);
+        }
+    }
+
+    public List<Job> list(String state, int limit) {
+        try {
+            List<Job> stored = store.list(state, limit);
+            List<Job> live = new ArrayList<>(stored.size());
+            for (Job job : stored) {
+                JobRun run = running.get(job.id());
+                live.add(run != null ? run.job() : job);
+            }
+            return live;
+        } catch (SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot read jobs", e.getMessage(), null);
+        }
+    }
+
+    public Path logFile(long id) {
+        return JobRun.logFile(config.jobsDir(), id);
+    }
+
+    /**
+     * At start: every job the previous daemon left unfinished becomes lost; its VM (found by the pid
+     * file in its directory) is stopped and its disks removed. VMs of jobs the database no longer
+     * knows are stopped too.
+     */
+    public void recover() throws IOException {
+        Files.createDirectories(config.jobsDir());
+        Files.setPosixFilePermissions(config.jobsDir(), PosixFilePermissions.fromString("rwx------"));
+        List<Job> unfinished;
+        try {
+            unfinished = store.unfinished();
+        } catch (SQLException e) {
+            throw new IOException("cannot read unfinished jobs: " + e.getMessage(), e);
+        }
+        Map<Long, Job> byId = new HashMap<>();
+        unfinished.forEach(job -> byId.put(job.id(), job));
+        try (Stream<Path> dirs = Files.list(config.jobsDir())) {
+            for (Path dir : dirs.sorted(Comparator.naturalOrder()).toList()) {
+                JobRun.stopLeftovers(dir);
+            }
+        }
+        for (Job job : unfinished) {
+            long logBytes = size(logFile(job.id()));
+            Job lost = Jobs.finished(job, Job.LOST, null, "rigdeskd stopped while the job was " + job.state()
+                    + "; its VM was stopped and its disks removed", logBytes);
+            try {
+                store.update(lost);
+            } catch (SQLException e) {
+                throw new IOException("cannot mark job " + job.id() + " lost: " + e.getMessage(), e);
+            }
+            LOG.warning("job " + job.id() + " was " + job.state() + " when rigdeskd stopped: marked lost");
+            audit.record("rigdeskd", "job.recover", "job " + job.id(), "lost", "was " + job.state());
+        }
+        prune();
+    }
+
+    private void prune() {
+        Settings current = settings.get();
+        try {
+            for (long id : store.prune(current.jobRetentionCount(),
+                    Instant.now().minusSeconds(current.jobRetentionDays() * 86_400L))) {
+                JobRun.deleteDir(config.jobsDir().resolve(Long.toString(id)));
+            }
+        } catch (SQLException | IOException e) {
+            LOG.warning("pruning old jobs failed: " + e.getMessage());
+        }
+    }
+
+    static long size(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public int runningCount() {
+        return running.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        // No VM outlives the daemon: stop each and record its job as lost.
+        for (JobRun run : running.values()) {
+            run.abandon();
+            Job lost = Jobs.finished(run.job(), Job.LOST, null, "rigdeskd stopped while the job was "
+                    + run.job().state(), size(logFile(run.job().id())));
+            try {
+                store.update(lost);
+            } catch (SQLException e) {
+                LOG.warning("cannot mark job " + lost.id() + " lost: " + e.getMessage());
+            }
+        }
+    }
+}

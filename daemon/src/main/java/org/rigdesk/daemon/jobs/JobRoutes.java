@@ -1,0 +1,90 @@
+package org.rigdesk.daemon.jobs;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.api.Exchange;
+import org.rigdesk.daemon.api.Router;
+
+/** The jobs endpoints, with the log streamed while the job runs. */
+public final class JobRoutes {
+
+    private static final int CHUNK = 256 * 1024;
+
+    private JobRoutes() {
+    }
+
+    public static void register(Router router, JobEngine engine) {
+        router.add("GET", "/v1/jobs", exchange -> {
+            String state = exchange.query("state");
+            if (state != null && !Job.STATES.contains(state)) {
+                throw ApiException.badRequest("state must be one of " + Job.STATES);
+            }
+            exchange.json(200, new JobList(engine.list(state, exchange.queryInt("limit", 50, 1, 1000))));
+        });
+        router.add("POST", "/v1/jobs", exchange -> exchange.json(201,
+                engine.submit(exchange.body(JobRequest.class), exchange.peer().user(), "local")));
+        router.add("GET", "/v1/jobs/{id}", exchange -> exchange.json(200, job(engine, exchange)));
+        router.add("POST", "/v1/jobs/{id}/cancel", exchange -> exchange.json(200,
+                engine.cancel(job(engine, exchange).id(), exchange.peer().user())));
+        router.add("GET", "/v1/jobs/{id}/log", exchange -> log(engine, exchange));
+    }
+
+    private static Job job(JobEngine engine, Exchange exchange) {
+        String raw = exchange.path("id");
+        long id;
+        try {
+            id = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("a job id is a number, got '" + raw.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        if (id <= 0) {
+            throw ApiException.badRequest("a job id is a positive number");
+        }
+        return engine.get(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+    }
+
+    /** The log from {@code offset}; with {@code follow=true} it keeps streaming until the job ends. */
+    private static void log(JobEngine engine, Exchange exchange) throws IOException, InterruptedException {
+        Job job = job(engine, exchange);
+        boolean follow = "true".equals(exchange.query("follow"));
+        String offsetText = exchange.query("offset");
+        long offset;
+        try {
+            offset = offsetText == null ? 0 : Long.parseLong(offsetText);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("offset must be a byte offset, got '" + offsetText + "'");
+        }
+        if (offset < 0) {
+            throw ApiException.badRequest("offset must not be negative");
+        }
+        Path file = engine.logFile(job.id());
+        exchange.startStream("text/plain; charset=utf-8");
+        byte[] buffer = new byte[CHUNK];
+        while (true) {
+            boolean finished = engine.get(job.id()).map(Job::finished).orElse(true);
+            long size = Files.exists(file) ? Files.size(file) : 0;
+            if (size > offset) {
+                try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                    in.seek(offset);
+                    int read;
+                    while (offset < size && (read = in.read(buffer, 0, (int) Math.min(buffer.length, size - offset))) > 0) {
+                        exchange.writeChunk(buffer, read);
+                        offset += read;
+                    }
+                }
+                continue;
+            }
+            if (!follow || finished) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        exchange.endStream(null);
+    }
+}

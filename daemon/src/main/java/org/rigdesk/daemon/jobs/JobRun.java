@@ -1,0 +1,311 @@
+package org.rigdesk.daemon.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.vm.VmInstance;
+import org.rigdesk.daemon.vm.VmSpec;
+import org.rigdesk.daemon.vm.Vmm;
+
+/**
+ * One job in one VM, from its directory's creation to its removal: root disk overlay and config
+ * disk, boot, the guest's control events, timeouts and cancel, and the clean-up that always runs.
+ */
+public class JobRun implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(JobRun.class.getName());
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    /** An in-VM telemetry sample from the guest agent. */
+    public record GuestSample(long jobId, List<String> gpus, JsonNode sample) {
+    }
+
+    private final JobValidator.Valid request;
+    private final JobsConfig config;
+    private final Vmm vmm;
+    private final List<Bdf> vfioFunctions;
+    private final Consumer<Job> updates;
+    private final Consumer<GuestSample> samples;
+    private final Path dir;
+    private volatile Job job;
+    private volatile boolean cancelRequested;
+    private volatile boolean abandoned;
+    private volatile VmInstance vm;
+    /** Bytes the daemon itself put at the top of the log: not a sign of a booting guest. */
+    private long preamble;
+
+    JobRun(Job job, JobValidator.Valid request, JobsConfig config, Vmm vmm, List<Bdf> vfioFunctions,
+           Consumer<Job> updates, Consumer<GuestSample> samples) {
+        this.job = job;
+        this.request = request;
+        this.config = config;
+        this.vmm = vmm;
+        this.vfioFunctions = vfioFunctions;
+        this.updates = updates;
+        this.samples = samples;
+        this.dir = config.jobsDir().resolve(Long.toString(job.id()));
+    }
+
+    public Job job() {
+        return job;
+    }
+
+    static Path logFile(Path jobsDir, long id) {
+        return jobsDir.resolve(Long.toString(id)).resolve("console.log");
+    }
+
+    void cancel() {
+        cancelRequested = true;
+    }
+
+    /** The daemon is stopping: the VM goes now, without the usual bookkeeping. */
+    void abandon() {
+        abandoned = true;
+        VmInstance current = vm;
+        if (current != null) {
+            current.kill();
+        }
+    }
+
+    @Override
+    public void run() {
+        String state = Job.FAILED;
+        Integer exitCode = null;
+        String error = null;
+        try {
+            update(Jobs.withState(job, Job.BOOTING));
+            prepare();
+            vm = vmm.boot(spec());
+            Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
+            Outcome outcome = watch();
+            state = outcome.state;
+            exitCode = outcome.exitCode;
+            error = outcome.error;
+        } catch (IOException e) {
+            error = "the VM could not start: " + e.getMessage();
+            LOG.warning("job " + job.id() + ": " + error);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } catch (RuntimeException e) {
+            error = "internal error: " + e;
+            LOG.severe("job " + job.id() + " failed inside rigdeskd: " + e);
+        } finally {
+            VmInstance current = vm;
+            if (current != null && current.isAlive()) {
+                current.kill();
+            }
+            cleanUp();
+        }
+        if (!abandoned) {
+            update(Jobs.finished(job, state, exitCode, error, JobEngine.size(logFile(config.jobsDir(), job.id()))));
+        }
+    }
+
+    private void prepare() throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path log = dir.resolve("console.log");
+        Files.deleteIfExists(log);
+        Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (job.gpusSimulated()) {
+            Files.writeString(log, "rigdesk: GPUs " + String.join(", ", job.gpus()) + " are simulated (demo rig): "
+                    + "the VM runs without them.\n");
+        }
+        preamble = Files.size(log);
+        Files.deleteIfExists(dir.resolve("control.log"));
+        Files.createFile(dir.resolve("control.log"));
+        vmm.createRootDisk(config.rootDisk(), dir.resolve("root.qcow2"));
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("id", job.id());
+        spec.put("name", job.name());
+        spec.put("gpus", job.gpus());
+        spec.put("gpusSimulated", job.gpusSimulated());
+        new ConfigDisk()
+                .add("job.json", Json.mapper().writeValueAsString(spec))
+                .add("script", request.script())
+                .add("env", ConfigDisk.exports(request.env()))
+                .add("secrets", ConfigDisk.exports(request.secrets()))
+                .write(dir.resolve("config.img"));
+    }
+
+    private VmSpec spec() {
+        return new VmSpec("job-" + job.id(), dir, config.kernel(), config.initramfs(), dir.resolve("root.qcow2"),
+                dir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
+                dir.resolve("console.log"), dir.resolve("control.log"));
+    }
+
+    private record Outcome(String state, Integer exitCode, String error) {
+    }
+
+    /** Follows the control channel until the VM ends, enforcing the boot timeout, the job timeout and cancel. */
+    private Outcome watch() throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+        long bootDeadline = started + config.bootTimeout().toNanos();
+        Integer exit = null;
+        boolean alive = false;
+        String stop = null;
+        String stopState = null;
+        try (RandomAccessFile control = new RandomAccessFile(dir.resolve("control.log").toFile(), "r")) {
+            StringBuilder partial = new StringBuilder();
+            while (true) {
+                for (String line : newLines(control, partial)) {
+                    JsonNode event = parse(line);
+                    if (event == null) {
+                        continue;
+                    }
+                    alive = true;
+                    switch (event.path("event").asText()) {
+                        case "started" -> update(Jobs.withState(job, Job.RUNNING));
+                        case "exit" -> exit = event.path("code").asInt(-1);
+                        case "sample" -> samples.accept(new GuestSample(job.id(), job.gpus(), event));
+                        default -> { }
+                    }
+                }
+                alive = alive || Files.size(dir.resolve("console.log")) > preamble;
+                OptionalInt ended = vm.waitFor(POLL);
+                if (ended.isPresent()) {
+                    for (String line : newLines(control, partial)) {
+                        JsonNode event = parse(line);
+                        if (event != null && "exit".equals(event.path("event").asText())) {
+                            exit = event.path("code").asInt(-1);
+                        }
+                    }
+                    break;
+                }
+                if (stop == null) {
+                    long now = System.nanoTime();
+                    if (cancelRequested) {
+                        stop = "cancelled";
+                        stopState = Job.CANCELLED;
+                    } else if (now > deadline) {
+                        stop = "the job ran longer than its timeout of " + job.timeoutSeconds() + " s";
+                        stopState = Job.TIMED_OUT;
+                    } else if (!alive && now > bootDeadline) {
+                        stop = "the VM printed nothing within " + config.bootTimeout().toSeconds() + " s (accelerator "
+                                + config.accel().wire() + ")" + (config.accel() == VmSpec.Accel.KVM
+                                ? "; if /dev/kvm is nested or broken, start rigdeskd with --vm-accel tcg" : "");
+                        stopState = Job.FAILED;
+                    }
+                    if (stop != null) {
+                        shutDown();
+                        break;
+                    }
+                }
+            }
+        }
+        if (stopState != null) {
+            return new Outcome(stopState, exit, stop);
+        }
+        if (exit == null) {
+            return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit (crash or "
+                    + "power-off inside the guest)");
+        }
+        return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
+    }
+
+    /** Graceful powerdown first, then the VMM is told to quit, then killed. */
+    private void shutDown() throws InterruptedException {
+        vm.powerdown();
+        if (vm.waitFor(config.cancelGrace()).isEmpty()) {
+            vm.kill();
+        }
+    }
+
+    private static List<String> newLines(RandomAccessFile file, StringBuilder partial) throws IOException {
+        long length = file.length();
+        long position = file.getFilePointer();
+        if (length <= position) {
+            return List.of();
+        }
+        byte[] bytes = new byte[(int) Math.min(length - position, 1 << 20)];
+        file.readFully(bytes);
+        partial.append(new String(bytes, StandardCharsets.UTF_8));
+        List<String> lines = new java.util.ArrayList<>();
+        int newline;
+        while ((newline = partial.indexOf("\n")) >= 0) {
+            lines.add(partial.substring(0, newline).strip());
+            partial.delete(0, newline + 1);
+        }
+        return lines;
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            JsonNode node = Json.mapper().readTree(line);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void update(Job next) {
+        job = next;
+        if (!abandoned) {
+            updates.accept(next);
+        }
+    }
+
+    /** Disks and the config disk (with any secret) go; the log and the record stay. */
+    private void cleanUp() {
+        for (String file : List.of("root.qcow2", "config.img", "qmp.sock", "job.pid", "vmm.pid")) {
+            try {
+                Files.deleteIfExists(dir.resolve(file));
+            } catch (IOException e) {
+                LOG.warning("cannot remove " + dir.resolve(file) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** At start: a VM left by a killed daemon is stopped, and its disks removed. */
+    static void stopLeftovers(Path dir) {
+        Path pidFile = dir.resolve("job.pid");
+        if (Files.exists(pidFile)) {
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
+                        .ifPresent(p -> {
+                            LOG.warning("stopping VM " + pid + " left by the previous rigdeskd (" + dir + ")");
+                            p.destroyForcibly();
+                            p.onExit().join();
+                        });
+            } catch (IOException | NumberFormatException e) {
+                LOG.warning("unreadable pid file " + pidFile + ": " + e.getMessage());
+            }
+        }
+        for (String file : List.of("root.qcow2", "config.img", "qmp.sock", "job.pid", "vmm.pid")) {
+            try {
+                Files.deleteIfExists(dir.resolve(file));
+            } catch (IOException e) {
+                LOG.warning("cannot remove " + dir.resolve(file) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static void deleteDir(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

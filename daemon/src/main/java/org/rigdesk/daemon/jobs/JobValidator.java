@@ -1,0 +1,105 @@
+package org.rigdesk.daemon.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.gpu.Bdf;
+
+/** Checks a job request field by field; any problem is a 400 that names the field. Nothing is started. */
+final class JobValidator {
+
+    private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+
+    /** A request that passed: defaults filled in, GPUs as a count or a list of addresses. */
+    record Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
+                 int timeoutSeconds, Map<String, String> env, Map<String, String> secrets) {
+    }
+
+    private JobValidator() {
+    }
+
+    static Valid check(JobRequest request, JobsConfig config) {
+        String script = request.script();
+        if (script == null || script.isBlank()) {
+            throw ApiException.badRequest("script is required: the shell commands the job runs");
+        }
+        if (script.getBytes(StandardCharsets.UTF_8).length > JobsConfig.MAX_SCRIPT_BYTES) {
+            throw ApiException.badRequest("script is larger than " + JobsConfig.MAX_SCRIPT_BYTES / 1024
+                    + " KiB; put large inputs on the job's disk instead");
+        }
+        String name = request.name() == null || request.name().isBlank() ? defaultName(script) : request.name().strip();
+        if (name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("name must be at most 128 printable characters");
+        }
+        int cpus = range("cpus", request.cpus(), 2, 1, config.hostCpus());
+        int memory = range("memoryMiB", request.memoryMiB(), 1024, 128, config.hostMemoryMiB());
+        int timeout = range("timeoutSeconds", request.timeoutSeconds(), 3600, 10, 7 * 86_400);
+        int gpuCount = 0;
+        List<String> addresses = List.of();
+        JsonNode gpus = request.gpus();
+        if (gpus != null && !gpus.isNull()) {
+            if (gpus.isInt()) {
+                gpuCount = range("gpus", gpus.asInt(), 0, 0, 16);
+            } else if (gpus.isArray()) {
+                LinkedHashSet<String> unique = new LinkedHashSet<>();
+                for (JsonNode entry : gpus) {
+                    if (!entry.isTextual() || !Bdf.isValid(entry.asText())) {
+                        throw ApiException.badRequest("gpus must hold PCI addresses like 0000:01:00.0, got "
+                                + Bdf.printable(entry.toString()));
+                    }
+                    if (!unique.add(entry.asText())) {
+                        throw ApiException.badRequest("gpus names " + entry.asText() + " twice");
+                    }
+                }
+                if (unique.size() > 16) {
+                    throw ApiException.badRequest("gpus may name at most 16 GPUs");
+                }
+                addresses = new ArrayList<>(unique);
+                gpuCount = addresses.size();
+            } else {
+                throw ApiException.badRequest("gpus must be a count (1) or a list of PCI addresses ([\"0000:01:00.0\"])");
+            }
+        }
+        return new Valid(name, script, gpuCount, addresses, cpus, memory, timeout, variables("env", request.env()),
+                variables("secrets", request.secrets()));
+    }
+
+    private static int range(String field, Integer value, int fallback, int min, int max) {
+        int actual = value == null ? fallback : value;
+        if (actual < min || actual > max) {
+            throw ApiException.badRequest(field + " must be between " + min + " and " + max + " on this host, got "
+                    + actual);
+        }
+        return actual;
+    }
+
+    private static Map<String, String> variables(String field, Map<String, String> values) {
+        if (values == null) {
+            return Map.of();
+        }
+        if (values.size() > 64) {
+            throw ApiException.badRequest(field + " may hold at most 64 variables");
+        }
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            if (!VARIABLE.matcher(entry.getKey()).matches()) {
+                throw ApiException.badRequest(field + " names must be shell variable names, got "
+                        + Bdf.printable(entry.getKey()));
+            }
+            if (entry.getValue() == null || entry.getValue().length() > 32_768 || entry.getValue().indexOf('\0') >= 0) {
+                throw ApiException.badRequest(field + "." + entry.getKey() + " must be text of at most 32 KiB");
+            }
+        }
+        return Map.copyOf(values);
+    }
+
+    private static String defaultName(String script) {
+        String first = script.strip().lines().findFirst().orElse("job");
+        return first.length() > 60 ? first.substring(0, 60) + "…" : first;
+    }
+}

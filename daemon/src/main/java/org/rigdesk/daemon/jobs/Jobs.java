@@ -1,0 +1,50 @@
+package org.rigdesk.daemon.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import org.rigdesk.api.wire.Job;
+
+/** Copies of an immutable {@link Job} with one thing changed. */
+final class Jobs {
+
+    private Jobs() {
+    }
+
+    static Job withId(Job j, long id) {
+        return new Job(id, j.kind(), j.name(), j.state(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), j.finishedAt(), j.exitCode(),
+                j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
+    }
+
+    static Job withState(Job j, String state) {
+        return new Job(j.id(), j.kind(), j.name(), state, j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(),
+                Job.BOOTING.equals(state) && j.startedAt() == null ? Instant.now() : j.startedAt(), j.finishedAt(),
+                j.exitCode(), j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(),
+                j.runAttempt());
+    }
+
+    static Job withGpus(Job j, List<String> gpus, boolean simulated, String vmm) {
+        return new Job(j.id(), j.kind(), j.name(), j.state(), gpus, simulated, vmm, j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), j.finishedAt(), j.exitCode(),
+                j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
+    }
+
+    static Job finished(Job j, String state, Integer exitCode, String error, long logBytes) {
+        return new Job(j.id(), j.kind(), j.name(), state, j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), Instant.now(), exitCode, logBytes,
+                error, j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
+    }
+
+    static Job withLogBytes(Job j, long logBytes) {
+        return new Job(j.id(), j.kind(), j.name(), j.state(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), j.finishedAt(), j.exitCode(),
+                logBytes, j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
+    }
+
+    static Job withGithub(Job j, String repository, String workflow, String jobName, Long runId, Integer attempt) {
+        return new Job(j.id(), j.kind(), j.name(), j.state(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), j.finishedAt(), j.exitCode(),
+                j.logBytes(), j.error(), repository, workflow, jobName, runId, attempt);
+    }
+}

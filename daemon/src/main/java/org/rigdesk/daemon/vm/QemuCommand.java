@@ -1,0 +1,53 @@
+package org.rigdesk.daemon.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.rigdesk.daemon.gpu.Bdf;
+
+/**
+ * QEMU's command line for a job VM: {@code -M microvm} (virtio-mmio) for CPU jobs, q35 (PCIe)
+ * when VFIO functions are attached; direct kernel boot; console and control channel to files;
+ * QMP on a unix socket. Nothing of the job itself appears here.
+ */
+public final class QemuCommand {
+
+    private QemuCommand() {
+    }
+
+    public static List<String> build(String qemu, VmSpec spec, Path qmpSocket, Path pidFile) {
+        boolean pcie = !spec.vfioFunctions().isEmpty();
+        String bus = pcie ? "pci" : "device";
+        List<String> argv = new ArrayList<>(List.of(qemu,
+                "-name", "rigdesk-" + spec.name(),
+                "-M", pcie ? "q35,kernel-irqchip=split" : "microvm,x-option-roms=off,isa-serial=on,rtc=on",
+                "-accel", spec.accel().wire(),
+                "-cpu", spec.accel() == VmSpec.Accel.KVM ? "host" : "max",
+                "-smp", Integer.toString(spec.cpus()),
+                "-m", spec.memoryMiB() + "M",
+                "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none",
+                "-kernel", spec.kernel().toString(),
+                "-initrd", spec.initramfs().toString(),
+                "-append", VmSpec.CMDLINE,
+                // append=on: the daemon may have written a note at the top of the log already.
+                "-chardev", "file,id=console,path=" + spec.consoleLog() + ",append=on",
+                "-serial", "chardev:console",
+                "-drive", "id=root,file=" + spec.rootDisk() + ",format=qcow2,if=none,cache=unsafe",
+                "-device", "virtio-blk-" + bus + ",drive=root,serial=rigdesk-root",
+                "-drive", "id=config,file=" + spec.configDisk() + ",format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-" + bus + ",drive=config,serial=rigdesk-config",
+                "-device", pcie ? "virtio-serial-pci" : "virtio-serial-device",
+                "-chardev", "file,id=control,path=" + spec.controlLog(),
+                "-device", "virtconsole,chardev=control",
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
+                "-pidfile", pidFile.toString()));
+        if (pcie) {
+            // The IOMMU and split irqchip let the guest driver use MSI-X on the passed-through card.
+            argv.addAll(List.of("-device", "intel-iommu,intremap=on,caching-mode=on"));
+            for (Bdf function : spec.vfioFunctions()) {
+                argv.addAll(List.of("-device", "vfio-pci,host=" + function.value()));
+            }
+        }
+        return argv;
+    }
+}

@@ -1,0 +1,40 @@
+package org.rigdesk.daemon.vm;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.rigdesk.daemon.gpu.Bdf;
+
+/**
+ * One job VM: the image's kernel and initramfs, the job's copy-on-write root disk and its config
+ * disk, the VFIO functions to pass (every function of each GPU's group), and where its console
+ * (the job log) and control channel go.
+ */
+public record VmSpec(
+        String name,
+        Path workDir,
+        Path kernel,
+        Path initramfs,
+        Path rootDisk,
+        Path configDisk,
+        int cpus,
+        int memoryMiB,
+        List<Bdf> vfioFunctions,
+        Accel accel,
+        Path consoleLog,
+        Path controlLog) {
+
+    public VmSpec {
+        vfioFunctions = List.copyOf(vfioFunctions);
+    }
+
+    /** The kernel command line: no job data and no secret ever goes here (ps shows it). */
+    public static final String CMDLINE = "console=ttyS0 quiet loglevel=1 panic=-1";
+
+    public enum Accel {
+        KVM, TCG;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+}
