@@ -178,7 +178,7 @@ public class Daemon implements AutoCloseable {
             default -> kvm ? VmSpec.Accel.KVM : VmSpec.Accel.TCG;
         };
         JobsConfig jobsConfig = new JobsConfig(config.stateDir().resolve("jobs"), config.image(), accel,
-                config.bootTimeout(), java.time.Duration.ofSeconds(10), Runtime.getRuntime().availableProcessors(),
+                config.bootTimeout(), config.cancelGrace(), Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated());
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
                 settings::current);

@@ -22,7 +22,8 @@ public record DaemonConfig(
         Path image,
         String vmAccel,
         String vmm,
-        Duration bootTimeout) {
+        Duration bootTimeout,
+        Duration cancelGrace) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -71,6 +71,10 @@ public class Rigdeskd implements Callable<Integer> {
             description = "A VM that prints nothing this long fails its job (default: ${DEFAULT-VALUE}).")
     int bootTimeout;
 
+    @Option(names = "--cancel-grace", paramLabel = "SECONDS", defaultValue = "10", hidden = true,
+            description = "How long a cancelled VM may take to power down before it is stopped.")
+    int cancelGrace;
+
     @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
             description = "pci.ids database to name devices from.")
     Path pciIds;
@@ -135,7 +139,7 @@ public class Rigdeskd implements Callable<Integer> {
                 socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
                 Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
                 image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
-                vmAccel, vmm, Duration.ofSeconds(bootTimeout));
+                vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace));
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -169,6 +173,9 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (!List.of("auto", "qemu", "cloud-hypervisor", "firecracker").contains(vmm)) {
             return "--vmm must be auto, qemu, cloud-hypervisor or firecracker";
+        }
+        if (cancelGrace < 1 || cancelGrace > 600) {
+            return "--cancel-grace must be between 1 and 600 seconds";
         }
         if (bootTimeout < 5 || bootTimeout > 3600) {
             return "--boot-timeout must be between 5 and 3600 seconds";

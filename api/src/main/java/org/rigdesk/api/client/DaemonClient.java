@@ -84,6 +84,38 @@ public class DaemonClient implements Closeable {
         return call(request(path).method(method, requestBody).build(), mapper.constructType(type));
     }
 
+    /**
+     * Copies a streamed text answer (a followed job log) to {@code sink} as it arrives; returns the
+     * bytes copied. Blocks until the daemon ends the stream.
+     */
+    public long stream(String pathAndQuery, java.io.OutputStream sink) throws IOException {
+        Request request = request(pathAndQuery).header("Accept", "text/plain").build();
+        Response response;
+        try {
+            response = streaming.newCall(request).execute();
+        } catch (IOException e) {
+            if (isConnectFailure(e)) {
+                throw new DaemonUnreachableException(socket, e);
+            }
+            throw e;
+        }
+        try (response) {
+            if (!response.isSuccessful()) {
+                throw problemOf(response);
+            }
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            try (java.io.InputStream in = response.body().byteStream()) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    sink.write(buffer, 0, n);
+                    sink.flush();
+                    total += n;
+                }
+            }
+            return total;
+        }
+    }
+
     /** Subscribes to {@code /v1/events}; cancel the returned source to stop. */
     public EventSource events(EventListener listener) {
         Request request = request("/v1/events").header("Accept", "text/event-stream").build();

@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
                 + "Without a command, opens the window.",
         subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
-                TelemetryCommand.class, AuditCommand.class})
+                TelemetryCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class,
+                AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {
 
     /** Exit code when the daemon cannot be reached. */

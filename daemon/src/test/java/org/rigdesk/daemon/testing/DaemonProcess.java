@@ -73,7 +73,9 @@ public final class DaemonProcess implements AutoCloseable {
                 "org.rigdesk.daemon.Rigdeskd",
                 "--socket", socket.toString(),
                 "--state-dir", stateDir.toString(),
-                "--heartbeat-ms", "200"));
+                "--heartbeat-ms", "200",
+                "--image", testImage().toString(),
+                "--vm-accel", "tcg"));
         command.addAll(rig == null ? List.of("--sysfs-root", sysfsRoot.toString()) : List.of("--simulate", rig));
         command.addAll(extraArgs);
         Files.createDirectories(log.getParent());
@@ -114,6 +116,21 @@ public final class DaemonProcess implements AutoCloseable {
     /** SIGKILL: the daemon gets no chance to clean up. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+    }
+
+    /** The test VM image that ./dev test builds; tests that boot VMs require it. */
+    public static Path testImage() {
+        String configured = System.getProperty("rigdesk.testImage");
+        return configured != null ? Path.of(configured) : Path.of("build/images/test").toAbsolutePath();
+    }
+
+    public static Path requireTestImage() {
+        Path image = testImage();
+        if (!Files.isRegularFile(image.resolve("vmlinuz"))) {
+            throw new IllegalStateException("the test VM image is missing at " + image
+                    + ": run ./dev test, or packaging/image/build-test-image.sh " + image);
+        }
+        return image;
     }
 
     public DaemonClient client() {

@@ -1,0 +1,70 @@
+package org.rigdesk.app.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code rigdesk jobs}: recent jobs, newest first. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List recent jobs.")
+public class JobsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RigdeskCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--state", description = "Only jobs in this state (queued, running, failed, …).")
+    String state;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--json", description = "Print the daemon's JSON answer.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (state != null && !Job.STATES.contains(state)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state must be one of " + Job.STATES);
+        }
+        try (DaemonClient client = parent.client()) {
+            JobList jobs = client.get("/v1/jobs?limit=" + limit + (state == null ? "" : "&state=" + state), JobList.class);
+            if (json) {
+                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(jobs));
+            } else {
+                Table table = new Table("ID", "NAME", "GPUS", "VMM", "STATE", "STARTED", "ELAPSED", "EXIT");
+                for (Job job : jobs.jobs()) {
+                    table.row(job.id(), job.name(), job.gpus().isEmpty() ? "-"
+                                    : String.join(",", job.gpus()) + (job.gpusSimulated() ? " (simulated)" : ""),
+                            job.vmm(), job.state(), job.startedAt() == null ? "-" : job.startedAt().toString()
+                                    .replaceFirst("\\.\\d+Z$", "Z"), elapsed(job), job.exitCode());
+                }
+                out.print(table);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String elapsed(Job job) {
+        if (job.startedAt() == null) {
+            return "-";
+        }
+        Duration d = Duration.between(job.startedAt(), job.finishedAt() == null ? Instant.now() : job.finishedAt());
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%.1fs", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,45 @@
+package org.rigdesk.app.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.rigdesk.api.client.DaemonClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code rigdesk logs [-f] ID}. */
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a job's log; -f follows it while it runs.")
+public class LogsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RigdeskCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing until the job ends.")
+    boolean follow;
+
+    @Option(names = "--offset", paramLabel = "BYTES", defaultValue = "0", description = "Start at this byte.")
+    long offset;
+
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() throws Exception {
+        if (id <= 0 || offset < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "ID and --offset must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (DaemonClient client = parent.client()) {
+            client.stream("/v1/jobs/" + id + "/log?offset=" + offset + (follow ? "&follow=true" : ""),
+                    new WriterOutputStream(out));
+        }
+        out.flush();
+        return 0;
+    }
+}

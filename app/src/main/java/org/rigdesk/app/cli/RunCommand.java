@@ -1,0 +1,88 @@
+package org.rigdesk.app.cli;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code rigdesk run -- COMMAND…}: runs a command in a fresh VM, streams its output, exits with its code. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a command in a throw-away VM (with GPUs if asked), print its output, exit with its code.")
+public class RunCommand implements Callable<Integer> {
+
+    /** Exit codes when the job has none of its own, as timeout(1) and shells use them. */
+    static final int EXIT_TIMED_OUT = 124;
+    static final int EXIT_CANCELLED = 130;
+
+    @ParentCommand
+    RigdeskCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--gpus", paramLabel = "N", defaultValue = "0", description = "Whole GPUs to pass through (default: 0).")
+    int gpus;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "Virtual CPUs (default: 2).")
+    Integer cpus;
+
+    @Option(names = "--memory", paramLabel = "MiB", description = "Memory in MiB (default: 1024).")
+    Integer memory;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop the job after this long (default: 3600).")
+    Integer timeout;
+
+    @Option(names = "--name", description = "A name for the job list (default: the command).")
+    String name;
+
+    @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
+    boolean detach;
+
+    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (after --).")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        JobRequest request = new JobRequest(name, ShellWords.join(command), IntNode.valueOf(gpus), cpus, memory,
+                timeout, null, null);
+        try (DaemonClient client = parent.client()) {
+            Job job = client.send("POST", "/v1/jobs", request, Job.class);
+            if (detach) {
+                out.println(job.id());
+                out.flush();
+                return 0;
+            }
+            spec.commandLine().getErr().println("rigdesk: job " + job.id() + " (" + job.state() + ")");
+            spec.commandLine().getErr().flush();
+            OutputStream sink = new WriterOutputStream(out);
+            client.stream("/v1/jobs/" + job.id() + "/log?follow=true", sink);
+            Job done = client.get("/v1/jobs/" + job.id(), Job.class);
+            return exitCodeOf(done, spec.commandLine().getErr());
+        }
+    }
+
+    static int exitCodeOf(Job done, PrintWriter err) {
+        if (!Job.SUCCEEDED.equals(done.state())) {
+            err.println("rigdesk: job " + done.id() + " " + done.state()
+                    + (done.error() == null ? "" : ": " + done.error()));
+            err.flush();
+        }
+        return switch (done.state()) {
+            case Job.SUCCEEDED -> 0;
+            case Job.TIMED_OUT -> EXIT_TIMED_OUT;
+            case Job.CANCELLED -> EXIT_CANCELLED;
+            default -> done.exitCode() != null && done.exitCode() != 0 ? done.exitCode() : 1;
+        };
+    }
+}
