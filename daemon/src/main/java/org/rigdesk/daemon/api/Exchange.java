@@ -21,7 +21,9 @@ import org.rigdesk.api.wire.Problem;
 /** One request and its response, with the helpers endpoints need. Completes the callback once. */
 public final class Exchange {
 
-    public static final int MAX_BODY_BYTES = 256 * 1024;
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** An over-long body is read and dropped up to here, so the client sees our 413, not a reset. */
+    private static final int DRAIN_BYTES = 8 * 1024 * 1024;
     private static final ObjectMapper MAPPER = Json.mapper().copy();
 
     static {
@@ -29,6 +31,14 @@ public final class Exchange {
                 .maxNestingDepth(32).maxStringLength(MAX_BODY_BYTES).build());
         MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        // Strict types: 1 is not a string and "1" is not a number.
+        MAPPER.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        for (var shape : java.util.List.of(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean)) {
+            MAPPER.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                    .setCoercion(shape, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        }
     }
 
     private final Request request;
@@ -88,14 +98,14 @@ public final class Exchange {
 
     /** Reads the JSON body into {@code type}; too large, malformed or mistyped input is a 400. */
     public <T> T body(Class<T> type) throws IOException {
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body-too-large", "Body too large",
-                    "request bodies are limited to " + MAX_BODY_BYTES + " bytes", null);
-        }
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                in.skipNBytes(Math.min(Math.max(0, request.getLength() - bytes.length), DRAIN_BYTES));
+            }
+        } catch (java.io.EOFException e) {
+            bytes = new byte[MAX_BODY_BYTES + 1];
         }
         if (bytes.length > MAX_BODY_BYTES) {
             throw new ApiException(413, "body-too-large", "Body too large",

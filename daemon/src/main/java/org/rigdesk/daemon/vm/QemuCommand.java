@@ -6,9 +6,9 @@ import java.util.List;
 import org.rigdesk.daemon.gpu.Bdf;
 
 /**
- * QEMU's command line for a job VM: {@code -M microvm} (virtio-mmio) for CPU jobs, q35 (PCIe)
- * when VFIO functions are attached; direct kernel boot; console and control channel to files;
- * QMP on a unix socket. Nothing of the job itself appears here.
+ * QEMU's command line for a job VM: {@code -M microvm} (virtio-mmio) for CPU jobs under KVM, q35
+ * (PCIe) when VFIO functions are attached or under TCG; direct kernel boot; console and control
+ * channel to files; QMP on a unix socket. Nothing of the job itself appears here.
  */
 public final class QemuCommand {
 
@@ -16,11 +16,15 @@ public final class QemuCommand {
     }
 
     public static List<String> build(String qemu, VmSpec spec, Path qmpSocket, Path pidFile) {
-        boolean pcie = !spec.vfioFunctions().isEmpty();
+        boolean vfio = !spec.vfioFunctions().isEmpty();
+        boolean kvm = spec.accel() == VmSpec.Accel.KVM;
+        // microvm has no HPET or PM timer: under TCG the guest's TSC calibration against the PIT
+        // fails when the host is busy, and the kernel hangs. kvmclock makes it safe under KVM.
+        boolean pcie = vfio || !kvm;
         String bus = pcie ? "pci" : "device";
         List<String> argv = new ArrayList<>(List.of(qemu,
                 "-name", "rigdesk-" + spec.name(),
-                "-M", pcie ? "q35,kernel-irqchip=split" : "microvm,x-option-roms=off,isa-serial=on,rtc=on",
+                "-M", !pcie ? "microvm,x-option-roms=off,isa-serial=on,rtc=on" : vfio && kvm ? "q35,kernel-irqchip=split" : "q35",
                 "-accel", spec.accel().wire(),
                 "-cpu", spec.accel() == VmSpec.Accel.KVM ? "host" : "max",
                 "-smp", Integer.toString(spec.cpus()),
@@ -41,7 +45,7 @@ public final class QemuCommand {
                 "-device", "virtconsole,chardev=control",
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-pidfile", pidFile.toString()));
-        if (pcie) {
+        if (vfio) {
             // The IOMMU and split irqchip let the guest driver use MSI-X on the passed-through card.
             argv.addAll(List.of("-device", "intel-iommu,intremap=on,caching-mode=on"));
             for (Bdf function : spec.vfioFunctions()) {

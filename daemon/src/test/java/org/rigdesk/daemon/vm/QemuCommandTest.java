@@ -1,0 +1,102 @@
+package org.rigdesk.daemon.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rigdesk.daemon.gpu.Bdf;
+
+class QemuCommandTest {
+
+    private static VmSpec spec(List<Bdf> vfio, VmSpec.Accel accel) {
+        Path dir = Path.of("/var/lib/rigdesk/jobs/7");
+        return new VmSpec("job-7", dir, Path.of("/img/vmlinuz"), Path.of("/img/initrd.img"), dir.resolve("root.qcow2"),
+                dir.resolve("config.img"), 4, 8192, vfio, accel, dir.resolve("console.log"), dir.resolve("control.log"));
+    }
+
+    private static String after(List<String> argv, String flag) {
+        return argv.get(argv.indexOf(flag) + 1);
+    }
+
+    @Test
+    void cpuJobsUnderKvmBootAMicrovmOverVirtioMmio() {
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", spec(List.of(), VmSpec.Accel.KVM),
+                Path.of("/q.sock"), Path.of("/q.pid"));
+        assertTrue(after(argv, "-M").startsWith("microvm"));
+        assertEquals("kvm", after(argv, "-accel"));
+        assertEquals("4", after(argv, "-smp"));
+        assertEquals("8192M", after(argv, "-m"));
+        assertTrue(argv.contains("virtio-blk-device,drive=root,serial=rigdesk-root"));
+        assertTrue(argv.contains("virtio-blk-device,drive=config,serial=rigdesk-config"));
+        assertTrue(argv.stream().noneMatch(a -> a.startsWith("vfio-pci")));
+        assertEquals(VmSpec.CMDLINE, after(argv, "-append"), "nothing of the job on the kernel command line");
+    }
+
+    @Test
+    void underTcgEvenCpuJobsUseQ35ForItsTimers() {
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", spec(List.of(), VmSpec.Accel.TCG),
+                Path.of("/q.sock"), Path.of("/q.pid"));
+        assertEquals("q35", after(argv, "-M"), "no kernel-irqchip without KVM");
+        assertEquals("max", after(argv, "-cpu"));
+        assertTrue(argv.contains("virtio-blk-pci,drive=root,serial=rigdesk-root"));
+        assertFalse(argv.contains("intel-iommu,intremap=on,caching-mode=on"));
+    }
+
+    @Test
+    void gpuJobsUseQ35WithAnIommuAndEveryFunctionOfEachGroup() {
+        List<Bdf> functions = List.of(Bdf.parse("0000:01:00.0"), Bdf.parse("0000:01:00.1"), Bdf.parse("0000:01:00.2"),
+                Bdf.parse("0000:01:00.3"), Bdf.parse("0000:02:00.0"), Bdf.parse("0000:02:00.1"));
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", spec(functions, VmSpec.Accel.KVM),
+                Path.of("/q.sock"), Path.of("/q.pid"));
+        assertTrue(after(argv, "-M").startsWith("q35"));
+        assertEquals("host", after(argv, "-cpu"));
+        assertTrue(argv.contains("intel-iommu,intremap=on,caching-mode=on"));
+        for (Bdf function : functions) {
+            assertEquals(1, Collections.frequency(argv, "vfio-pci,host=" + function.value()), function.value());
+        }
+        assertTrue(argv.contains("virtio-blk-pci,drive=root,serial=rigdesk-root"));
+        assertFalse(argv.contains("virtio-blk-device,drive=root,serial=rigdesk-root"));
+    }
+
+    @Test
+    void theSelectorPrefersCloudHypervisorForGpusAndFirecrackerForCpus() {
+        Vmm qemu = fake("qemu", true);
+        Vmm ch = fake("cloud-hypervisor", true);
+        Vmm fc = fake("firecracker", false);
+        VmmSelector all = new VmmSelector(Map.of("qemu", qemu, "cloud-hypervisor", ch, "firecracker", fc), "auto");
+        assertEquals("cloud-hypervisor", all.choose(true).name());
+        assertEquals("firecracker", all.choose(false).name());
+        VmmSelector onlyQemu = new VmmSelector(Map.of("qemu", qemu), "auto");
+        assertEquals("qemu", onlyQemu.choose(true).name());
+        assertEquals("qemu", onlyQemu.choose(false).name());
+        assertEquals("qemu", new VmmSelector(Map.of("qemu", qemu, "firecracker", fc), "qemu").choose(false).name());
+    }
+
+    private static Vmm fake(String name, boolean vfio) {
+        return new Vmm() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean supportsVfio() {
+                return vfio;
+            }
+
+            @Override
+            public void createRootDisk(Path base, Path target) {
+            }
+
+            @Override
+            public VmInstance boot(VmSpec spec) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}
