@@ -164,6 +164,10 @@ public class Daemon implements AutoCloseable {
         java.util.Map<String, org.rigdesk.daemon.vm.Vmm> vmms = new java.util.HashMap<>();
         tools.onPath("qemu-system-x86_64").ifPresent(qemu -> vmms.put("qemu",
                 new QemuVmm(qemu.toString(), tools.onPath("qemu-img").map(Path::toString).orElse("qemu-img"))));
+        tools.onPath("cloud-hypervisor").ifPresent(ch -> vmms.put("cloud-hypervisor",
+                new org.rigdesk.daemon.vm.CloudHypervisorVmm(ch.toString())));
+        tools.onPath("firecracker").ifPresent(fc -> vmms.put("firecracker",
+                new org.rigdesk.daemon.vm.FirecrackerVmm(fc.toString())));
         VmmSelector selector;
         try {
             selector = new VmmSelector(vmms, config.vmm());

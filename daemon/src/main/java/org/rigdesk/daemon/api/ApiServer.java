@@ -19,6 +19,8 @@ public class ApiServer implements AutoCloseable {
     private final Path socket;
     private final String group;
     private final Server server;
+    /** The inode of the socket we bound: at stop we remove that file only, never a successor's. */
+    private Object socketKey;
 
     public ApiServer(Path socket, String group, Router router) {
         this.socket = socket;
@@ -53,6 +55,7 @@ public class ApiServer implements AutoCloseable {
                     "check that the directory is writable and no other process holds the path", e);
         }
         SocketGuard.restrict(socket, group);
+        socketKey = fileKey(socket);
         LOG.info(() -> "listening on " + socket);
     }
 
@@ -64,9 +67,21 @@ public class ApiServer implements AutoCloseable {
             LOG.warning("stopping the API server failed: " + e.getMessage());
         }
         try {
-            Files.deleteIfExists(socket);
+            Object key = fileKey(socket);
+            if (key != null && key.equals(socketKey)) {
+                Files.deleteIfExists(socket);
+            }
         } catch (java.io.IOException e) {
             LOG.warning("cannot remove " + socket + ": " + e.getMessage());
+        }
+    }
+
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 }

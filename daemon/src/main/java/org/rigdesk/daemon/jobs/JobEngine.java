@@ -159,7 +159,7 @@ public class JobEngine implements AutoCloseable {
                             .forEach(d -> functions.add(Bdf.parse(d.bdf())));
                 });
             }
-            var vmm = vmms.choose(!granted.isEmpty() && !config.simulated());
+            var vmm = vmms.choose(!granted.isEmpty());
             Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
             JobRun run = new JobRun(job, head.request(), config, vmm, config.simulated() ? List.of() : functions,
                     this::onUpdate, sample -> guestSamples.accept(sample));

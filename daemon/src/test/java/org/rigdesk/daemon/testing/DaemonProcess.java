@@ -23,6 +23,7 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path log;
     private final List<String> extraArgs;
     private final String rig;
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
     private Process process;
 
     public DaemonProcess(Path dir) {
@@ -46,6 +47,12 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> all = new ArrayList<>(extraArgs);
         all.addAll(List.of(args));
         return new DaemonProcess(socket, stateDir, sysfsRoot, all, rig);
+    }
+
+    /** Sets an environment variable of the daemon (PATH, to put fake VMMs first). */
+    public DaemonProcess withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     /** Runs on a named demo rig ({@code --simulate}), built under the state dir. */
@@ -79,7 +86,9 @@ public final class DaemonProcess implements AutoCloseable {
         command.addAll(rig == null ? List.of("--sysfs-root", sysfsRoot.toString()) : List.of("--simulate", rig));
         command.addAll(extraArgs);
         Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -1,0 +1,130 @@
+package org.rigdesk.daemon.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.jobs.JobsApiTest;
+import org.rigdesk.daemon.testing.DaemonProcess;
+
+/**
+ * The cloud-hypervisor and Firecracker clients against local stand-ins that serve each VMM's REST
+ * API on a unix socket and refuse any request that strays from the documented fields.
+ */
+class VmmClientsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path fakes() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        byte[] script;
+        try (var in = getClass().getResourceAsStream("/fakes/fake-vmm.py")) {
+            script = in.readAllBytes();
+        }
+        for (String name : List.of("cloud-hypervisor", "firecracker")) {
+            Path fake = bin.resolve(name);
+            Files.write(fake, script);
+            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return bin;
+    }
+
+    private static List<JsonNode> requests(Path jobDir) throws Exception {
+        return Files.readAllLines(jobDir.resolve("vmm-api.sock.requests.jsonl")).stream().map(line -> {
+            try {
+                return Json.mapper().readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    private static String log(DaemonClient client, long id) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        client.stream("/v1/jobs/" + id + "/log", out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Job awaitFinished(DaemonClient client, long id) throws Exception {
+        JobsApiTest.await(() -> {
+            try {
+                return client.get("/v1/jobs/" + id, Job.class).finished();
+            } catch (Exception e) {
+                return false;
+            }
+        }, 60);
+        return client.get("/v1/jobs/" + id, Job.class);
+    }
+
+    @Test
+    void cpuJobsGoToFirecrackerAndGpuJobsToCloudHypervisor() throws Exception {
+        Path bin = fakes();
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
+                .withEnv("PATH", bin + ":" + System.getenv("PATH")).start();
+             DaemonClient client = daemon.client()) {
+            client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
+
+            Job cpu = client.send("POST", "/v1/jobs", new JobRequest(null, "echo cpu; exit 3", IntNode.valueOf(0), 2,
+                    512, null, null, Map.of("TOKEN", "never-on-a-command-line")), Job.class);
+            Job cpuDone = awaitFinished(client, cpu.id());
+            assertEquals("firecracker", cpuDone.vmm());
+            assertEquals(Job.FAILED, cpuDone.state(), cpuDone.toString());
+            assertEquals(3, cpuDone.exitCode(), "the exit code came over the serial control lines");
+            String cpuLog = log(client, cpu.id());
+            assertTrue(cpuLog.contains("fake firecracker guest ran: echo cpu; exit 3"), cpuLog);
+            assertTrue(!cpuLog.contains("RIGDESK"), "control lines are split off the log:\n" + cpuLog);
+            List<String> fcPaths = requests(daemon.stateDir().resolve("jobs/" + cpu.id())).stream()
+                    .map(r -> r.get("path").asText()).toList();
+            assertEquals(List.of("/boot-source", "/drives/rootfs", "/drives/config", "/machine-config", "/actions"),
+                    fcPaths);
+            JsonNode machine = requests(daemon.stateDir().resolve("jobs/" + cpu.id())).get(3).get("body");
+            assertEquals(2, machine.get("vcpu_count").asInt());
+            assertEquals(512, machine.get("mem_size_mib").asInt());
+
+            Job gpu = client.send("POST", "/v1/jobs", new JobRequest(null, "nvidia-smi", IntNode.valueOf(1), 1, 256,
+                    null, null, null), Job.class);
+            Job gpuDone = awaitFinished(client, gpu.id());
+            assertEquals("cloud-hypervisor", gpuDone.vmm());
+            assertEquals(Job.SUCCEEDED, gpuDone.state(), gpuDone.toString());
+            List<JsonNode> chRequests = requests(daemon.stateDir().resolve("jobs/" + gpu.id()));
+            assertEquals("/api/v1/vm.create", chRequests.get(0).get("path").asText());
+            assertEquals("/api/v1/vm.boot", chRequests.get(1).get("path").asText());
+            JsonNode config = chRequests.get(0).get("body");
+            assertEquals(1, config.at("/cpus/boot_vcpus").asInt());
+            assertEquals(256L * 1024 * 1024, config.at("/memory/size").asLong());
+            assertEquals("File", config.at("/serial/mode").asText());
+            assertEquals(VmSpec.CMDLINE, config.at("/payload/cmdline").asText());
+            assertTrue(log(client, gpu.id()).contains("fake cloud-hypervisor guest ran: nvidia-smi"));
+        }
+    }
+
+    @Test
+    void cloudHypervisorGetsEveryGroupFunctionAsADevice() {
+        Path dir = Path.of("/var/lib/rigdesk/jobs/1");
+        VmSpec spec = new VmSpec("job-1", dir, Path.of("/img/vmlinuz"), Path.of("/img/initrd.img"),
+                dir.resolve("root.img"), dir.resolve("config.img"), 2, 1024,
+                List.of(Bdf.parse("0000:01:00.0"), Bdf.parse("0000:01:00.1")), VmSpec.Accel.KVM,
+                dir.resolve("console.log"), dir.resolve("control.log"));
+        Map<String, Object> config = CloudHypervisorVmm.vmConfig(spec);
+        assertEquals(List.of(Map.of("path", "/sys/bus/pci/devices/0000:01:00.0/"),
+                Map.of("path", "/sys/bus/pci/devices/0000:01:00.1/")), config.get("devices"));
+        assertEquals(Map.of("boot_vcpus", 2, "max_vcpus", 2), config.get("cpus"));
+    }
+}

@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""A stand-in for cloud-hypervisor and Firecracker, for tests: it serves each VMM's REST API on a
+unix socket, checks every request against the fields the VMM documents (unknown or mistyped fields
+are refused with the VMM's error shape), records the requests, and on boot plays the guest agent:
+it reads the job from the config disk and reports ready, started and exit on the control channel.
+Which VMM it plays is decided by the name it is called as."""
+import json, os, re, socketserver, sys, tarfile, threading, time
+from http.server import BaseHTTPRequestHandler
+
+ROLE = "firecracker" if "firecracker" in os.path.basename(sys.argv[0]) else "cloud-hypervisor"
+args = sys.argv[1:]
+if ROLE == "firecracker":
+    socket_path = args[args.index("--api-sock") + 1]
+else:
+    socket_path = args[args.index("--api-socket") + 1].split("path=", 1)[1]
+record = open(socket_path + ".requests.jsonl", "a")
+state = {"config": None, "booted": False, "drives": {}, "boot": None, "machine": None}
+
+def check(obj, spec, where):
+    """spec: field -> (type, required). Returns an error text or None."""
+    if not isinstance(obj, dict):
+        return f"{where}: expected an object"
+    for key in obj:
+        if key not in spec:
+            return f"{where}: unknown field `{key}`"
+    for key, (kind, required) in spec.items():
+        if key not in obj:
+            if required:
+                return f"{where}: missing field `{key}`"
+            continue
+        if kind is int and (isinstance(obj[key], bool) or not isinstance(obj[key], int)):
+            return f"{where}.{key}: expected an integer"
+        if kind is not int and not isinstance(obj[key], kind):
+            return f"{where}.{key}: expected {kind.__name__}"
+    return None
+
+CH_SPECS = {
+    "payload": {"kernel": (str, False), "cmdline": (str, False), "initramfs": (str, False), "firmware": (str, False)},
+    "cpus": {"boot_vcpus": (int, True), "max_vcpus": (int, True)},
+    "memory": {"size": (int, True), "shared": (bool, False), "hugepages": (bool, False)},
+    "disk": {"path": (str, True), "readonly": (bool, False), "direct": (bool, False), "serial": (str, False),
+             "id": (str, False), "iommu": (bool, False)},
+    "device": {"path": (str, True), "iommu": (bool, False), "id": (str, False)},
+    "console": {"mode": (str, True), "file": (str, False), "iommu": (bool, False)},
+}
+VM_CONFIG = {"payload": (dict, True), "cpus": (dict, False), "memory": (dict, False), "disks": (list, False),
+             "devices": (list, False), "serial": (dict, False), "console": (dict, False), "net": (list, False),
+             "rng": (dict, False)}
+
+def validate_vm_config(config):
+    error = check(config, VM_CONFIG, "VmConfig")
+    if error:
+        return error
+    for key in ("payload", "cpus", "memory"):
+        if key in config:
+            error = check(config[key], CH_SPECS[key], key)
+            if error:
+                return error
+    for disk in config.get("disks", []):
+        error = check(disk, CH_SPECS["disk"], "disks[]") or (None if os.path.exists(disk["path"])
+                                                               else f"disks[]: {disk['path']} does not exist")
+        if error:
+            return error
+    for device in config.get("devices", []):
+        error = check(device, CH_SPECS["device"], "devices[]")
+        if error:
+            return error
+        if not re.fullmatch(r"/sys/bus/pci/devices/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/", device["path"]):
+            return f"devices[]: not a sysfs PCI device path: {device['path']}"
+    for key in ("serial", "console"):
+        if key in config:
+            error = check(config[key], CH_SPECS["console"], key)
+            if error:
+                return error
+            if config[key]["mode"] not in ("Off", "Pty", "Tty", "File", "Socket", "Null"):
+                return f"{key}.mode: unknown mode {config[key]['mode']}"
+            if config[key]["mode"] == "File" and "file" not in config[key]:
+                return f"{key}: mode File needs a file"
+    return None
+
+FC_SPECS = {
+    "/boot-source": {"kernel_image_path": (str, True), "boot_args": (str, False), "initrd_path": (str, False)},
+    "drive": {"drive_id": (str, True), "path_on_host": (str, True), "is_root_device": (bool, True),
+              "is_read_only": (bool, False), "partuuid": (str, False), "cache_type": (str, False)},
+    "/machine-config": {"vcpu_count": (int, True), "mem_size_mib": (int, True), "smt": (bool, False),
+                        "track_dirty_pages": (bool, False)},
+    "/actions": {"action_type": (str, True)},
+}
+
+def play_guest(serial, control, config_disk):
+    """What the guest agent would say: the job's script is not run, its exit code is taken from it."""
+    time.sleep(0.2)
+    with tarfile.open(config_disk) as tar:
+        script = tar.extractfile("script").read().decode()
+    code = int(m.group(1)) if (m := re.search(r"exit (\d+)\s*$", script.strip())) else 0
+    control('{"event":"ready"}')
+    control('{"event":"started"}')
+    serial(f"fake {ROLE} guest ran: {script.strip().splitlines()[0]}")
+    control(f'{{"event":"exit","code":{code}}}')
+    time.sleep(0.1)
+    os._exit(0)  # the guest powered off: the VMM exits
+
+def start_guest():
+    if ROLE == "firecracker":
+        def serial(line):
+            sys.stdout.write(line + "\n"); sys.stdout.flush()
+        def control(line):
+            sys.stdout.write("\x1eRIGDESK " + line + "\n"); sys.stdout.flush()
+        disk = state["drives"]["config"]["path_on_host"]
+    else:
+        config = state["config"]
+        def appender(path):
+            def write(line):
+                with open(path, "a") as f:
+                    f.write(line + "\n")
+            return write
+        serial = appender(config["serial"]["file"])
+        control = appender(config["console"]["file"])
+        disk = next(d["path"] for d in config["disks"] if d.get("readonly"))
+    threading.Thread(target=play_guest, args=(serial, control, disk), daemon=True).start()
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def address_string(self):
+        return "unix"
+
+    def log_message(self, *a):
+        pass
+
+    def answer(self, status, body=None):
+        data = b"" if body is None else (json.dumps(body) if not isinstance(body, str) else body).encode()
+        self.send_response(status)
+        if data:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def refuse(self, text):
+        self.answer(400, {"fault_message": text} if ROLE == "firecracker" else text)
+
+    def do_GET(self):
+        record.write(json.dumps({"method": "GET", "path": self.path}) + "\n"); record.flush()
+        if ROLE == "cloud-hypervisor" and self.path == "/api/v1/vm.info":
+            if state["config"] is None:
+                return self.answer(500, "VM is not created")
+            return self.answer(200, {"config": state["config"], "state": "Running" if state["booted"] else "Created"})
+        if ROLE == "cloud-hypervisor" and self.path == "/api/v1/vmm.ping":
+            return self.answer(200, {"version": "fake"})
+        self.answer(404, "not found")
+
+    def do_PUT(self):
+        length = int(self.headers.get("Content-Length", 0))
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            return self.refuse("body is not JSON")
+        record.write(json.dumps({"method": "PUT", "path": self.path, "body": body}) + "\n"); record.flush()
+        (self.put_ch if ROLE == "cloud-hypervisor" else self.put_fc)(body)
+
+    def put_ch(self, body):
+        path = self.path
+        if path == "/api/v1/vm.create":
+            if state["config"] is not None:
+                return self.refuse("VM already created")
+            error = validate_vm_config(body)
+            if error:
+                return self.refuse(error)
+            state["config"] = body
+            return self.answer(204)
+        if path == "/api/v1/vm.boot":
+            if state["config"] is None:
+                return self.refuse("VM is not created")
+            state["booted"] = True
+            start_guest()
+            return self.answer(204)
+        if path in ("/api/v1/vm.shutdown", "/api/v1/vm.power-button"):
+            return self.answer(204) if state["booted"] else self.refuse("VM is not booted")
+        if path == "/api/v1/vmm.shutdown":
+            self.answer(204)
+            threading.Timer(0.05, lambda: os._exit(0)).start()
+            return None
+        self.answer(404, "unknown endpoint")
+
+    def put_fc(self, body):
+        path = self.path
+        if state["booted"] and path != "/actions":
+            return self.refuse("The requested operation is not supported after starting the microVM.")
+        if path == "/boot-source" or path == "/machine-config":
+            error = check(body, FC_SPECS[path], path)
+            if error:
+                return self.refuse(error)
+            state["boot" if path == "/boot-source" else "machine"] = body
+            return self.answer(204)
+        if path.startswith("/drives/"):
+            error = check(body, FC_SPECS["drive"], "drive")
+            if error:
+                return self.refuse(error)
+            if body["drive_id"] != path[len("/drives/"):]:
+                return self.refuse("The id from the path does not match the id from the body!")
+            if not os.path.exists(body["path_on_host"]):
+                return self.refuse(f"Unable to open the block device backing file: {body['path_on_host']}")
+            state["drives"][body["drive_id"]] = body
+            return self.answer(204)
+        if path == "/actions":
+            error = check(body, FC_SPECS["/actions"], "/actions")
+            if error:
+                return self.refuse(error)
+            if body["action_type"] == "InstanceStart":
+                if state["boot"] is None or state["machine"] is None or "config" not in state["drives"]:
+                    return self.refuse("Cannot start microvm without a boot source, machine config and drives.")
+                state["booted"] = True
+                start_guest()
+                return self.answer(204)
+            if body["action_type"] in ("SendCtrlAltDel", "FlushMetrics"):
+                return self.answer(204)
+            return self.refuse(f"unknown action_type {body['action_type']}")
+        self.answer(404, {"fault_message": "Invalid request method and/or path"})
+
+class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+if os.path.exists(socket_path):
+    os.unlink(socket_path)
+Server(socket_path, Handler).serve_forever()
