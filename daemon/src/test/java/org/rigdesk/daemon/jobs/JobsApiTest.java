@@ -81,13 +81,7 @@ class JobsApiTest {
     }
 
     static void await(BooleanSupplier condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + seconds + " s");
-            }
-            Thread.sleep(50);
-        }
+        org.rigdesk.daemon.testing.Await.until(condition, seconds);
     }
 
     static String log(long id, long offset) throws IOException {

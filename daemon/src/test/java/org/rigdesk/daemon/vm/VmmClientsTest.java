@@ -20,7 +20,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
-import org.rigdesk.daemon.jobs.JobsApiTest;
+import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
 /**
@@ -63,7 +63,7 @@ class VmmClientsTest {
     }
 
     private static Job awaitFinished(DaemonClient client, long id) throws Exception {
-        JobsApiTest.await(() -> {
+        Await.until(() -> {
             try {
                 return client.get("/v1/jobs/" + id, Job.class).finished();
             } catch (Exception e) {
