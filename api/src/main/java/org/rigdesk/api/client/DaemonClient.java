@@ -116,6 +116,26 @@ public class DaemonClient implements Closeable {
         }
     }
 
+    /** Opens a streamed text answer; closing the stream (from any thread) ends it. */
+    public java.io.InputStream openStream(String pathAndQuery) throws IOException {
+        Request request = request(pathAndQuery).header("Accept", "text/plain").build();
+        Response response;
+        try {
+            response = streaming.newCall(request).execute();
+        } catch (IOException e) {
+            if (isConnectFailure(e)) {
+                throw new DaemonUnreachableException(socket, e);
+            }
+            throw e;
+        }
+        if (!response.isSuccessful()) {
+            try (response) {
+                throw problemOf(response);
+            }
+        }
+        return response.body().byteStream();
+    }
+
     /** Subscribes to {@code /v1/events}; cancel the returned source to stop. */
     public EventSource events(EventListener listener) {
         Request request = request("/v1/events").header("Accept", "text/event-stream").build();

@@ -37,6 +37,7 @@ public class RigdeskCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RigdeskCommand());
         commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
+        commandLine.setAllowSubcommandsAsOptionParameters(true); // --page jobs names a page, not the command
         return commandLine;
     }
 

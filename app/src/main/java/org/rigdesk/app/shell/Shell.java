@@ -12,6 +12,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.app.gpus.GpusPage;
 import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
+import org.rigdesk.app.jobs.JobsPage;
+import org.rigdesk.app.jobs.JobsViewModel;
 
 /** The window's composition root: one client, one background executor, one event subscription. */
 public class Shell implements AutoCloseable {
@@ -22,6 +24,7 @@ public class Shell implements AutoCloseable {
     private final ConnectionViewModel connection;
     private final MainWindow window;
     private final GpusViewModel gpus;
+    private final JobsViewModel jobs;
 
     public Shell(Path socket) {
         this.client = new DaemonClient(socket);
@@ -38,15 +41,17 @@ public class Shell implements AutoCloseable {
         this.gpus = new GpusViewModel(client, background, ui);
         events.on("gpu", gpus::onEvents);
         events.on("sample", gpus::onSamples);
+        this.jobs = new JobsViewModel(client, background, ui);
+        events.on("job", jobs::onEvents);
         connection.stateProperty().addListener((obs, old, now) -> {
             if (now == ConnectionState.CONNECTED) {
                 gpus.reload();
+                jobs.reload();
             }
         });
         List<Page> pages = List.of(
                 new GpusPage(gpus),
-                new PlaceholderPage("jobs", "Jobs", "Jobs run in throw-away microVMs; their table and live logs "
-                        + "appear here."),
+                new JobsPage(jobs),
                 new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),
                 new PlaceholderPage("telemetry", "Telemetry", "History charts and the nvidia-smi table appear here."),
                 new HostPage(connection));

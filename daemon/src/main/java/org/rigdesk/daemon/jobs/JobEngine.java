@@ -151,6 +151,9 @@ public class JobEngine implements AutoCloseable {
             for (String bdf : granted) {
                 gpuOwners.put(bdf, head.job().id());
             }
+            if (!granted.isEmpty()) {
+                gpus.refresh(); // usedBy shows the job at once, and a gpu event tells the windows
+            }
             List<Bdf> functions = new ArrayList<>();
             for (String bdf : granted) {
                 gpus.get(bdf).ifPresent(gpu -> {

@@ -1,0 +1,279 @@
+package org.rigdesk.app.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Spinner;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.app.shell.Page;
+
+/** The Jobs page: a live table, a state filter, the selected job's log (virtualised), run and cancel. */
+public class JobsPage implements Page {
+
+    private static final DateTimeFormatter TODAY = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter EARLIER = DateTimeFormatter.ofPattern("MMM d HH:mm").withZone(ZoneId.systemDefault());
+
+    private final JobsViewModel model;
+
+    public JobsPage(JobsViewModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public String id() {
+        return "jobs";
+    }
+
+    @Override
+    public String title() {
+        return "Jobs";
+    }
+
+    @Override
+    public Node view() {
+        Label heading = new Label("Jobs");
+        heading.getStyleClass().add("title-2");
+        ChoiceBox<String> filter = new ChoiceBox<>();
+        filter.setId("jobs-filter");
+        List<String> states = new ArrayList<>(List.of(JobsViewModel.ALL));
+        states.addAll(Job.STATES);
+        filter.setItems(FXCollections.observableArrayList(states));
+        filter.valueProperty().bindBidirectional(model.filterProperty());
+        Button run = new Button("Run…");
+        run.setId("jobs-run");
+        run.getStyleClass().add("accent");
+        run.setOnAction(e -> showRunDialog(run));
+        Button cancel = new Button("Cancel job");
+        cancel.setId("jobs-cancel");
+        cancel.disableProperty().bind(model.selectedProperty().isNull().or(
+                javafx.beans.binding.Bindings.createBooleanBinding(() -> model.selectedProperty().get() == null
+                        || model.selectedProperty().get().finished(), model.selectedProperty())));
+        cancel.setOnAction(e -> confirmCancel(cancel));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Label filterLabel = new Label("State");
+        HBox toolbar = new HBox(8, heading, spacer, filterLabel, filter, cancel, run);
+        toolbar.setAlignment(Pos.CENTER_LEFT);
+        Label message = new Label();
+        message.setId("jobs-message");
+        message.getStyleClass().add("problem");
+        message.textProperty().bind(model.messageProperty());
+        message.visibleProperty().bind(model.messageProperty().isNotEmpty());
+        message.managedProperty().bind(message.visibleProperty());
+        message.setWrapText(true);
+
+        TableView<Job> table = table();
+        SplitPane split = new SplitPane(table, logPane());
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.42);
+        VBox.setVgrow(split, Priority.ALWAYS);
+        VBox page = new VBox(10, toolbar, message, split);
+        page.setPadding(new Insets(20, 24, 16, 24));
+        return page;
+    }
+
+    private TableView<Job> table() {
+        TableView<Job> table = new TableView<>(model.shown());
+        table.setId("jobs-table");
+        table.setPlaceholder(new Label("No jobs yet. Run one with “Run…”, or `rigdesk run -- COMMAND`."));
+        table.getColumns().add(column("ID", 50, job -> Long.toString(job.id())));
+        table.getColumns().add(column("Name", 230, job -> job.repository() != null
+                ? job.repository() + " / " + job.workflow() + " / " + job.jobName() : job.name()));
+        table.getColumns().add(column("GPUs", 150, job -> job.gpus().isEmpty() ? "–"
+                : String.join(", ", job.gpus()) + (job.gpusSimulated() ? " (simulated)" : "")));
+        table.getColumns().add(column("VMM", 70, job -> job.vmm() == null ? "–" : job.vmm()));
+        TableColumn<Job, String> state = column("State", 90, Job::state);
+        state.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(String value, boolean empty) {
+                super.updateItem(value, empty);
+                getStyleClass().removeIf(s -> s.startsWith("job-state-"));
+                setText(empty ? null : value);
+                if (!empty && value != null) {
+                    getStyleClass().add("job-state-" + value);
+                }
+            }
+        });
+        table.getColumns().add(state);
+        table.getColumns().add(column("Started", 110, JobsPage::started));
+        table.getColumns().add(column("Elapsed", 80, JobsPage::elapsed));
+        table.getColumns().add(column("Exit", 45, job -> job.exitCode() == null ? "–" : job.exitCode().toString()));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                model.selectedProperty().set(now);
+            }
+        });
+        return table;
+    }
+
+    private static TableColumn<Job, String> column(String title, double width, Function<Job, String> value) {
+        TableColumn<Job, String> column = new TableColumn<>(title);
+        column.setPrefWidth(width);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        return column;
+    }
+
+    static String started(Job job) {
+        if (job.startedAt() == null) {
+            return "–";
+        }
+        boolean today = job.startedAt().atZone(ZoneId.systemDefault()).toLocalDate()
+                .equals(java.time.LocalDate.now(ZoneId.systemDefault()));
+        return (today ? TODAY : EARLIER).format(job.startedAt());
+    }
+
+    static String elapsed(Job job) {
+        if (job.startedAt() == null) {
+            return "–";
+        }
+        long s = Duration.between(job.startedAt(), job.finishedAt() == null ? Instant.now() : job.finishedAt()).toSeconds();
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    private Node logPane() {
+        LogViewModel log = model.log();
+        Label title = new Label();
+        title.getStyleClass().add("title-4");
+        title.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            Job job = model.selectedProperty().get();
+            return job == null ? "Select a job to see its log" : "Log of job " + job.id() + " · " + job.state()
+                    + (job.error() == null ? "" : " · " + job.error());
+        }, model.selectedProperty()));
+        TextField search = new TextField();
+        search.setId("log-search");
+        search.setPromptText("Find in log");
+        search.setOnAction(e -> findNext(search.getText()));
+        CheckBox follow = new CheckBox("Follow");
+        follow.setId("log-follow");
+        follow.selectedProperty().bindBidirectional(log.followProperty());
+        Button copy = new Button("Copy");
+        copy.setId("log-copy");
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(log.text());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, title, spacer, search, follow, copy);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        ListView<String> lines = new ListView<>(log.lines());
+        lines.setId("log-lines");
+        lines.getStyleClass().addAll("log-view", "mono");
+        lines.setFixedCellSize(20);
+        lines.setPlaceholder(new Label(""));
+        log.lines().addListener((ListChangeListener<String>) change -> {
+            if (log.followProperty().get() && !log.lines().isEmpty()) {
+                lines.scrollTo(log.lines().size() - 1);
+            }
+        });
+        this.logList = lines;
+        Label status = new Label();
+        status.getStyleClass().addAll("text-muted", "small");
+        status.textProperty().bind(log.statusProperty());
+        VBox.setVgrow(lines, Priority.ALWAYS);
+        VBox pane = new VBox(6, bar, lines, status);
+        pane.setPadding(new Insets(8, 0, 0, 0));
+        return pane;
+    }
+
+    private ListView<String> logList;
+
+    private void findNext(String text) {
+        if (text == null || text.isEmpty() || logList == null) {
+            return;
+        }
+        List<String> lines = model.log().lines();
+        int start = Math.max(0, logList.getSelectionModel().getSelectedIndex() + 1);
+        for (int i = 0; i < lines.size(); i++) {
+            int index = (start + i) % lines.size();
+            if (lines.get(index).contains(text)) {
+                model.log().followProperty().set(false);
+                logList.getSelectionModel().select(index);
+                logList.scrollTo(index);
+                return;
+            }
+        }
+    }
+
+    private void confirmCancel(Node owner) {
+        Job job = model.selectedProperty().get();
+        if (job == null) {
+            return;
+        }
+        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Job " + job.id() + " (" + job.name()
+                + ") is powered down; if it does not stop within the grace period its VM is stopped.",
+                ButtonType.CANCEL, ButtonType.OK);
+        confirm.setHeaderText("Cancel job " + job.id() + "?");
+        confirm.getDialogPane().setId("confirm-cancel");
+        confirm.initOwner(owner.getScene().getWindow());
+        if (confirm.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
+            model.cancel(job);
+        }
+    }
+
+    private void showRunDialog(Node owner) {
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.setTitle("Run a job");
+        dialog.setHeaderText("Run a script in a fresh VM");
+        dialog.initOwner(owner.getScene().getWindow());
+        dialog.getDialogPane().setId("run-dialog");
+        TextArea script = new TextArea("nvidia-smi || uname -a");
+        script.setId("run-script");
+        script.setPrefRowCount(5);
+        script.getStyleClass().add("mono");
+        Spinner<Integer> gpus = new Spinner<>(0, 16, 0);
+        gpus.setId("run-gpus");
+        Spinner<Integer> cpus = new Spinner<>(1, 64, 2);
+        cpus.setId("run-cpus");
+        Spinner<Integer> memory = new Spinner<>(128, 1 << 20, 1024, 256);
+        memory.setId("run-memory");
+        memory.setEditable(true);
+        GridPane form = new GridPane();
+        form.setHgap(10);
+        form.setVgap(8);
+        form.addRow(0, new Label("Script"), script);
+        form.addRow(1, new Label("GPUs"), gpus);
+        form.addRow(2, new Label("CPUs"), cpus);
+        form.addRow(3, new Label("Memory (MiB)"), memory);
+        dialog.getDialogPane().setContent(form);
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ButtonType.OK);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(script.textProperty().isEmpty());
+        if (dialog.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
+            model.run(script.getText(), gpus.getValue(), cpus.getValue(), memory.getValue(),
+                    job -> model.selectedProperty().set(job));
+        }
+    }
+}

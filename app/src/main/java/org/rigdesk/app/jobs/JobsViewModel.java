@@ -1,0 +1,154 @@
+package org.rigdesk.app.jobs;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.app.shell.EventDispatcher;
+
+/** The Jobs page: the job list kept current by {@code job} events, a state filter, run and cancel. */
+public class JobsViewModel {
+
+    /** Filter value meaning every state. */
+    public static final String ALL = "all";
+
+    private final DaemonClient client;
+    private final Executor background;
+    private final Executor ui;
+    private final ObservableList<Job> jobs = FXCollections.observableArrayList();
+    private final FilteredList<Job> shown = new FilteredList<>(jobs);
+    private final StringProperty filter = new SimpleStringProperty(ALL);
+    private final ObjectProperty<Job> selected = new SimpleObjectProperty<>();
+    private final StringProperty message = new SimpleStringProperty("");
+    private final LogViewModel log;
+
+    public JobsViewModel(DaemonClient client, Executor background, Executor ui) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+        this.log = new LogViewModel(client, ui);
+        filter.addListener((obs, old, now) -> shown.setPredicate(
+                job -> now == null || ALL.equals(now) || now.equals(job.state())));
+        selected.addListener((obs, old, now) -> {
+            if (now == null) {
+                log.stop();
+            } else if (old == null || old.id() != now.id()) {
+                log.follow(now.id());
+            }
+        });
+    }
+
+    public void reload() {
+        background.execute(() -> {
+            try {
+                List<Job> latest = client.get("/v1/jobs?limit=200", JobList.class).jobs();
+                ui.execute(() -> {
+                    latest.forEach(this::upsert);
+                    jobs.removeIf(job -> latest.stream().noneMatch(l -> l.id() == job.id()));
+                });
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Cannot list jobs: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** A batch of {@code job} events (UI thread): rows change in place, new jobs go on top. */
+    public void onEvents(List<EventDispatcher.Received> events) {
+        for (EventDispatcher.Received event : events) {
+            try {
+                upsert(Json.mapper().readValue(event.data(), Job.class));
+            } catch (IOException e) {
+                // a malformed event: the next reload corrects the list
+            }
+        }
+    }
+
+    void upsert(Job job) {
+        for (int i = 0; i < jobs.size(); i++) {
+            if (jobs.get(i).id() == job.id()) {
+                if (!jobs.get(i).equals(job)) {
+                    jobs.set(i, job);
+                }
+                if (selected.get() != null && selected.get().id() == job.id()) {
+                    selected.set(job);
+                }
+                return;
+            }
+        }
+        jobs.add(job);
+        FXCollections.sort(jobs, Comparator.comparingLong(Job::id).reversed());
+    }
+
+    /** Starts a local job; {@code onDone} gets the job, or the daemon's refusal as the message. */
+    public void run(String script, int gpus, int cpus, int memoryMiB, java.util.function.Consumer<Job> onDone) {
+        background.execute(() -> {
+            try {
+                Job job = client.send("POST", "/v1/jobs", new JobRequest(null, script, IntNode.valueOf(gpus), cpus,
+                        memoryMiB, null, null, null), Job.class);
+                ui.execute(() -> {
+                    upsert(job);
+                    message.set("");
+                    onDone.accept(job);
+                });
+            } catch (DaemonException e) {
+                ui.execute(() -> message.set(e.getMessage() + (e.problem().remedy() == null ? ""
+                        : " — " + e.problem().remedy())));
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Cannot reach the daemon: " + e.getMessage()));
+            }
+        });
+    }
+
+    public void cancel(Job job) {
+        background.execute(() -> {
+            try {
+                Job now = client.send("POST", "/v1/jobs/" + job.id() + "/cancel", null, Job.class);
+                ui.execute(() -> upsert(now));
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Cannot cancel job " + job.id() + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    public ObservableList<Job> shown() {
+        return shown;
+    }
+
+    public ObservableList<Job> all() {
+        return jobs;
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    public ObjectProperty<Job> selectedProperty() {
+        return selected;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public LogViewModel log() {
+        return log;
+    }
+
+    public long runningCount() {
+        return jobs.stream().filter(job -> !job.finished()).count();
+    }
+}

@@ -1,0 +1,124 @@
+package org.rigdesk.app.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.app.shell.RigdeskApp;
+import org.rigdesk.app.shell.Shell;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The Jobs page against a real daemon booting real VMs: run from the dialog, follow the log, cancel. */
+class JobsUiTest {
+
+    @TempDir
+    Path dir;
+    private final FxRobot robot = new FxRobot();
+    private DaemonProcess daemon;
+    private Shell shell;
+
+    @BeforeEach
+    void open() throws Exception {
+        DaemonProcess.requireTestImage();
+        daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--cancel-grace", "2").start();
+        FxToolkit.registerPrimaryStage();
+        FxToolkit.setupStage(stage -> {
+            shell = new Shell(daemon.socket());
+            Scene scene = new Scene(shell.root(), 1100, 760);
+            RigdeskApp.style(scene);
+            stage.setScene(scene);
+            stage.show();
+            shell.start();
+        });
+        robot.clickOn("#nav-jobs");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        FxToolkit.cleanupStages();
+        if (shell != null) {
+            shell.close();
+        }
+        daemon.close();
+    }
+
+    private Node button(DialogPane pane, String text) {
+        return robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals(text)).query();
+    }
+
+    @SuppressWarnings("unchecked")
+    private TableView<Job> table() {
+        return robot.lookup("#jobs-table").queryAs(TableView.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ListView<String> log() {
+        return robot.lookup("#log-lines").queryAs(ListView.class);
+    }
+
+    @Test
+    void aJobRunFromTheDialogAppearsItsLogFollowsAndCancelStopsIt() throws Exception {
+        robot.clickOn("#jobs-run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#run-dialog").queryAll().isEmpty());
+        TextArea script = robot.lookup("#run-script").queryAs(TextArea.class);
+        robot.interact(() -> script.setText("for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; "
+                + "do echo tick $i; sleep 1; done"));
+        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "OK"));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> table().getItems().size() == 1);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> log().getItems().stream().anyMatch(l -> l.equals("tick 2")));
+        Job running = table().getItems().get(0);
+        assertEquals(Job.RUNNING, running.state(), "the log follows while the job runs");
+
+        robot.clickOn("#jobs-cancel");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-cancel").queryAll().isEmpty());
+        robot.clickOn(button(robot.lookup("#confirm-cancel").queryAs(DialogPane.class), "OK"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> Job.CANCELLED.equals(table().getItems().get(0).state()));
+        try (DaemonClient client = daemon.client()) {
+            assertEquals(Job.CANCELLED, client.get("/v1/jobs/" + running.id(), Job.class).state());
+        }
+        assertTrue(log().getItems().size() < 20, "cancelled before the end");
+    }
+
+    @Test
+    void aRefusedRunShowsTheDaemonsReason() throws Exception {
+        robot.clickOn("#jobs-run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#run-dialog").queryAll().isEmpty());
+        robot.interact(() -> robot.lookup("#run-gpus").queryAs(javafx.scene.control.Spinner.class)
+                .getValueFactory().setValue(2));
+        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "OK"));
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> robot.lookup("#jobs-message").queryLabeled().getText().contains("passthrough"));
+        assertTrue(robot.lookup("#jobs-message").queryLabeled().getText().contains("rigdesk gpu mode"));
+    }
+
+    @Test
+    void aLongLogStaysBounded() {
+        LogViewModel model = new LogViewModel(null, Runnable::run);
+        java.util.List<String> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 250_000; i++) {
+            batch.add("line " + i);
+        }
+        model.append(batch);
+        assertEquals(LogViewModel.MAX_LINES, model.lines().size());
+        assertEquals("line 249999", model.lines().get(model.lines().size() - 1));
+        assertEquals("line 50000", model.lines().get(0));
+    }
+}
