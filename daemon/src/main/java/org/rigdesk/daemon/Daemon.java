@@ -10,6 +10,7 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
+import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
 import org.rigdesk.daemon.jobs.JobEngine;
 import org.rigdesk.daemon.jobs.JobRoutes;
@@ -109,6 +110,7 @@ public class Daemon implements AutoCloseable {
         vfio.setNameSource(bdf -> sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null));
         jobs = jobs(audit, settings);
         JobRoutes.register(router, jobs);
+        jobs.onGuestSample(guest -> GuestSamples.forward(guest, sampler));
         try {
             server.start();
         } catch (StartupException e) {
