@@ -75,7 +75,8 @@ public class Daemon implements AutoCloseable {
         server.claim();
         prepareStateDir();
         database = Database.open(config.database(), Migrations.all());
-        Path modulesDir = config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
+        Path modulesDir = config.modulesDir() != null ? config.modulesDir()
+                : config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
                 : Path.of("/lib/modules", System.getProperty("os.version"));
         InfoService info = new InfoService(config,
                 new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH")));
@@ -129,7 +130,10 @@ public class Daemon implements AutoCloseable {
             emulated.setWriteDelayMillis(config.emulatedWriteDelayMillis());
             kernel = emulated;
         } else {
-            kernel = new RealKernel("modprobe");
+            kernel = new RealKernel(config.modprobe());
+        }
+        if (config.pauseAfterUnbindMillis() > 0) {
+            kernel = new org.rigdesk.daemon.vfio.PausingKernel(kernel, config.pauseAfterUnbindMillis());
         }
         PciIds names = PciIds.load(config.pciIds());
         Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);

@@ -23,7 +23,10 @@ public record DaemonConfig(
         String vmAccel,
         String vmm,
         Duration bootTimeout,
-        Duration cancelGrace) {
+        Duration cancelGrace,
+        String modprobe,
+        Path modulesDir,
+        long pauseAfterUnbindMillis) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

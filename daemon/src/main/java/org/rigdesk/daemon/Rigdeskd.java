@@ -75,6 +75,18 @@ public class Rigdeskd implements Callable<Integer> {
             description = "How long a cancelled VM may take to power down before it is stopped.")
     int cancelGrace;
 
+    @Option(names = "--modprobe", paramLabel = "PATH", defaultValue = "modprobe", hidden = true,
+            description = "The modprobe to load vfio-pci with.")
+    String modprobe;
+
+    @Option(names = "--modules-dir", paramLabel = "DIR", hidden = true,
+            description = "This kernel's modules (default: /lib/modules/RELEASE).")
+    Path modulesDir;
+
+    @Option(names = "--debug-pause-after-unbind-ms", paramLabel = "MS", defaultValue = "0", hidden = true,
+            description = "Sleeps after every unbind write: lets fault tests kill the daemon mid-toggle.")
+    long pauseAfterUnbindMs;
+
     @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
             description = "pci.ids database to name devices from.")
     Path pciIds;
@@ -139,7 +151,8 @@ public class Rigdeskd implements Callable<Integer> {
                 socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
                 Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
                 image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
-                vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace));
+                vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
+                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterUnbindMs);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();

@@ -130,7 +130,9 @@ public class Preflight {
                 try (DirectoryStream<Path> connectors = Files.newDirectoryStream(card,
                         card.getFileName() + "-*")) {
                     for (Path connector : connectors) {
-                        if ("connected".equals(SysfsReader.attribute(connector, "status"))) {
+                        // A "Virtual" connector (a VM's display) has no monitor behind it.
+                        if ("connected".equals(SysfsReader.attribute(connector, "status"))
+                                && !connector.getFileName().toString().contains("-Virtual-")) {
                             String name = connector.getFileName().toString();
                             connected.add(name.substring(name.indexOf('-') + 1));
                         }

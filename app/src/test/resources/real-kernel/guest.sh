@@ -1,0 +1,68 @@
+#!/bin/sh
+# Runs inside the real-kernel test guest, chrooted into the host's root (read-only, over 9p): the
+# real rigdeskd with the real Kernel on the guest's real /sys, driven by the real rigdesk CLI.
+# Every line the test reads starts with "RK: ".
+set -u
+run=$(cd "$(dirname "$0")" && pwd)
+modules=$(cat "$run/modules")
+java=$(cat "$run/java")
+classpath=$(cat "$run/classpath")
+release=$(uname -r)
+jvm="$java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath"
+say() { echo "RK: $*"; }
+drv() { d=$(readlink "/sys/bus/pci/devices/$1/driver") && basename "$d" || echo none; }
+
+# rigdeskd's modprobe, reading this kernel's modules (the host has none of its own).
+printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$modules" > /tmp/modprobe
+chmod +x /tmp/modprobe
+# What udev does at boot: bind the host drivers.
+for m in bochs snd_hda_intel e1000e; do /tmp/modprobe "$m" || say "modprobe $m failed"; done
+
+boot="" secondary=""
+for d in /sys/bus/pci/devices/*; do
+    case "$(cat "$d/vendor"):$(cat "$d/class")" in
+        0x1234:0x030000) boot=${d##*/} ;;
+        0x1234:0x038000) secondary=${d##*/} ;;
+    esac
+done
+audio=${secondary%.0}.1
+say "devices boot=$boot secondary=$secondary audio=$audio"
+say "start $secondary=$(drv "$secondary") $audio=$(drv "$audio") $boot=$(drv "$boot")"
+
+start_daemon() {
+    rm -f /tmp/rigdeskd.sock
+    $jvm org.rigdesk.daemon.Rigdeskd --socket /tmp/rigdeskd.sock --state-dir /tmp/state --modprobe /tmp/modprobe \
+        --modules-dir "$modules/lib/modules/$release" --sample-interval 5000 "$@" >> /tmp/daemon.log 2>&1 &
+    daemon=$!
+    n=0
+    while [ ! -S /tmp/rigdeskd.sock ] && [ $n -lt 900 ]; do sleep 0.2; n=$((n + 1)); done
+}
+cli() { $jvm org.rigdesk.app.Main --socket /tmp/rigdeskd.sock "$@"; }
+
+start_daemon
+say "daemon up"
+cli gpus > /tmp/out 2>&1; say "gpus $(tr '\n' '|' < /tmp/out)"
+cli gpus --json | tr -d ' \n' > /tmp/gpus.json; say "gpus-json $(cat /tmp/gpus.json)"
+cli gpu mode "$secondary" vfio > /tmp/out 2>&1; code=$?
+group=$(basename "$(readlink "/sys/bus/pci/devices/$secondary/iommu_group")")
+say "to-vfio exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") group=$group devvfio=$(ls /dev/vfio | tr '\n' ',') $(tr '\n' ' ' < /tmp/out)"
+cli gpu mode "$secondary" host > /tmp/out 2>&1; code=$?
+say "to-host exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") $(tr '\n' ' ' < /tmp/out)"
+cli gpu mode "$boot" vfio > /tmp/out 2>&1; code=$?
+say "boot-vga exit=$code $boot=$(drv "$boot") $(tr '\n' ' ' < /tmp/out)"
+cli audit > /tmp/out 2>&1; say "audit $(tr '\n' '|' < /tmp/out)"
+kill "$daemon"; wait "$daemon"
+
+# kill -9 between an unbind and its probe, then a restart.
+start_daemon --debug-pause-after-unbind-ms 8000
+cli gpu mode "$secondary" vfio > /dev/null 2>&1 &
+n=0
+while [ "$(drv "$secondary")" != none ] && [ $n -lt 900 ]; do sleep 0.1; n=$((n + 1)); done
+say "mid-toggle $secondary=$(drv "$secondary") $audio=$(drv "$audio")"
+kill -9 "$daemon"; wait "$daemon" 2>/dev/null
+say "killed -9 with $secondary=$(drv "$secondary") $audio=$(drv "$audio")"
+start_daemon
+say "after-restart $secondary=$(drv "$secondary") $audio=$(drv "$audio")"
+kill "$daemon"; wait "$daemon"
+sed 's/^/RK: daemon-log /' /tmp/daemon.log | grep -E "WARN|SEVERE|<3>|<4>|re-applied|moved" | head -20
+say "done"
