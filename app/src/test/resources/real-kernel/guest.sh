@@ -8,15 +8,18 @@ modules=$(cat "$run/modules")
 java=$(cat "$run/java")
 classpath=$(cat "$run/classpath")
 release=$(uname -r)
-jvm="$java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath"
+# The host's root is read-only here: everything written goes under /run (a tmpfs).
+scratch=/run/rk
+mkdir -p $scratch/tmp
+jvm="$java -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.io.tmpdir=$scratch/tmp -cp $classpath"
 say() { echo "RK: $*"; }
 drv() { d=$(readlink "/sys/bus/pci/devices/$1/driver") && basename "$d" || echo none; }
 
 # rigdeskd's modprobe, reading this kernel's modules (the host has none of its own).
-printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$modules" > /tmp/modprobe
-chmod +x /tmp/modprobe
+printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$modules" > $scratch/modprobe
+chmod +x $scratch/modprobe
 # What udev does at boot: bind the host drivers.
-for m in bochs snd_hda_intel e1000e; do /tmp/modprobe "$m" || say "modprobe $m failed"; done
+for m in bochs snd_hda_intel e1000e; do $scratch/modprobe "$m" || say "modprobe $m failed"; done
 
 boot="" secondary=""
 for d in /sys/bus/pci/devices/*; do
@@ -30,27 +33,27 @@ say "devices boot=$boot secondary=$secondary audio=$audio"
 say "start $secondary=$(drv "$secondary") $audio=$(drv "$audio") $boot=$(drv "$boot")"
 
 start_daemon() {
-    rm -f /tmp/rigdeskd.sock
-    $jvm org.rigdesk.daemon.Rigdeskd --socket /tmp/rigdeskd.sock --state-dir /tmp/state --modprobe /tmp/modprobe \
-        --modules-dir "$modules/lib/modules/$release" --sample-interval 5000 "$@" >> /tmp/daemon.log 2>&1 &
+    rm -f $scratch/rigdeskd.sock
+    $jvm org.rigdesk.daemon.Rigdeskd --socket $scratch/rigdeskd.sock --state-dir $scratch/state --modprobe $scratch/modprobe \
+        --modules-dir "$modules/lib/modules/$release" --sample-interval 5000 "$@" >> $scratch/daemon.log 2>&1 &
     daemon=$!
     n=0
-    while [ ! -S /tmp/rigdeskd.sock ] && [ $n -lt 900 ]; do sleep 0.2; n=$((n + 1)); done
+    while [ ! -S $scratch/rigdeskd.sock ] && [ $n -lt 900 ]; do sleep 0.2; n=$((n + 1)); done
 }
-cli() { $jvm org.rigdesk.app.Main --socket /tmp/rigdeskd.sock "$@"; }
+cli() { $jvm org.rigdesk.app.Main --socket $scratch/rigdeskd.sock "$@"; }
 
 start_daemon
 say "daemon up"
-cli gpus > /tmp/out 2>&1; say "gpus $(tr '\n' '|' < /tmp/out)"
-cli gpus --json | tr -d ' \n' > /tmp/gpus.json; say "gpus-json $(cat /tmp/gpus.json)"
-cli gpu mode "$secondary" vfio > /tmp/out 2>&1; code=$?
+cli gpus > $scratch/out 2>&1; say "gpus $(tr '\n' '|' < $scratch/out)"
+cli gpus --json | tr -d ' \n' > $scratch/gpus.json; say "gpus-json $(cat $scratch/gpus.json)"
+cli gpu mode "$secondary" vfio > $scratch/out 2>&1; code=$?
 group=$(basename "$(readlink "/sys/bus/pci/devices/$secondary/iommu_group")")
-say "to-vfio exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") group=$group devvfio=$(ls /dev/vfio | tr '\n' ',') $(tr '\n' ' ' < /tmp/out)"
-cli gpu mode "$secondary" host > /tmp/out 2>&1; code=$?
-say "to-host exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") $(tr '\n' ' ' < /tmp/out)"
-cli gpu mode "$boot" vfio > /tmp/out 2>&1; code=$?
-say "boot-vga exit=$code $boot=$(drv "$boot") $(tr '\n' ' ' < /tmp/out)"
-cli audit > /tmp/out 2>&1; say "audit $(tr '\n' '|' < /tmp/out)"
+say "to-vfio exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") group=$group devvfio=$(ls /dev/vfio | tr '\n' ',') $(tr '\n' ' ' < $scratch/out)"
+cli gpu mode "$secondary" host > $scratch/out 2>&1; code=$?
+say "to-host exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") $(tr '\n' ' ' < $scratch/out)"
+cli gpu mode "$boot" vfio > $scratch/out 2>&1; code=$?
+say "boot-vga exit=$code $boot=$(drv "$boot") $(tr '\n' ' ' < $scratch/out)"
+cli audit > $scratch/out 2>&1; say "audit $(tr '\n' '|' < $scratch/out)"
 kill "$daemon"; wait "$daemon"
 
 # kill -9 between an unbind and its probe, then a restart.
@@ -64,5 +67,5 @@ say "killed -9 with $secondary=$(drv "$secondary") $audio=$(drv "$audio")"
 start_daemon
 say "after-restart $secondary=$(drv "$secondary") $audio=$(drv "$audio")"
 kill "$daemon"; wait "$daemon"
-sed 's/^/RK: daemon-log /' /tmp/daemon.log | grep -E "WARN|SEVERE|<3>|<4>|re-applied|moved" | head -20
+sed 's/^/RK: daemon-log /' $scratch/daemon.log | grep -E "WARN|SEVERE|<3>|<4>|re-applied|moved" | head -20
 say "done"

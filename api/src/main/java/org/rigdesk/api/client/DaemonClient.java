@@ -42,12 +42,7 @@ public class DaemonClient implements Closeable {
 
     public DaemonClient(Path socket) {
         this.socket = socket;
-        this.http = new OkHttpClient.Builder()
-                .socketFactory(new AFUNIXSocketFactory.FactoryArg(socket.toFile()))
-                // The host name in URLs is only for the Host header: never resolve it.
-                .dns(host -> List.of(InetAddress.getLoopbackAddress()))
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .retryOnConnectionFailure(false)
+        this.http = overUnixSocket(socket)
                 .connectTimeout(Duration.ofSeconds(2))
                 .readTimeout(Duration.ofSeconds(60))
                 .build();
@@ -57,6 +52,18 @@ public class DaemonClient implements Closeable {
 
     public Path socket() {
         return socket;
+    }
+
+    /**
+     * An OkHttp client that speaks HTTP/1.1 to a unix socket (rigdeskd's, or a VMM's API socket).
+     * The host name in URLs is only for the Host header: it is never resolved.
+     */
+    public static OkHttpClient.Builder overUnixSocket(Path socket) {
+        return new OkHttpClient.Builder()
+                .socketFactory(new AFUNIXSocketFactory.FactoryArg(socket.toFile()))
+                .dns(host -> List.of(InetAddress.getLoopbackAddress()))
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .retryOnConnectionFailure(false);
     }
 
     public Info info() throws IOException {
@@ -89,51 +96,21 @@ public class DaemonClient implements Closeable {
      * bytes copied. Blocks until the daemon ends the stream.
      */
     public long stream(String pathAndQuery, java.io.OutputStream sink) throws IOException {
-        Request request = request(pathAndQuery).header("Accept", "text/plain").build();
-        Response response;
-        try {
-            response = streaming.newCall(request).execute();
-        } catch (IOException e) {
-            if (isConnectFailure(e)) {
-                throw new DaemonUnreachableException(socket, e);
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (java.io.InputStream in = openStream(pathAndQuery)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sink.write(buffer, 0, n);
+                sink.flush();
+                total += n;
             }
-            throw e;
         }
-        try (response) {
-            if (!response.isSuccessful()) {
-                throw problemOf(response);
-            }
-            byte[] buffer = new byte[64 * 1024];
-            long total = 0;
-            try (java.io.InputStream in = response.body().byteStream()) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    sink.write(buffer, 0, n);
-                    sink.flush();
-                    total += n;
-                }
-            }
-            return total;
-        }
+        return total;
     }
 
     /** Opens a streamed text answer; closing the stream (from any thread) ends it. */
     public java.io.InputStream openStream(String pathAndQuery) throws IOException {
-        Request request = request(pathAndQuery).header("Accept", "text/plain").build();
-        Response response;
-        try {
-            response = streaming.newCall(request).execute();
-        } catch (IOException e) {
-            if (isConnectFailure(e)) {
-                throw new DaemonUnreachableException(socket, e);
-            }
-            throw e;
-        }
-        if (!response.isSuccessful()) {
-            try (response) {
-                throw problemOf(response);
-            }
-        }
-        return response.body().byteStream();
+        return execute(streaming, request(pathAndQuery).header("Accept", "text/plain").build()).body().byteStream();
     }
 
     /** Subscribes to {@code /v1/events}; cancel the returned source to stop. */
@@ -202,9 +179,13 @@ public class DaemonClient implements Closeable {
 
     /** Executes and returns a successful response; turns failures into our two exceptions. */
     private Response execute(Request request) throws IOException {
+        return execute(http, request);
+    }
+
+    private Response execute(OkHttpClient client, Request request) throws IOException {
         Response response;
         try {
-            response = http.newCall(request).execute();
+            response = client.newCall(request).execute();
         } catch (IOException e) {
             if (isConnectFailure(e)) {
                 throw new DaemonUnreachableException(socket, e);

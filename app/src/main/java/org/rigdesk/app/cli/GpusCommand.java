@@ -1,13 +1,11 @@
 package org.rigdesk.app.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuList;
-import org.rigdesk.api.wire.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,13 +27,10 @@ public class GpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
             GpuList gpus = client.get("/v1/gpus", GpuList.class);
-            out.print(json ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(gpus) + "\n"
-                    : render(gpus.gpus()));
+            RigdeskCommand.print(spec, json, gpus, () -> render(gpus.gpus()));
         }
-        out.flush();
         return 0;
     }
 

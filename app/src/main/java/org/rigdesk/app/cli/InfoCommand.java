@@ -1,11 +1,9 @@
 package org.rigdesk.app.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.HostCheck;
 import org.rigdesk.api.wire.Info;
-import org.rigdesk.api.wire.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,16 +25,10 @@ public class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
             Info info = client.info();
-            if (json) {
-                out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(info));
-            } else {
-                out.print(render(info));
-            }
+            RigdeskCommand.print(spec, json, info, () -> render(info));
         }
-        out.flush();
         return 0;
     }
 

@@ -55,6 +55,18 @@ public class RigdeskCommand implements Callable<Integer> {
         return new DaemonClient(socketPath());
     }
 
+    /** Prints the daemon's answer as pretty JSON or, by default, as the text a person reads. */
+    static void print(picocli.CommandLine.Model.CommandSpec spec, boolean json, Object answer,
+                      java.util.function.Supplier<String> text) throws java.io.IOException {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(org.rigdesk.api.wire.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        } else {
+            out.print(text.get());
+        }
+        out.flush();
+    }
+
     private static int report(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
         var err = commandLine.getErr();
         if (e instanceof DaemonUnreachableException unreachable) {

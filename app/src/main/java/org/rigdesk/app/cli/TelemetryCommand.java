@@ -1,10 +1,8 @@
 package org.rigdesk.app.cli;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.GpuList;
-import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.TelemetryStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,13 +25,12 @@ public class TelemetryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
             TelemetryStatus status = client.get("/v1/telemetry", TelemetryStatus.class);
-            out.print(json ? Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(status) + "\n"
-                    : TopCommand.render(client.get("/v1/gpus", GpuList.class).gpus(), status));
+            java.util.List<org.rigdesk.api.wire.Gpu> gpus = json ? java.util.List.of()
+                    : client.get("/v1/gpus", GpuList.class).gpus();
+            RigdeskCommand.print(spec, json, status, () -> TopCommand.render(gpus, status));
         }
-        out.flush();
         return 0;
     }
 }

@@ -29,7 +29,9 @@ public class StatusBar extends HBox {
         detail.setId("connection-detail");
         detail.getStyleClass().add("text-muted");
         detail.textProperty().bind(connection.detailProperty());
-        detail.setMinWidth(0);
+        // The state and what it is about never shrink; a long remedy gives way (its tooltip has it all).
+        state.setMinWidth(Region.USE_PREF_SIZE);
+        detail.setMinWidth(Region.USE_PREF_SIZE);
         Label remedy = new Label();
         remedy.setId("connection-remedy");
         remedy.getStyleClass().add("remedy");

@@ -35,6 +35,15 @@ class InfoCommandTest {
     record Run(int code, String out, String err) {
     }
 
+    /** {@code rigdesk --socket SOCKET ARGS…} */
+    static Run runOn(java.nio.file.Path socket, String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--socket";
+        all[1] = socket.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return run(all);
+    }
+
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -32,11 +32,7 @@ class TelemetryCommandsTest {
     }
 
     private static InfoCommandTest.Run run(String... args) {
-        String[] all = new String[args.length + 2];
-        all[0] = "--socket";
-        all[1] = daemon.socket().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return InfoCommandTest.run(all);
+        return InfoCommandTest.runOn(daemon.socket(), args);
     }
 
     @Test

@@ -32,7 +32,7 @@ class RealKernelToggleTest {
             throw new IllegalStateException("the real-kernel guest is missing at " + GUEST
                     + ": run ./dev test, or packaging/image/build-real-kernel-guest.sh " + GUEST);
         }
-        // The guest sees the host's root at /, but its /tmp is its own: the run files live in build/.
+        // The guest sees the host's root at / (read-only): the run files live in build/.
         Path run = Files.createDirectories(GUEST.resolve("run"));
         try (var script = getClass().getResourceAsStream("/real-kernel/guest.sh")) {
             Files.copy(script, run.resolve("guest.sh"), StandardCopyOption.REPLACE_EXISTING);
@@ -54,8 +54,7 @@ class RealKernelToggleTest {
                 "-fsdev", "local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
                 "-kernel", GUEST.resolve("vmlinuz").toString(), "-initrd", GUEST.resolve("initrd.img").toString(),
-                "-append", "console=ttyS0 intel_iommu=on quiet rk.script=" + run.resolve("guest.sh")
-                        + " rk.modules=" + GUEST.resolve("root/lib/modules"),
+                "-append", "console=ttyS0 intel_iommu=on quiet rk.script=" + run.resolve("guest.sh"),
                 "-serial", "file:" + console);
         long start = System.nanoTime();
         Process vm = new ProcessBuilder(qemu).redirectErrorStream(true)

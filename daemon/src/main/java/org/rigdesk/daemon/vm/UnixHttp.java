@@ -2,18 +2,15 @@ package org.rigdesk.daemon.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.newsclub.net.unix.AFUNIXSocketFactory;
+import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Json;
 
 /** HTTP/1.1 to a VMM's API socket (cloud-hypervisor, Firecracker): PUTs of JSON, errors as exceptions. */
@@ -26,13 +23,7 @@ final class UnixHttp {
 
     UnixHttp(Path socket) {
         this.socket = socket;
-        this.http = new OkHttpClient.Builder()
-                .socketFactory(new AFUNIXSocketFactory.FactoryArg(socket.toFile()))
-                .dns(host -> List.of(InetAddress.getLoopbackAddress()))
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .retryOnConnectionFailure(false)
-                .readTimeout(Duration.ofSeconds(30))
-                .build();
+        this.http = DaemonClient.overUnixSocket(socket).readTimeout(Duration.ofSeconds(30)).build();
     }
 
     /** Waits for the VMM to create its socket (it starts listening a moment after exec). */
