@@ -14,6 +14,8 @@ import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
 import org.rigdesk.app.jobs.JobsPage;
 import org.rigdesk.app.jobs.JobsViewModel;
+import org.rigdesk.app.telemetry.TelemetryPage;
+import org.rigdesk.app.telemetry.TelemetryViewModel;
 
 /** The window's composition root: one client, one background executor, one event subscription. */
 public class Shell implements AutoCloseable {
@@ -53,7 +55,7 @@ public class Shell implements AutoCloseable {
                 new GpusPage(gpus),
                 new JobsPage(jobs),
                 new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),
-                new PlaceholderPage("telemetry", "Telemetry", "History charts and the nvidia-smi table appear here."),
+                new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
                 new HostPage(connection));
         this.window = new MainWindow(pages, connection);
     }

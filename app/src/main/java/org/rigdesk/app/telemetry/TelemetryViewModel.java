@@ -1,0 +1,176 @@
+package org.rigdesk.app.telemetry;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.ComputeProcesses;
+import org.rigdesk.api.wire.TelemetryHistory;
+
+/**
+ * The Telemetry page: one GPU's history over a chosen window (raw up to an hour, minute
+ * aggregates beyond), its compute processes and the raw nvidia-smi table. No nodes here.
+ */
+public class TelemetryViewModel {
+
+    /** The windows the page offers, in seconds. */
+    public static final List<Integer> WINDOWS = List.of(300, 900, 3600, 86_400);
+    /** Charts get at most this many points: more would only cost frames. */
+    static final int MAX_POINTS = 300;
+
+    private final DaemonClient client;
+    private final Executor background;
+    private final Executor ui;
+    private final StringProperty gpu = new SimpleStringProperty();
+    private final IntegerProperty window = new SimpleIntegerProperty(300);
+    private final ObservableList<TelemetryHistory.Point> points = FXCollections.observableArrayList();
+    private final ObservableList<ComputeProcess> processes = FXCollections.observableArrayList();
+    private final StringProperty table = new SimpleStringProperty("");
+    private final StringProperty resolution = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty("");
+
+    public TelemetryViewModel(DaemonClient client, Executor background, Executor ui) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+        gpu.addListener((obs, old, now) -> reload());
+        window.addListener((obs, old, now) -> reload());
+    }
+
+    /** Fetches history and processes for the chosen GPU and window. */
+    public void reload() {
+        String bdf = gpu.get();
+        int seconds = window.get();
+        if (bdf == null) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                TelemetryHistory history = client.get("/v1/telemetry/history?gpu=" + bdf + "&seconds=" + seconds,
+                        TelemetryHistory.class);
+                List<ComputeProcess> mine = client.get("/v1/telemetry/processes", ComputeProcesses.class).processes()
+                        .stream().filter(p -> p.bdf().equals(bdf)).toList();
+                ui.execute(() -> {
+                    if (!bdf.equals(gpu.get()) || seconds != window.get()) {
+                        return; // the user moved on while we fetched
+                    }
+                    points.setAll(downsample(history.points(), MAX_POINTS));
+                    processes.setAll(mine);
+                    resolution.set(history.points().isEmpty() ? "No samples for this GPU in this window."
+                            : history.points().size() + ("raw".equals(history.resolution()) ? " samples"
+                            : " one-minute aggregates") + (history.points().size() > MAX_POINTS
+                            ? ", drawn as " + MAX_POINTS + " averages" : ""));
+                    message.set("");
+                });
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Cannot load telemetry: " + e.getMessage()));
+            }
+        });
+    }
+
+    public void reloadTable() {
+        background.execute(() -> {
+            String text;
+            try {
+                text = client.getText("/v1/nvidia-smi");
+            } catch (IOException e) {
+                text = "nvidia-smi is not available: " + e.getMessage();
+            }
+            String shown = text;
+            ui.execute(() -> table.set(shown));
+        });
+    }
+
+    /** Averages neighbouring points so at most {@code max} remain; the shape is kept, the cost is not. */
+    static List<TelemetryHistory.Point> downsample(List<TelemetryHistory.Point> all, int max) {
+        if (all.size() <= max) {
+            return all;
+        }
+        List<TelemetryHistory.Point> out = new ArrayList<>(max);
+        double step = all.size() / (double) max;
+        for (int i = 0; i < max; i++) {
+            List<TelemetryHistory.Point> bucket = all.subList((int) (i * step), (int) Math.min(all.size(), (i + 1) * step));
+            out.add(new TelemetryHistory.Point(bucket.get(0).at(), new TelemetryHistory.Values(
+                    avg(bucket, 0), avg(bucket, 1), avg(bucket, 2), avg(bucket, 3)), null, null));
+        }
+        return out;
+    }
+
+    private static Double avg(List<TelemetryHistory.Point> bucket, int metric) {
+        double sum = 0;
+        int n = 0;
+        for (TelemetryHistory.Point point : bucket) {
+            Double value = value(point, metric);
+            if (value != null) {
+                sum += value;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    /** Metric 0..3: utilisation, memory used, temperature, power (the average of an aggregate). */
+    public static Double value(TelemetryHistory.Point point, int metric) {
+        TelemetryHistory.Values v = point.avg();
+        if (v == null) {
+            return null;
+        }
+        return switch (metric) {
+            case 0 -> v.utilizationGpu();
+            case 1 -> v.memoryUsedMiB();
+            case 2 -> v.temperatureC();
+            default -> v.powerDrawW();
+        };
+    }
+
+    /** What is shown, as CSV: one row per point, empty cells where a value is absent. */
+    public String csv() {
+        StringBuilder out = new StringBuilder("time,gpu,utilization_pct,memory_used_mib,temperature_c,power_w\n");
+        for (TelemetryHistory.Point point : points) {
+            out.append(point.at()).append(',').append(gpu.get());
+            for (int metric = 0; metric < 4; metric++) {
+                Double value = value(point, metric);
+                out.append(',').append(value == null ? "" : String.format(Locale.ROOT, "%.2f", value));
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    public StringProperty gpuProperty() {
+        return gpu;
+    }
+
+    public IntegerProperty windowProperty() {
+        return window;
+    }
+
+    public ObservableList<TelemetryHistory.Point> points() {
+        return points;
+    }
+
+    public ObservableList<ComputeProcess> processes() {
+        return processes;
+    }
+
+    public StringProperty tableProperty() {
+        return table;
+    }
+
+    public StringProperty resolutionProperty() {
+        return resolution;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+}
