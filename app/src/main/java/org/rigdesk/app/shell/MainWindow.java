@@ -19,6 +19,7 @@ public class MainWindow extends BorderPane {
     private final Map<String, Node> views = new LinkedHashMap<>();
     private final Map<String, ToggleButton> buttons = new LinkedHashMap<>();
     private final StackPane content = new StackPane();
+    private String current;
 
     public MainWindow(List<Page> pages, ConnectionViewModel connection) {
         getStyleClass().add("main-window");
@@ -29,8 +30,11 @@ public class MainWindow extends BorderPane {
         brand.getStyleClass().add("brand");
         sidebar.getChildren().add(brand);
         ToggleGroup group = new ToggleGroup();
+        int index = 0;
         for (Page page : pages) {
+            index++;
             ToggleButton button = new ToggleButton(page.title());
+            button.setTooltip(new javafx.scene.control.Tooltip(page.title() + " (Ctrl+" + index + ")"));
             button.setId("nav-" + page.id());
             button.getStyleClass().add("nav-button");
             button.setMaxWidth(Double.MAX_VALUE);
@@ -61,7 +65,22 @@ public class MainWindow extends BorderPane {
         if (view == null) {
             return;
         }
+        current = pageId;
         content.getChildren().setAll(view);
         buttons.get(pageId).setSelected(true);
+    }
+
+    /** Ctrl+1 … Ctrl+N open the pages in sidebar order: every page is a keystroke away. */
+    public void installShortcuts(javafx.scene.Scene scene) {
+        int index = 0;
+        for (String pageId : views.keySet()) {
+            index++;
+            scene.getAccelerators().put(javafx.scene.input.KeyCombination.keyCombination("Shortcut+" + index),
+                    () -> show(pageId));
+        }
+    }
+
+    public String currentPage() {
+        return current;
     }
 }

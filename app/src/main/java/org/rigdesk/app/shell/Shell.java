@@ -12,6 +12,9 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.app.gpus.GpusPage;
 import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
+import org.rigdesk.app.settings.AppPreferences;
+import org.rigdesk.app.settings.SettingsPage;
+import org.rigdesk.app.settings.SettingsViewModel;
 import org.rigdesk.app.jobs.JobsPage;
 import org.rigdesk.app.jobs.JobsViewModel;
 import org.rigdesk.app.telemetry.TelemetryPage;
@@ -29,6 +32,10 @@ public class Shell implements AutoCloseable {
     private final JobsViewModel jobs;
 
     public Shell(Path socket) {
+        this(socket, AppPreferences.user());
+    }
+
+    public Shell(Path socket, AppPreferences preferences) {
         this.client = new DaemonClient(socket);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
             Thread thread = new Thread(runnable, "rigdesk-background");
@@ -56,7 +63,8 @@ public class Shell implements AutoCloseable {
                 new JobsPage(jobs),
                 new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
-                new HostPage(connection));
+                new HostPage(connection),
+                new SettingsPage(new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme)));
         this.window = new MainWindow(pages, connection);
     }
 

@@ -1,0 +1,54 @@
+package org.rigdesk.app.settings;
+
+import java.util.prefs.Preferences;
+
+/** What the window remembers between runs (java.util.prefs: ~/.java/.userPrefs on Linux). */
+public final class AppPreferences {
+
+    public static final String LIGHT = "light";
+    public static final String DARK = "dark";
+
+    private final Preferences node;
+
+    public AppPreferences(Preferences node) {
+        this.node = node;
+    }
+
+    public static AppPreferences user() {
+        return new AppPreferences(Preferences.userRoot().node("org/rigdesk/app"));
+    }
+
+    public String theme() {
+        String theme = node.get("theme", LIGHT);
+        return DARK.equals(theme) ? DARK : LIGHT;
+    }
+
+    public void theme(String theme) {
+        node.put("theme", DARK.equals(theme) ? DARK : LIGHT);
+    }
+
+    public String page() {
+        return node.get("page", "gpus");
+    }
+
+    public void page(String page) {
+        node.put("page", page);
+    }
+
+    public double width() {
+        return clamp(node.getDouble("width", 1100), 760, 8000);
+    }
+
+    public double height() {
+        return clamp(node.getDouble("height", 720), 480, 8000);
+    }
+
+    public void size(double width, double height) {
+        node.putDouble("width", width);
+        node.putDouble("height", height);
+    }
+
+    private static double clamp(double value, double min, double max) {
+        return Double.isNaN(value) ? min : Math.max(min, Math.min(max, value));
+    }
+}

@@ -1,0 +1,136 @@
+package org.rigdesk.app.settings;
+
+import javafx.beans.property.IntegerProperty;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import org.rigdesk.app.shell.Page;
+
+/** Settings: the daemon's (sampling, history, job retention) and the window's (theme); the socket in use. */
+public class SettingsPage implements Page {
+
+    private final SettingsViewModel model;
+
+    public SettingsPage(SettingsViewModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public String id() {
+        return "settings";
+    }
+
+    @Override
+    public String title() {
+        return "Settings";
+    }
+
+    @Override
+    public Node view() {
+        Label heading = new Label("Settings");
+        heading.getStyleClass().add("title-2");
+
+        // One grid for both sections, so labels and controls line up down the page.
+        GridPane grid = form();
+        grid.add(section("Daemon"), 0, 0, 3, 1);
+        row(grid, 1, "Sample interval (ms)", spinner("settings-interval", model.sampleIntervalMsProperty(), 100, 60_000, 100),
+                "How often nvidia-smi reports; 1000 ms is what nvtop and gpustat use.");
+        row(grid, 2, "Telemetry history (days)", spinner("settings-history", model.historyDaysProperty(), 1, 365, 1),
+                "One-minute aggregates older than this are deleted.");
+        row(grid, 3, "Jobs kept", spinner("settings-jobs", model.jobRetentionCountProperty(), 10, 100_000, 10),
+                "Finished jobs beyond this many, with their logs, are deleted.");
+        row(grid, 4, "Jobs kept (days)", spinner("settings-job-days", model.jobRetentionDaysProperty(), 1, 3650, 1),
+                "Finished jobs older than this are deleted.");
+        Button save = new Button("Save");
+        save.setId("settings-save");
+        save.getStyleClass().add("accent");
+        save.setOnAction(e -> model.save());
+        Label message = new Label();
+        message.setId("settings-message");
+        message.textProperty().bind(model.messageProperty());
+        message.setWrapText(true);
+        grid.add(save, 1, 5);
+        grid.add(message, 2, 5);
+
+        grid.add(section("Window"), 0, 6, 3, 1);
+        ChoiceBox<String> theme = new ChoiceBox<>(FXCollections.observableArrayList(AppPreferences.LIGHT,
+                AppPreferences.DARK));
+        theme.setId("settings-theme");
+        theme.valueProperty().bindBidirectional(model.themeProperty());
+        row(grid, 7, "Theme", theme, null);
+        Label socket = new Label(model.socket());
+        socket.getStyleClass().add("mono");
+        row(grid, 8, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
+        Label tray = new Label("No tray icon yet: Rigdesk stays a window.");
+        tray.getStyleClass().add("text-muted");
+        row(grid, 9, "Tray", tray, null);
+
+        VBox page = new VBox(12, heading, grid);
+        page.setPadding(new Insets(20, 24, 20, 24));
+        page.sceneProperty().addListener((obs, old, scene) -> {
+            if (scene != null) {
+                model.reload();
+            }
+        });
+        ScrollPane scroll = new ScrollPane(page);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("edge-to-edge");
+        return scroll;
+    }
+
+    private static Label section(String title) {
+        Label label = new Label(title);
+        label.getStyleClass().add("title-4");
+        label.setPadding(new Insets(8, 0, 0, 0));
+        return label;
+    }
+
+    private static GridPane form() {
+        GridPane grid = new GridPane();
+        grid.setHgap(14);
+        grid.setVgap(10);
+        return grid;
+    }
+
+    private static void row(GridPane grid, int row, String label, Node control, String help) {
+        Label key = new Label(label);
+        key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        grid.add(key, 0, row);
+        // Without a hint the control may use the hint's column too.
+        grid.add(control, 1, row, help == null ? 2 : 1, 1);
+        if (help != null) {
+            Label hint = new Label(help);
+            hint.getStyleClass().addAll("text-muted", "small");
+            grid.add(hint, 2, row);
+            if (control instanceof javafx.scene.control.Control c) {
+                c.setTooltip(new Tooltip(help));
+            }
+        }
+    }
+
+    private static Spinner<Integer> spinner(String id, IntegerProperty property, int min, int max, int step) {
+        Spinner<Integer> spinner = new Spinner<>();
+        SpinnerValueFactory.IntegerSpinnerValueFactory values =
+                new SpinnerValueFactory.IntegerSpinnerValueFactory(min, max, property.get(), step);
+        spinner.setValueFactory(values);
+        spinner.setEditable(true);
+        spinner.setId(id);
+        spinner.setPrefWidth(130);
+        values.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                property.set(now);
+            }
+        });
+        property.addListener((obs, old, now) -> values.setValue(now.intValue()));
+        return spinner;
+    }
+}

@@ -1,0 +1,103 @@
+package org.rigdesk.app.settings;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Settings;
+
+/** The Settings page: the daemon's settings (validated by the daemon) and the window's own choices. */
+public class SettingsViewModel {
+
+    private final DaemonClient client;
+    private final Executor background;
+    private final Executor ui;
+    private final AppPreferences preferences;
+    private final Consumer<String> applyTheme;
+    private final IntegerProperty sampleIntervalMs = new SimpleIntegerProperty(1000);
+    private final IntegerProperty historyDays = new SimpleIntegerProperty(30);
+    private final IntegerProperty jobRetentionCount = new SimpleIntegerProperty(1000);
+    private final IntegerProperty jobRetentionDays = new SimpleIntegerProperty(90);
+    private final StringProperty theme = new SimpleStringProperty();
+    private final StringProperty message = new SimpleStringProperty("");
+
+    public SettingsViewModel(DaemonClient client, Executor background, Executor ui, AppPreferences preferences,
+                             Consumer<String> applyTheme) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+        this.preferences = preferences;
+        this.applyTheme = applyTheme;
+        theme.set(preferences.theme());
+        theme.addListener((obs, old, now) -> {
+            preferences.theme(now);
+            applyTheme.accept(preferences.theme());
+        });
+    }
+
+    public void reload() {
+        background.execute(() -> {
+            try {
+                Settings settings = client.get("/v1/settings", Settings.class);
+                ui.execute(() -> show(settings));
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Cannot read the daemon's settings: " + e.getMessage()));
+            }
+        });
+    }
+
+    public void save() {
+        Settings wanted = new Settings(sampleIntervalMs.get(), historyDays.get(), jobRetentionCount.get(),
+                jobRetentionDays.get());
+        background.execute(() -> {
+            try {
+                Settings saved = client.send("PUT", "/v1/settings", wanted, Settings.class);
+                ui.execute(() -> {
+                    show(saved);
+                    message.set("Saved.");
+                });
+            } catch (IOException e) {
+                ui.execute(() -> message.set("Not saved: " + e.getMessage()));
+            }
+        });
+    }
+
+    private void show(Settings settings) {
+        sampleIntervalMs.set(settings.sampleIntervalMs());
+        historyDays.set(settings.historyDays());
+        jobRetentionCount.set(settings.jobRetentionCount());
+        jobRetentionDays.set(settings.jobRetentionDays());
+    }
+
+    public IntegerProperty sampleIntervalMsProperty() {
+        return sampleIntervalMs;
+    }
+
+    public IntegerProperty historyDaysProperty() {
+        return historyDays;
+    }
+
+    public IntegerProperty jobRetentionCountProperty() {
+        return jobRetentionCount;
+    }
+
+    public IntegerProperty jobRetentionDaysProperty() {
+        return jobRetentionDays;
+    }
+
+    public StringProperty themeProperty() {
+        return theme;
+    }
+
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    public String socket() {
+        return client.socket().toString();
+    }
+}

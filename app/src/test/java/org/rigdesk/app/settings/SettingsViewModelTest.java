@@ -1,0 +1,54 @@
+package org.rigdesk.app.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.prefs.Preferences;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Settings;
+import org.rigdesk.daemon.testing.Await;
+import org.rigdesk.daemon.testing.DaemonProcess;
+
+/** Settings against a real daemon (it validates), and the window's theme choice remembered. */
+class SettingsViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void savesWhatTheDaemonAcceptsAndSaysWhyItRefuses() throws Exception {
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Preferences node = Preferences.userRoot().node("org/rigdesk/test-" + System.nanoTime());
+        List<String> themes = new ArrayList<>();
+        try (DaemonProcess daemon = new DaemonProcess(dir).start(); DaemonClient client = daemon.client()) {
+            SettingsViewModel model = new SettingsViewModel(client, background, Runnable::run,
+                    new AppPreferences(node), themes::add);
+            model.reload();
+            Await.until(() -> model.historyDaysProperty().get() == 30, 10);
+            model.sampleIntervalMsProperty().set(250);
+            model.save();
+            Await.until(() -> "Saved.".equals(model.messageProperty().get()), 10);
+            assertEquals(250, client.get("/v1/settings", Settings.class).sampleIntervalMs());
+
+            model.historyDaysProperty().set(5000);
+            model.save();
+            Await.until(() -> model.messageProperty().get().startsWith("Not saved"), 10);
+            assertTrue(model.messageProperty().get().contains("historyDays"), model.messageProperty().get());
+            assertEquals(30, client.get("/v1/settings", Settings.class).historyDays(), "nothing changed");
+
+            model.themeProperty().set(AppPreferences.DARK);
+            assertEquals(List.of(AppPreferences.DARK), themes);
+            assertEquals(AppPreferences.DARK, new AppPreferences(node).theme(), "remembered");
+        } finally {
+            background.shutdownNow();
+            node.removeNode();
+        }
+    }
+}
