@@ -66,6 +66,20 @@ public class GpuCardViewModel {
         }
     }
 
+    /** Replaces the sparkline with the last minute of history (on connect). */
+    void prefill(List<org.rigdesk.api.wire.TelemetryHistory.Point> points) {
+        recentTimes.clear();
+        recentLoad.clear();
+        List<Double> loads = new java.util.ArrayList<>();
+        for (org.rigdesk.api.wire.TelemetryHistory.Point point : points) {
+            if (point.avg() != null && point.avg().utilizationGpu() != null) {
+                recentTimes.addLast(point.at().toEpochMilli());
+                loads.add(point.avg().utilizationGpu());
+            }
+        }
+        recentLoad.setAll(loads);
+    }
+
     /** The card's telemetry lines as shown: "n/a" where a value is absent, "in VM" where the host cannot see. */
     public static java.util.LinkedHashMap<String, String> readings(Gpu gpu, GpuSample sample) {
         java.util.LinkedHashMap<String, String> rows = new java.util.LinkedHashMap<>();

@@ -38,8 +38,19 @@ public class GpusViewModel {
             try {
                 List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
                 TelemetryStatus telemetry = client.get("/v1/telemetry", TelemetryStatus.class);
+                // The last minute, so a sparkline is drawn at once rather than filling from empty.
+                java.util.Map<String, List<org.rigdesk.api.wire.TelemetryHistory.Point>> recent = new java.util.HashMap<>();
+                for (GpuSample sample : telemetry.samples()) {
+                    if (GpuSample.HOST.equals(sample.source())) {
+                        recent.put(sample.bdf(), client.get("/v1/telemetry/history?gpu=" + sample.bdf() + "&seconds=60",
+                                org.rigdesk.api.wire.TelemetryHistory.class).points());
+                    }
+                }
                 ui.execute(() -> {
                     apply(gpus);
+                    for (GpuCardViewModel card : cards) {
+                        card.prefill(recent.getOrDefault(card.bdf(), List.of()));
+                    }
                     for (GpuSample sample : telemetry.samples()) {
                         cards.stream().filter(c -> c.bdf().equals(sample.bdf())).findFirst()
                                 .ifPresent(c -> c.accept(sample));

@@ -1,0 +1,157 @@
+package org.rigdesk.daemon.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.rigdesk.api.wire.Json;
+
+/**
+ * The parts of GitHub's REST API a runner host needs: list, create just-in-time, and delete
+ * self-hosted runners of one scope. Every call sends the documented headers; every answer updates
+ * the rate-limit figures. The token is sent in the Authorization header only, never logged.
+ */
+public class GitHubApi {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final OkHttpClient http;
+    private final RunnerScope scope;
+    private final String token;
+    private final String userAgent;
+    private volatile Integer rateLimitRemaining;
+    private volatile Instant lastSuccess;
+
+    public GitHubApi(OkHttpClient http, RunnerScope scope, String token, String userAgent) {
+        this.http = http;
+        this.scope = scope;
+        this.token = token;
+        this.userAgent = userAgent;
+    }
+
+    /** A just-in-time runner: GitHub's id for it and the config the runner is started with. */
+    public record JitConfig(long runnerId, String name, String encodedJitConfig) {
+        @Override
+        public String toString() {
+            return "JitConfig[runnerId=" + runnerId + ", name=" + name + ", encodedJitConfig=<secret>]";
+        }
+    }
+
+    /** Proves the token can manage this scope's runners (listing them needs the same permission). */
+    public void checkAccess() throws IOException {
+        call(request(scope.runnersPath() + "?per_page=1").get().build());
+    }
+
+    public List<GitHubRunner> listRunners() throws IOException {
+        List<GitHubRunner> runners = new ArrayList<>();
+        for (int page = 1; page <= 50; page++) {
+            JsonNode answer = call(request(scope.runnersPath() + "?per_page=100&page=" + page).get().build());
+            JsonNode list = answer.path("runners");
+            for (JsonNode runner : list) {
+                List<String> labels = new ArrayList<>();
+                runner.path("labels").forEach(label -> labels.add(label.path("name").asText()));
+                runners.add(new GitHubRunner(runner.path("id").asLong(), runner.path("name").asText(),
+                        runner.path("os").asText(), runner.path("status").asText(), runner.path("busy").asBoolean(),
+                        labels));
+            }
+            if (list.size() < 100 || runners.size() >= answer.path("total_count").asInt()) {
+                break;
+            }
+        }
+        return runners;
+    }
+
+    /** {@code POST …/actions/runners/generate-jitconfig}. A name already in use is a 409. */
+    public JitConfig generateJitConfig(String name, long runnerGroupId, List<String> labels, String workFolder)
+            throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("runner_group_id", runnerGroupId);
+        body.put("labels", labels);
+        body.put("work_folder", workFolder);
+        JsonNode answer = call(request(scope.runnersPath() + "/generate-jitconfig")
+                .post(RequestBody.create(Json.mapper().writeValueAsBytes(body), JSON)).build());
+        String config = answer.path("encoded_jit_config").asText(null);
+        if (config == null || config.isEmpty()) {
+            throw new IOException("GitHub's generate-jitconfig answer has no encoded_jit_config");
+        }
+        return new JitConfig(answer.path("runner").path("id").asLong(), answer.path("runner").path("name").asText(name),
+                config);
+    }
+
+    public void deleteRunner(long id) throws IOException {
+        call(request(scope.runnersPath() + "/" + id).delete().build());
+    }
+
+    public Integer rateLimitRemaining() {
+        return rateLimitRemaining;
+    }
+
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public RunnerScope scope() {
+        return scope;
+    }
+
+    private Request.Builder request(String pathAndQuery) {
+        HttpUrl url = HttpUrl.parse(scope.apiBase() + pathAndQuery);
+        if (url == null) {
+            throw new IllegalArgumentException("not a URL: " + scope.apiBase() + pathAndQuery);
+        }
+        return new Request.Builder().url(url)
+                .header("Accept", "application/vnd.github+json")
+                .header("X-GitHub-Api-Version", "2022-11-28")
+                .header("Authorization", "Bearer " + token)
+                .header("User-Agent", userAgent);
+    }
+
+    private JsonNode call(Request request) throws IOException {
+        try (Response response = http.newCall(request).execute()) {
+            String remaining = response.header("X-RateLimit-Remaining");
+            if (remaining != null && remaining.matches("\\d{1,9}")) {
+                rateLimitRemaining = Integer.valueOf(remaining);
+            }
+            String text = response.body().string();
+            if (!response.isSuccessful()) {
+                throw new GitHubException(response.code(), message(text), retryAfter(response));
+            }
+            lastSuccess = Instant.now();
+            return text.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+        }
+    }
+
+    private static String message(String text) {
+        try {
+            JsonNode error = Json.mapper().readTree(text);
+            String message = error.path("message").asText("");
+            return message.isEmpty() ? text.strip() : message;
+        } catch (IOException e) {
+            return text.length() > 200 ? text.substring(0, 200) + "…" : text.strip();
+        }
+    }
+
+    /** GitHub's documented back-off signals: Retry-After, or a spent rate limit's reset time. */
+    static Duration retryAfter(Response response) {
+        String retryAfter = response.header("Retry-After");
+        if (retryAfter != null && retryAfter.matches("\\d{1,6}")) {
+            return Duration.ofSeconds(Long.parseLong(retryAfter));
+        }
+        String reset = response.header("X-RateLimit-Reset");
+        if ("0".equals(response.header("X-RateLimit-Remaining")) && reset != null && reset.matches("\\d{1,12}")) {
+            return Duration.ofSeconds(Math.max(1, Long.parseLong(reset) - Instant.now().getEpochSecond()));
+        }
+        return null;
+    }
+}
