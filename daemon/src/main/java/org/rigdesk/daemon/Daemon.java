@@ -10,6 +10,8 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
+import org.rigdesk.daemon.github.RunnerRoutes;
+import org.rigdesk.daemon.github.RunnerService;
 import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
 import org.rigdesk.daemon.jobs.JobEngine;
@@ -112,6 +114,16 @@ public class Daemon implements AutoCloseable {
         jobs = jobs(audit, settings);
         JobRoutes.register(router, jobs);
         jobs.onGuestSample(guest -> GuestSamples.forward(guest, sampler));
+        try {
+            RunnerService runner = new RunnerService(database, config.stateDir(), audit, new okhttp3.OkHttpClient(),
+                    "rigdeskd/" + Version.get(), () -> (int) vfio.list().stream()
+                    .filter(g -> org.rigdesk.api.wire.Gpu.VFIO.equals(g.mode())).count());
+            RunnerRoutes.register(router, runner);
+        } catch (SQLException e) {
+            database.close();
+            throw new StartupException("cannot read the runner registration: " + e.getMessage(),
+                    "check the state database", e);
+        }
         try {
             server.start();
         } catch (StartupException e) {

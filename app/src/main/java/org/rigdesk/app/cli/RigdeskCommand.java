@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
                 + "Without a command, opens the window.",
         subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
                 TelemetryCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class,
-                AuditCommand.class})
+                RunnerCommand.class, AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {
 
     /** Exit code when the daemon cannot be reached. */

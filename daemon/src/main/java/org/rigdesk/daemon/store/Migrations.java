@@ -56,6 +56,13 @@ public final class Migrations {
                             job        TEXT NOT NULL
                         );
                         CREATE INDEX jobs_state ON jobs(state);
+                        """),
+                new Migration(5, "runner registration", """
+                        CREATE TABLE runner_registration (
+                            id            INTEGER PRIMARY KEY CHECK (id = 1),
+                            registration  TEXT NOT NULL,
+                            registered_at TEXT NOT NULL
+                        );
                         """));
     }
 }

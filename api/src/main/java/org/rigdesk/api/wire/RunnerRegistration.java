@@ -1,0 +1,26 @@
+package org.rigdesk.api.wire;
+
+import java.util.List;
+
+/**
+ * {@code PUT /v1/runner}: register this workstation for a GitHub organisation or repository.
+ * The token is checked against GitHub at once, stored 0600 under the state directory, and never
+ * returned.
+ */
+public record RunnerRegistration(
+        String url,
+        String token,
+        List<String> labels,
+        String namePrefix,
+        Long runnerGroupId,
+        String apiUrl,
+        Integer gpuSlots,
+        Integer cpuSlots) {
+
+    @Override
+    public String toString() {
+        return "RunnerRegistration[url=" + url + ", token=<secret>, labels=" + labels + ", namePrefix=" + namePrefix
+                + ", runnerGroupId=" + runnerGroupId + ", apiUrl=" + apiUrl + ", gpuSlots=" + gpuSlots
+                + ", cpuSlots=" + cpuSlots + "]";
+    }
+}

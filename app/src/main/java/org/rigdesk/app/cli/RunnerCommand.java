@@ -1,0 +1,130 @@
+package org.rigdesk.app.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code rigdesk runner register|status|remove}. */
+@Command(name = "runner", mixinStandardHelpOptions = true, description = "Register this workstation as a GitHub runner host.",
+        subcommands = {RunnerCommand.Register.class, RunnerCommand.Status.class, RunnerCommand.Remove.class})
+public class RunnerCommand {
+
+    @ParentCommand
+    RigdeskCommand parent;
+
+    static String render(RunnerStatus status) {
+        if (!status.registered()) {
+            return "Not registered. Register with: rigdesk runner register --url https://github.com/OWNER/REPO "
+                    + "--token-file FILE\n";
+        }
+        StringBuilder text = new StringBuilder()
+                .append("Registered for ").append(status.scope()).append(" (token ").append(status.tokenHint())
+                .append(")\nlabels: ").append(String.join(", ", status.labels()))
+                .append("\nslots: ").append(status.gpuSlots()).append(" GPU, ").append(status.cpuSlots()).append(" CPU — ")
+                .append(status.pool())
+                .append("\nlast GitHub contact: ").append(status.lastApiContact() == null ? "never" : status.lastApiContact())
+                .append(", rate limit left: ").append(status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining())
+                .append("\n\n");
+        Table runners = new Table("ID", "NAME", "STATUS", "BUSY");
+        for (RunnerStatus.Runner runner : status.runners()) {
+            runners.row(runner.id(), runner.name(), runner.status(), runner.busy() ? "yes" : "no");
+        }
+        return text.append(status.runners().isEmpty() ? "No runners of ours on GitHub.\n" : runners.toString()).toString();
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Check a token with GitHub and register (the token is read from a file, never an argument).")
+    static class Register implements Callable<Integer> {
+        @ParentCommand
+        RunnerCommand runner;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--url", required = true, description = "https://github.com/ORG or https://github.com/OWNER/REPO")
+        String url;
+
+        @Option(names = "--token-file", required = true, paramLabel = "FILE",
+                description = "A file holding the token (Administration: write on the repo, or Self-hosted runners: "
+                        + "write on the org).")
+        Path tokenFile;
+
+        @Option(names = "--labels", split = ",", description = "Extra labels, comma-separated.")
+        List<String> labels;
+
+        @Option(names = "--gpu-slots", description = "GPU runners to keep ready (default: GPUs in passthrough mode).")
+        Integer gpuSlots;
+
+        @Option(names = "--cpu-slots", description = "CPU-only runners to keep ready (default: 1).")
+        Integer cpuSlots;
+
+        @Option(names = "--api-url", description = "GitHub Enterprise Server API URL (default: from --url).")
+        String apiUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isReadable(tokenFile)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read " + tokenFile);
+            }
+            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            try (DaemonClient client = runner.parent.client()) {
+                RunnerStatus status = client.send("PUT", "/v1/runner", new RunnerRegistration(url, token, labels, null,
+                        null, apiUrl, gpuSlots, cpuSlots), RunnerStatus.class);
+                spec.commandLine().getOut().print(render(status));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the registration and our runners.")
+    static class Status implements Callable<Integer> {
+        @ParentCommand
+        RunnerCommand runner;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print the daemon's JSON answer.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DaemonClient client = runner.parent.client()) {
+                RunnerStatus status = client.get("/v1/runner", RunnerStatus.class);
+                RigdeskCommand.print(spec, json, status, () -> render(status));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Delete our idle runners from GitHub and forget the token.")
+    static class Remove implements Callable<Integer> {
+        @ParentCommand
+        RunnerCommand runner;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DaemonClient client = runner.parent.client()) {
+                client.send("DELETE", "/v1/runner", null, RunnerStatus.class);
+                spec.commandLine().getOut().println("Registration removed.");
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package org.rigdesk.daemon.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.store.AuditStore;
+import org.rigdesk.daemon.store.Database;
+
+/**
+ * Registration with GitHub: the token is checked by calling GitHub before anything is stored, then
+ * kept in a 0600 file (never in SQLite, a log or an answer); the rest of the registration is in
+ * SQLite. Removing it deletes our runners (by name prefix) from GitHub, busy ones excepted.
+ */
+public class RunnerService {
+
+    private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
+    private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    private static final Pattern PREFIX = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");
+    /** What a fine-grained token needs, said the same way wherever a token is refused. */
+    public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
+            + "Self-hosted runners: write on the organisation (a GitHub App installation token comes later).";
+
+    /** The stored part of a registration (no token). */
+    record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
+                  int gpuSlots, int cpuSlots) {
+    }
+
+    private final Database database;
+    private final Path tokenFile;
+    private final AuditStore audit;
+    private final OkHttpClient http;
+    private final String userAgent;
+    private final IntSupplier defaultGpuSlots;
+    private volatile GitHubApi api;
+    private volatile Stored stored;
+
+    public RunnerService(Database database, Path stateDir, AuditStore audit, OkHttpClient http, String userAgent,
+                         IntSupplier defaultGpuSlots) throws SQLException {
+        this.database = database;
+        this.tokenFile = stateDir.resolve("runner-token");
+        this.audit = audit;
+        this.http = http;
+        this.userAgent = userAgent;
+        this.defaultGpuSlots = defaultGpuSlots;
+        load();
+    }
+
+    public RunnerStatus register(RunnerRegistration request, String caller) {
+        Stored wanted;
+        RunnerScope scope;
+        String token;
+        try {
+            scope = RunnerScope.parse(request.url(), request.apiUrl());
+            token = checkToken(request.token());
+            wanted = validate(request);
+        } catch (IllegalArgumentException e) {
+            audit.record(caller, "runner.register", request.url() == null ? null : request.url(), "rejected", e.getMessage());
+            throw ApiException.badRequest(e.getMessage());
+        }
+        GitHubApi candidate = new GitHubApi(http, scope, token, userAgent);
+        try {
+            candidate.checkAccess();
+        } catch (GitHubException e) {
+            audit.record(caller, "runner.register", scope.display(), "refused", "GitHub " + e.status());
+            throw refusal(e, scope);
+        } catch (IOException e) {
+            audit.record(caller, "runner.register", scope.display(), "failed", e.getMessage());
+            throw new ApiException(502, "github-unreachable", "GitHub unreachable",
+                    "cannot reach " + scope.apiBase() + ": " + e.getMessage(), "Check the network and the apiUrl.");
+        }
+        try {
+            writeToken(token);
+            store(wanted);
+        } catch (IOException | SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot store the registration", e.getMessage(),
+                    "Check the state directory.");
+        }
+        api = candidate;
+        stored = wanted;
+        audit.record(caller, "runner.register", scope.display(), "ok", "labels " + wanted.labels());
+        LOG.info(() -> caller + " registered the runner host for " + scope.display());
+        return status();
+    }
+
+    private static ApiException refusal(GitHubException e, RunnerScope scope) {
+        return switch (e.status()) {
+            case 401 -> new ApiException(400, "bad-token", "GitHub refused the token",
+                    "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
+            case 403 -> new ApiException(400, "missing-permission", "The token may not manage runners",
+                    "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
+            case 404 -> new ApiException(400, "unknown-scope", "No such repository or organisation",
+                    scope.display() + " does not exist, or the token cannot see it", TOKEN_REMEDY);
+            default -> new ApiException(502, "github-error", "GitHub error", e.getMessage(),
+                    e.retryAfter() == null ? "Try again later." : "Try again in " + e.retryAfter().toSeconds() + " s.");
+        };
+    }
+
+    private static String checkToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("token is required: " + TOKEN_REMEDY);
+        }
+        String trimmed = token.strip();
+        if (trimmed.length() > 255 || !trimmed.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException("token must be printable ASCII without spaces, at most 255 characters");
+        }
+        return trimmed;
+    }
+
+    private Stored validate(RunnerRegistration request) {
+        List<String> labels = request.labels() == null ? List.of() : request.labels();
+        if (labels.size() > 20) {
+            throw new IllegalArgumentException("at most 20 labels");
+        }
+        for (String label : labels) {
+            if (label == null || !LABEL.matcher(label).matches()) {
+                throw new IllegalArgumentException("labels are 1-64 of A-Z a-z 0-9 . _ -, got '" + label + "'");
+            }
+        }
+        String prefix = request.namePrefix() == null ? "rigdesk" : request.namePrefix();
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("namePrefix is 1-32 of a-z 0-9 -, starting with a letter or digit");
+        }
+        long group = request.runnerGroupId() == null ? 1 : request.runnerGroupId();
+        if (group < 1) {
+            throw new IllegalArgumentException("runnerGroupId must be a positive id (1 is the default group)");
+        }
+        int gpus = request.gpuSlots() == null ? defaultGpuSlots.getAsInt() : request.gpuSlots();
+        int cpus = request.cpuSlots() == null ? 1 : request.cpuSlots();
+        if (gpus < 0 || gpus > 16 || cpus < 0 || cpus > 16) {
+            throw new IllegalArgumentException("gpuSlots and cpuSlots must be between 0 and 16");
+        }
+        return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus);
+    }
+
+    public RunnerStatus status() {
+        Stored current = stored;
+        GitHubApi github = api;
+        if (current == null || github == null) {
+            return RunnerStatus.unregistered();
+        }
+        List<RunnerStatus.Runner> ours = new ArrayList<>();
+        try {
+            for (GitHubRunner runner : github.listRunners()) {
+                if (runner.name().startsWith(current.namePrefix() + "-")) {
+                    ours.add(new RunnerStatus.Runner(runner.id(), runner.name(), runner.status(), runner.busy(),
+                            runner.labels()));
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "listing runners failed: " + e.getMessage());
+        }
+        return new RunnerStatus(true, github.scope().display(), current.url(), github.scope().apiBase(),
+                current.labels(), current.namePrefix(), current.runnerGroupId(), current.gpuSlots(),
+                current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(),
+                "not running: ephemeral runner slots are not implemented yet");
+    }
+
+    /** Deletes our idle runners from GitHub, then forgets the registration and the token. */
+    public RunnerStatus remove(String caller) {
+        Stored current = stored;
+        GitHubApi github = api;
+        if (current == null || github == null) {
+            throw ApiException.notFound("no runner registration to remove");
+        }
+        List<String> kept = new ArrayList<>();
+        try {
+            for (GitHubRunner runner : github.listRunners()) {
+                if (!runner.name().startsWith(current.namePrefix() + "-")) {
+                    continue; // not ours: never touched
+                }
+                if (runner.busy()) {
+                    kept.add(runner.name());
+                    continue; // a busy runner is never deleted
+                }
+                github.deleteRunner(runner.id());
+            }
+        } catch (IOException e) {
+            audit.record(caller, "runner.remove", github.scope().display(), "failed", e.getMessage());
+            throw new ApiException(502, "github-error", "Cannot remove runners", e.getMessage(),
+                    "Try again; the registration is kept until its runners are gone.");
+        }
+        try {
+            Files.deleteIfExists(tokenFile);
+            database.with(connection -> {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM runner_registration")) {
+                    return delete.executeUpdate();
+                }
+            });
+        } catch (IOException | SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot forget the registration", e.getMessage(), null);
+        }
+        api = null;
+        stored = null;
+        audit.record(caller, "runner.remove", github.scope().display(), "ok",
+                kept.isEmpty() ? "all our runners deleted" : "busy runners left to finish: " + kept);
+        return RunnerStatus.unregistered();
+    }
+
+    private String hint() {
+        try {
+            String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+            return "…" + token.substring(Math.max(0, token.length() - 4));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void writeToken(String token) throws IOException {
+        Path temp = tokenFile.resolveSibling("runner-token.new");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(temp, token, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.move(temp, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void store(Stored registration) throws SQLException, JsonProcessingException {
+        String json = Json.mapper().writeValueAsString(registration);
+        database.with(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("""
+                    INSERT INTO runner_registration(id, registration, registered_at) VALUES (1, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET registration = excluded.registration,
+                        registered_at = excluded.registered_at""")) {
+                upsert.setString(1, json);
+                upsert.setString(2, Instant.now().toString());
+                return upsert.executeUpdate();
+            }
+        });
+    }
+
+    private void load() throws SQLException {
+        Optional<Stored> found = database.with(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT registration FROM runner_registration");
+                 ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(Json.mapper().readValue(rows.getString(1), Stored.class))
+                        : Optional.<Stored>empty();
+            } catch (JsonProcessingException e) {
+                throw new SQLException("the stored runner registration is unreadable", e);
+            }
+        });
+        if (found.isPresent() && Files.isReadable(tokenFile)) {
+            try {
+                String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+                stored = found.get();
+                api = new GitHubApi(http, RunnerScope.parse(stored.url(), stored.apiUrl()), token, userAgent);
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warning("the stored runner registration cannot be used: " + e.getMessage());
+            }
+        }
+    }
+}
