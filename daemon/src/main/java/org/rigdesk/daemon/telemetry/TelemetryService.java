@@ -181,6 +181,13 @@ public class TelemetryService implements AutoCloseable {
     /** Latest sample per GPU: host-visible ones, "none" for cards on vfio-pci, "guest" from job VMs. */
     public TelemetryStatus status() {
         Instant now = clock.instant();
+        // While nvidia-smi runs, a GPU it stopped listing (gone from the bus, driver unloaded) is
+        // dropped rather than shown with old values; when nvidia-smi itself is down, the last
+        // values stay, with their age, beside the "unavailable" state.
+        boolean sampling = TelemetryStatus.OK.equals(state);
+        long staleMillis = Math.max(5_000, 5L * intervalMs);
+        latest.values().removeIf(sample -> sampling && GpuSample.HOST.equals(sample.source())
+                && now.toEpochMilli() - sample.at().toEpochMilli() > staleMillis);
         List<GpuSample> samples = new ArrayList<>();
         for (Gpu gpu : inventory.get()) {
             GpuSample fromGuest = guest.get(gpu.bdf());

@@ -177,6 +177,22 @@ class TelemetryServiceTest {
         assertTrue(service.history("0000:01:00.0", 7200).points().isEmpty());
     }
 
+    @Test
+    void aGpuThatStopsBeingReportedIsDroppedWhileSamplingGoesOn() throws Exception {
+        // A quiet child: no restarts flip the state while the test feeds lines itself.
+        TelemetryService service = start(script("exec sleep 600\n").toString(), 1000);
+        Instant start = clock.instant();
+        String second = LINE.replace("00000000:01:00.0", "00000000:02:00.0").replace("0, GPU-x", "1, GPU-y");
+        service.line(LINE);
+        service.line(second);
+        assertEquals(2, service.status().samples().size());
+        for (int s = 1; s <= 10; s++) {
+            clock.set(start.plusSeconds(s));
+            service.line(LINE); // the second GPU fell off the bus
+        }
+        assertEquals(List.of("0000:01:00.0"), service.status().samples().stream().map(GpuSample::bdf).toList());
+    }
+
     private void awaitMinutes(TelemetryService service, int count) throws Exception {
         await(() -> {
             try {
