@@ -12,6 +12,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.app.gpus.GpusPage;
 import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
+import org.rigdesk.app.runner.RunnerPage;
+import org.rigdesk.app.runner.RunnerViewModel;
 import org.rigdesk.app.settings.AppPreferences;
 import org.rigdesk.app.settings.SettingsPage;
 import org.rigdesk.app.settings.SettingsViewModel;
@@ -61,7 +63,7 @@ public class Shell implements AutoCloseable {
         List<Page> pages = List.of(
                 new GpusPage(gpus),
                 new JobsPage(jobs),
-                new PlaceholderPage("runner", "Runner", "Register this workstation as a GitHub Actions runner here."),
+                new RunnerPage(new RunnerViewModel(client, background, ui)),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
                 new HostPage(connection),
                 new SettingsPage(new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme)));

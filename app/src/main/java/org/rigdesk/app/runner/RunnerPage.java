@@ -1,0 +1,224 @@
+package org.rigdesk.app.runner;
+
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.app.shell.Page;
+
+/** The Runner page: a short wizard when not registered, the registration and our runners when registered. */
+public class RunnerPage implements Page {
+
+    private final RunnerViewModel model;
+
+    public RunnerPage(RunnerViewModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public String id() {
+        return "runner";
+    }
+
+    @Override
+    public String title() {
+        return "Runner";
+    }
+
+    @Override
+    public Node view() {
+        Label heading = new Label("GitHub runner");
+        heading.getStyleClass().add("title-2");
+        Label problem = new Label();
+        problem.setId("runner-problem");
+        problem.getStyleClass().add("problem");
+        problem.setWrapText(true);
+        problem.textProperty().bind(model.problemProperty());
+        Label remedy = new Label();
+        remedy.setId("runner-remedy");
+        remedy.getStyleClass().add("remedy");
+        remedy.setWrapText(true);
+        remedy.textProperty().bind(model.remedyProperty());
+        VBox refusal = new VBox(4, problem, remedy);
+        refusal.visibleProperty().bind(model.problemProperty().isNotEmpty());
+        refusal.managedProperty().bind(refusal.visibleProperty());
+
+        StackPane body = new StackPane();
+        Node wizard = wizard();
+        Node registered = registered();
+        Runnable swap = () -> body.getChildren().setAll(model.statusProperty().get().registered() ? registered : wizard);
+        model.statusProperty().addListener((obs, old, now) -> swap.run());
+        swap.run();
+
+        VBox page = new VBox(14, heading, refusal, body);
+        page.setPadding(new Insets(20, 24, 20, 24));
+        page.sceneProperty().addListener((obs, old, scene) -> {
+            if (scene != null) {
+                model.reload();
+            }
+        });
+        ScrollPane scroll = new ScrollPane(page);
+        scroll.setFitToWidth(true);
+        scroll.getStyleClass().add("edge-to-edge");
+        return scroll;
+    }
+
+    private Node wizard() {
+        Label intro = new Label("Register this workstation for a GitHub organisation or repository. Workflows with "
+                + "runs-on: [self-hosted, gpu] then run here, each job in a fresh VM.");
+        intro.setWrapText(true);
+        TextField url = new TextField();
+        url.setId("runner-url");
+        url.setPromptText("https://github.com/OWNER/REPO or https://github.com/ORG");
+        url.textProperty().bindBidirectional(model.urlProperty());
+        PasswordField token = new PasswordField();
+        token.setId("runner-token");
+        token.setPromptText("paste the token");
+        token.textProperty().bindBidirectional(model.tokenProperty());
+        Label permissions = new Label("A fine-grained personal access token with Administration: write on the "
+                + "repository, or Self-hosted runners: write on the organisation. It is checked with GitHub at once, "
+                + "kept readable by root only, and never shown again.");
+        permissions.setWrapText(true);
+        permissions.getStyleClass().addAll("text-muted", "small");
+
+        FlowPane chips = new FlowPane(6, 6);
+        chips.setId("runner-labels");
+        TextField label = new TextField();
+        label.setId("runner-label-input");
+        label.setPromptText("add a label, Enter");
+        label.setPrefColumnCount(12);
+        label.setOnAction(e -> {
+            if (model.addLabel(label.getText())) {
+                label.clear();
+            }
+        });
+        model.labels().addListener((ListChangeListener<String>) change -> {
+            chips.getChildren().setAll(model.labels().stream().map(this::chip).toList());
+        });
+        Label defaults = new Label("Your own labels, for runs-on; the standard ones are added by Rigdesk.");
+        defaults.getStyleClass().addAll("text-muted", "small");
+
+        Spinner<Integer> gpus = new Spinner<>(0, 16, model.gpuSlotsProperty().get());
+        gpus.valueProperty().addListener((obs, o, n) -> model.gpuSlotsProperty().set(n));
+        Spinner<Integer> cpus = new Spinner<>(0, 16, model.cpuSlotsProperty().get());
+        cpus.valueProperty().addListener((obs, o, n) -> model.cpuSlotsProperty().set(n));
+
+        Button register = new Button("Check token and register");
+        register.setId("runner-register");
+        register.getStyleClass().add("accent");
+        register.setOnAction(e -> model.register());
+
+        GridPane form = new GridPane();
+        form.setHgap(12);
+        form.setVgap(10);
+        form.addRow(0, key("Scope URL"), url);
+        form.addRow(1, key("Token"), token);
+        form.add(permissions, 1, 2);
+        form.addRow(3, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
+        form.addRow(4, key("GPU slots"), gpus);
+        form.addRow(5, key("CPU slots"), cpus);
+        form.add(register, 1, 6);
+        url.setPrefColumnCount(36);
+        VBox wizard = new VBox(12, intro, form);
+        wizard.setId("runner-wizard");
+        return wizard;
+    }
+
+    /** A form label that never gives up its width to the field beside it. */
+    private static Label key(String text) {
+        Label key = new Label(text);
+        key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return key;
+    }
+
+    private Node chip(String text) {
+        Button remove = new Button("×");
+        remove.getStyleClass().addAll("flat", "small");
+        remove.setOnAction(e -> model.labels().remove(text));
+        HBox chip = new HBox(2, new Label(text), remove);
+        chip.setAlignment(Pos.CENTER_LEFT);
+        chip.getStyleClass().add("chip");
+        return chip;
+    }
+
+    private Node registered() {
+        GridPane facts = new GridPane();
+        facts.setId("runner-facts");
+        facts.setHgap(12);
+        facts.setVgap(6);
+        TableView<RunnerStatus.Runner> runners = new TableView<>();
+        runners.setId("runner-runners");
+        runners.setPrefHeight(220);
+        runners.setPlaceholder(new Label("No runners of ours on GitHub."));
+        runners.getColumns().add(column("Name", RunnerStatus.Runner::name));
+        runners.getColumns().add(column("GitHub status", RunnerStatus.Runner::status));
+        runners.getColumns().add(column("Busy", r -> r.busy() ? "yes" : "no"));
+        runners.getColumns().add(column("Labels", r -> String.join(", ", r.labels())));
+        runners.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Button refresh = new Button("Refresh");
+        refresh.setOnAction(e -> model.reload());
+        Button remove = new Button("Remove registration…");
+        remove.setId("runner-remove");
+        remove.getStyleClass().add("danger");
+        remove.setOnAction(e -> {
+            Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Our idle runners are deleted from GitHub and the "
+                    + "token is forgotten. Busy runners finish their job first.", ButtonType.CANCEL, ButtonType.OK);
+            confirm.setHeaderText("Remove the runner registration?");
+            confirm.getDialogPane().setId("confirm-remove");
+            confirm.initOwner(remove.getScene().getWindow());
+            if (confirm.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
+                model.remove();
+            }
+        });
+        model.statusProperty().addListener((obs, old, status) -> {
+            facts.getChildren().clear();
+            if (!status.registered()) {
+                return;
+            }
+            int row = 0;
+            for (String[] fact : new String[][] {
+                {"Scope", status.scope() + " (" + status.url() + ")"},
+                {"Token", status.tokenHint()},
+                {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},
+                {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU"},
+                {"Runner pool", status.pool()},
+                {"Last GitHub contact", status.lastApiContact() == null ? "never" : status.lastApiContact().toString()},
+                {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
+                Label key = new Label(fact[0]);
+                key.getStyleClass().add("text-muted");
+                Label value = new Label(fact[1]);
+                value.setWrapText(true);
+                facts.addRow(row++, key, value);
+            }
+            runners.getItems().setAll(status.runners());
+        });
+        HBox actions = new HBox(8, refresh, remove);
+        Label title = new Label("Our runners on GitHub");
+        title.getStyleClass().add("title-4");
+        return new VBox(12, facts, title, runners, actions);
+    }
+
+    private static TableColumn<RunnerStatus.Runner, String> column(String title,
+                                                                   java.util.function.Function<RunnerStatus.Runner, String> value) {
+        TableColumn<RunnerStatus.Runner, String> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        return column;
+    }
+}

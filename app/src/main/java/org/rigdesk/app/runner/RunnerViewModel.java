@@ -1,0 +1,156 @@
+package org.rigdesk.app.runner;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+
+/** The Runner page: the registration wizard (checked here before the daemon is asked) and the status. */
+public class RunnerViewModel {
+
+    private static final Pattern SCOPE = Pattern.compile("^https://[A-Za-z0-9.-]+(:\\d+)?/[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?/?$");
+    private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+
+    private final DaemonClient client;
+    private final Executor background;
+    private final Executor ui;
+    private final ObjectProperty<RunnerStatus> status = new SimpleObjectProperty<>(RunnerStatus.unregistered());
+    private final StringProperty url = new SimpleStringProperty("");
+    private final StringProperty token = new SimpleStringProperty("");
+    private final ObservableList<String> labels = FXCollections.observableArrayList();
+    private final IntegerProperty gpuSlots = new SimpleIntegerProperty(1);
+    private final IntegerProperty cpuSlots = new SimpleIntegerProperty(1);
+    private final StringProperty problem = new SimpleStringProperty("");
+    private final StringProperty remedy = new SimpleStringProperty("");
+
+    public RunnerViewModel(DaemonClient client, Executor background, Executor ui) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+    }
+
+    public void reload() {
+        background.execute(() -> {
+            try {
+                RunnerStatus latest = client.get("/v1/runner", RunnerStatus.class);
+                ui.execute(() -> status.set(latest));
+            } catch (IOException e) {
+                ui.execute(() -> problem.set("Cannot read the runner registration: " + e.getMessage()));
+            }
+        });
+    }
+
+    /** Adds a label chip; false (and a reason) when it is not a valid GitHub label. */
+    public boolean addLabel(String text) {
+        String label = text == null ? "" : text.strip();
+        if (!LABEL.matcher(label).matches()) {
+            problem.set("A label is 1 to 64 letters, digits, dots, dashes or underscores.");
+            return false;
+        }
+        if (!labels.contains(label)) {
+            labels.add(label);
+        }
+        problem.set("");
+        return true;
+    }
+
+    /** What is wrong with the form, or an empty list: nothing is sent while this has entries. */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (!SCOPE.matcher(url.get().strip()).matches()) {
+            problems.add("The URL must be https://github.com/ORG or https://github.com/OWNER/REPO.");
+        }
+        if (token.get().isBlank()) {
+            problems.add("A token is required.");
+        } else if (token.get().strip().chars().anyMatch(c -> c <= 32 || c >= 127)) {
+            problems.add("The token has spaces or unusual characters: paste it again.");
+        }
+        return problems;
+    }
+
+    /** Registers when the form is valid; the daemon then checks the token with GitHub. */
+    public boolean register() {
+        List<String> problems = validate();
+        if (!problems.isEmpty()) {
+            problem.set(String.join(" ", problems));
+            remedy.set("");
+            return false;
+        }
+        RunnerRegistration request = new RunnerRegistration(url.get().strip(), token.get().strip(), List.copyOf(labels),
+                null, null, null, gpuSlots.get(), cpuSlots.get());
+        problem.set("");
+        background.execute(() -> {
+            try {
+                RunnerStatus registered = client.send("PUT", "/v1/runner", request, RunnerStatus.class);
+                ui.execute(() -> {
+                    token.set(""); // the window keeps no copy
+                    status.set(registered);
+                });
+            } catch (DaemonException e) {
+                ui.execute(() -> {
+                    problem.set(e.getMessage());
+                    remedy.set(e.problem().remedy() == null ? "" : e.problem().remedy());
+                });
+            } catch (IOException e) {
+                ui.execute(() -> problem.set("Cannot reach the daemon: " + e.getMessage()));
+            }
+        });
+        return true;
+    }
+
+    public void remove() {
+        background.execute(() -> {
+            try {
+                RunnerStatus removed = client.send("DELETE", "/v1/runner", null, RunnerStatus.class);
+                ui.execute(() -> status.set(removed));
+            } catch (IOException e) {
+                ui.execute(() -> problem.set("Cannot remove the registration: " + e.getMessage()));
+            }
+        });
+    }
+
+    public ObjectProperty<RunnerStatus> statusProperty() {
+        return status;
+    }
+
+    public StringProperty urlProperty() {
+        return url;
+    }
+
+    public StringProperty tokenProperty() {
+        return token;
+    }
+
+    public ObservableList<String> labels() {
+        return labels;
+    }
+
+    public IntegerProperty gpuSlotsProperty() {
+        return gpuSlots;
+    }
+
+    public IntegerProperty cpuSlotsProperty() {
+        return cpuSlots;
+    }
+
+    public StringProperty problemProperty() {
+        return problem;
+    }
+
+    public StringProperty remedyProperty() {
+        return remedy;
+    }
+}
