@@ -8,7 +8,6 @@ import atlantafx.base.controls.ToggleSwitch;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
@@ -18,11 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.app.shell.RigdeskApp;
 import org.rigdesk.app.shell.Shell;
+import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The GPUs page against a real daemon on the desktop demo rig: toggle, confirm, refusal in place. */
@@ -40,15 +38,7 @@ class GpusUiTest {
     @BeforeEach
     void open() throws Exception {
         daemon = new DaemonProcess(dir).simulate("desktop").start();
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupStage(stage -> {
-            shell = new Shell(daemon.socket());
-            Scene scene = new Scene(shell.root(), 1100, 760);
-            RigdeskApp.style(scene);
-            stage.setScene(scene);
-            stage.show();
-            shell.start();
-        });
+        shell = UiHarness.open(daemon.socket());
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup(CARD).queryAll().isEmpty()
                 && !robot.lookup(IGPU).queryAll().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
@@ -56,10 +46,7 @@ class GpusUiTest {
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (shell != null) {
-            shell.close();
-        }
+        UiHarness.close(shell);
         daemon.close();
     }
 

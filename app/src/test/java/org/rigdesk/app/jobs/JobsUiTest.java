@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.ListView;
@@ -18,11 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
-import org.rigdesk.app.shell.RigdeskApp;
 import org.rigdesk.app.shell.Shell;
+import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The Jobs page against a real daemon booting real VMs: run from the dialog, follow the log, cancel. */
@@ -38,24 +36,13 @@ class JobsUiTest {
     void open() throws Exception {
         DaemonProcess.requireTestImage();
         daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--cancel-grace", "2").start();
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupStage(stage -> {
-            shell = new Shell(daemon.socket());
-            Scene scene = new Scene(shell.root(), 1100, 760);
-            RigdeskApp.style(scene);
-            stage.setScene(scene);
-            stage.show();
-            shell.start();
-        });
+        shell = UiHarness.open(daemon.socket());
         robot.clickOn("#nav-jobs");
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (shell != null) {
-            shell.close();
-        }
+        UiHarness.close(shell);
         daemon.close();
     }
 

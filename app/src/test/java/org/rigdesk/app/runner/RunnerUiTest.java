@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,11 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.AuditLog;
-import org.rigdesk.app.shell.RigdeskApp;
 import org.rigdesk.app.shell.Shell;
+import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The runner wizard checks its input before it calls the daemon; the daemon's refusal is shown with its remedy. */
@@ -32,25 +30,14 @@ class RunnerUiTest {
     @BeforeEach
     void open() throws Exception {
         daemon = new DaemonProcess(dir).start();
-        FxToolkit.registerPrimaryStage();
-        FxToolkit.setupStage(stage -> {
-            shell = new Shell(daemon.socket());
-            Scene scene = new Scene(shell.root(), 1100, 760);
-            RigdeskApp.style(scene);
-            stage.setScene(scene);
-            stage.show();
-            shell.start();
-        });
+        shell = UiHarness.open(daemon.socket());
         robot.clickOn("#nav-runner");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#runner-wizard").queryAll().isEmpty());
     }
 
     @AfterEach
     void close() throws Exception {
-        FxToolkit.cleanupStages();
-        if (shell != null) {
-            shell.close();
-        }
+        UiHarness.close(shell);
         daemon.close();
     }
 

@@ -24,8 +24,8 @@ import org.rigdesk.api.wire.Json;
  */
 final class FakeGitHub extends Dispatcher implements AutoCloseable {
 
-    static final String GOOD_TOKEN = "ghp_goodgoodgoodgoodgoodgoodgoodgood1234";
-    static final String READ_ONLY_TOKEN = "ghp_readonlyreadonlyreadonlyreadonly9876";
+    static final String GOOD_TOKEN = "ghp_test-good-token-1234";
+    static final String READ_ONLY_TOKEN = "ghp_test-read-only-9876";
 
     record Runner(long id, String name, List<String> labels, String status, boolean busy) {
     }
