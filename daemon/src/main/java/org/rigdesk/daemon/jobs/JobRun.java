@@ -264,7 +264,15 @@ public class JobRun implements Runnable {
 
     /** Disks and the config disk (with any secret) go; the log and the record stay. */
     private void cleanUp() {
-        for (String file : List.of("root.qcow2", "config.img", "qmp.sock", "job.pid", "vmm.pid")) {
+        removeDisposables(dir);
+    }
+
+    /** What a VM leaves in its job directory that must not outlive it (disks, the config disk, sockets). */
+    private static final List<String> DISPOSABLE = List.of("root.qcow2", "config.img", "qmp.sock", "vmm-api.sock",
+            "job.pid", "vmm.pid");
+
+    private static void removeDisposables(Path dir) {
+        for (String file : DISPOSABLE) {
             try {
                 Files.deleteIfExists(dir.resolve(file));
             } catch (IOException e) {
@@ -289,13 +297,7 @@ public class JobRun implements Runnable {
                 LOG.warning("unreadable pid file " + pidFile + ": " + e.getMessage());
             }
         }
-        for (String file : List.of("root.qcow2", "config.img", "qmp.sock", "job.pid", "vmm.pid")) {
-            try {
-                Files.deleteIfExists(dir.resolve(file));
-            } catch (IOException e) {
-                LOG.warning("cannot remove " + dir.resolve(file) + ": " + e.getMessage());
-            }
-        }
+        removeDisposables(dir);
     }
 
     static void deleteDir(Path dir) throws IOException {

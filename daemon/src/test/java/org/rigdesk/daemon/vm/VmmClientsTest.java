@@ -112,6 +112,12 @@ class VmmClientsTest {
             assertEquals("File", config.at("/serial/mode").asText());
             assertEquals(VmSpec.CMDLINE, config.at("/payload/cmdline").asText());
             assertTrue(log(client, gpu.id()).contains("fake cloud-hypervisor guest ran: nvidia-smi"));
+            for (Job done : List.of(cpuDone, gpuDone)) {
+                Path jobDir = daemon.stateDir().resolve("jobs/" + done.id());
+                for (String gone : List.of("vmm-api.sock", "root.qcow2", "config.img")) {
+                    assertTrue(!Files.exists(jobDir.resolve(gone)), gone + " outlived job " + done.id());
+                }
+            }
         }
     }
 
