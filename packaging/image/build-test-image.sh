@@ -13,7 +13,7 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-stamp="$(sha256sum "$0" "$here/guest-init" | sha256sum | cut -c1-16)"
+stamp="$(sha256sum "$0" "$here"/agent/* | sha256sum | cut -c1-16)"
 if [ -f "$out/image.json" ] && grep -q "\"recipe\": \"$stamp\"" "$out/image.json"; then
     echo "image up to date: $out"
     exit 0
@@ -41,8 +41,12 @@ for module in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev vir
     path=$(find kernel/lib/modules/$release -name "$module.ko" | head -n 1)
     [ -n "$path" ] && cp "$path" $root/lib/modules/
 done
-cp "$here/guest-init" $root/init
-chmod 755 $root/init
+# The guest agent, its control-channel helper and runner hooks, and the stand-in runner
+# (this image has no real GitHub runner: the runner flavour in build-runner-image.sh has).
+mkdir -p $root/opt/rigdesk $root/opt/actions-runner
+install -m 0755 "$here/agent/init" $root/init
+install -m 0755 "$here/agent/ctl" "$here/agent/job-hook.sh" $root/opt/rigdesk/
+install -m 0755 "$here/agent/stand-in-runner.sh" $root/opt/actions-runner/run.sh
 echo "rigdesk-test" > $root/etc/hostname
 (cd $root && find . | cpio -o -H newc --quiet | gzip -9) > initrd.img
 

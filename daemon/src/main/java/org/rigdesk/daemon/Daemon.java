@@ -10,8 +10,9 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
-import org.rigdesk.daemon.github.RunnerRoutes;
-import org.rigdesk.daemon.github.RunnerService;
+import org.rigdesk.daemon.runner.HostPools;
+import org.rigdesk.daemon.runner.RunnerRoutes;
+import org.rigdesk.daemon.runner.RunnerService;
 import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
 import org.rigdesk.daemon.jobs.JobEngine;
@@ -66,6 +67,7 @@ public class Daemon implements AutoCloseable {
     private VfioService vfio;
     private TelemetryService telemetry;
     private JobEngine jobs;
+    private RunnerService runner;
 
     public Daemon(DaemonConfig config) {
         this.config = config;
@@ -115,9 +117,11 @@ public class Daemon implements AutoCloseable {
         JobRoutes.register(router, jobs);
         jobs.onGuestSample(guest -> GuestSamples.forward(guest, sampler));
         try {
-            RunnerService runner = new RunnerService(database, config.stateDir(), audit, new okhttp3.OkHttpClient(),
-                    "rigdeskd/" + Version.get(), () -> (int) vfio.list().stream()
-                    .filter(g -> org.rigdesk.api.wire.Gpu.VFIO.equals(g.mode())).count());
+            HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
+                    .map(org.rigdesk.api.wire.GpuSample::memoryTotalMiB).map(Double::intValue).orElse(null),
+                    audit, events, config.runnerTimings());
+            runner = new RunnerService(database, config.stateDir(), audit, new okhttp3.OkHttpClient(),
+                    "rigdeskd/" + Version.get(), pools);
             RunnerRoutes.register(router, runner);
         } catch (SQLException e) {
             database.close();
@@ -130,6 +134,7 @@ public class Daemon implements AutoCloseable {
             database.close();
             throw e;
         }
+        runner.start();
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
                 + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
     }
@@ -200,7 +205,8 @@ public class Daemon implements AutoCloseable {
             default -> kvm ? VmSpec.Accel.KVM : VmSpec.Accel.TCG;
         };
         JobsConfig jobsConfig = new JobsConfig(config.stateDir().resolve("jobs"), config.image(), accel,
-                config.bootTimeout(), config.cancelGrace(), Runtime.getRuntime().availableProcessors(),
+                // vCPUs are host threads: job VMs may have twice the cores between them.
+                config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated());
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
                 settings::current);
@@ -250,6 +256,9 @@ public class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runner != null) {
+            runner.close();
+        }
         if (jobs != null) {
             jobs.close();
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.rigdesk.daemon.runner.HostPools;
 
 /** Everything rigdeskd is told at start; validated by {@link Rigdeskd} before it gets here. */
 public record DaemonConfig(
@@ -26,7 +27,8 @@ public record DaemonConfig(
         Duration cancelGrace,
         String modprobe,
         Path modulesDir,
-        long pauseAfterUnbindMillis) {
+        long pauseAfterUnbindMillis,
+        HostPools.Timings runnerTimings) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rigdesk.api.client.SocketLocator;
 import org.rigdesk.daemon.logging.Logs;
+import org.rigdesk.daemon.runner.HostPools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,6 +111,18 @@ public class Rigdeskd implements Callable<Integer> {
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--runner-poll-ms", paramLabel = "MS", defaultValue = "30000", hidden = true,
+            description = "How often the runner pool reconciles with GitHub.")
+    long runnerPollMs;
+
+    @Option(names = "--runner-offline-grace", paramLabel = "SECONDS", defaultValue = "600", hidden = true,
+            description = "An idle runner GitHub calls offline this long is replaced.")
+    long runnerOfflineGrace;
+
+    @Option(names = "--runner-job-grace", paramLabel = "SECONDS", defaultValue = "120", hidden = true,
+            description = "A VM whose job GitHub calls completed this long is stopped.")
+    long runnerJobGrace;
+
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "15000", hidden = true,
             description = "SSE heartbeat interval.")
     long heartbeatMs;
@@ -152,7 +165,9 @@ public class Rigdeskd implements Callable<Integer> {
                 Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
                 image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
-                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterUnbindMs);
+                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterUnbindMs,
+                new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
+                        Duration.ofSeconds(runnerJobGrace)));
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -189,6 +204,9 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (cancelGrace < 1 || cancelGrace > 600) {
             return "--cancel-grace must be between 1 and 600 seconds";
+        }
+        if (runnerPollMs < 100 || runnerPollMs > 3_600_000 || runnerOfflineGrace < 1 || runnerJobGrace < 1) {
+            return "--runner-poll-ms must be between 100 and 3600000, and the runner graces positive";
         }
         if (bootTimeout < 5 || bootTimeout > 3600) {
             return "--boot-timeout must be between 5 and 3600 seconds";

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as the API reports it. States: queued, booting, running, succeeded, failed, cancelled,
- * timed-out, lost. GitHub jobs also carry repository, workflow, run and job names.
+ * A job as the API reports it. States: queued, booting, idle (a runner slot's VM whose runner
+ * waits for GitHub to hand it a job), running, succeeded, failed, cancelled, timed-out, lost.
+ * GitHub jobs (kind {@code github}) also carry repository, workflow, job name, run id and attempt.
  */
 public record Job(
         long id,
@@ -33,6 +34,7 @@ public record Job(
 
     public static final String QUEUED = "queued";
     public static final String BOOTING = "booting";
+    public static final String IDLE = "idle";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
@@ -41,13 +43,19 @@ public record Job(
     public static final String LOST = "lost";
 
     public static final List<String> STATES =
-            List.of(QUEUED, BOOTING, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
+            List.of(QUEUED, BOOTING, IDLE, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
+
+    /** States of a job whose VM is still to come or still there. */
+    public static final List<String> UNFINISHED = List.of(QUEUED, BOOTING, IDLE, RUNNING);
+
+    public static final String KIND_LOCAL = "local";
+    public static final String KIND_GITHUB = "github";
 
     public Job {
         gpus = gpus == null ? List.of() : List.copyOf(gpus);
     }
 
     public boolean finished() {
-        return !(QUEUED.equals(state) || BOOTING.equals(state) || RUNNING.equals(state));
+        return !UNFINISHED.contains(state);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 /**
  * {@code PUT /v1/runner}: register this workstation for a GitHub organisation or repository.
+ * {@code slotCpus} and {@code slotMemoryMiB} size each slot's VM (defaults share the host).
  * The token is checked against GitHub at once, stored 0600 under the state directory, and never
  * returned.
  */
@@ -15,12 +16,14 @@ public record RunnerRegistration(
         Long runnerGroupId,
         String apiUrl,
         Integer gpuSlots,
-        Integer cpuSlots) {
+        Integer cpuSlots,
+        Integer slotCpus,
+        Integer slotMemoryMiB) {
 
     @Override
     public String toString() {
         return "RunnerRegistration[url=" + url + ", token=<secret>, labels=" + labels + ", namePrefix=" + namePrefix
                 + ", runnerGroupId=" + runnerGroupId + ", apiUrl=" + apiUrl + ", gpuSlots=" + gpuSlots
-                + ", cpuSlots=" + cpuSlots + "]";
+                + ", cpuSlots=" + cpuSlots + ", slotCpus=" + slotCpus + ", slotMemoryMiB=" + slotMemoryMiB + "]";
     }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * {@code GET /v1/runner}. Never holds the token: only its last four characters. {@code pool}
- * says whether the ephemeral runner slots run.
+ * sums up the ephemeral runner slots in a line; {@code slots} gives each; {@code runners} are
+ * the GitHub runners of this host (names starting with {@code ownedPrefix}) as GitHub last listed
+ * them; {@code github} says whether GitHub answers or the pool is backing off.
  */
 public record RunnerStatus(
         boolean registered,
@@ -21,16 +23,44 @@ public record RunnerStatus(
         List<Runner> runners,
         Instant lastApiContact,
         Integer rateLimitRemaining,
-        String pool) {
+        String pool,
+        boolean paused,
+        String ownedPrefix,
+        int slotCpus,
+        int slotMemoryMiB,
+        List<Slot> slots,
+        String github) {
 
     public RunnerStatus {
         labels = labels == null ? List.of() : List.copyOf(labels);
         runners = runners == null ? List.of() : List.copyOf(runners);
+        slots = slots == null ? List.of() : List.copyOf(slots);
     }
 
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered");
+                "not registered", false, null, 0, 0, List.of(), null);
+    }
+
+    /**
+     * One slot: kind gpu or cpu; state starting (asking GitHub for a runner), booting, idle (the
+     * runner listens), busy (jobId runs a GitHub job), stopping, paused, waiting (retry after an
+     * error; detail says why) or error.
+     */
+    public record Slot(String key, String kind, String gpu, String state, String runnerName, Long runnerId,
+                       Long jobId, String detail, Instant since, List<String> labels) {
+
+        public static final String STARTING = "starting";
+        public static final String BOOTING = "booting";
+        public static final String IDLE = "idle";
+        public static final String BUSY = "busy";
+        public static final String STOPPING = "stopping";
+        public static final String PAUSED = "paused";
+        public static final String WAITING = "waiting";
+
+        public Slot {
+            labels = labels == null ? List.of() : List.copyOf(labels);
+        }
     }
 
     /** A runner of ours as GitHub lists it. */

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code rigdesk runner register|status|remove}. */
+/** {@code rigdesk runner register|status|pause|resume|remove|test-job}. */
 @Command(name = "runner", mixinStandardHelpOptions = true, description = "Register this workstation as a GitHub runner host.",
-        subcommands = {RunnerCommand.Register.class, RunnerCommand.Status.class, RunnerCommand.Remove.class})
+        subcommands = {RunnerCommand.Register.class, RunnerCommand.Status.class, RunnerCommand.Pause.class,
+                RunnerCommand.Resume.class, RunnerCommand.Remove.class, RunnerCommand.TestJob.class})
 public class RunnerCommand {
 
     @ParentCommand
@@ -30,11 +31,20 @@ public class RunnerCommand {
         StringBuilder text = new StringBuilder()
                 .append("Registered for ").append(status.scope()).append(" (token ").append(status.tokenHint())
                 .append(")\nlabels: ").append(String.join(", ", status.labels()))
-                .append("\nslots: ").append(status.gpuSlots()).append(" GPU, ").append(status.cpuSlots()).append(" CPU — ")
+                .append("\nslots: ").append(status.gpuSlots()).append(" GPU, ").append(status.cpuSlots()).append(" CPU, ")
+                .append(status.slotCpus()).append(" vCPU and ").append(status.slotMemoryMiB()).append(" MiB each — ")
                 .append(status.pool())
                 .append("\nlast GitHub contact: ").append(status.lastApiContact() == null ? "never" : status.lastApiContact())
                 .append(", rate limit left: ").append(status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining())
+                .append(status.github() == null ? "" : "\nGitHub: " + status.github())
                 .append("\n\n");
+        Table slots = new Table("SLOT", "GPU", "STATE", "RUNNER", "JOB", "DETAIL");
+        for (RunnerStatus.Slot slot : status.slots()) {
+            slots.row(slot.key(), slot.gpu() == null ? "-" : slot.gpu(), slot.state(),
+                    slot.runnerName() == null ? "-" : slot.runnerName(), slot.jobId() == null ? "-" : slot.jobId(),
+                    slot.detail() == null ? "" : slot.detail());
+        }
+        text.append(status.slots().isEmpty() ? "No slots.\n" : slots.toString()).append('\n');
         Table runners = new Table("ID", "NAME", "STATUS", "BUSY");
         for (RunnerStatus.Runner runner : status.runners()) {
             runners.row(runner.id(), runner.name(), runner.status(), runner.busy() ? "yes" : "no");
@@ -71,6 +81,13 @@ public class RunnerCommand {
         @Option(names = "--api-url", description = "GitHub Enterprise Server API URL (default: from --url).")
         String apiUrl;
 
+        @Option(names = "--slot-cpus", paramLabel = "N", description = "vCPUs of each slot's VM (default: shared out).")
+        Integer slotCpus;
+
+        @Option(names = "--slot-memory", paramLabel = "MIB", description = "Memory of each slot's VM in MiB "
+                + "(default: shared out of three quarters of the host's).")
+        Integer slotMemory;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isReadable(tokenFile)) {
@@ -79,7 +96,7 @@ public class RunnerCommand {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             try (DaemonClient client = runner.parent.client()) {
                 RunnerStatus status = client.send("PUT", "/v1/runner", new RunnerRegistration(url, token, labels, null,
-                        null, apiUrl, gpuSlots, cpuSlots), RunnerStatus.class);
+                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory), RunnerStatus.class);
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }
@@ -103,6 +120,81 @@ public class RunnerCommand {
             try (DaemonClient client = runner.parent.client()) {
                 RunnerStatus status = client.get("/v1/runner", RunnerStatus.class);
                 RigdeskCommand.print(spec, json, status, () -> render(status));
+            }
+            return 0;
+        }
+    }
+
+    /** pause and resume: the same call with another verb. */
+    abstract static class Switch implements Callable<Integer> {
+        @ParentCommand
+        RunnerCommand runner;
+
+        @Spec
+        CommandSpec spec;
+
+        abstract String verb();
+
+        @Override
+        public Integer call() throws Exception {
+            try (DaemonClient client = runner.parent.client()) {
+                RunnerStatus status = client.send("POST", "/v1/runner/" + verb(), null, RunnerStatus.class);
+                spec.commandLine().getOut().print(render(status));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = "Drain: running jobs finish, idle runners stop, no new ones start.")
+    static class Pause extends Switch {
+        @Override
+        String verb() {
+            return "pause";
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Start runners again after a pause.")
+    static class Resume extends Switch {
+        @Override
+        String verb() {
+            return "resume";
+        }
+    }
+
+    @Command(name = "test-job", mixinStandardHelpOptions = true,
+            description = "Hand the test image's stand-in runner a job, as GitHub would (test image only).")
+    static class TestJob implements Callable<Integer> {
+        @ParentCommand
+        RunnerCommand runner;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--gpu", description = "Run it on a GPU slot (default: a CPU slot).")
+        boolean gpu;
+
+        @Option(names = "--repository", defaultValue = "octo/demo", description = "OWNER/REPO (default: ${DEFAULT-VALUE}).")
+        String repository;
+
+        @Option(names = "--workflow", defaultValue = "CI", description = "Workflow name (default: ${DEFAULT-VALUE}).")
+        String workflow;
+
+        @Option(names = "--job", defaultValue = "test", description = "Job name (default: ${DEFAULT-VALUE}).")
+        String job;
+
+        @Option(names = "--script", required = true, description = "The shell commands the job runs.")
+        String script;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DaemonClient client = runner.parent.client()) {
+                client.send("POST", "/v1/runner/test-job", new org.rigdesk.api.wire.RunnerTestJob(gpu, repository,
+                        workflow, job, null, null, script), java.util.Map.class);
+                spec.commandLine().getOut().println("Handed to the next " + (gpu ? "GPU" : "CPU")
+                        + " slot; follow it with: rigdesk jobs");
+                spec.commandLine().getOut().flush();
             }
             return 0;
         }

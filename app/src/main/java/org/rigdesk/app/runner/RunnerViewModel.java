@@ -90,7 +90,7 @@ public class RunnerViewModel {
             return false;
         }
         RunnerRegistration request = new RunnerRegistration(url.get().strip(), token.get().strip(), List.copyOf(labels),
-                null, null, null, gpuSlots.get(), cpuSlots.get());
+                null, null, null, gpuSlots.get(), cpuSlots.get(), null, null);
         problem.set("");
         background.execute(() -> {
             try {

@@ -89,6 +89,26 @@ public class GitHubApi {
                 config);
     }
 
+    /** A workflow job as {@code GET /repos/{repo}/actions/runs/{id}/attempts/{n}/jobs} lists it. */
+    public record WorkflowJob(long id, String name, String status, String conclusion, String runnerName) {
+    }
+
+    /** The jobs of one run attempt: how the reconciler learns that a job it hosts is over on GitHub. */
+    public List<WorkflowJob> jobsOfRun(String repository, long runId, int attempt) throws IOException {
+        if (repository == null || !repository.matches("[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("not a repository: " + repository);
+        }
+        JsonNode answer = call(request("/repos/" + repository + "/actions/runs/" + runId + "/attempts/" + attempt
+                + "/jobs?per_page=100").get().build());
+        List<WorkflowJob> jobs = new ArrayList<>();
+        for (JsonNode job : answer.path("jobs")) {
+            jobs.add(new WorkflowJob(job.path("id").asLong(), job.path("name").asText(), job.path("status").asText(),
+                    job.path("conclusion").isNull() ? null : job.path("conclusion").asText(null),
+                    job.path("runner_name").isNull() ? null : job.path("runner_name").asText(null)));
+        }
+        return jobs;
+    }
+
     public void deleteRunner(long id) throws IOException {
         call(request(scope.runnersPath() + "/" + id).delete().build());
     }

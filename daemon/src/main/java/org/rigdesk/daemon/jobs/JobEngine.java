@@ -50,11 +50,13 @@ public class JobEngine implements AutoCloseable {
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Map<Long, JobRun> running = new ConcurrentHashMap<>();
     private final Map<String, Long> gpuOwners = new ConcurrentHashMap<>();
+    /** Runner slots' listeners, by job id, from submission to the job's end. */
+    private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
     private volatile Consumer<JobRun.GuestSample> guestSamples = sample -> { };
     private volatile boolean closed;
 
     /** A queued job with what it was asked for; secrets live only here and on the config disk. */
-    private record Pending(Job job, JobValidator.Valid request) {
+    private record Pending(Job job, JobValidator.Valid request, RunnerVmRequest runner) {
     }
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
@@ -85,6 +87,23 @@ public class JobEngine implements AutoCloseable {
         JobValidator.Valid valid;
         try {
             valid = JobValidator.check(request, config);
+        } catch (ApiException e) {
+            audit.record(caller, "job.submit", null, "rejected", e.getMessage());
+            throw e;
+        }
+        return enqueue(valid, kind, null, caller);
+    }
+
+    /** A runner slot's VM, queued like any job; it is a GitHub job once its runner takes one. */
+    public Job submitRunner(RunnerVmRequest runner, String caller) {
+        JobValidator.Valid valid = new JobValidator.Valid("runner " + runner.runnerName(), "", runner.gpus().size(),
+                runner.gpus(), runner.cpus(), runner.memoryMiB(), RunnerVmRequest.JOB_TIMEOUT_SECONDS, Map.of(),
+                Map.of());
+        return enqueue(valid, Job.KIND_GITHUB, runner, caller);
+    }
+
+    private Job enqueue(JobValidator.Valid valid, String kind, RunnerVmRequest runner, String caller) {
+        try {
             checkGpus(valid);
             checkImage();
         } catch (ApiException e) {
@@ -101,9 +120,13 @@ public class JobEngine implements AutoCloseable {
             throw new ApiException(500, "store-failed", "Cannot store the job", e.getMessage(),
                     "Check the state directory's disk.");
         }
-        audit.record(caller, "job.submit", "job " + job.id(), "ok", job.name());
+        if (runner != null) {
+            runnerListeners.put(job.id(), runner.listener());
+        } else {
+            audit.record(caller, "job.submit", "job " + job.id(), "ok", job.name());
+        }
         synchronized (this) {
-            queue.addLast(new Pending(job, valid));
+            queue.addLast(new Pending(job, valid, runner));
         }
         events.publish("job", job);
         schedule();
@@ -164,8 +187,8 @@ public class JobEngine implements AutoCloseable {
             }
             var vmm = vmms.choose(!granted.isEmpty());
             Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
-            JobRun run = new JobRun(job, head.request(), config, vmm, config.simulated() ? List.of() : functions,
-                    this::onUpdate, sample -> guestSamples.accept(sample));
+            JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm,
+                    config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample));
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
             thread.setDaemon(true);
@@ -189,14 +212,27 @@ public class JobEngine implements AutoCloseable {
         return free.size() >= pending.request().gpuCount() ? free.subList(0, pending.request().gpuCount()) : null;
     }
 
-    /** A run reports a change: store it, announce it, and free its resources when it is over. */
+    /**
+     * A run reports a change: store it, announce it, and free its resources when it is over. A
+     * runner VM that ends without having taken a GitHub job leaves no record: it was never a job.
+     */
     private void onUpdate(Job job) {
+        boolean discard = job.finished() && Jobs.isIdleRunner(job);
         try {
-            store.update(job);
-        } catch (SQLException e) {
+            if (discard) {
+                store.delete(job.id());
+                JobRun.deleteDir(config.jobsDir().resolve(Long.toString(job.id())));
+            } else {
+                store.update(job);
+            }
+        } catch (SQLException | IOException e) {
             LOG.warning("cannot store job " + job.id() + ": " + e.getMessage());
         }
-        events.publish("job", job);
+        events.publish(discard ? "job-removed" : "job", job);
+        Consumer<Job> listener = job.finished() ? runnerListeners.remove(job.id()) : runnerListeners.get(job.id());
+        if (listener != null) {
+            listener.accept(job);
+        }
         if (job.finished()) {
             running.remove(job.id());
             gpuOwners.values().removeIf(owner -> owner == job.id());
@@ -281,6 +317,10 @@ public class JobEngine implements AutoCloseable {
             }
         }
         for (Job job : unfinished) {
+            if (Jobs.isIdleRunner(job)) {
+                forget(job.id());
+                continue;
+            }
             long logBytes = size(logFile(job.id()));
             Job lost = Jobs.finished(job, Job.LOST, null, "rigdeskd stopped while the job was " + job.state()
                     + "; its VM was stopped and its disks removed", logBytes);
@@ -293,6 +333,15 @@ public class JobEngine implements AutoCloseable {
             audit.record("rigdeskd", "job.recover", "job " + job.id(), "lost", "was " + job.state());
         }
         prune();
+    }
+
+    private void forget(long id) throws IOException {
+        try {
+            store.delete(id);
+        } catch (SQLException e) {
+            throw new IOException("cannot forget idle runner VM " + id + ": " + e.getMessage(), e);
+        }
+        JobRun.deleteDir(config.jobsDir().resolve(Long.toString(id)));
     }
 
     private void prune() {
@@ -325,6 +374,14 @@ public class JobEngine implements AutoCloseable {
         // No VM outlives the daemon: stop each and record its job as lost.
         for (JobRun run : running.values()) {
             run.abandon();
+            if (Jobs.isIdleRunner(run.job())) {
+                try {
+                    forget(run.job().id());
+                } catch (IOException e) {
+                    LOG.warning(e.getMessage());
+                }
+                continue;
+            }
             Job lost = Jobs.finished(run.job(), Job.LOST, null, "rigdeskd stopped while the job was "
                     + run.job().state(), size(logFile(run.job().id())));
             try {

@@ -36,6 +36,8 @@ public class JobRun implements Runnable {
     }
 
     private final JobValidator.Valid request;
+    /** Set for a runner slot's VM: its config disk's files replace the script. */
+    private final RunnerVmRequest runner;
     private final JobsConfig config;
     private final Vmm vmm;
     private final List<Bdf> vfioFunctions;
@@ -49,10 +51,11 @@ public class JobRun implements Runnable {
     /** Bytes the daemon itself put at the top of the log: not a sign of a booting guest. */
     private long preamble;
 
-    JobRun(Job job, JobValidator.Valid request, JobsConfig config, Vmm vmm, List<Bdf> vfioFunctions,
-           Consumer<Job> updates, Consumer<GuestSample> samples) {
+    JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
+           List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples) {
         this.job = job;
         this.request = request;
+        this.runner = runner;
         this.config = config;
         this.vmm = vmm;
         this.vfioFunctions = vfioFunctions;
@@ -136,12 +139,15 @@ public class JobRun implements Runnable {
         spec.put("name", job.name());
         spec.put("gpus", job.gpus());
         spec.put("gpusSimulated", job.gpusSimulated());
-        new ConfigDisk()
-                .add("job.json", Json.mapper().writeValueAsString(spec))
-                .add("script", request.script())
-                .add("env", ConfigDisk.exports(request.env()))
-                .add("secrets", ConfigDisk.exports(request.secrets()))
-                .write(dir.resolve("config.img"));
+        ConfigDisk disk = new ConfigDisk().add("job.json", Json.mapper().writeValueAsString(spec));
+        if (runner != null) {
+            runner.files().forEach(disk::add);
+        } else {
+            disk.add("script", request.script())
+                    .add("env", ConfigDisk.exports(request.env()))
+                    .add("secrets", ConfigDisk.exports(request.secrets()));
+        }
+        disk.write(dir.resolve("config.img"));
     }
 
     private VmSpec spec() {
@@ -156,7 +162,9 @@ public class JobRun implements Runnable {
     /** Follows the control channel until the VM ends, enforcing the boot timeout, the job timeout and cancel. */
     private Outcome watch() throws IOException, InterruptedException {
         long started = System.nanoTime();
-        long deadline = started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+        // A runner VM may wait for GitHub as long as it likes; its time limit starts with its job.
+        long deadline = runner != null ? Long.MAX_VALUE : started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+        String result = null;
         long bootDeadline = started + config.bootTimeout().toNanos();
         Integer exit = null;
         boolean alive = false;
@@ -175,6 +183,20 @@ public class JobRun implements Runnable {
                         case "started" -> update(Jobs.withState(job, Job.RUNNING));
                         case "exit" -> exit = event.path("code").asInt(-1);
                         case "sample" -> samples.accept(new GuestSample(job.id(), job.gpus(), event));
+                        case "runner" -> {
+                            if (runner != null && "listening".equals(event.path("state").asText())
+                                    && Job.BOOTING.equals(job.state())) {
+                                update(Jobs.withState(job, Job.IDLE));
+                            }
+                        }
+                        case "job-started" -> {
+                            if (runner != null && job.jobName() == null) {
+                                update(Jobs.tookGithubJob(job, text(event, "repository"), text(event, "workflow"),
+                                        text(event, "job"), number(event, "runId"), attempt(event)));
+                                deadline = System.nanoTime() + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
+                            }
+                        }
+                        case "job-result" -> result = text(event, "result");
                         default -> { }
                     }
                 }
@@ -213,11 +235,45 @@ public class JobRun implements Runnable {
         if (stopState != null) {
             return new Outcome(stopState, exit, stop);
         }
+        if (runner != null) {
+            return runnerOutcome(result, exit);
+        }
         if (exit == null) {
             return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit (crash or "
                     + "power-off inside the guest)");
         }
         return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
+    }
+
+    /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
+    private Outcome runnerOutcome(String result, Integer exit) {
+        if (job.jobName() == null) {
+            return new Outcome(Job.FAILED, exit, "the runner ended before it took a job" + (exit == null
+                    ? " (the VM stopped without reporting)" : " (exit code " + exit + "; see the slot's console log)"));
+        }
+        if (result == null) {
+            return exit != null && exit == 0 ? new Outcome(Job.SUCCEEDED, 0, null)
+                    : new Outcome(Job.FAILED, exit, "the runner stopped without reporting the job's result");
+        }
+        return switch (result) {
+            case "Succeeded" -> new Outcome(Job.SUCCEEDED, exit, null);
+            case "Canceled", "Cancelled" -> new Outcome(Job.CANCELLED, exit, "cancelled on GitHub");
+            default -> new Outcome(Job.FAILED, exit, "GitHub job result: " + result);
+        };
+    }
+
+    private static String text(JsonNode event, String field) {
+        String value = event.path(field).asText("");
+        return value.isBlank() ? null : value;
+    }
+
+    private static Long number(JsonNode event, String field) {
+        return event.path(field).canConvertToLong() && event.path(field).isNumber() ? event.path(field).asLong() : null;
+    }
+
+    private static Integer attempt(JsonNode event) {
+        Long value = number(event, "runAttempt");
+        return value == null || value > Integer.MAX_VALUE ? null : value.intValue();
     }
 
     /** Graceful powerdown first, then the VMM is told to quit, then killed. */

@@ -17,6 +17,9 @@ import org.rigdesk.daemon.store.Database;
 /** Job history in SQLite: the job as the API shows it, with its state and time indexed. */
 public class JobStore {
 
+    /** The unfinished states as an SQL list: constants, never input. */
+    private static final String UNFINISHED = String.join(", ", Job.UNFINISHED.stream().map(s -> "'" + s + "'").toList());
+
     private final Database database;
 
     public JobStore(Database database) {
@@ -75,17 +78,25 @@ public class JobStore {
 
     /** Jobs a previous daemon left queued, booting or running. */
     public List<Job> unfinished() throws SQLException {
-        return query("SELECT job FROM jobs WHERE state IN ('queued', 'booting', 'running') ORDER BY id",
-                statement -> { });
+        return query("SELECT job FROM jobs WHERE state IN (" + UNFINISHED + ") ORDER BY id", statement -> { });
+    }
+
+    /** Forgets one job (a runner VM that never took a GitHub job is not history). */
+    public void delete(long id) throws SQLException {
+        database.with(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
+                delete.setLong(1, id);
+                return delete.executeUpdate();
+            }
+        });
     }
 
     /** Deletes finished jobs beyond the newest {@code keep}, or older than {@code before}; returns their ids. */
     public List<Long> prune(int keep, Instant before) throws SQLException {
         return database.with(connection -> {
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT id FROM jobs WHERE state NOT IN ('queued', 'booting', 'running')
-                      AND (created_at < ? OR id NOT IN (SELECT id FROM jobs ORDER BY id DESC LIMIT ?))""")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM jobs WHERE state NOT IN ("
+                    + UNFINISHED + ") AND (created_at < ? OR id NOT IN (SELECT id FROM jobs ORDER BY id DESC LIMIT ?))")) {
                 select.setString(1, before.toString());
                 select.setInt(2, keep);
                 try (ResultSet rows = select.executeQuery()) {

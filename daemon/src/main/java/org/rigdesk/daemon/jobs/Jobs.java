@@ -42,9 +42,18 @@ final class Jobs {
                 logBytes, j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
     }
 
-    static Job withGithub(Job j, String repository, String workflow, String jobName, Long runId, Integer attempt) {
-        return new Job(j.id(), j.kind(), j.name(), j.state(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
-                j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), j.finishedAt(), j.exitCode(),
-                j.logBytes(), j.error(), repository, workflow, jobName, runId, attempt);
+    /** A runner VM took a GitHub job: it runs from now, under the job's names. */
+    static Job tookGithubJob(Job j, String repository, String workflow, String jobName, Long runId, Integer attempt) {
+        String name = String.join(" / ", java.util.stream.Stream.of(repository, workflow, jobName)
+                .filter(part -> part != null && !part.isBlank()).toList());
+        return new Job(j.id(), j.kind(), name.isEmpty() ? j.name() : name, Job.RUNNING, j.gpus(), j.gpusSimulated(),
+                j.vmm(), j.accel(), j.cpus(), j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), Instant.now(),
+                j.finishedAt(), j.exitCode(), j.logBytes(), j.error(), repository, workflow,
+                jobName == null || jobName.isBlank() ? "job" : jobName, runId, attempt);
+    }
+
+    /** A GitHub-kind job that never took a job from GitHub: an idle runner VM, not history. */
+    static boolean isIdleRunner(Job j) {
+        return Job.KIND_GITHUB.equals(j.kind()) && j.jobName() == null;
     }
 }

@@ -17,39 +17,54 @@ import mockwebserver3.RecordedRequest;
 import org.rigdesk.api.wire.Json;
 
 /**
- * A local stand-in for GitHub's REST API (self-hosted runners of one repo or org), answering with
- * the documented JSON, status codes, headers and error bodies: 401 "Bad credentials", 403 for a
- * token without the permission, 409 for a runner name in use, 422 for deleting a busy runner,
- * rate limits with Retry-After, and 5xx on demand.
+ * A local stand-in for GitHub's REST API (self-hosted runners of one repo or org, and the jobs of
+ * a run), answering with the documented JSON, status codes, headers and error bodies: 401 "Bad
+ * credentials", 403 for a token without the permission, 409 for a runner name in use, 422 for
+ * deleting a busy runner, rate limits with Retry-After, and 5xx on demand. Its just-in-time
+ * configs have the real layout: base64 of a JSON object whose ".runner", ".credentials" and
+ * ".credentials_rsaparams" entries are base64 JSON.
  */
-final class FakeGitHub extends Dispatcher implements AutoCloseable {
+public final class FakeGitHub extends Dispatcher implements AutoCloseable {
 
-    static final String GOOD_TOKEN = "ghp_test-good-token-1234";
-    static final String READ_ONLY_TOKEN = "ghp_test-read-only-9876";
+    public static final String GOOD_TOKEN = "ghp_test-good-token-1234";
+    public static final String READ_ONLY_TOKEN = "ghp_test-read-only-9876";
 
-    record Runner(long id, String name, List<String> labels, String status, boolean busy) {
+    public record Runner(long id, String name, List<String> labels, String status, boolean busy) {
     }
 
-    final MockWebServer server = new MockWebServer();
-    final Map<Long, Runner> runners = new ConcurrentHashMap<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
-    final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** A workflow job of a run attempt, as the jobs endpoint lists it. */
+    public record WorkflowJob(long runId, int attempt, String name, String status, String conclusion,
+                              String runnerName) {
+    }
+
+    /** What a generate-jitconfig call asked for, and the config it got. */
+    public record JitRequest(String name, List<String> labels, long runnerGroupId, String encodedJitConfig) {
+    }
+
+    public final MockWebServer server = new MockWebServer();
+    public final Map<Long, Runner> runners = new ConcurrentHashMap<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    public final List<JitRequest> jitRequests = new CopyOnWriteArrayList<>();
+    public final List<WorkflowJob> workflowJobs = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(100);
     private final String scopePath;
-    volatile int failWith5xx;
-    volatile int rateLimitedCalls;
+    public volatile int failWith5xx;
+    public volatile int rateLimitedCalls;
+    /** The next generate-jitconfig finds its name taken by an idle runner (created on the spot): 409. */
+    public volatile boolean conflictOnce;
 
-    FakeGitHub(String scopePath) throws IOException {
+    public FakeGitHub(String scopePath) throws IOException {
         this.scopePath = scopePath;
         server.setDispatcher(this);
         server.start();
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         return server.url("/").toString().replaceAll("/$", "");
     }
 
-    Runner add(String name, String status, boolean busy) {
+    public Runner add(String name, String status, boolean busy) {
         Runner runner = new Runner(ids.incrementAndGet(), name, List.of("self-hosted"), status, busy);
         runners.put(runner.id(), runner);
         return runner;
@@ -80,6 +95,11 @@ final class FakeGitHub extends Dispatcher implements AutoCloseable {
         String auth = request.getHeaders().get("Authorization");
         if (auth == null || !(auth.equals("Bearer " + GOOD_TOKEN) || auth.equals("Bearer " + READ_ONLY_TOKEN))) {
             return error(401, "Bad credentials");
+        }
+        Matcher runJobs = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)/attempts/(\\d+)/jobs$")
+                .matcher(path);
+        if (runJobs.matches() && request.getMethod().equals("GET")) {
+            return runJobs(Long.parseLong(runJobs.group(2)), Integer.parseInt(runJobs.group(3)));
         }
         if (!path.startsWith(scopePath + "/actions/runners")) {
             return error(404, "Not Found");
@@ -138,6 +158,10 @@ final class FakeGitHub extends Dispatcher implements AutoCloseable {
             return error(422, "Invalid request. Invalid property types.");
         }
         String name = body.get("name").asText();
+        if (conflictOnce) {
+            conflictOnce = false;
+            add(name, "offline", false);
+        }
         if (runners.values().stream().anyMatch(r -> r.name().equals(name))) {
             return error(409, "Already exists - A runner with the name " + name + " already exists.");
         }
@@ -145,8 +169,71 @@ final class FakeGitHub extends Dispatcher implements AutoCloseable {
         body.get("labels").forEach(l -> labels.add(l.asText()));
         Runner runner = new Runner(ids.incrementAndGet(), name, labels, "offline", false);
         runners.put(runner.id(), runner);
+        String encoded = jitConfig(runner);
+        jitRequests.add(new JitRequest(name, List.copyOf(labels), body.get("runner_group_id").asLong(), encoded));
         return json(201, Map.of("runner", Map.of("id", runner.id(), "name", name, "os", "unknown",
-                "status", "offline", "busy", false), "encoded_jit_config", "ZW5jb2RlZC1qaXQtY29uZmlnLWZvci0" + runner.id()));
+                "status", "offline", "busy", false, "labels", labels.stream()
+                        .map(l -> Map.of("id", 1, "name", l, "type", "custom")).toList()),
+                "encoded_jit_config", encoded));
+    }
+
+    /** The layout actions/runner reads with --jitconfig; the secrets in it are made up per runner. */
+    private String jitConfig(Runner runner) throws IOException {
+        Map<String, Object> dotRunner = new java.util.LinkedHashMap<>();
+        dotRunner.put("agentId", runner.id());
+        dotRunner.put("agentName", runner.name());
+        dotRunner.put("poolId", 1);
+        dotRunner.put("poolName", "Default");
+        dotRunner.put("serverUrl", "https://pipelinesghubeus2.actions.githubusercontent.com/fake/");
+        dotRunner.put("gitHubUrl", "https://github.com" + scopePath.replaceFirst("^/(repos|orgs)", ""));
+        dotRunner.put("workFolder", "_work");
+        dotRunner.put("useV2Flow", true);
+        dotRunner.put("serverUrlV2", "https://broker.actions.githubusercontent.com/");
+        Map<String, Object> credentials = Map.of("scheme", "OAuth", "data", Map.of("clientId",
+                java.util.UUID.randomUUID().toString(), "authorizationUrl",
+                "https://vstoken.actions.githubusercontent.com/_apis/oauth2/token/fake", "requireFipsCryptography", "False"));
+        Map<String, Object> rsa = Map.of("d", "secret-d-" + runner.id(), "dp", "dp", "dq", "dq", "exponent", "AQAB",
+                "inverseQ", "iq", "modulus", "m", "p", "p", "q", "q");
+        Map<String, String> outer = new java.util.LinkedHashMap<>();
+        outer.put(".runner", base64(Json.mapper().writeValueAsBytes(dotRunner)));
+        outer.put(".credentials", base64(Json.mapper().writeValueAsBytes(credentials)));
+        outer.put(".credentials_rsaparams", base64(Json.mapper().writeValueAsBytes(rsa)));
+        return base64(Json.mapper().writeValueAsBytes(outer));
+    }
+
+    private static String base64(byte[] bytes) {
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private MockResponse runJobs(long runId, int attempt) {
+        try {
+            List<Map<String, Object>> jobs = new ArrayList<>();
+            for (WorkflowJob job : workflowJobs) {
+                if (job.runId() == runId && job.attempt() == attempt) {
+                    Map<String, Object> shown = new java.util.LinkedHashMap<>();
+                    shown.put("id", 9000 + jobs.size());
+                    shown.put("run_id", runId);
+                    shown.put("run_attempt", attempt);
+                    shown.put("name", job.name());
+                    shown.put("status", job.status());
+                    shown.put("conclusion", job.conclusion());
+                    shown.put("runner_name", job.runnerName());
+                    jobs.add(shown);
+                }
+            }
+            return json(200, Map.of("total_count", jobs.size(), "jobs", jobs));
+        } catch (IOException e) {
+            return error(500, "Server Error");
+        }
+    }
+
+    public void setStatus(String name, String status, boolean busy) {
+        runners.values().stream().filter(r -> r.name().equals(name)).findFirst().ifPresent(r ->
+                runners.put(r.id(), new Runner(r.id(), r.name(), r.labels(), status, busy)));
+    }
+
+    public List<Runner> named(String prefix) {
+        return runners.values().stream().filter(r -> r.name().startsWith(prefix)).toList();
     }
 
     private static MockResponse json(int code, Object body) throws IOException {

@@ -49,7 +49,9 @@ class GitHubApiTest {
         api.checkAccess();
         GitHubApi.JitConfig jit = api.generateJitConfig("rigdesk-gpu-1", 1,
                 List.of("self-hosted", "linux", "x64", "rigdesk", "gpu"), "_work");
-        assertTrue(jit.encodedJitConfig().startsWith("ZW5j"));
+        String decoded = new String(java.util.Base64.getDecoder().decode(jit.encodedJitConfig()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(decoded.contains("\".runner\"") && decoded.contains("\".credentials\""), decoded);
         assertFalse(jit.toString().contains(jit.encodedJitConfig()), "the config never reaches a log via toString");
         List<GitHubRunner> runners = api.listRunners();
         assertEquals(1, runners.size());

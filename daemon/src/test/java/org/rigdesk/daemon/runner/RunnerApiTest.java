@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.github;
+package org.rigdesk.daemon.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +16,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
 /** Registering with GitHub through a real daemon, against the local GitHub stand-in. */
@@ -26,13 +28,14 @@ class RunnerApiTest {
 
     private static RunnerRegistration registration(FakeGitHub github, String token) {
         return new RunnerRegistration("https://github.com/octo/gpu-ci", token, List.of("whisper"), "rigdesk", null,
-                github.apiUrl(), 1, 1);
+                github.apiUrl(), 1, 1, null, null);
     }
 
     @Test
     void aTokenIsCheckedStoredPrivatelyAndNeverShownAndRemovalDeletesOnlyOurIdleRunners() throws Exception {
         try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
-             DaemonProcess daemon = new DaemonProcess(dir).start(); DaemonClient client = daemon.client()) {
+             DaemonProcess daemon = new DaemonProcess(dir).withArgs("--runner-poll-ms", "200").start();
+             DaemonClient client = daemon.client()) {
             Path tokenFile = daemon.stateDir().resolve("runner-token");
             DaemonException bad = assertThrows(DaemonException.class,
                     () -> client.send("PUT", "/v1/runner", registration(github, "ghp_wrong"), RunnerStatus.class));
@@ -43,7 +46,7 @@ class RunnerApiTest {
                     registration(github, FakeGitHub.READ_ONLY_TOKEN), RunnerStatus.class));
             assertEquals("missing-permission", readOnly.code());
             DaemonException junk = assertThrows(DaemonException.class, () -> client.send("PUT", "/v1/runner",
-                    new RunnerRegistration("ftp://github.com/x", "t", null, null, null, null, null, null),
+                    new RunnerRegistration("ftp://github.com/x", "t", null, null, null, null, null, null, null, null),
                     RunnerStatus.class));
             assertEquals(400, junk.status());
             assertFalse(Files.exists(tokenFile), "a refused token is not stored");
@@ -56,12 +59,19 @@ class RunnerApiTest {
             assertEquals("…1234", registered.tokenHint());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
 
-            github.add("rigdesk-gpu-1", "online", false);
-            github.add("rigdesk-gpu-2", "online", true);
+            String ours = registered.ownedPrefix();
+            assertTrue(ours.matches("rigdesk-[a-z0-9-]{1,16}-"), ours);
+            github.add(ours + "gpu0-busy", "online", true);
+            github.add(ours + "gpu0-stale", "offline", false);
+            github.add("rigdesk-otherhost-gpu0-1", "online", false);
             github.add("someone-elses-runner", "online", false);
-            RunnerStatus status = client.get("/v1/runner", RunnerStatus.class);
-            assertEquals(List.of("rigdesk-gpu-1", "rigdesk-gpu-2"), status.runners().stream()
-                    .map(RunnerStatus.Runner::name).toList(), "only ours are listed");
+            // The reconciler deletes the stale idle runner no VM of ours serves; the busy one stays.
+            Await.until(() -> github.named(ours + "gpu0-stale").isEmpty(), 10, "the stale runner is deleted");
+            RunnerStatus status = Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
+                    s -> s.runners().stream().anyMatch(r -> r.name().equals(ours + "gpu0-busy")), 10,
+                    "our busy runner is listed");
+            assertTrue(status.runners().stream().allMatch(r -> r.name().startsWith(ours)),
+                    "only this host's runners are listed: " + status.runners());
             assertTrue(status.rateLimitRemaining() != null && status.lastApiContact() != null);
 
             for (String answer : List.of(client.getText("/v1/runner"), client.getText("/v1/audit"))) {
@@ -73,8 +83,10 @@ class RunnerApiTest {
 
             RunnerStatus removed = client.send("DELETE", "/v1/runner", null, RunnerStatus.class);
             assertFalse(removed.registered());
-            assertEquals(List.of("rigdesk-gpu-2", "someone-elses-runner"), github.runners.values().stream()
-                    .map(FakeGitHub.Runner::name).sorted().toList(), "idle ours deleted; busy and foreign kept");
+            assertEquals(java.util.stream.Stream.of(ours + "gpu0-busy", "rigdesk-otherhost-gpu0-1", "someone-elses-runner")
+                            .sorted().toList(),
+                    github.runners.values().stream().map(FakeGitHub.Runner::name).sorted().toList(),
+                    "idle ours deleted; busy, other hosts' and foreign kept");
             assertFalse(Files.exists(tokenFile), "the token is forgotten");
         }
     }

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.github;
+package org.rigdesk.daemon.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
@@ -14,13 +14,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntSupplier;
+import java.util.Map;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.daemon.github.GitHubApi;
+import org.rigdesk.daemon.github.GitHubException;
+import org.rigdesk.daemon.github.RunnerScope;
+import org.rigdesk.daemon.github.GitHubRunner;
 import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
@@ -28,7 +33,8 @@ import org.rigdesk.daemon.store.Database;
 /**
  * Registration with GitHub: the token is checked by calling GitHub before anything is stored, then
  * kept in a 0600 file (never in SQLite, a log or an answer); the rest of the registration is in
- * SQLite. Removing it deletes our runners (by name prefix) from GitHub, busy ones excepted.
+ * SQLite. A registration runs a {@link RunnerPool}. Removing it stops the pool and deletes our
+ * runners (by this host's name prefix) from GitHub, busy ones excepted.
  */
 public class RunnerService {
 
@@ -39,9 +45,28 @@ public class RunnerService {
     public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
             + "Self-hosted runners: write on the organisation (a GitHub App installation token comes later).";
 
-    /** The stored part of a registration (no token). */
-    record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
-                  int gpuSlots, int cpuSlots) {
+    /** The stored part of a registration (no token); slot sizes null for the host's defaults. */
+    public record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
+                         int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused) {
+
+        Stored withPaused(boolean now) {
+            return new Stored(url, apiUrl, labels, namePrefix, runnerGroupId, gpuSlots, cpuSlots, slotCpus,
+                    slotMemoryMiB, now);
+        }
+    }
+
+    /** Builds the pool of a registration; the daemon knows the engine, GPUs, host and timings. */
+    public interface PoolFactory {
+        RunnerPool create(Stored registration, GitHubApi github, String ownedPrefix);
+
+        /** This host's part of runner names, so two hosts sharing a prefix never touch each other's runners. */
+        String hostTag();
+
+        /** Whether the job image carries the stand-in runner (test jobs are refused otherwise). */
+        boolean testImage();
+
+        /** What slots get when the registration does not say. */
+        int defaultGpuSlots();
     }
 
     private final Database database;
@@ -49,19 +74,28 @@ public class RunnerService {
     private final AuditStore audit;
     private final OkHttpClient http;
     private final String userAgent;
-    private final IntSupplier defaultGpuSlots;
+    private final PoolFactory pools;
     private volatile GitHubApi api;
     private volatile Stored stored;
+    private volatile RunnerPool pool;
 
     public RunnerService(Database database, Path stateDir, AuditStore audit, OkHttpClient http, String userAgent,
-                         IntSupplier defaultGpuSlots) throws SQLException {
+                         PoolFactory pools) throws SQLException {
         this.database = database;
         this.tokenFile = stateDir.resolve("runner-token");
         this.audit = audit;
         this.http = http;
         this.userAgent = userAgent;
-        this.defaultGpuSlots = defaultGpuSlots;
+        this.pools = pools;
         load();
+    }
+
+    /** Starts the pool of a registration found at start. */
+    public void start() {
+        if (stored != null && api != null && pool == null) {
+            pool = pools.create(stored, api, ownedPrefix(stored));
+            pool.start();
+        }
     }
 
     public RunnerStatus register(RunnerRegistration request, String caller) {
@@ -87,6 +121,7 @@ public class RunnerService {
             throw new ApiException(502, "github-unreachable", "GitHub unreachable",
                     "cannot reach " + scope.apiBase() + ": " + e.getMessage(), "Check the network and the apiUrl.");
         }
+        stopPool(true);
         try {
             writeToken(token);
             store(wanted);
@@ -96,6 +131,7 @@ public class RunnerService {
         }
         api = candidate;
         stored = wanted;
+        start();
         audit.record(caller, "runner.register", scope.display(), "ok", "labels " + wanted.labels());
         LOG.info(() -> caller + " registered the runner host for " + scope.display());
         return status();
@@ -143,35 +179,102 @@ public class RunnerService {
         if (group < 1) {
             throw new IllegalArgumentException("runnerGroupId must be a positive id (1 is the default group)");
         }
-        int gpus = request.gpuSlots() == null ? defaultGpuSlots.getAsInt() : request.gpuSlots();
+        int gpus = request.gpuSlots() == null ? pools.defaultGpuSlots() : request.gpuSlots();
         int cpus = request.cpuSlots() == null ? 1 : request.cpuSlots();
         if (gpus < 0 || gpus > 16 || cpus < 0 || cpus > 16) {
             throw new IllegalArgumentException("gpuSlots and cpuSlots must be between 0 and 16");
         }
-        return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus);
+        if (request.slotCpus() != null && (request.slotCpus() < 1 || request.slotCpus() > 256)) {
+            throw new IllegalArgumentException("slotCpus must be between 1 and 256");
+        }
+        if (request.slotMemoryMiB() != null && (request.slotMemoryMiB() < 256 || request.slotMemoryMiB() > 4 << 20)) {
+            throw new IllegalArgumentException("slotMemoryMiB must be between 256 and 4194304");
+        }
+        return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus,
+                request.slotCpus(), request.slotMemoryMiB(), false);
     }
 
     public RunnerStatus status() {
         Stored current = stored;
         GitHubApi github = api;
-        if (current == null || github == null) {
+        RunnerPool running = pool;
+        if (current == null || github == null || running == null) {
             return RunnerStatus.unregistered();
         }
-        List<RunnerStatus.Runner> ours = new ArrayList<>();
-        try {
-            for (GitHubRunner runner : github.listRunners()) {
-                if (runner.name().startsWith(current.namePrefix() + "-")) {
-                    ours.add(new RunnerStatus.Runner(runner.id(), runner.name(), runner.status(), runner.busy(),
-                            runner.labels()));
-                }
-            }
-        } catch (IOException e) {
-            LOG.fine(() -> "listing runners failed: " + e.getMessage());
-        }
+        List<RunnerStatus.Runner> ours = running.runners().stream()
+                .map(r -> new RunnerStatus.Runner(r.id(), r.name(), r.status(), r.busy(), r.labels())).toList();
+        RunnerPool.Config pc = running.config();
         return new RunnerStatus(true, github.scope().display(), current.url(), github.scope().apiBase(),
                 current.labels(), current.namePrefix(), current.runnerGroupId(), current.gpuSlots(),
-                current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(),
-                "not running: ephemeral runner slots are not implemented yet");
+                current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
+                running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
+                running.githubState());
+    }
+
+    /** {@code POST /v1/runner/pause} and {@code /resume}: drain, or start runners again. Kept across restarts. */
+    public RunnerStatus setPaused(boolean paused, String caller) {
+        Stored current = stored;
+        RunnerPool running = pool;
+        if (current == null || running == null) {
+            throw ApiException.notFound("no runner registration: register first (rigdesk runner register)");
+        }
+        try {
+            store(current.withPaused(paused));
+        } catch (IOException | SQLException e) {
+            throw new ApiException(500, "store-failed", "Cannot store the registration", e.getMessage(), null);
+        }
+        stored = current.withPaused(paused);
+        if (paused) {
+            running.pause();
+        } else {
+            running.resume();
+        }
+        audit.record(caller, paused ? "runner.pause" : "runner.resume", api.scope().display(), "ok",
+                paused ? "running jobs finish; no new runners" : "slots refill");
+        return status();
+    }
+
+    /** {@code POST /v1/runner/test-job}: the test image's stand-in runner takes it as if GitHub had sent it. */
+    public Map<String, Object> testJob(RunnerTestJob request, String caller) {
+        RunnerPool running = pool;
+        if (running == null) {
+            throw ApiException.notFound("no runner registration: register first (rigdesk runner register)");
+        }
+        if (!pools.testImage()) {
+            throw ApiException.conflict("not-test-image", "the job image is not the test image, so its runner is "
+                    + "GitHub's own: jobs come from GitHub", "Push a commit to a workflow with runs-on: [self-hosted, "
+                    + "rigdesk]; or start rigdeskd with --image pointing at the test image");
+        }
+        Map<String, String> files = TestJobs.files(request);
+        boolean gpu = Boolean.TRUE.equals(request.gpu());
+        if (!running.hasSlot(gpu)) {
+            throw ApiException.conflict("no-slot", "there is no " + (gpu ? "GPU" : "CPU") + " slot to take it",
+                    "Register with " + (gpu ? "--gpu-slots 1" : "--cpu-slots 1") + " or more");
+        }
+        running.addTestJob(new RunnerPool.TestJob(gpu, files));
+        audit.record(caller, "runner.test-job", request.repository(), "ok", gpu ? "gpu slot" : "cpu slot");
+        return Map.of("accepted", true, "slot", gpu ? "gpu" : "cpu");
+    }
+
+    private String ownedPrefix(Stored registration) {
+        return registration.namePrefix() + "-" + pools.hostTag() + "-";
+    }
+
+    private void stopPool(boolean removeRunners) {
+        RunnerPool running = pool;
+        pool = null;
+        if (running != null) {
+            running.shutdown(removeRunners, java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    /** The daemon stops: the pool goes, the registration stays. */
+    public void close() {
+        RunnerPool running = pool;
+        pool = null;
+        if (running != null) {
+            running.close();
+        }
     }
 
     /** Deletes our idle runners from GitHub, then forgets the registration and the token. */
@@ -181,11 +284,13 @@ public class RunnerService {
         if (current == null || github == null) {
             throw ApiException.notFound("no runner registration to remove");
         }
+        String owned = ownedPrefix(current);
+        stopPool(false);
         List<String> kept = new ArrayList<>();
         try {
             for (GitHubRunner runner : github.listRunners()) {
-                if (!runner.name().startsWith(current.namePrefix() + "-")) {
-                    continue; // not ours: never touched
+                if (!runner.name().startsWith(owned)) {
+                    continue; // not ours (another host's, or foreign): never touched
                 }
                 if (runner.busy()) {
                     kept.add(runner.name());

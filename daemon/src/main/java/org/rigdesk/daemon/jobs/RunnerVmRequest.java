@@ -1,0 +1,34 @@
+package org.rigdesk.daemon.jobs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.rigdesk.api.wire.Job;
+
+/**
+ * A runner slot's VM: instead of a script, its config disk carries the runner's just-in-time
+ * config ({@code jitconfig}) and, on the test image, a test job for the stand-in runner. The
+ * listener hears every change of the job record, its end included.
+ */
+public record RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB,
+                              Map<String, String> files, Consumer<Job> listener) {
+
+    /** How long a runner VM may run once it has taken a job (GitHub's own limit is shorter). */
+    public static final int JOB_TIMEOUT_SECONDS = 24 * 3600;
+
+    public RunnerVmRequest {
+        gpus = List.copyOf(gpus);
+        files = Map.copyOf(files);
+    }
+
+    /** Shell assignments for a file on the config disk, quoted to survive any value. */
+    public static String shellAssignments(Map<String, String> variables) {
+        return ConfigDisk.exports(variables);
+    }
+
+    @Override
+    public String toString() {
+        return "RunnerVmRequest[runnerName=" + runnerName + ", gpus=" + gpus + ", cpus=" + cpus + ", memoryMiB="
+                + memoryMiB + ", files=" + files.keySet() + "]";
+    }
+}

@@ -1,0 +1,98 @@
+package org.rigdesk.daemon.runner;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.github.GitHubApi;
+import org.rigdesk.daemon.jobs.JobEngine;
+import org.rigdesk.daemon.store.AuditStore;
+
+/** Builds runner pools for this host: its job engine and GPUs, slot sizes shared out of its budget. */
+public class HostPools implements RunnerService.PoolFactory {
+
+    /** How often the reconciler polls GitHub, and how long it forgives an offline runner or a finished job. */
+    public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace) {
+    }
+
+    private final JobEngine jobs;
+    private final Supplier<List<Gpu>> gpus;
+    private final Function<String, Integer> gpuMemoryMiB;
+    private final AuditStore audit;
+    private final EventHub events;
+    private final Timings timings;
+    private final String hostTag;
+
+    public HostPools(JobEngine jobs, Supplier<List<Gpu>> gpus, Function<String, Integer> gpuMemoryMiB,
+                     AuditStore audit, EventHub events, Timings timings) {
+        this.jobs = jobs;
+        this.gpus = gpus;
+        this.gpuMemoryMiB = gpuMemoryMiB;
+        this.audit = audit;
+        this.events = events;
+        this.timings = timings;
+        this.hostTag = hostTag(hostname());
+    }
+
+    @Override
+    public RunnerPool create(RunnerService.Stored registration, GitHubApi github, String ownedPrefix) {
+        int slots = Math.max(1, registration.gpuSlots() + registration.cpuSlots());
+        int cpus = registration.slotCpus() != null ? registration.slotCpus()
+                : Math.max(1, Math.min(8, jobs.config().hostCpus() / slots));
+        int memory = registration.slotMemoryMiB() != null ? registration.slotMemoryMiB()
+                : Math.max(512, Math.min(16_384, jobs.config().hostMemoryMiB() / slots));
+        RunnerPool.Config config = new RunnerPool.Config(registration.labels(), ownedPrefix,
+                registration.runnerGroupId(), registration.gpuSlots(), registration.cpuSlots(), cpus, memory,
+                timings.poll(), timings.offlineGrace(), timings.jobGrace());
+        return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused());
+    }
+
+    @Override
+    public boolean testImage() {
+        Path manifest = jobs.config().image().resolve("image.json");
+        try {
+            return Files.readString(manifest).replaceAll("\\s", "").contains("\"flavour\":\"test\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int defaultGpuSlots() {
+        return (int) gpus.get().stream().filter(g -> Gpu.VFIO.equals(g.mode())).count();
+    }
+
+    @Override
+    public String hostTag() {
+        return hostTag;
+    }
+
+    /** The host name as a runner-name part: lower case a-z 0-9 and '-', at most 16 characters. */
+    static String hostTag(String hostname) {
+        String tag = (hostname == null ? "" : hostname).toLowerCase(Locale.ROOT).split("\\.")[0]
+                .replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        if (tag.length() > 16) {
+            tag = tag.substring(0, 16).replaceAll("-+$", "");
+        }
+        return tag.isEmpty() ? "host" : tag;
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/etc/hostname")).strip();
+        } catch (IOException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "host";
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.rigdesk.daemon.runner;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The labels a slot's just-in-time runner gets. GitHub gives a JIT runner only the labels listed,
+ * so the defaults are spelled out: {@code self-hosted, linux, x64, rigdesk}; a GPU slot adds
+ * {@code gpu}, {@code gpu-<model>} and {@code gpu-<N>gb}; a CPU slot never carries {@code gpu}
+ * (nor any label starting with it), so a GPU job cannot land there.
+ */
+final class RunnerLabels {
+
+    static final List<String> BASE = List.of("self-hosted", "linux", "x64", "rigdesk");
+    /** Words that say who made the card, not which card it is. */
+    private static final Set<String> MAKERS = Set.of("nvidia", "geforce", "amd", "ati", "radeon", "corporation",
+            "advanced", "micro", "devices", "inc", "[amd/ati]", "amd/ati");
+
+    private RunnerLabels() {
+    }
+
+    static List<String> cpuSlot(List<String> owners) {
+        Set<String> labels = new LinkedHashSet<>(BASE);
+        owners.stream().filter(label -> !isGpuLabel(label)).forEach(labels::add);
+        return new ArrayList<>(labels);
+    }
+
+    /** {@code name} as the driver or pci.ids gives it; {@code memoryMiB} null when unknown. */
+    static List<String> gpuSlot(List<String> owners, String name, Integer memoryMiB) {
+        Set<String> labels = new LinkedHashSet<>(BASE);
+        labels.add("gpu");
+        String model = model(name);
+        if (!model.isEmpty()) {
+            labels.add("gpu-" + model);
+        }
+        if (memoryMiB != null && memoryMiB > 0) {
+            labels.add("gpu-" + Math.round(memoryMiB / 1024.0) + "gb");
+        }
+        labels.addAll(owners);
+        return new ArrayList<>(labels);
+    }
+
+    static boolean isGpuLabel(String label) {
+        String lower = label.toLowerCase(Locale.ROOT);
+        return lower.equals("gpu") || lower.startsWith("gpu-");
+    }
+
+    /**
+     * "NVIDIA GeForce RTX 3060" → "rtx-3060"; "NVIDIA H100 80GB HBM3" → "h100-80gb-hbm3";
+     * "GA106 [GeForce RTX 3060 Lite Hash Rate]" (pci.ids) → "rtx-3060-lite-hash-rate".
+     */
+    static String model(String name) {
+        if (name == null) {
+            return "";
+        }
+        String text = name;
+        int open = text.indexOf('[');
+        int close = text.lastIndexOf(']');
+        if (open >= 0 && close > open) {
+            text = text.substring(open + 1, close); // pci.ids puts the marketing name in brackets
+        }
+        List<String> words = new ArrayList<>();
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^a-z0-9/\\[\\]]+")) {
+            if (!word.isEmpty() && !MAKERS.contains(word)) {
+                words.add(word.replaceAll("[^a-z0-9]", ""));
+            }
+        }
+        String model = String.join("-", words.stream().filter(w -> !w.isEmpty()).toList());
+        return model.length() > 40 ? model.substring(0, 40).replaceAll("-$", "") : model;
+    }
+}

@@ -1,0 +1,475 @@
+package org.rigdesk.daemon.runner;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.github.GitHubApi;
+import org.rigdesk.daemon.github.GitHubException;
+import org.rigdesk.daemon.github.GitHubRunner;
+import org.rigdesk.daemon.jobs.JobEngine;
+import org.rigdesk.daemon.jobs.RunnerVmRequest;
+import org.rigdesk.daemon.store.AuditStore;
+
+/**
+ * The ephemeral runner slots. Each slot keeps one VM booted with a fresh just-in-time runner;
+ * after its one job the VM ends and the slot refills. Nothing waits on webhooks: a reconciler
+ * polls GitHub, deletes runners of ours that no VM serves (never a busy one), recycles runners
+ * GitHub keeps calling offline, and stops a VM whose job GitHub says is over. All state changes
+ * happen on one thread; GitHub's back-off signals stop every call until they expire.
+ */
+public class RunnerPool implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RunnerPool.class.getName());
+    private static final String ACTOR = "rigdeskd";
+
+    /** How the pool is set up; {@code ownedPrefix} marks this host's runners on GitHub. */
+    public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
+                         int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace) {
+    }
+
+    /** A test job waiting for a slot (test image only). */
+    record TestJob(boolean gpu, Map<String, String> files) {
+    }
+
+    private final Config config;
+    private final GitHubApi github;
+    private final JobEngine jobs;
+    private final Supplier<List<Gpu>> gpus;
+    private final Function<String, Integer> gpuMemoryMiB;
+    private final AuditStore audit;
+    private final EventHub events;
+    private final ScheduledExecutorService thread;
+    private final List<Slot> slots = new ArrayList<>();
+    private final Deque<TestJob> testJobs = new ArrayDeque<>();
+    private final GitHubBackoff backoff = new GitHubBackoff();
+    private volatile List<RunnerStatus.Slot> published = List.of();
+    private volatile List<GitHubRunner> ours = List.of();
+    private volatile String githubState;
+    private volatile boolean paused;
+    private volatile boolean closed;
+    private Instant nextReconcile = Instant.EPOCH;
+    private long serial = System.currentTimeMillis() / 1000;
+
+    public RunnerPool(Config config, GitHubApi github, JobEngine jobs, Supplier<List<Gpu>> gpus,
+                      Function<String, Integer> gpuMemoryMiB, AuditStore audit, EventHub events, boolean paused) {
+        this.config = config;
+        this.github = github;
+        this.jobs = jobs;
+        this.gpus = gpus;
+        this.gpuMemoryMiB = gpuMemoryMiB;
+        this.audit = audit;
+        this.events = events;
+        this.paused = paused;
+        for (int i = 0; i < config.gpuSlots(); i++) {
+            slots.add(new Slot("gpu" + i, true));
+        }
+        for (int i = 0; i < config.cpuSlots(); i++) {
+            slots.add(new Slot("cpu" + i, false));
+        }
+        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "runner-pool");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        publish();
+        thread.scheduleWithFixedDelay(this::tick, 0, config.poll().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public List<RunnerStatus.Slot> slots() {
+        return published;
+    }
+
+    /** Our runners as GitHub last listed them (the reconciler's view; no API call per request). */
+    public List<GitHubRunner> runners() {
+        return ours;
+    }
+
+    public String githubState() {
+        return githubState;
+    }
+
+    /** One line: how many slots do what. */
+    public String summary() {
+        if (closed) {
+            return "stopped";
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        published.forEach(slot -> counts.merge(slot.state(), 1, Integer::sum));
+        StringBuilder line = new StringBuilder(paused ? "paused" : "running");
+        line.append(": ").append(published.size()).append(published.size() == 1 ? " slot" : " slots");
+        counts.forEach((state, n) -> line.append(", ").append(n).append(' ').append(state));
+        return line.toString();
+    }
+
+    /** Drain: running jobs finish, idle and booting VMs stop, no new runners. */
+    public void pause() {
+        paused = true;
+        run(this::tick);
+    }
+
+    public void resume() {
+        paused = false;
+        run(this::tick);
+    }
+
+    /** Hands a test job to the next slot of its kind: an idle one is recycled to take it. */
+    void addTestJob(TestJob job) {
+        run(() -> {
+            testJobs.addLast(job);
+            slots.stream().filter(s -> s.gpu == job.gpu() && RunnerStatus.Slot.IDLE.equals(s.state)).findFirst()
+                    .ifPresent(slot -> stop(slot, "recycled to take a test job"));
+            tick();
+        });
+    }
+
+    boolean hasSlot(boolean gpu) {
+        return slots.stream().anyMatch(s -> s.gpu == gpu);
+    }
+
+    private void run(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.severe("runner pool: " + e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: the engine still finishes the VMs; nothing here to update
+        }
+    }
+
+    private void tick() {
+        if (closed) {
+            return;
+        }
+        Instant now = Instant.now();
+        if (!now.isBefore(nextReconcile) && !backoff.blocked(now)) {
+            reconcile(now);
+            nextReconcile = now.plus(config.poll());
+        }
+        for (Slot slot : slots) {
+            if (paused) {
+                if (slot.hasVm() && slot.stopReason == null && !RunnerStatus.Slot.BUSY.equals(slot.state)) {
+                    stop(slot, "the pool is paused");
+                } else if (!slot.hasVm()) {
+                    slot.to(RunnerStatus.Slot.PAUSED, "resume to start runners again");
+                }
+            } else if (!slot.hasVm() && !now.isBefore(slot.retryAt) && !backoff.blocked(now)) {
+                fill(slot);
+            } else if (!slot.hasVm() && backoff.blocked(now)) {
+                slot.to(RunnerStatus.Slot.WAITING, backoff.describe(now));
+            }
+        }
+        publish();
+    }
+
+    /** A fresh JIT runner and a VM for it. */
+    private void fill(Slot slot) {
+        String gpu = null;
+        if (slot.gpu) {
+            gpu = freeGpu().orElse(null);
+            if (gpu == null) {
+                slot.to(RunnerStatus.Slot.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
+                        + "(rigdesk gpu mode BDF vfio) or register fewer GPU slots");
+                slot.retryAt = Instant.now().plusSeconds(15);
+                return;
+            }
+        }
+        String name = config.ownedPrefix() + slot.key + "-" + Long.toString(serial++, 36);
+        List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels())
+                : RunnerLabels.gpuSlot(config.labels(), gpuName(gpu), gpuMemoryMiB.apply(gpu));
+        slot.to(RunnerStatus.Slot.STARTING, "asking GitHub for a just-in-time runner");
+        GitHubApi.JitConfig jit;
+        try {
+            jit = createRunner(name, labels);
+        } catch (IOException e) {
+            Duration wait = backoff.failed(e, Instant.now());
+            slot.to(RunnerStatus.Slot.WAITING, "GitHub refused a new runner: " + e.getMessage() + "; retry in "
+                    + wait.toSeconds() + " s");
+            githubState = backoff.describe(Instant.now());
+            return;
+        }
+        backoff.succeeded();
+        githubState = null;
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("jitconfig", jit.encodedJitConfig());
+        TestJob test = takeTestJob(slot.gpu);
+        if (test != null) {
+            files.putAll(test.files());
+        }
+        Job job;
+        try {
+            job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
+                    config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update))), ACTOR);
+        } catch (ApiException e) {
+            if (test != null) {
+                testJobs.addFirst(test);
+            }
+            deleteQuietly(jit.runnerId());
+            slot.to(RunnerStatus.Slot.WAITING, e.problem().detail() + (e.problem().remedy() == null ? "" : " — " + e.problem().remedy()));
+            slot.retryAt = Instant.now().plusSeconds(15);
+            return;
+        }
+        slot.gpuBdf = gpu;
+        slot.runnerName = jit.name();
+        slot.runnerId = jit.runnerId();
+        slot.jobId = job.id();
+        slot.labels = labels;
+        slot.to(RunnerStatus.Slot.BOOTING, test == null ? "job " + job.id() : "job " + job.id() + " (with a test job)");
+    }
+
+    /** {@code generate-jitconfig}; a 409 for the name is resolved by deleting the idle runner that holds it. */
+    private GitHubApi.JitConfig createRunner(String name, List<String> labels) throws IOException {
+        try {
+            return github.generateJitConfig(name, config.runnerGroupId(), labels, "_work");
+        } catch (GitHubException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            Optional<GitHubRunner> holder = github.listRunners().stream().filter(r -> r.name().equals(name)).findFirst();
+            if (holder.isPresent() && !holder.get().busy()) {
+                LOG.info("runner name " + name + " was taken by an idle runner: deleting it and trying again");
+                github.deleteRunner(holder.get().id());
+                return github.generateJitConfig(name, config.runnerGroupId(), labels, "_work");
+            }
+            throw e;
+        }
+    }
+
+    private TestJob takeTestJob(boolean gpu) {
+        for (TestJob job : testJobs) {
+            if (job.gpu() == gpu) {
+                testJobs.remove(job);
+                return job;
+            }
+        }
+        return null;
+    }
+
+    /** A change of a slot's job record: the VM listens, runs a job, or is gone. */
+    private void onJob(Slot slot, Job job) {
+        if (slot.jobId == null || slot.jobId != job.id()) {
+            return;
+        }
+        switch (job.state()) {
+            case Job.BOOTING -> slot.to(RunnerStatus.Slot.BOOTING, "job " + job.id());
+            case Job.IDLE -> {
+                slot.listeningSince = Instant.now();
+                slot.to(RunnerStatus.Slot.IDLE, "listening for a job");
+                slot.failures = 0;
+            }
+            case Job.RUNNING -> slot.to(RunnerStatus.Slot.BUSY, job.name());
+            default -> {
+                if (job.finished()) {
+                    ended(slot, job);
+                }
+            }
+        }
+        tick();
+    }
+
+    private void ended(Slot slot, Job job) {
+        boolean tookJob = job.jobName() != null;
+        String reason = slot.stopReason;
+        Long runnerId = slot.runnerId;
+        String runnerName = slot.runnerName;
+        slot.vacate();
+        if (!tookJob && reason == null) {
+            slot.failures++;
+            long wait = Math.min(300, 5L << Math.min(slot.failures - 1, 6));
+            slot.retryAt = Instant.now().plusSeconds(wait);
+            slot.to(RunnerStatus.Slot.WAITING, "the VM of runner " + runnerName + " ended before it took a job: "
+                    + job.error() + "; refilling in " + wait + " s");
+            audit.record(ACTOR, "runner.slot", slot.key, "failed", job.error());
+            LOG.warning("runner slot " + slot.key + ": " + job.error());
+        } else {
+            slot.retryAt = Instant.EPOCH;
+            slot.to(RunnerStatus.Slot.STARTING, tookJob ? "job " + job.id() + " " + job.state() + "; refilling"
+                    : reason);
+        }
+        if (runnerId != null) {
+            deleteQuietly(runnerId);
+        }
+    }
+
+    /** Deletes one of our runners; GitHub removes a JIT runner after its job itself, so 404 is normal. */
+    private void deleteQuietly(long runnerId) {
+        try {
+            github.deleteRunner(runnerId);
+        } catch (GitHubException e) {
+            if (e.status() != 404 && e.status() != 422) {
+                backoff.failed(e, Instant.now());
+                LOG.info("deleting runner " + runnerId + " failed, the reconciler will retry: " + e.getMessage());
+            }
+        } catch (IOException e) {
+            backoff.failed(e, Instant.now());
+        }
+    }
+
+    private void stop(Slot slot, String reason) {
+        slot.stopReason = reason;
+        slot.to(RunnerStatus.Slot.STOPPING, reason);
+        try {
+            jobs.cancel(slot.jobId, ACTOR);
+        } catch (ApiException e) {
+            LOG.fine(() -> "stopping " + slot.key + ": " + e.getMessage());
+        }
+    }
+
+    /** The reconciler: GitHub's list against our slots. */
+    private void reconcile(Instant now) {
+        List<GitHubRunner> listed;
+        try {
+            listed = github.listRunners().stream().filter(r -> r.name().startsWith(config.ownedPrefix())).toList();
+        } catch (IOException e) {
+            Duration wait = backoff.failed(e, now);
+            githubState = backoff.describe(now);
+            LOG.info("listing runners failed; next try in " + wait.toSeconds() + " s: " + e.getMessage());
+            return;
+        }
+        backoff.succeeded();
+        githubState = null;
+        ours = listed;
+        Set<Long> served = new HashSet<>();
+        slots.stream().filter(s -> s.runnerId != null).forEach(s -> served.add(s.runnerId));
+        for (GitHubRunner runner : listed) {
+            if (!served.contains(runner.id()) && !runner.busy()) {
+                LOG.info("deleting runner " + runner.name() + ": no VM of ours serves it");
+                audit.record(ACTOR, "runner.cleanup", runner.name(), "ok", "no VM serves it (" + runner.status() + ")");
+                deleteQuietly(runner.id());
+            }
+        }
+        for (Slot slot : slots) {
+            if (slot.runnerId == null || slot.stopReason != null) {
+                continue;
+            }
+            Optional<GitHubRunner> seen = listed.stream().filter(r -> r.id() == slot.runnerId).findFirst();
+            if (RunnerStatus.Slot.IDLE.equals(slot.state)) {
+                if (seen.isEmpty()) {
+                    stop(slot, "GitHub no longer lists runner " + slot.runnerName);
+                } else if (!seen.get().online() && slot.listeningSince != null
+                        && slot.listeningSince.plus(config.offlineGrace()).isBefore(now)) {
+                    stop(slot, "runner " + slot.runnerName + " stayed offline on GitHub for "
+                            + config.offlineGrace().toMinutes() + " min after it started listening");
+                }
+            } else if (RunnerStatus.Slot.BUSY.equals(slot.state)) {
+                checkJobOnGitHub(slot, now);
+            }
+        }
+    }
+
+    /** A VM still running a job GitHub calls completed (cancelled in the UI, say) is stopped after a grace. */
+    private void checkJobOnGitHub(Slot slot, Instant now) {
+        Job job = jobs.get(slot.jobId).orElse(null);
+        if (job == null || job.repository() == null || job.runId() == null) {
+            return;
+        }
+        try {
+            Optional<GitHubApi.WorkflowJob> ours = github.jobsOfRun(job.repository(), job.runId(),
+                    job.runAttempt() == null ? 1 : job.runAttempt()).stream()
+                    .filter(j -> slot.runnerName.equals(j.runnerName())).findFirst();
+            if (ours.isPresent() && "completed".equals(ours.get().status())) {
+                if (slot.completedOnGitHubSince == null) {
+                    slot.completedOnGitHubSince = now;
+                } else if (slot.completedOnGitHubSince.plus(config.jobGrace()).isBefore(now)) {
+                    stop(slot, "GitHub says the job is over (" + ours.get().conclusion() + ") but its VM still ran");
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.fine(() -> "job status of " + job.repository() + " run " + job.runId() + ": " + e.getMessage());
+        }
+    }
+
+    private Optional<String> freeGpu() {
+        Set<String> taken = new HashSet<>();
+        slots.stream().filter(s -> s.gpuBdf != null).forEach(s -> taken.add(s.gpuBdf));
+        return gpus.get().stream()
+                .filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null && !taken.contains(g.bdf()))
+                .map(Gpu::bdf).sorted().findFirst();
+    }
+
+    private String gpuName(String bdf) {
+        return gpus.get().stream().filter(g -> g.bdf().equals(bdf)).map(Gpu::name).findFirst().orElse(null);
+    }
+
+    private void publish() {
+        List<RunnerStatus.Slot> next = slots.stream().map(Slot::snapshot).toList();
+        if (!next.equals(published)) {
+            published = next;
+            events.publish("runner", Map.of("pool", summary(), "slots", next));
+        }
+    }
+
+    /**
+     * Stops the pool. {@code removeRunners}: idle and booting VMs stop and every runner of ours
+     * that is not busy is deleted from GitHub; busy VMs finish their job (GitHub removes their
+     * JIT runners after it). Waits at most {@code wait} for GitHub.
+     */
+    public void shutdown(boolean removeRunners, Duration wait) {
+        Runnable last = () -> {
+            closed = true;
+            for (Slot slot : slots) {
+                if (slot.hasVm() && !RunnerStatus.Slot.BUSY.equals(slot.state)) {
+                    stop(slot, "the pool stopped");
+                }
+            }
+            if (removeRunners) {
+                try {
+                    for (GitHubRunner runner : github.listRunners()) {
+                        if (runner.name().startsWith(config.ownedPrefix()) && !runner.busy()) {
+                            deleteQuietly(runner.id());
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.warning("cannot list runners to remove them: " + e.getMessage());
+                }
+            }
+        };
+        try {
+            thread.submit(last).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("the runner pool did not stop in time: " + e);
+        }
+        thread.shutdownNow();
+    }
+
+    /** The daemon stops: idle runners go from GitHub too, so none lingers offline. */
+    @Override
+    public void close() {
+        shutdown(true, Duration.ofSeconds(3));
+    }
+}
