@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as the API reports it. States: queued, booting, idle (a runner slot's VM whose runner
- * waits for GitHub to hand it a job), running, succeeded, failed, cancelled, timed-out, lost.
+ * A job as the API reports it. States: queued, booting, ready (a runner slot's VM whose runner
+ * listens for GitHub to hand it a job), running, succeeded, failed, cancelled, timed-out, lost.
  * GitHub jobs (kind {@code github}) also carry repository, workflow, job name, run id and attempt.
  */
 public record Job(
@@ -34,7 +34,7 @@ public record Job(
 
     public static final String QUEUED = "queued";
     public static final String BOOTING = "booting";
-    public static final String IDLE = "idle";
+    public static final String READY = "ready";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
@@ -43,10 +43,10 @@ public record Job(
     public static final String LOST = "lost";
 
     public static final List<String> STATES =
-            List.of(QUEUED, BOOTING, IDLE, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
+            List.of(QUEUED, BOOTING, READY, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
 
     /** States of a job whose VM is still to come or still there. */
-    public static final List<String> UNFINISHED = List.of(QUEUED, BOOTING, IDLE, RUNNING);
+    public static final List<String> UNFINISHED = List.of(QUEUED, BOOTING, READY, RUNNING);
 
     public static final String KIND_LOCAL = "local";
     public static final String KIND_GITHUB = "github";

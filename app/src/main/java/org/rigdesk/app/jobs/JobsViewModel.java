@@ -77,6 +77,21 @@ public class JobsViewModel {
         }
     }
 
+    /** A runner VM that never took a GitHub job is forgotten by the daemon: its row goes too. */
+    public void onRemoved(List<EventDispatcher.Received> events) {
+        for (EventDispatcher.Received event : events) {
+            try {
+                long id = Json.mapper().readValue(event.data(), Job.class).id();
+                jobs.removeIf(job -> job.id() == id);
+                if (selected.get() != null && selected.get().id() == id) {
+                    selected.set(null);
+                }
+            } catch (IOException e) {
+                // a malformed event: the next reload corrects the list
+            }
+        }
+    }
+
     void upsert(Job job) {
         for (int i = 0; i < jobs.size(); i++) {
             if (jobs.get(i).id() == job.id()) {

@@ -88,6 +88,10 @@ public class RunnerPage implements Page {
         url.setId("runner-url");
         url.setPromptText("https://github.com/OWNER/REPO or https://github.com/ORG");
         url.textProperty().bindBidirectional(model.urlProperty());
+        TextField apiUrl = new TextField();
+        apiUrl.setId("runner-api-url");
+        apiUrl.setPromptText("only for GitHub Enterprise Server: https://HOST/api/v3");
+        apiUrl.textProperty().bindBidirectional(model.apiUrlProperty());
         PasswordField token = new PasswordField();
         token.setId("runner-token");
         token.setPromptText("paste the token");
@@ -129,12 +133,13 @@ public class RunnerPage implements Page {
         form.setHgap(12);
         form.setVgap(10);
         form.addRow(0, key("Scope URL"), url);
-        form.addRow(1, key("Token"), token);
-        form.add(permissions, 1, 2);
-        form.addRow(3, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
-        form.addRow(4, key("GPU slots"), gpus);
-        form.addRow(5, key("CPU slots"), cpus);
-        form.add(register, 1, 6);
+        form.addRow(1, key("API URL"), apiUrl);
+        form.addRow(2, key("Token"), token);
+        form.add(permissions, 1, 3);
+        form.addRow(4, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
+        form.addRow(5, key("GPU slots"), gpus);
+        form.addRow(6, key("CPU slots"), cpus);
+        form.add(register, 1, 7);
         url.setPrefColumnCount(36);
         VBox wizard = new VBox(12, intro, form);
         wizard.setId("runner-wizard");
@@ -163,9 +168,28 @@ public class RunnerPage implements Page {
         facts.setId("runner-facts");
         facts.setHgap(12);
         facts.setVgap(6);
+        TableView<RunnerStatus.Slot> slots = new TableView<>();
+        slots.setId("runner-slots");
+        slots.setPrefHeight(170);
+        slots.setPlaceholder(new Label("No slots: register with at least one GPU or CPU slot."));
+        slots.getColumns().add(column("Slot", RunnerStatus.Slot::key));
+        slots.getColumns().add(column("GPU", s -> s.gpu() == null ? "–" : s.gpu()));
+        slots.getColumns().add(column("State", RunnerStatus.Slot::state));
+        slots.getColumns().add(column("Runner", s -> s.runnerName() == null ? "–" : s.runnerName()));
+        slots.getColumns().add(column("Job", s -> s.jobId() == null ? "–" : "#" + s.jobId()));
+        slots.getColumns().add(column("Detail", s -> s.detail() == null ? "" : s.detail()));
+        slots.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        slots.setRowFactory(table -> new javafx.scene.control.TableRow<>() {
+            @Override
+            protected void updateItem(RunnerStatus.Slot slot, boolean empty) {
+                super.updateItem(slot, empty);
+                setTooltip(empty || slot == null || slot.detail() == null ? null
+                        : new javafx.scene.control.Tooltip(slot.detail()));
+            }
+        });
         TableView<RunnerStatus.Runner> runners = new TableView<>();
         runners.setId("runner-runners");
-        runners.setPrefHeight(220);
+        runners.setPrefHeight(170);
         runners.setPlaceholder(new Label("No runners of ours on GitHub."));
         runners.getColumns().add(column("Name", RunnerStatus.Runner::name));
         runners.getColumns().add(column("GitHub status", RunnerStatus.Runner::status));
@@ -174,6 +198,16 @@ public class RunnerPage implements Page {
         runners.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> model.reload());
+        Button pause = new Button("Pause");
+        pause.setId("runner-pause");
+        pause.setTooltip(new javafx.scene.control.Tooltip("Drain: running jobs finish, idle runners stop, "
+                + "no new ones start"));
+        pause.setOnAction(e -> model.setPaused(!model.statusProperty().get().paused()));
+        Label github = new Label();
+        github.setId("runner-github");
+        github.getStyleClass().add("problem");
+        github.setWrapText(true);
+        github.managedProperty().bind(github.visibleProperty());
         Button remove = new Button("Remove registration…");
         remove.setId("runner-remove");
         remove.getStyleClass().add("danger");
@@ -192,12 +226,16 @@ public class RunnerPage implements Page {
             if (!status.registered()) {
                 return;
             }
+            pause.setText(status.paused() ? "Resume" : "Pause");
+            github.setVisible(status.github() != null);
+            github.setText(status.github() == null ? "" : "GitHub: " + status.github());
             int row = 0;
             for (String[] fact : new String[][] {
                 {"Scope", status.scope() + " (" + status.url() + ")"},
                 {"Token", status.tokenHint()},
                 {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},
-                {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU"},
+                {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
+                        + " vCPU, " + status.slotMemoryMiB() + " MiB"},
                 {"Runner pool", status.pool()},
                 {"Last GitHub contact", status.lastApiContact() == null ? "never" : status.lastApiContact().toString()},
                 {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
@@ -208,16 +246,18 @@ public class RunnerPage implements Page {
                 facts.addRow(row++, key, value);
             }
             runners.getItems().setAll(status.runners());
+            slots.getItems().setAll(status.slots());
         });
-        HBox actions = new HBox(8, refresh, remove);
+        HBox actions = new HBox(8, pause, refresh, remove);
+        Label slotsTitle = new Label("Slots");
+        slotsTitle.getStyleClass().add("title-4");
         Label title = new Label("Our runners on GitHub");
         title.getStyleClass().add("title-4");
-        return new VBox(12, facts, title, runners, actions);
+        return new VBox(12, facts, github, actions, slotsTitle, slots, title, runners);
     }
 
-    private static TableColumn<RunnerStatus.Runner, String> column(String title,
-                                                                   java.util.function.Function<RunnerStatus.Runner, String> value) {
-        TableColumn<RunnerStatus.Runner, String> column = new TableColumn<>(title);
+    private static <T> TableColumn<T, String> column(String title, java.util.function.Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(title);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         return column;
     }

@@ -30,6 +30,7 @@ public class RunnerViewModel {
     private final ObjectProperty<RunnerStatus> status = new SimpleObjectProperty<>(RunnerStatus.unregistered());
     private final StringProperty url = new SimpleStringProperty("");
     private final StringProperty token = new SimpleStringProperty("");
+    private final StringProperty apiUrl = new SimpleStringProperty("");
     private final ObservableList<String> labels = FXCollections.observableArrayList();
     private final IntegerProperty gpuSlots = new SimpleIntegerProperty(1);
     private final IntegerProperty cpuSlots = new SimpleIntegerProperty(1);
@@ -73,6 +74,9 @@ public class RunnerViewModel {
         if (!SCOPE.matcher(url.get().strip()).matches()) {
             problems.add("The URL must be https://github.com/ORG or https://github.com/OWNER/REPO.");
         }
+        if (!apiUrl.get().isBlank() && !apiUrl.get().strip().matches("^https?://[A-Za-z0-9.-]+(:\\d+)?(/\\S*)?$")) {
+            problems.add("The API URL must be an http(s) URL, like https://github.example.com/api/v3.");
+        }
         if (token.get().isBlank()) {
             problems.add("A token is required.");
         } else if (token.get().strip().chars().anyMatch(c -> c <= 32 || c >= 127)) {
@@ -90,7 +94,8 @@ public class RunnerViewModel {
             return false;
         }
         RunnerRegistration request = new RunnerRegistration(url.get().strip(), token.get().strip(), List.copyOf(labels),
-                null, null, null, gpuSlots.get(), cpuSlots.get(), null, null);
+                null, null, apiUrl.get().isBlank() ? null : apiUrl.get().strip(), gpuSlots.get(), cpuSlots.get(),
+                null, null);
         problem.set("");
         background.execute(() -> {
             try {
@@ -111,6 +116,20 @@ public class RunnerViewModel {
         return true;
     }
 
+    /** Pause (drain) or resume the runner slots. */
+    public void setPaused(boolean paused) {
+        background.execute(() -> {
+            try {
+                RunnerStatus now = client.send("POST", "/v1/runner/" + (paused ? "pause" : "resume"), null,
+                        RunnerStatus.class);
+                ui.execute(() -> status.set(now));
+            } catch (IOException e) {
+                ui.execute(() -> problem.set("Cannot " + (paused ? "pause" : "resume") + " the runner: "
+                        + e.getMessage()));
+            }
+        });
+    }
+
     public void remove() {
         background.execute(() -> {
             try {
@@ -128,6 +147,10 @@ public class RunnerViewModel {
 
     public StringProperty urlProperty() {
         return url;
+    }
+
+    public StringProperty apiUrlProperty() {
+        return apiUrl;
     }
 
     public StringProperty tokenProperty() {

@@ -54,6 +54,9 @@ public class Shell implements AutoCloseable {
         events.on("sample", gpus::onSamples);
         this.jobs = new JobsViewModel(client, background, ui);
         events.on("job", jobs::onEvents);
+        events.on("job-removed", jobs::onRemoved);
+        RunnerViewModel runner = new RunnerViewModel(client, background, ui);
+        events.on("runner", batch -> runner.reload());
         connection.stateProperty().addListener((obs, old, now) -> {
             if (now == ConnectionState.CONNECTED) {
                 gpus.reload();
@@ -63,7 +66,7 @@ public class Shell implements AutoCloseable {
         List<Page> pages = List.of(
                 new GpusPage(gpus),
                 new JobsPage(jobs),
-                new RunnerPage(new RunnerViewModel(client, background, ui)),
+                new RunnerPage(runner),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
                 new HostPage(connection),
                 new SettingsPage(new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme)));

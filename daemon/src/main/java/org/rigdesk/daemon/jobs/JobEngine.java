@@ -229,15 +229,18 @@ public class JobEngine implements AutoCloseable {
             LOG.warning("cannot store job " + job.id() + ": " + e.getMessage());
         }
         events.publish(discard ? "job-removed" : "job", job);
-        Consumer<Job> listener = job.finished() ? runnerListeners.remove(job.id()) : runnerListeners.get(job.id());
-        if (listener != null) {
-            listener.accept(job);
-        }
         if (job.finished()) {
             running.remove(job.id());
             gpuOwners.values().removeIf(owner -> owner == job.id());
             gpus.refresh();
             prune();
+        }
+        // A runner slot hears of the end only once its GPUs are free, so it can refill at once.
+        Consumer<Job> listener = job.finished() ? runnerListeners.remove(job.id()) : runnerListeners.get(job.id());
+        if (listener != null) {
+            listener.accept(job);
+        }
+        if (job.finished()) {
             schedule();
         }
     }
@@ -263,6 +266,30 @@ public class JobEngine implements AutoCloseable {
         }
         audit.record(caller, "job.cancel", "job " + id, "ok", "was " + job.state());
         return get(id).orElse(job);
+    }
+
+    /**
+     * Stops a runner slot's VM: one still queued leaves the queue; one whose runner has not taken a
+     * job is killed at once (nothing in it to lose); one running a GitHub job gets the usual grace.
+     */
+    public void stopRunnerVm(long id) {
+        synchronized (this) {
+            Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
+            if (queued.isPresent()) {
+                queue.remove(queued.get());
+                onUpdate(Jobs.finished(queued.get().job(), Job.CANCELLED, null, "stopped before it started", 0));
+                return;
+            }
+        }
+        JobRun run = running.get(id);
+        if (run == null) {
+            return;
+        }
+        if (Jobs.isIdleRunner(run.job())) {
+            run.cancelNow();
+        } else {
+            run.cancel();
+        }
     }
 
     public Optional<Job> get(long id) {

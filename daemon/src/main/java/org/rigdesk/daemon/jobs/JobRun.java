@@ -76,6 +76,15 @@ public class JobRun implements Runnable {
         cancelRequested = true;
     }
 
+    /** Stops the VM without the grace: for a runner VM that has no job to lose. */
+    void cancelNow() {
+        cancelRequested = true;
+        VmInstance current = vm;
+        if (current != null) {
+            current.kill();
+        }
+    }
+
     /** The daemon is stopping: the VM goes now, without the usual bookkeeping. */
     void abandon() {
         abandoned = true;
@@ -186,7 +195,7 @@ public class JobRun implements Runnable {
                         case "runner" -> {
                             if (runner != null && "listening".equals(event.path("state").asText())
                                     && Job.BOOTING.equals(job.state())) {
-                                update(Jobs.withState(job, Job.IDLE));
+                                update(Jobs.withState(job, Job.READY));
                             }
                         }
                         case "job-started" -> {

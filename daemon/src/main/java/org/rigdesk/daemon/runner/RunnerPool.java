@@ -205,7 +205,7 @@ public class RunnerPool implements AutoCloseable {
             if (gpu == null) {
                 slot.to(RunnerStatus.Slot.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
                         + "(rigdesk gpu mode BDF vfio) or register fewer GPU slots");
-                slot.retryAt = Instant.now().plusSeconds(15);
+                slot.retryAt = Instant.now().plusSeconds(5);
                 return;
             }
         }
@@ -287,7 +287,7 @@ public class RunnerPool implements AutoCloseable {
         }
         switch (job.state()) {
             case Job.BOOTING -> slot.to(RunnerStatus.Slot.BOOTING, "job " + job.id());
-            case Job.IDLE -> {
+            case Job.READY -> {
                 slot.listeningSince = Instant.now();
                 slot.to(RunnerStatus.Slot.IDLE, "listening for a job");
                 slot.failures = 0;
@@ -343,11 +343,7 @@ public class RunnerPool implements AutoCloseable {
     private void stop(Slot slot, String reason) {
         slot.stopReason = reason;
         slot.to(RunnerStatus.Slot.STOPPING, reason);
-        try {
-            jobs.cancel(slot.jobId, ACTOR);
-        } catch (ApiException e) {
-            LOG.fine(() -> "stopping " + slot.key + ": " + e.getMessage());
-        }
+        jobs.stopRunnerVm(slot.jobId);
     }
 
     /** The reconciler: GitHub's list against our slots. */

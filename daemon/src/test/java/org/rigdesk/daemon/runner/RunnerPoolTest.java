@@ -131,7 +131,7 @@ class RunnerPoolTest {
         assertEquals(3, commandLines.size(), "three VMs run: " + commandLines);
         // Idle runner VMs are not history: the job list shows them as idle, nothing finished.
         JobList jobs = client.get("/v1/jobs", JobList.class);
-        assertTrue(jobs.jobs().stream().allMatch(j -> Job.IDLE.equals(j.state()) && Job.KIND_GITHUB.equals(j.kind())),
+        assertTrue(jobs.jobs().stream().allMatch(j -> Job.READY.equals(j.state()) && Job.KIND_GITHUB.equals(j.kind())),
                 jobs.toString());
     }
 
