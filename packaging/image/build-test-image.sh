@@ -37,7 +37,7 @@ for applet in $(busybox/bin/busybox --list); do
 done
 # The virtio drivers the agent needs, in dependency order; the cloud kernel builds them as modules.
 for module in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio virtio_blk \
-        virtio_console; do
+        virtio_console failover net_failover virtio_net; do
     path=$(find kernel/lib/modules/$release -name "$module.ko" | head -n 1)
     [ -n "$path" ] && cp "$path" $root/lib/modules/
 done

@@ -162,7 +162,7 @@ public class JobRun implements Runnable {
     private VmSpec spec() {
         return new VmSpec("job-" + job.id(), dir, config.kernel(), config.initramfs(), dir.resolve("root.qcow2"),
                 dir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
-                dir.resolve("console.log"), dir.resolve("control.log"));
+                dir.resolve("console.log"), dir.resolve("control.log"), runner != null);
     }
 
     private record Outcome(String state, Integer exitCode, String error) {

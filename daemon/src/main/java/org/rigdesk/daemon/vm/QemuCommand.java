@@ -45,6 +45,11 @@ public final class QemuCommand {
                 "-device", "virtconsole,chardev=control",
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-pidfile", pidFile.toString()));
+        if (spec.network()) {
+            // User-mode NAT: outbound connections only, no host setup. The guest is 10.0.2.15, the
+            // gateway 10.0.2.2 (which is also the host's loopback: see the README's security notes).
+            argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-" + bus + ",netdev=net0"));
+        }
         if (vfio) {
             // The IOMMU and split irqchip let the guest driver use MSI-X on the passed-through card.
             argv.addAll(List.of("-device", "intel-iommu,intremap=on,caching-mode=on"));

@@ -7,7 +7,7 @@ import org.rigdesk.daemon.gpu.Bdf;
 /**
  * One job VM: the image's kernel and initramfs, the job's copy-on-write root disk and its config
  * disk, the VFIO functions to pass (every function of each GPU's group), and where its console
- * (the job log) and control channel go.
+ * (the job log) and control channel go. {@code network}: a NAT'd NIC (runner VMs must reach GitHub).
  */
 public record VmSpec(
         String name,
@@ -21,10 +21,18 @@ public record VmSpec(
         List<Bdf> vfioFunctions,
         Accel accel,
         Path consoleLog,
-        Path controlLog) {
+        Path controlLog,
+        boolean network) {
 
     public VmSpec {
         vfioFunctions = List.copyOf(vfioFunctions);
+    }
+
+    /** A VM without a network card. */
+    public VmSpec(String name, Path workDir, Path kernel, Path initramfs, Path rootDisk, Path configDisk, int cpus,
+                  int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog) {
+        this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
+                controlLog, false);
     }
 
     /** The kernel command line: no job data and no secret ever goes here (ps shows it). */

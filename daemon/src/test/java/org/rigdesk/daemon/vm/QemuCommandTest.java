@@ -23,6 +23,12 @@ class QemuCommandTest {
         return argv.get(argv.indexOf(flag) + 1);
     }
 
+    /** The value of the first {@code flag} after position {@code from}. */
+    private static String after(List<String> argv, String flag, int from) {
+        List<String> rest = argv.subList(from, argv.size());
+        return rest.get(rest.indexOf(flag) + 1);
+    }
+
     @Test
     void cpuJobsUnderKvmBootAMicrovmOverVirtioMmio() {
         List<String> argv = QemuCommand.build("qemu-system-x86_64", spec(List.of(), VmSpec.Accel.KVM),
@@ -35,6 +41,17 @@ class QemuCommandTest {
         assertTrue(argv.contains("virtio-blk-device,drive=config,serial=rigdesk-config"));
         assertTrue(argv.stream().noneMatch(a -> a.startsWith("vfio-pci")));
         assertEquals(VmSpec.CMDLINE, after(argv, "-append"), "nothing of the job on the kernel command line");
+        assertFalse(argv.contains("-netdev"), "a local job's VM has no network card");
+    }
+
+    @Test
+    void runnerVmsGetANattedNetworkCardOnTheirBus() {
+        VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
+        VmSpec runner = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),
+                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(), true);
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", runner, Path.of("/q.sock"), Path.of("/q.pid"));
+        assertEquals("user,id=net0", after(argv, "-netdev"));
+        assertEquals("virtio-net-device,netdev=net0", after(argv, "-device", argv.indexOf("-netdev")));
     }
 
     @Test
