@@ -48,6 +48,33 @@ public final class AppPreferences {
         node.putDouble("height", height);
     }
 
+    /** Whether notifications of a category ({@link org.rigdesk.app.tray.DesktopAlerts}) are wanted; on by default. */
+    public boolean notify(String category) {
+        return node.getBoolean("notify." + category, true);
+    }
+
+    public void notify(String category, boolean on) {
+        node.putBoolean("notify." + category, on);
+    }
+
+    /** A GPU at or over this temperature notifies (°C). */
+    public double temperatureThreshold() {
+        return clamp(node.getDouble("temperatureThreshold", 85), 40, 110);
+    }
+
+    public void temperatureThreshold(double celsius) {
+        node.putDouble("temperatureThreshold", clamp(celsius, 40, 110));
+    }
+
+    /** Start with the window hidden, in the tray (only where a tray exists). */
+    public boolean startMinimised() {
+        return node.getBoolean("startMinimised", false);
+    }
+
+    public void startMinimised(boolean on) {
+        node.putBoolean("startMinimised", on);
+    }
+
     private static double clamp(double value, double min, double max) {
         return Double.isNaN(value) ? min : Math.max(min, Math.min(max, value));
     }

@@ -70,9 +70,47 @@ public class SettingsPage implements Page {
         Label socket = new Label(model.socket());
         socket.getStyleClass().add("mono");
         row(grid, 8, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
-        Label tray = new Label("No tray icon yet: Rigdesk stays a window.");
-        tray.getStyleClass().add("text-muted");
-        row(grid, 9, "Tray", tray, null);
+
+        grid.add(section("Tray and notifications"), 0, 9, 3, 1);
+        Label tray = new Label();
+        tray.setId("settings-tray");
+        tray.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model.trayProperty()
+                .get()) {
+            case "StatusNotifierItem" -> "StatusNotifierItem over D-Bus (GNOME with AppIndicator, KDE)";
+            case "AWT SystemTray" -> "AWT SystemTray (XEmbed panels)";
+            default -> "None: this desktop offers no tray, so closing the window quits";
+        }, model.trayProperty()));
+        row(grid, 10, "Tray", tray, null);
+        Label notifier = new Label();
+        notifier.setId("settings-notifier");
+        notifier.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model
+                .notifierProperty().get()) {
+            case "org.freedesktop.Notifications" -> "the desktop's notification server";
+            case "AWT tray message" -> "tray messages";
+            default -> "none available";
+        }, model.notifierProperty()));
+        row(grid, 11, "Notifications", notifier, null);
+        VBox choices = new VBox(6);
+        choices.setId("settings-notify");
+        model.notifications().forEach((category, on) -> {
+            javafx.scene.control.CheckBox box = new javafx.scene.control.CheckBox(
+                    SettingsViewModel.CATEGORIES.get(category));
+            box.setId("settings-notify-" + category);
+            box.selectedProperty().bindBidirectional(on);
+            choices.getChildren().add(box);
+        });
+        row(grid, 12, "Notify me of", choices, null);
+        javafx.scene.control.Spinner<Double> threshold = new javafx.scene.control.Spinner<>(40, 110,
+                model.temperatureThresholdProperty().get(), 1);
+        threshold.setId("settings-threshold");
+        threshold.setEditable(true);
+        threshold.valueProperty().addListener((obs, old, now) -> model.temperatureThresholdProperty().set(now));
+        row(grid, 13, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
+        javafx.scene.control.CheckBox minimised = new javafx.scene.control.CheckBox("Start in the tray, window hidden");
+        minimised.setId("settings-minimised");
+        minimised.selectedProperty().bindBidirectional(model.startMinimisedProperty());
+        minimised.disableProperty().bind(model.trayProperty().isEqualTo("none"));
+        row(grid, 14, "Start", minimised, null);
 
         VBox page = new VBox(12, heading, grid);
         page.setPadding(new Insets(20, 24, 20, 24));

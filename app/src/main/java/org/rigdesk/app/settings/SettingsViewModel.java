@@ -24,6 +24,19 @@ public class SettingsViewModel {
     private final IntegerProperty jobRetentionDays = new SimpleIntegerProperty(90);
     private final StringProperty theme = new SimpleStringProperty();
     private final StringProperty message = new SimpleStringProperty("");
+    private final StringProperty tray = new SimpleStringProperty("none");
+    private final StringProperty notifier = new SimpleStringProperty("none");
+    private final java.util.Map<String, javafx.beans.property.BooleanProperty> notify = new java.util.LinkedHashMap<>();
+    private final javafx.beans.property.DoubleProperty temperatureThreshold = new javafx.beans.property.SimpleDoubleProperty();
+    private final javafx.beans.property.BooleanProperty startMinimised = new javafx.beans.property.SimpleBooleanProperty();
+
+    /** The notification categories, in the order Settings lists them, with their labels. */
+    public static final java.util.Map<String, String> CATEGORIES = java.util.Map.of(
+            org.rigdesk.app.tray.DesktopAlerts.JOBS, "Jobs finished or failed",
+            org.rigdesk.app.tray.DesktopAlerts.GPUS, "GPU mode changed or refused",
+            org.rigdesk.app.tray.DesktopAlerts.TEMPERATURE, "GPU over the temperature threshold",
+            org.rigdesk.app.tray.DesktopAlerts.DAEMON, "Daemon lost or back",
+            org.rigdesk.app.tray.DesktopAlerts.RUNNER, "Runner offline or back");
 
     public SettingsViewModel(DaemonClient client, Executor background, Executor ui, AppPreferences preferences,
                              Consumer<String> applyTheme) {
@@ -32,6 +45,18 @@ public class SettingsViewModel {
         this.ui = ui;
         this.preferences = preferences;
         this.applyTheme = applyTheme;
+        for (String category : java.util.List.of(org.rigdesk.app.tray.DesktopAlerts.JOBS,
+                org.rigdesk.app.tray.DesktopAlerts.GPUS, org.rigdesk.app.tray.DesktopAlerts.TEMPERATURE,
+                org.rigdesk.app.tray.DesktopAlerts.DAEMON, org.rigdesk.app.tray.DesktopAlerts.RUNNER)) {
+            javafx.beans.property.BooleanProperty on = new javafx.beans.property.SimpleBooleanProperty(
+                    preferences.notify(category));
+            on.addListener((obs, old, now) -> preferences.notify(category, now));
+            notify.put(category, on);
+        }
+        temperatureThreshold.set(preferences.temperatureThreshold());
+        temperatureThreshold.addListener((obs, old, now) -> preferences.temperatureThreshold(now.doubleValue()));
+        startMinimised.set(preferences.startMinimised());
+        startMinimised.addListener((obs, old, now) -> preferences.startMinimised(now));
         theme.set(preferences.theme());
         theme.addListener((obs, old, now) -> {
             preferences.theme(now);
@@ -91,6 +116,27 @@ public class SettingsViewModel {
 
     public StringProperty themeProperty() {
         return theme;
+    }
+
+    /** Which tray and notifier this desktop gave the app (set by the shell once they are open). */
+    public StringProperty trayProperty() {
+        return tray;
+    }
+
+    public StringProperty notifierProperty() {
+        return notifier;
+    }
+
+    public java.util.Map<String, javafx.beans.property.BooleanProperty> notifications() {
+        return notify;
+    }
+
+    public javafx.beans.property.DoubleProperty temperatureThresholdProperty() {
+        return temperatureThreshold;
+    }
+
+    public javafx.beans.property.BooleanProperty startMinimisedProperty() {
+        return startMinimised;
     }
 
     public StringProperty messageProperty() {

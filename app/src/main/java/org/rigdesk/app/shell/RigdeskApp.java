@@ -6,6 +6,9 @@ import org.rigdesk.app.settings.AppPreferences;
 import java.nio.file.Path;
 import java.util.Objects;
 import javafx.application.Application;
+import javafx.application.Platform;
+import org.rigdesk.app.tray.Tray;
+import org.rigdesk.app.tray.Trays;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -15,6 +18,7 @@ public class RigdeskApp extends Application {
     private static volatile Path socket;
     private static volatile String firstPage;
     private Shell shell;
+    private Trays.Desktop desktop;
 
     public static void launchWith(Path socketPath, String page) {
         socket = socketPath;
@@ -50,12 +54,51 @@ public class RigdeskApp extends Application {
         stage.setMinWidth(760);
         stage.setMinHeight(480);
         stage.setScene(scene);
-        stage.show();
+        desktop = Trays.open(System.getenv("DBUS_SESSION_BUS_ADDRESS"), !Boolean.getBoolean("rigdesk.noAwtTray"),
+                action -> Platform.runLater(() -> act(action, stage)));
+        TrayController tray = shell.attach(desktop.tray(), desktop.notifier());
+        boolean inTray = desktop.tray() != Tray.NONE;
+        // With a tray, closing the window keeps Rigdesk watching from there; without one it quits.
+        Platform.setImplicitExit(!inTray);
+        stage.focusedProperty().addListener((obs, old, focused) -> {
+            if (focused) {
+                tray.seen();
+            }
+        });
+        if (!(inTray && preferences.startMinimised())) {
+            stage.show();
+        }
         shell.start();
+    }
+
+    /** What a tray menu entry does. */
+    private void act(String action, Stage stage) {
+        switch (action) {
+            case "open" -> {
+                stage.show();
+                stage.toFront();
+            }
+            case "pause" -> shell.runner().setPaused(true);
+            case "resume" -> shell.runner().setPaused(false);
+            case "quit" -> Platform.exit();
+            default -> {
+                if (action.startsWith("job:")) {
+                    long id = Long.parseLong(action.substring(4));
+                    stage.show();
+                    stage.toFront();
+                    shell.window().show("jobs");
+                    shell.jobs().all().stream().filter(job -> job.id() == id).findFirst()
+                            .ifPresent(job -> shell.jobs().selectedProperty().set(job));
+                }
+            }
+        }
     }
 
     @Override
     public void stop() {
+        if (desktop != null) {
+            desktop.close();
+        }
         if (shell != null) {
             shell.close();
         }

@@ -2,6 +2,10 @@ package org.rigdesk.app.shell;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.rigdesk.app.gpus.GpuCardViewModel;
+import org.rigdesk.app.tray.DesktopAlerts;
+import org.rigdesk.app.tray.Notifier;
+import org.rigdesk.app.tray.Tray;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -32,6 +36,10 @@ public class Shell implements AutoCloseable {
     private final MainWindow window;
     private final GpusViewModel gpus;
     private final JobsViewModel jobs;
+    private final RunnerViewModel runner;
+    private final SettingsViewModel settings;
+    private final AppPreferences preferences;
+    private TrayController tray;
 
     public Shell(Path socket) {
         this(socket, AppPreferences.user());
@@ -55,12 +63,15 @@ public class Shell implements AutoCloseable {
         this.jobs = new JobsViewModel(client, background, ui);
         events.on("job", jobs::onEvents);
         events.on("job-removed", jobs::onRemoved);
-        RunnerViewModel runner = new RunnerViewModel(client, background, ui);
+        this.runner = new RunnerViewModel(client, background, ui);
         events.on("runner", batch -> runner.reload());
+        this.preferences = preferences;
+        this.settings = new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme);
         connection.stateProperty().addListener((obs, old, now) -> {
             if (now == ConnectionState.CONNECTED) {
                 gpus.reload();
                 jobs.reload();
+                runner.reload();
             }
         });
         List<Page> pages = List.of(
@@ -69,8 +80,44 @@ public class Shell implements AutoCloseable {
                 new RunnerPage(runner),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
                 new HostPage(connection),
-                new SettingsPage(new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme)));
+                new SettingsPage(settings));
         this.window = new MainWindow(pages, connection);
+    }
+
+    /**
+     * Puts the app in the tray and lets it notify: the tray follows jobs, the runner and the
+     * connection; GPU refusals shown in a card are notified too.
+     */
+    public TrayController attach(Tray trayIcon, Notifier notifier) {
+        settings.trayProperty().set(trayIcon.kind());
+        settings.notifierProperty().set(notifier.kind());
+        tray = new TrayController(trayIcon, notifier, preferences, new DesktopAlerts(java.time.Clock.systemUTC()),
+                jobs.all(), runner.statusProperty());
+        tray.listen(events);
+        connection.stateProperty().addListener((obs, old, now) -> tray.connection(now == ConnectionState.CONNECTED));
+        gpus.cards().addListener((javafx.collections.ListChangeListener<GpuCardViewModel>) change -> {
+            while (change.next()) {
+                change.getAddedSubList().forEach(this::watchRefusals);
+            }
+        });
+        gpus.cards().forEach(this::watchRefusals);
+        return tray;
+    }
+
+    private void watchRefusals(GpuCardViewModel card) {
+        card.problemProperty().addListener((obs, old, now) -> {
+            if (tray != null && now != null && !now.isBlank()) {
+                tray.refused(card.bdf(), now);
+            }
+        });
+    }
+
+    public RunnerViewModel runner() {
+        return runner;
+    }
+
+    public JobsViewModel jobs() {
+        return jobs;
     }
 
     public void start() {

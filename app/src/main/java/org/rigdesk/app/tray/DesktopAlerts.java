@@ -1,0 +1,124 @@
+package org.rigdesk.app.tray;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.RunnerStatus;
+
+/**
+ * Decides which changes deserve a desktop notification: a job that finished or failed, a GPU
+ * that changed mode or whose change was refused, a card over the temperature threshold (once per
+ * card per quarter hour), the daemon lost and back, the runner unable to reach GitHub. Each event
+ * is compared with the last one seen, so a repeated event never notifies twice. Pure: no bus,
+ * no window.
+ */
+public final class DesktopAlerts {
+
+    public static final String JOBS = "jobs";
+    public static final String GPUS = "gpus";
+    public static final String TEMPERATURE = "temperature";
+    public static final String DAEMON = "daemon";
+    public static final String RUNNER = "runner";
+    static final Duration HOT_AGAIN_AFTER = Duration.ofMinutes(15);
+
+    /** A notification to show; {@code category} is what the user can switch off in Settings. */
+    public record Alert(String category, String summary, String body, boolean critical) {
+    }
+
+    private final Clock clock;
+    private final Map<Long, String> jobStates = new HashMap<>();
+    private final Map<String, String> gpuModes = new HashMap<>();
+    private final Map<String, Instant> hotNotified = new HashMap<>();
+    private Boolean connected;
+    private String runnerTrouble;
+
+    public DesktopAlerts(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Optional<Alert> job(Job job) {
+        String before = jobStates.put(job.id(), job.state());
+        if (!job.finished() || job.state().equals(before) || before == null && job.finishedAt() != null
+                && job.finishedAt().isBefore(clock.instant().minusSeconds(60))) {
+            return Optional.empty(); // unchanged, still going, or old history seen for the first time
+        }
+        String what = job.repository() != null ? job.name() : "#" + job.id() + " " + job.name();
+        String took = job.startedAt() == null || job.finishedAt() == null ? ""
+                : " after " + elapsed(Duration.between(job.startedAt(), job.finishedAt()));
+        return Optional.of(switch (job.state()) {
+            case Job.SUCCEEDED -> new Alert(JOBS, "Job finished", what + took, false);
+            case Job.CANCELLED -> new Alert(JOBS, "Job cancelled", what + took, false);
+            default -> new Alert(JOBS, "Job " + job.state(), what + took
+                    + (job.error() == null ? "" : "\n" + job.error()), true);
+        });
+    }
+
+    public Optional<Alert> gpu(Gpu gpu) {
+        String before = gpuModes.put(gpu.bdf(), gpu.mode());
+        if (before == null || before.equals(gpu.mode()) || Gpu.CHANGING.equals(gpu.mode())) {
+            return Optional.empty();
+        }
+        String now = Gpu.VFIO.equals(gpu.mode()) ? "on vfio-pci, ready for job VMs"
+                : Gpu.HOST.equals(gpu.mode()) ? "back on its host driver (" + gpu.driver() + ")" : gpu.mode();
+        return Optional.of(new Alert(GPUS, "GPU mode changed", gpu.name() + " (" + gpu.bdf() + ") is " + now, false));
+    }
+
+    public Optional<Alert> refused(String bdf, String detail) {
+        if (detail == null || detail.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Alert(GPUS, "GPU change refused", bdf + ": " + detail, true));
+    }
+
+    /** Over {@code thresholdC}: notify, then not again for that card for a quarter hour. */
+    public Optional<Alert> sample(GpuSample sample, double thresholdC) {
+        if (sample.temperatureC() == null || sample.temperatureC() < thresholdC) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Instant last = hotNotified.get(sample.bdf());
+        if (last != null && last.plus(HOT_AGAIN_AFTER).isAfter(now)) {
+            return Optional.empty();
+        }
+        hotNotified.put(sample.bdf(), now);
+        return Optional.of(new Alert(TEMPERATURE, "GPU running hot", (sample.name() == null ? sample.bdf()
+                : sample.name() + " (" + sample.bdf() + ")") + " is at " + Math.round(sample.temperatureC())
+                + " °C (threshold " + Math.round(thresholdC) + " °C)", true));
+    }
+
+    public Optional<Alert> connection(boolean nowConnected) {
+        Boolean before = connected;
+        connected = nowConnected;
+        if (before == null || before == nowConnected) {
+            return Optional.empty();
+        }
+        return Optional.of(nowConnected ? new Alert(DAEMON, "rigdeskd is back", "Rigdesk is connected again.", false)
+                : new Alert(DAEMON, "rigdeskd lost", "The daemon stopped answering; running jobs are not "
+                + "watched until it is back.", true));
+    }
+
+    public Optional<Alert> runner(RunnerStatus status) {
+        String trouble = status == null || !status.registered() ? null : status.github();
+        String before = runnerTrouble;
+        runnerTrouble = trouble;
+        if (trouble != null && before == null) {
+            return Optional.of(new Alert(RUNNER, "Runner offline", "GitHub cannot be reached: " + trouble, true));
+        }
+        if (trouble == null && before != null) {
+            return Optional.of(new Alert(RUNNER, "Runner back online", "GitHub answers again.", false));
+        }
+        return Optional.empty();
+    }
+
+    static String elapsed(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        return seconds < 60 ? seconds + " s" : seconds < 3600 ? seconds / 60 + " min " + seconds % 60 + " s"
+                : seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+    }
+}

@@ -1,0 +1,77 @@
+package org.rigdesk.app.tray;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.RunnerStatus;
+
+/**
+ * Turns what the app knows (connection, jobs, runner, the latest problem) into the tray's state
+ * and menu. Pure: tested without a bus or a window.
+ */
+public final class TrayModel {
+
+    /** Running jobs listed in the menu; more are summed up in one line. */
+    static final int MENU_JOBS = 8;
+
+    private TrayModel() {
+    }
+
+    /**
+     * @param connected whether the daemon answers
+     * @param jobs      the jobs the app knows, newest first
+     * @param runner    the runner registration, or null when unknown
+     * @param attention the latest thing that needs a look (a refusal, a failed job), or null
+     */
+    public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention) {
+        List<Job> running = jobs.stream().filter(j -> Job.RUNNING.equals(j.state()) || Job.BOOTING.equals(j.state())
+                || Job.QUEUED.equals(j.state())).toList();
+        TrayState.Status status;
+        String tooltip;
+        if (!connected) {
+            status = TrayState.Status.ATTENTION;
+            tooltip = "rigdeskd is not answering";
+        } else if (attention != null) {
+            status = TrayState.Status.ATTENTION;
+            tooltip = attention;
+        } else if (!running.isEmpty()) {
+            status = TrayState.Status.BUSY;
+            tooltip = running.size() + (running.size() == 1 ? " job running" : " jobs running");
+        } else {
+            status = TrayState.Status.IDLE;
+            tooltip = "Idle";
+        }
+        String title = status == TrayState.Status.BUSY ? "Rigdesk — " + tooltip : "Rigdesk";
+        if (connected && runner != null && runner.registered()) {
+            tooltip += " · runner " + (runner.paused() ? "paused" : runner.github() != null ? "cannot reach GitHub"
+                    : "ready");
+        }
+        List<TrayState.MenuItem> menu = new ArrayList<>();
+        menu.add(new TrayState.MenuItem("Open Rigdesk", "open", true));
+        menu.add(TrayState.MenuItem.separator());
+        if (running.isEmpty()) {
+            menu.add(new TrayState.MenuItem("No jobs running", null, false));
+        }
+        for (Job job : running.stream().limit(MENU_JOBS).toList()) {
+            menu.add(new TrayState.MenuItem("#" + job.id() + " " + shorten(job.name()) + " (" + job.state() + ")",
+                    "job:" + job.id(), true));
+        }
+        if (running.size() > MENU_JOBS) {
+            menu.add(new TrayState.MenuItem("… and " + (running.size() - MENU_JOBS) + " more", "open", true));
+        }
+        menu.add(TrayState.MenuItem.separator());
+        if (runner != null && runner.registered()) {
+            menu.add(runner.paused() ? new TrayState.MenuItem("Resume runner", "resume", connected)
+                    : new TrayState.MenuItem("Pause runner", "pause", connected));
+        } else {
+            menu.add(new TrayState.MenuItem("Runner not registered", null, false));
+        }
+        menu.add(new TrayState.MenuItem("Quit Rigdesk", "quit", true));
+        return new TrayState(status, title, tooltip, menu);
+    }
+
+    private static String shorten(String name) {
+        String text = name == null ? "job" : name;
+        return text.length() > 48 ? text.substring(0, 47) + "…" : text;
+    }
+}

@@ -1,0 +1,103 @@
+package org.rigdesk.app.tray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.RunnerStatus;
+
+class DesktopAlertsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+    private static Job job(long id, String state, Instant finished) {
+        return new Job(id, Job.KIND_GITHUB, "octo/gpu-ci / CI / test", state, List.of(), false, "qemu", "kvm", 2, 2048,
+                3600, NOW.minusSeconds(200), NOW.minusSeconds(185), finished, null, 0, null, "octo/gpu-ci", "CI",
+                "test", 1L, 1);
+    }
+
+    @Test
+    void aJobNotifiesOnceWhenItEndsAndOldHistoryIsQuiet() {
+        DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
+        assertTrue(alerts.job(job(1, Job.RUNNING, null)).isEmpty());
+        DesktopAlerts.Alert done = alerts.job(job(1, Job.SUCCEEDED, NOW)).orElseThrow();
+        assertEquals("Job finished", done.summary());
+        assertEquals("octo/gpu-ci / CI / test after 3 min 5 s", done.body());
+        assertFalse(done.critical());
+        assertTrue(alerts.job(job(1, Job.SUCCEEDED, NOW)).isEmpty(), "the same event twice notifies once");
+        assertTrue(alerts.job(job(2, Job.FAILED, NOW.minusSeconds(3600))).isEmpty(), "history loaded at start");
+        assertTrue(alerts.job(job(3, Job.FAILED, NOW)).orElseThrow().critical());
+    }
+
+    @Test
+    void hotCardsNotifyOncePerQuarterHourEach() {
+        Instant[] now = {NOW};
+        DesktopAlerts alerts = new DesktopAlerts(new Clock() {
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return now[0];
+            }
+        });
+        GpuSample hot = new GpuSample("0000:01:00.0", 0, null, "RTX 3060", null, 91.0, null, null, null, null, null,
+                null, null, null, null, GpuSample.HOST, NOW, null);
+        assertTrue(alerts.sample(hot, 85).orElseThrow().body().contains("91 °C"));
+        assertTrue(alerts.sample(hot, 85).isEmpty());
+        now[0] = NOW.plus(Duration.ofMinutes(16));
+        assertTrue(alerts.sample(hot, 85).isPresent());
+        assertTrue(alerts.sample(hot, 95).isEmpty(), "under its threshold");
+    }
+
+    @Test
+    void modesConnectionAndRunnerNotifyOnTransitionsOnly() {
+        DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
+        Gpu host = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "nvidia", Gpu.HOST, 12,
+                false, 0, null, List.of(), null, null);
+        Gpu vfio = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "vfio-pci", Gpu.VFIO, 12,
+                false, 0, null, List.of(), null, null);
+        assertTrue(alerts.gpu(host).isEmpty(), "first sight is not a change");
+        assertTrue(alerts.gpu(vfio).orElseThrow().body().contains("vfio-pci"));
+        assertTrue(alerts.connection(true).isEmpty());
+        assertTrue(alerts.connection(false).orElseThrow().critical());
+        assertEquals("rigdeskd is back", alerts.connection(true).orElseThrow().summary());
+        RunnerStatus ok = status(null);
+        RunnerStatus down = status("backing off: GitHub answered 502");
+        assertTrue(alerts.runner(ok).isEmpty());
+        assertEquals("Runner offline", alerts.runner(down).orElseThrow().summary());
+        assertTrue(alerts.runner(down).isEmpty());
+        assertEquals("Runner back online", alerts.runner(ok).orElseThrow().summary());
+    }
+
+    private static RunnerStatus status(String github) {
+        return new RunnerStatus(true, "octo", "https://github.com/octo", "https://api.github.com", List.of(), "rigdesk",
+                1, 1, 1, null, List.of(), null, null, "running", false, "rigdesk-ws-", 1, 1024, List.of(), github);
+    }
+
+    @Test
+    void theTrayMenuListsRunningJobsAndTheRunnerSwitch() {
+        Job running = job(5, Job.RUNNING, null);
+        TrayState busy = TrayModel.of(true, List.of(running), status(null), null);
+        assertEquals(TrayState.Status.BUSY, busy.status());
+        assertEquals(List.of("Open Rigdesk", "", "#5 octo/gpu-ci / CI / test (running)", "", "Pause runner",
+                "Quit Rigdesk"), busy.menu().stream().map(TrayState.MenuItem::label).toList());
+        assertEquals("job:5", busy.menu().get(2).action());
+        assertEquals(TrayState.Status.ATTENTION, TrayModel.of(false, List.of(), null, null).status());
+        assertEquals(TrayState.Status.ATTENTION, TrayModel.of(true, List.of(), null, "Job failed").status());
+        assertEquals(TrayState.Status.IDLE, TrayModel.of(true, List.of(), null, null).status());
+    }
+}
