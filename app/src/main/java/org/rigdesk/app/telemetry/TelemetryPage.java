@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -130,6 +131,29 @@ public class TelemetryPage implements Page {
         message.visibleProperty().bind(model.messageProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
 
+        GridPane facts = new GridPane();
+        facts.setId("telemetry-facts");
+        facts.setHgap(12);
+        facts.setVgap(4);
+        Runnable fillFacts = () -> {
+            facts.getChildren().clear();
+            gpus.cards().stream().filter(c -> c.bdf().equals(model.gpuProperty().get())).findFirst().ifPresent(card -> {
+                int row = 0;
+                for (Map.Entry<String, String> fact : GpuFacts.of(card.gpuProperty().get(),
+                        card.sampleProperty().get()).entrySet()) {
+                    Label key = new Label(fact.getKey());
+                    key.getStyleClass().add("text-muted");
+                    key.setMinWidth(Region.USE_PREF_SIZE);
+                    Label value = new Label(fact.getValue());
+                    value.setWrapText(true);
+                    facts.addRow(row++, key, value);
+                }
+            });
+        };
+        model.gpuProperty().addListener((obs, old, now) -> fillFacts.run());
+        gpus.cards().addListener((ListChangeListener<GpuCardViewModel>) change -> fillFacts.run());
+        fillFacts.run();
+
         GridPane charts = new GridPane();
         charts.setHgap(12);
         charts.setVgap(12);
@@ -164,13 +188,16 @@ public class TelemetryPage implements Page {
         table.setPrefRowCount(18);
         table.textProperty().bind(model.tableProperty());
 
-        VBox page = new VBox(12, toolbar, resolution, message, charts, processTitle, processes, tableBar, table);
+        VBox page = new VBox(12, toolbar, facts, resolution, message, charts, processTitle, processes, tableBar, table);
         page.setPadding(new Insets(20, 24, 20, 24));
         ScrollPane scroll = new ScrollPane(page);
         scroll.setFitToWidth(true);
         scroll.getStyleClass().add("edge-to-edge");
         // Live while shown: history and processes every 5 s, the table on first show and on request.
-        Timeline refreshTimer = new Timeline(new KeyFrame(Duration.seconds(5), e -> model.reload()));
+        Timeline refreshTimer = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
+            model.reload();
+            fillFacts.run(); // the UUID and driver version come with the first sample
+        }));
         refreshTimer.setCycleCount(Timeline.INDEFINITE);
         scroll.sceneProperty().addListener((obs, old, scene) -> {
             if (scene != null) {
