@@ -40,7 +40,7 @@ public class Rigdeskd implements Callable<Integer> {
 
     @Option(names = "--simulate", paramLabel = "RIG",
             description = "Run on a named demo rig (desktop: an iGPU and two RTX 3060; turing: a four-function "
-                    + "Turing card), built under the state directory on first use.")
+                    + "Turing card; lab: eight RTX 3090), built under the state directory on first use.")
     String simulate;
 
     @Option(names = "--accelerator", paramLabel = "VENDOR:DEVICE",

@@ -127,7 +127,7 @@ public class JobsPage implements Page {
         });
         table.getColumns().add(state);
         table.getColumns().add(column("Started", 110, JobsPage::started));
-        table.getColumns().add(column("Elapsed", 80, JobsPage::elapsed));
+        table.getColumns().add(column("Elapsed", 90, JobsPage::elapsed));
         table.getColumns().add(column("Exit", 45, job -> job.exitCode() == null ? "–" : job.exitCode().toString()));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
@@ -141,6 +141,7 @@ public class JobsPage implements Page {
     private static TableColumn<Job, String> column(String title, double width, Function<Job, String> value) {
         TableColumn<Job, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
+        column.setMinWidth(Math.min(width, 90)); // titles stay readable when the window narrows
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         return column;
     }

@@ -192,8 +192,9 @@ public class RunnerPage implements Page {
         runners.setPrefHeight(170);
         runners.setPlaceholder(new Label("No runners of ours on GitHub."));
         runners.getColumns().add(column("Name", RunnerStatus.Runner::name));
-        runners.getColumns().add(column("GitHub status", RunnerStatus.Runner::status));
+        runners.getColumns().add(column("Status", RunnerStatus.Runner::status));
         runners.getColumns().add(column("Busy", r -> r.busy() ? "yes" : "no"));
+        runners.getColumns().forEach(c -> c.setMinWidth(70));
         runners.getColumns().add(column("Labels", r -> String.join(", ", r.labels())));
         runners.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Button refresh = new Button("Refresh");
@@ -237,7 +238,8 @@ public class RunnerPage implements Page {
                 {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
                         + " vCPU, " + status.slotMemoryMiB() + " MiB"},
                 {"Runner pool", status.pool()},
-                {"Last GitHub contact", status.lastApiContact() == null ? "never" : status.lastApiContact().toString()},
+                {"Last GitHub contact", status.lastApiContact() == null ? "never" : java.time.format.DateTimeFormatter
+                        .ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(status.lastApiContact())},
                 {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
                 Label key = new Label(fact[0]);
                 key.getStyleClass().add("text-muted");

@@ -143,11 +143,16 @@ public class SettingsPage implements Page {
         Label key = new Label(label);
         key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         grid.add(key, 0, row);
+        if (control instanceof VBox) {
+            GridPane.setValignment(key, javafx.geometry.VPos.TOP); // a list of choices: its label at its top
+        }
         // Without a hint the control may use the hint's column too.
         grid.add(control, 1, row, help == null ? 2 : 1, 1);
         if (help != null) {
             Label hint = new Label(help);
             hint.getStyleClass().addAll("text-muted", "small");
+            hint.setWrapText(true); // a narrow window wraps the hint rather than cutting it
+            hint.setMinWidth(160);
             grid.add(hint, 2, row);
             if (control instanceof javafx.scene.control.Control c) {
                 c.setTooltip(new Tooltip(help));

@@ -21,6 +21,8 @@ public class MainWindow extends BorderPane {
     private final StackPane content = new StackPane();
     private String current;
 
+    private final StatusBar statusBar;
+
     public MainWindow(List<Page> pages, ConnectionViewModel connection) {
         getStyleClass().add("main-window");
         VBox sidebar = new VBox(2);
@@ -56,7 +58,8 @@ public class MainWindow extends BorderPane {
         content.getStyleClass().add("page-area");
         setLeft(sidebar);
         setCenter(content);
-        setBottom(new StatusBar(connection));
+        statusBar = new StatusBar(connection);
+        setBottom(statusBar);
         show(pages.get(0).id());
     }
 
@@ -78,6 +81,10 @@ public class MainWindow extends BorderPane {
             scene.getAccelerators().put(javafx.scene.input.KeyCombination.keyCombination("Shortcut+" + index),
                     () -> show(pageId));
         }
+    }
+
+    public StatusBar statusBar() {
+        return statusBar;
     }
 
     public String currentPage() {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
 import org.rigdesk.app.gpus.GpusPage;
 import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.host.HostPage;
@@ -82,6 +83,12 @@ public class Shell implements AutoCloseable {
                 new HostPage(connection),
                 new SettingsPage(settings));
         this.window = new MainWindow(pages, connection);
+        Runnable activity = () -> window.statusBar().activity(jobs.all().stream()
+                .filter(job -> Job.RUNNING.equals(job.state()) || Job.BOOTING.equals(job.state())).count(),
+                runner.statusProperty().get());
+        jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> activity.run());
+        runner.statusProperty().addListener((obs, old, now) -> activity.run());
+        activity.run();
     }
 
     /**
@@ -110,6 +117,10 @@ public class Shell implements AutoCloseable {
                 tray.refused(card.bdf(), now);
             }
         });
+    }
+
+    public SettingsViewModel settings() {
+        return settings;
     }
 
     public RunnerViewModel runner() {

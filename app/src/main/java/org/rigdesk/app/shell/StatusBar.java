@@ -13,6 +13,8 @@ import javafx.scene.shape.Circle;
 /** The bottom line: connection state with its remedy, and the "simulated" badge. */
 public class StatusBar extends HBox {
 
+    private final Label activity = new Label();
+
     public StatusBar(ConnectionViewModel connection) {
         getStyleClass().add("status-bar");
         setAlignment(Pos.CENTER_LEFT);
@@ -58,6 +60,21 @@ public class StatusBar extends HBox {
                 () -> connection.infoProperty().get() != null && connection.infoProperty().get().simulated()
                         && connection.stateProperty().get() == ConnectionState.CONNECTED,
                 connection.infoProperty(), connection.stateProperty()));
-        getChildren().addAll(dot, state, detail, remedy, spacer, simulated);
+        activity.setId("status-activity");
+        activity.getStyleClass().add("text-muted");
+        activity.setMinWidth(Region.USE_PREF_SIZE);
+        activity.visibleProperty().bind(connection.stateProperty().isEqualTo(ConnectionState.CONNECTED));
+        activity.managedProperty().bind(activity.visibleProperty());
+        getChildren().addAll(dot, state, detail, remedy, spacer, activity, simulated);
+    }
+
+    /** Running jobs and the runner's state, as one line: "2 jobs running · runner ready". */
+    public void activity(long runningJobs, org.rigdesk.api.wire.RunnerStatus runner) {
+        String jobs = runningJobs == 0 ? "no jobs running" : runningJobs + (runningJobs == 1 ? " job" : " jobs")
+                + " running";
+        String pool = runner == null || !runner.registered() ? "runner not registered"
+                : runner.paused() ? "runner paused" : runner.github() != null ? "runner cannot reach GitHub"
+                : "runner ready";
+        activity.setText(jobs + " · " + pool);
     }
 }

@@ -68,7 +68,6 @@ public class TelemetryPage implements Page {
         heading.getStyleClass().add("title-2");
         ChoiceBox<String> gpu = new ChoiceBox<>();
         gpu.setId("telemetry-gpu");
-        gpu.setMinWidth(Region.USE_PREF_SIZE);
         gpu.setConverter(new StringConverter<>() {
             @Override
             public String toString(String bdf) {
@@ -119,6 +118,13 @@ public class TelemetryPage implements Page {
         export.setOnAction(e -> exportCsv(export));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
+        // The heading and the buttons keep their width; the GPU picker gives way on a narrow window.
+        heading.setMinWidth(Region.USE_PREF_SIZE);
+        export.setMinWidth(Region.USE_PREF_SIZE);
+        windows.getChildren().forEach(b -> ((ToggleButton) b).setMinWidth(Region.USE_PREF_SIZE));
+        windows.setMinWidth(Region.USE_PREF_SIZE);
+        gpu.setMinWidth(120);
+        gpu.setMaxWidth(340);
         HBox toolbar = new HBox(10, heading, spacer, gpu, windows, export);
         toolbar.setAlignment(Pos.CENTER_LEFT);
 

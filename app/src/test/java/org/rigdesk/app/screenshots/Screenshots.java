@@ -22,7 +22,6 @@ import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.app.shell.RigdeskApp;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.daemon.github.FakeGitHub;
@@ -56,7 +55,7 @@ class Screenshots {
             Shell shell = UiHarness.open(daemon.socket());
             try {
                 for (String theme : List.of("light", "dark")) {
-                    Platform.runLater(() -> RigdeskApp.applyTheme(theme));
+                    Platform.runLater(() -> shell.settings().themeProperty().set(theme)); // as the Settings page does
                     for (String page : PAGES) {
                         Platform.runLater(() -> shell.window().show(page));
                         if (page.equals("jobs")) {
@@ -69,6 +68,8 @@ class Screenshots {
                     }
                 }
             } finally {
+                Platform.runLater(() -> shell.settings().themeProperty().set("light")); // leave the user's choice as found
+                Thread.sleep(200);
                 UiHarness.close(shell);
             }
         }

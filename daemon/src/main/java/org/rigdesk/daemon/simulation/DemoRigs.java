@@ -6,7 +6,7 @@ import java.util.List;
 /** Named fake rigs for {@code rigdeskd --simulate NAME}, the demo and the tests. */
 public final class DemoRigs {
 
-    public static final List<String> NAMES = List.of("desktop", "turing");
+    public static final List<String> NAMES = List.of("desktop", "turing", "lab");
 
     private DemoRigs() {
     }
@@ -15,6 +15,7 @@ public final class DemoRigs {
         return switch (name) {
             case "desktop" -> desktop(dir);
             case "turing" -> turing(dir);
+            case "lab" -> lab(dir);
             default -> throw new IllegalArgumentException("no demo rig named '" + name + "'; choose one of " + NAMES);
         };
     }
@@ -45,6 +46,20 @@ public final class DemoRigs {
                 .drm("card2", "renderD130").nvidiaMinor(1).link("8.0 GT/s PCIe", "4").add()
                 .device("0000:02:00.1").ids("10de", "228e", "040300").driver("snd_hda_intel").group(13)
                 .behind("0000:00:06.0").add();
+    }
+
+    /** A lab box: eight RTX 3090, each with its audio function in its own group (load and benchmarks). */
+    public static SysfsTree lab(Path dir) {
+        SysfsTree tree = base(dir);
+        for (int card = 0; card < 8; card++) {
+            String bus = String.format("%02x", 0x10 + card);
+            tree.device("0000:" + bus + ":00.0").ids("10de", "2204", "030000").driver("nvidia").group(20 + card)
+                    .behind("0000:00:01.0").drm("card" + (card + 1), "renderD" + (129 + card)).nvidiaMinor(card)
+                    .link("16.0 GT/s PCIe", "16").add()
+                    .device("0000:" + bus + ":00.1").ids("10de", "1aef", "040300").driver("snd_hda_intel")
+                    .group(20 + card).behind("0000:00:01.0").add();
+        }
+        return tree;
     }
 
     /** A Turing card with four functions in one group: VGA, HDMI audio, USB-C xHCI, UCSI. */
