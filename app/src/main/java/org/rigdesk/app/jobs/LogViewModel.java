@@ -64,29 +64,68 @@ public class LogViewModel {
         }
     }
 
+    /**
+     * Reads the stream on this thread; lines go to the window in batches, every 100 ms or per
+     * 50,000 lines, from a second thread, so lines that arrive just before a quiet spell are shown
+     * at once rather than when the next line comes.
+     */
     private void read(long id, long mine) {
+        List<String>[] pending = newBatch();
+        Thread flusher = new Thread(() -> {
+            while (mine == generation) {
+                try {
+                    Thread.sleep(BATCH_NANOS / 1_000_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                flush(pending, mine, null);
+            }
+        }, "log-flush-" + id);
+        flusher.setDaemon(true);
+        flusher.start();
         try (InputStream stream = client.openStream("/v1/jobs/" + id + "/log?follow=true")) {
             current = stream;
             BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16);
-            List<String> batch = new ArrayList<>();
-            long flushedAt = System.nanoTime();
             for (String line; (line = reader.readLine()) != null; ) {
                 if (mine != generation) {
                     return;
                 }
-                batch.add(line);
-                if (System.nanoTime() - flushedAt > BATCH_NANOS || batch.size() >= 50_000) {
-                    publish(batch, mine, null);
-                    batch = new ArrayList<>();
-                    flushedAt = System.nanoTime();
+                boolean full;
+                synchronized (pending) {
+                    pending[0].add(line);
+                    full = pending[0].size() >= 50_000;
+                }
+                if (full) {
+                    flush(pending, mine, null);
                 }
             }
-            publish(batch, mine, "End of log.");
+            flush(pending, mine, "End of log.");
         } catch (IOException e) {
             if (mine == generation) {
+                flush(pending, mine, null);
                 ui.execute(() -> status.set("Log stream ended: " + e.getMessage()));
             }
+        } finally {
+            flusher.interrupt();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] newBatch() {
+        return new List[] {new ArrayList<String>()};
+    }
+
+    /** Hands what has arrived to the UI thread (nothing, unless it is the end). */
+    private void flush(List<String>[] pending, long mine, String endStatus) {
+        List<String> batch;
+        synchronized (pending) {
+            batch = pending[0];
+            if (batch.isEmpty() && endStatus == null) {
+                return;
+            }
+            pending[0] = new ArrayList<>();
+        }
+        publish(batch, mine, endStatus);
     }
 
     private void publish(List<String> batch, long mine, String endStatus) {

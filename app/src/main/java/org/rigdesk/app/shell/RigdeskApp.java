@@ -46,6 +46,7 @@ public class RigdeskApp extends Application {
         style(scene);
         shell.window().show(firstPage != null ? firstPage : preferences.page());
         shell.window().installShortcuts(scene);
+        BenchProbe.attach(scene);
         stage.setOnHiding(e -> {
             preferences.size(stage.getWidth(), stage.getHeight());
             preferences.page(shell.window().currentPage());
