@@ -83,7 +83,8 @@ public class Daemon implements AutoCloseable {
                 : config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
                 : Path.of("/lib/modules", System.getProperty("os.version"));
         InfoService info = new InfoService(config,
-                new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH")));
+                new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH"))
+                        .withImage(config.image()));
         AuditStore audit = new AuditStore(database);
         SettingsService settings;
         try {

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
                 + "Without a command, opens the window.",
-        subcommands = {InfoCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
+        subcommands = {InfoCommand.class, DoctorCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
                 TelemetryCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class,
                 RunnerCommand.class, AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {

@@ -22,12 +22,19 @@ public class HostChecks {
     private final Path devKvm;
     private final Path modulesDir;
     private final String path;
+    private Path image;
 
     public HostChecks(Path sysfs, Path devKvm, Path modulesDir, String path) {
         this.sysfs = sysfs;
         this.devKvm = devKvm;
         this.modulesDir = modulesDir;
         this.path = path == null ? "" : path;
+    }
+
+    /** Also report on the job VM image in {@code dir}. */
+    public HostChecks withImage(Path dir) {
+        this.image = dir;
+        return this;
     }
 
     public List<HostCheck> run() {
@@ -38,7 +45,39 @@ public class HostChecks {
         for (String vmm : VMMS) {
             checks.add(vmm(vmm));
         }
+        if (image != null) {
+            checks.add(image());
+        }
         return checks;
+    }
+
+    /** Where the image recipe is: installed by the package, or in a source checkout. */
+    static String recipe() {
+        Path installed = Path.of("/usr/share/rigdesk/image/build-runner-image.sh");
+        return Files.isRegularFile(installed) ? installed.toString() : "packaging/image/build-runner-image.sh";
+    }
+
+    /** The job VM image: present, and which flavour (a real runner, or the test image's stand-in). */
+    HostCheck image() {
+        String title = "Job VM image";
+        for (String file : List.of("vmlinuz", "initrd.img", "rootfs.ext4")) {
+            if (!Files.isRegularFile(image.resolve(file))) {
+                return new HostCheck("image", title, false, false, image.resolve(file) + " is missing",
+                        "Build it on this machine (it downloads Debian packages and the GitHub runner): sudo "
+                                + recipe() + " " + image + " [--nvidia-run FILE]");
+            }
+        }
+        String manifest;
+        try {
+            manifest = Files.readString(image.resolve("image.json")).replaceAll("\\s", "");
+        } catch (IOException e) {
+            manifest = "";
+        }
+        String flavour = manifest.contains("\"flavour\":\"runner\"") ? "runner image (GitHub Actions runner"
+                + (manifest.contains("\"nvidia\":\"none\"") ? ", no NVIDIA driver)" : ", NVIDIA driver)")
+                : manifest.contains("\"flavour\":\"test\"") ? "test image (a stand-in runner; for tests and the demo)"
+                : "image of unknown flavour";
+        return new HostCheck("image", title, true, false, flavour + " in " + image, null);
     }
 
     HostCheck iommu() {

@@ -106,6 +106,7 @@ public class JobEngine implements AutoCloseable {
         try {
             checkGpus(valid);
             checkImage();
+            checkVmm(valid.gpuCount() > 0, runner != null);
         } catch (ApiException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
@@ -151,6 +152,14 @@ public class JobEngine implements AutoCloseable {
         }
     }
 
+    private void checkVmm(boolean gpu, boolean network) {
+        try {
+            vmms.choose(gpu, network);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict("no-vmm", e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
+        }
+    }
+
     private void checkImage() {
         for (Path file : List.of(config.kernel(), config.initramfs(), config.rootDisk())) {
             if (!Files.isReadable(file)) {
@@ -185,7 +194,7 @@ public class JobEngine implements AutoCloseable {
                             .forEach(d -> functions.add(Bdf.parse(d.bdf())));
                 });
             }
-            var vmm = vmms.choose(!granted.isEmpty());
+            var vmm = vmms.choose(!granted.isEmpty(), head.runner() != null);
             Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm,
                     config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample));

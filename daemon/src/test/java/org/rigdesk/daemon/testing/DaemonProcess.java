@@ -81,10 +81,16 @@ public final class DaemonProcess implements AutoCloseable {
                 "--socket", socket.toString(),
                 "--state-dir", stateDir.toString(),
                 "--heartbeat-ms", "200",
-                "--image", testImage().toString(),
+                "--image", extraArgs.contains("--image") ? extraArgs.get(extraArgs.indexOf("--image") + 1)
+                        : testImage().toString(),
                 "--vm-accel", "tcg"));
         command.addAll(rig == null ? List.of("--sysfs-root", sysfsRoot.toString()) : List.of("--simulate", rig));
-        command.addAll(extraArgs);
+        List<String> rest = new ArrayList<>(extraArgs);
+        int image = rest.indexOf("--image");
+        if (image >= 0) {
+            rest.subList(image, image + 2).clear(); // given above, in place of the test image
+        }
+        command.addAll(rest);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -131,6 +137,13 @@ public final class DaemonProcess implements AutoCloseable {
     public static Path testImage() {
         String configured = System.getProperty("rigdesk.testImage");
         return configured != null ? Path.of(configured) : Path.of("build/images/test").toAbsolutePath();
+    }
+
+    /** The runner flavour ./dev test builds (as root, with a stand-in runner tarball), or null. */
+    public static Path runnerImage() {
+        String configured = System.getProperty("rigdesk.runnerImage");
+        Path image = configured != null ? Path.of(configured) : Path.of("build/images/runner").toAbsolutePath();
+        return Files.isRegularFile(image.resolve("rootfs.ext4")) ? image : null;
     }
 
     public static Path requireTestImage() {

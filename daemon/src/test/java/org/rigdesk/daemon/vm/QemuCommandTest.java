@@ -2,6 +2,7 @@ package org.rigdesk.daemon.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -86,12 +87,20 @@ class QemuCommandTest {
         Vmm ch = fake("cloud-hypervisor", true);
         Vmm fc = fake("firecracker", false);
         VmmSelector all = new VmmSelector(Map.of("qemu", qemu, "cloud-hypervisor", ch, "firecracker", fc), "auto");
-        assertEquals("cloud-hypervisor", all.choose(true).name());
-        assertEquals("firecracker", all.choose(false).name());
+        assertEquals("cloud-hypervisor", all.choose(true, false).name());
+        assertEquals("firecracker", all.choose(false, false).name());
+        assertEquals("qemu", all.choose(true, true).name(), "a runner VM needs a network: QEMU");
+        assertEquals("qemu", all.choose(false, true).name());
         VmmSelector onlyQemu = new VmmSelector(Map.of("qemu", qemu), "auto");
-        assertEquals("qemu", onlyQemu.choose(true).name());
-        assertEquals("qemu", onlyQemu.choose(false).name());
-        assertEquals("qemu", new VmmSelector(Map.of("qemu", qemu, "firecracker", fc), "qemu").choose(false).name());
+        assertEquals("qemu", onlyQemu.choose(true, false).name());
+        assertEquals("qemu", onlyQemu.choose(false, false).name());
+        assertEquals("qemu", new VmmSelector(Map.of("qemu", qemu, "firecracker", fc), "qemu").choose(false, false).name());
+        IllegalStateException noNetwork = assertThrows(IllegalStateException.class,
+                () -> new VmmSelector(Map.of("firecracker", fc), "auto").choose(false, true));
+        assertTrue(noNetwork.getMessage().contains("need QEMU"), noNetwork.getMessage());
+        IllegalStateException none = assertThrows(IllegalStateException.class,
+                () -> new VmmSelector(Map.of(), "auto").choose(false, false));
+        assertTrue(none.getMessage().contains("apt install qemu-system-x86"), none.getMessage());
     }
 
     private static Vmm fake(String name, boolean vfio) {

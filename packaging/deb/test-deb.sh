@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Installs the .deb into a throw-away Debian root (debootstrap minbase, cached between runs) and
+# checks what a user gets, then removes and purges it and checks what is left. Runs as root.
+#   packaging/deb/test-deb.sh [DEB]     (default: packaging/target/rigdesk_*_amd64.deb)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+deb=${1:-$(ls "$top"/packaging/target/rigdesk_*_amd64.deb | tail -n 1)}
+cache=${RIGDESK_CACHE:-$HOME/.cache/rigdesk}
+base="$cache/debroot-bookworm-minbase.tar"
+[ "$(id -u)" -eq 0 ] || { echo "test-deb: run as root (chroot)" >&2; exit 2; }
+fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
+ok() { echo "test-deb: ok: $*"; }
+
+if [ ! -s "$base" ]; then
+    echo "test-deb: building the minimal root once (debootstrap minbase) into $base" >&2
+    mkdir -p "$cache"
+    tmp=$(mktemp -d)
+    debootstrap --variant=minbase bookworm "$tmp" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1 \
+        || { tail -n 20 "$cache/debootstrap.log" >&2; rm -rf "$tmp"; exit 1; }
+    tar -C "$tmp" -cf "$base.new" . && mv "$base.new" "$base"
+    rm -rf "$tmp"
+fi
+root=$(mktemp -d)
+cleanup() { umount "$root/proc" 2>/dev/null || true; rm -rf "$root"; }
+trap cleanup EXIT
+tar -C "$root" -xf "$base"
+mount -t proc proc "$root/proc"
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
+before=$(cd "$root" && find . -xdev -path ./proc -prune -o -print | sort)
+
+cp "$deb" "$root/tmp/rigdesk.deb"
+in_root dpkg -i /tmp/rigdesk.deb > "$root/tmp/install.log" 2>&1 || { cat "$root/tmp/install.log" >&2; fail "dpkg -i"; }
+grep -q "usermod -aG rigdesk" "$root/tmp/install.log" || fail "postinst says how to join the group"
+ok "installed on a minimal Debian ($(du -h "$deb" | cut -f1) package)"
+
+version=$(in_root rigdesk --version) || fail "rigdesk --version"
+[[ "$version" == "rigdesk "* ]] || fail "rigdesk --version printed '$version'"
+ok "rigdesk on PATH: $version"
+in_root rigdeskd --help | grep -q -- "--socket" || fail "rigdeskd --help"
+ok "rigdeskd on PATH"
+# The trimmed runtime has what the daemon and the CLI use: a demo daemon answers the CLI over its socket.
+in_root sh -c 'rigdeskd --socket /tmp/rd.sock --state-dir /tmp/rd-state --simulate desktop >/tmp/rd.log 2>&1 &
+    for i in $(seq 1 100); do [ -S /tmp/rd.sock ] && break; sleep 0.1; done
+    rigdesk --socket /tmp/rd.sock gpus > /tmp/gpus.txt 2>&1; code=$?
+    kill $(pgrep -f "rigdeskd.jar|/opt/rigdesk/bin/rigdeskd" 2>/dev/null || true) 2>/dev/null
+    pkill -f rd-state 2>/dev/null; exit $code' || { cat "$root/tmp/rd.log" "$root/tmp/gpus.txt" >&2; fail "demo daemon + CLI"; }
+grep -q "0000:01:00.0 .* host .* ready" "$root/tmp/gpus.txt" || { cat "$root/tmp/gpus.txt" >&2; fail "rigdesk gpus"; }
+ok "the installed rigdeskd serves the installed rigdesk (demo rig)"
+in_root getent group rigdesk >/dev/null || fail "the rigdesk group"
+ok "group rigdesk exists"
+unit="$root/lib/systemd/system/rigdeskd.service"
+[ -f "$unit" ] || fail "no unit file"
+grep -q "^ExecStart=/opt/rigdesk/bin/rigdeskd .*--socket-group rigdesk" "$unit" || fail "ExecStart"
+# systemd-analyze checks the unit against this host's systemd; its ExecStart must exist here.
+sed "s|/opt/rigdesk/|$root/opt/rigdesk/|" "$unit" > "$root/tmp/rigdeskd.service"
+if command -v systemd-analyze >/dev/null; then
+    systemd-analyze verify "$root/tmp/rigdeskd.service" || fail "systemd-analyze verify"
+    ok "systemd-analyze verify passes"
+fi
+desktop="$root/usr/share/applications/rigdesk.desktop"
+grep -q "^Exec=/usr/bin/rigdesk$" "$desktop" || fail "desktop entry"
+command -v desktop-file-validate >/dev/null && { desktop-file-validate "$desktop" || fail "desktop-file-validate"; }
+[ -f "$root/usr/share/icons/hicolor/scalable/apps/rigdesk.svg" ] || fail "icon"
+ok "desktop entry and icon"
+in_root bash -n /usr/share/rigdesk/image/build-runner-image.sh || fail "the image recipe is installed"
+[ -x "$root/usr/share/rigdesk/image/agent/init" ] || fail "the guest agent ships with the recipe"
+bad=$(cd "$root" && find opt/rigdesk usr/bin/rigdesk usr/sbin/rigdeskd lib/systemd/system/rigdeskd.service \
+    \( ! -user root -o ! -group root -o -perm -o+w \) ! -type l)
+[ -z "$bad" ] || fail "files not root-owned or writable by others: $bad"
+[ "$(stat -c %a "$root/opt/rigdesk/bin/rigdeskd")" = 755 ] || fail "rigdeskd mode"
+[ "$(stat -c %a "$unit")" = 644 ] || fail "unit mode"
+ok "ownership root:root, launchers 0755, nothing writable by others"
+
+mkdir -p "$root/var/lib/rigdesk/jobs" && echo state > "$root/var/lib/rigdesk/rigdesk.db"
+in_root dpkg -r rigdesk > /dev/null 2>&1 || fail "dpkg -r"
+for gone in opt/rigdesk usr/share/rigdesk usr/bin/rigdesk usr/sbin/rigdeskd lib/systemd/system/rigdeskd.service \
+        usr/share/applications/rigdesk.desktop; do
+    [ ! -e "$root/$gone" ] && [ ! -L "$root/$gone" ] || fail "$gone left after removal"
+done
+[ -f "$root/var/lib/rigdesk/rigdesk.db" ] || fail "removal (not purge) deleted the state"
+ok "removal leaves only the state"
+in_root dpkg -P rigdesk > /dev/null 2>&1 || fail "dpkg -P"
+[ ! -e "$root/var/lib/rigdesk" ] || fail "purge left /var/lib/rigdesk"
+after=$(cd "$root" && find . -xdev -path ./proc -prune -o -print | sort)
+left=$(comm -13 <(echo "$before") <(echo "$after") | grep -v -E '^\./(tmp|var/lib/dpkg|var/log|var/cache|etc/(group|gshadow|passwd|shadow)-?$)' || true)
+[ -z "$left" ] || fail "left after purge: $left"
+ok "purge removes the state and leaves nothing else"
