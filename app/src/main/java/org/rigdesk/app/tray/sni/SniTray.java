@@ -190,7 +190,39 @@ public final class SniTray implements Tray {
         return (A) value;
     }
 
-    private final class Item implements StatusNotifierItem, Properties {
+    /** The Properties interface of an object whose properties are all read-only. */
+    private abstract static class ReadOnlyProperties implements Properties {
+        abstract String interfaceName();
+
+        abstract Map<String, Variant<?>> all();
+
+        @Override
+        public <A> A Get(String iface, String name) {
+            return property(all(), iface, interfaceName(), name);
+        }
+
+        @Override
+        public <A> void Set(String iface, String name, A value) {
+            throw new org.freedesktop.dbus.errors.PropertyReadOnly(name + " is read-only");
+        }
+
+        @Override
+        public Map<String, Variant<?>> GetAll(String iface) {
+            return interfaceName().equals(iface) ? all() : Map.of();
+        }
+    }
+
+    private final class Item extends ReadOnlyProperties implements StatusNotifierItem {
+        @Override
+        String interfaceName() {
+            return ITEM_INTERFACE;
+        }
+
+        @Override
+        Map<String, Variant<?>> all() {
+            return itemProperties();
+        }
+
         @Override
         public void Activate(int x, int y) {
             actions.accept("open");
@@ -210,20 +242,6 @@ public final class SniTray implements Tray {
         public void Scroll(int delta, String orientation) {
         }
 
-        @Override
-        public <A> A Get(String iface, String name) {
-            return property(itemProperties(), iface, ITEM_INTERFACE, name);
-        }
-
-        @Override
-        public <A> void Set(String iface, String name, A value) {
-            throw new org.freedesktop.dbus.errors.PropertyReadOnly(name + " is read-only");
-        }
-
-        @Override
-        public Map<String, Variant<?>> GetAll(String iface) {
-            return ITEM_INTERFACE.equals(iface) ? itemProperties() : Map.of();
-        }
 
         @Override
         public String getObjectPath() {
@@ -231,8 +249,14 @@ public final class SniTray implements Tray {
         }
     }
 
-    private final class Menu implements DbusMenu, Properties {
-        private Map<String, Variant<?>> menuProperties() {
+    private final class Menu extends ReadOnlyProperties implements DbusMenu {
+        @Override
+        String interfaceName() {
+            return MENU_INTERFACE;
+        }
+
+        @Override
+        Map<String, Variant<?>> all() {
             Map<String, Variant<?>> properties = new LinkedHashMap<>();
             properties.put("Version", new Variant<>(new UInt32(3)));
             properties.put("TextDirection", new Variant<>("ltr"));
@@ -307,20 +331,6 @@ public final class SniTray implements Tray {
             return new AboutToShowReply<>(List.of(), List.of());
         }
 
-        @Override
-        public <A> A Get(String iface, String name) {
-            return property(menuProperties(), iface, MENU_INTERFACE, name);
-        }
-
-        @Override
-        public <A> void Set(String iface, String name, A value) {
-            throw new org.freedesktop.dbus.errors.PropertyReadOnly(name + " is read-only");
-        }
-
-        @Override
-        public Map<String, Variant<?>> GetAll(String iface) {
-            return MENU_INTERFACE.equals(iface) ? menuProperties() : Map.of();
-        }
 
         @Override
         public String getObjectPath() {
