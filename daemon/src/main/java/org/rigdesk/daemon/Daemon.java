@@ -36,6 +36,7 @@ import org.rigdesk.daemon.vfio.RealKernel;
 import org.rigdesk.daemon.vfio.VfioService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
+import org.rigdesk.daemon.api.AccessPolicy;
 import org.rigdesk.daemon.api.ApiServer;
 import org.rigdesk.daemon.api.EventsEndpoint;
 import org.rigdesk.daemon.api.Router;
@@ -68,6 +69,7 @@ public class Daemon implements AutoCloseable {
     private TelemetryService telemetry;
     private JobEngine jobs;
     private RunnerService runner;
+    private volatile AuditStore auditStore;
 
     public Daemon(DaemonConfig config) {
         this.config = config;
@@ -75,7 +77,15 @@ public class Daemon implements AutoCloseable {
 
     public void start() throws StartupException {
         Router router = new Router();
-        server = new ApiServer(config.socket(), config.socketGroup(), router);
+        AccessPolicy access = new AccessPolicy(config.adminGroup(), Path.of("/etc/group"),
+                System.getProperty("user.name"));
+        server = new ApiServer(config.socket(), config.socketGroup(), router, access, (peer, method, path) -> {
+            AuditStore store = auditStore;
+            if (store != null) {
+                store.record(peer.user(), "api.forbidden", method + " " + path, "refused",
+                        "not root and not in the " + config.adminGroup() + " group");
+            }
+        });
         server.claim();
         prepareStateDir();
         database = Database.open(config.database(), Migrations.all());
@@ -86,6 +96,7 @@ public class Daemon implements AutoCloseable {
                 new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH"))
                         .withImage(config.image()));
         AuditStore audit = new AuditStore(database);
+        auditStore = audit;
         SettingsService settings;
         try {
             settings = new SettingsService(database);

@@ -28,7 +28,8 @@ public record DaemonConfig(
         String modprobe,
         Path modulesDir,
         long pauseAfterUnbindMillis,
-        HostPools.Timings runnerTimings) {
+        HostPools.Timings runnerTimings,
+        String adminGroup) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -107,6 +107,11 @@ public class Rigdeskd implements Callable<Integer> {
             description = "Group that owns the socket (mode 0660); its members can use Rigdesk.")
     String socketGroup;
 
+    @Option(names = "--admin-group", paramLabel = "NAME", defaultValue = "rigdesk",
+            description = "Group whose members may change things (GPU modes, jobs, runner, settings); others who "
+                    + "can connect may only read. Root and the daemon's own user always may (default: ${DEFAULT-VALUE}).")
+    String adminGroup;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -167,7 +172,7 @@ public class Rigdeskd implements Callable<Integer> {
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterUnbindMs,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
-                        Duration.ofSeconds(runnerJobGrace)));
+                        Duration.ofSeconds(runnerJobGrace)), adminGroup);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -204,6 +209,9 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (cancelGrace < 1 || cancelGrace > 600) {
             return "--cancel-grace must be between 1 and 600 seconds";
+        }
+        if (!adminGroup.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            return "--admin-group must be a group name (a-z 0-9 _ -)";
         }
         if (runnerPollMs < 100 || runnerPollMs > 3_600_000 || runnerOfflineGrace < 1 || runnerJobGrace < 1) {
             return "--runner-poll-ms must be between 100 and 3600000, and the runner graces positive";

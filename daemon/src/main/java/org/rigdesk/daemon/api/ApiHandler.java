@@ -15,9 +15,18 @@ class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
 
     private final Router router;
+    private final AccessPolicy access;
+    private final Refusals refusals;
 
-    ApiHandler(Router router) {
+    /** Where a refused change is written down (the audit log). */
+    public interface Refusals {
+        void refused(Peer peer, String method, String path);
+    }
+
+    ApiHandler(Router router, AccessPolicy access, Refusals refusals) {
         this.router = router;
+        this.access = access;
+        this.refusals = refusals;
     }
 
     @Override
@@ -45,6 +54,17 @@ class ApiHandler extends Handler.Abstract {
                         null));
             }
             return true;
+        }
+        if (!AccessPolicy.isRead(method)) {
+            Peer peer = exchange.peer();
+            if (!access.mayChange(peer)) {
+                refusals.refused(peer, method, path);
+                exchange.problem(Problem.of(403, "forbidden", "Not allowed",
+                        peer.user() + " may read but not change anything: changes need root or the "
+                                + access.adminGroup() + " group",
+                        "Join the group and log in again: sudo usermod -aG " + access.adminGroup() + " " + peer.user()));
+                return true;
+            }
         }
         try {
             match.endpoint().handle(exchange);

@@ -22,7 +22,7 @@ public class ApiServer implements AutoCloseable {
     /** The inode of the socket we bound: at stop we remove that file only, never a successor's. */
     private Object socketKey;
 
-    public ApiServer(Path socket, String group, Router router) {
+    public ApiServer(Path socket, String group, Router router, AccessPolicy access, ApiHandler.Refusals refusals) {
         this.socket = socket;
         this.group = group;
         QueuedThreadPool threads = new QueuedThreadPool(256, 4);
@@ -37,7 +37,7 @@ public class ApiServer implements AutoCloseable {
         connector.setAcceptQueueSize(128);
         connector.setIdleTimeout(300_000);
         server.addConnector(connector);
-        server.setHandler(new ApiHandler(router));
+        server.setHandler(new ApiHandler(router, access, refusals));
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(2_000);
     }

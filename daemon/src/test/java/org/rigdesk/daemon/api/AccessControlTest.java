@@ -1,0 +1,125 @@
+package org.rigdesk.daemon.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.daemon.testing.DaemonProcess;
+
+/**
+ * Access with real users, created for the test: the socket is root:rdt-read 0660; changes need
+ * root or rdt-admin. An outsider cannot connect; a reader reads but every change is a 403 and an
+ * audit entry; an admin changes. The clients run as those users through setpriv.
+ */
+class AccessControlTest {
+
+    private static final String READ = "rdt-read";
+    private static final String ADMIN = "rdt-admin";
+    private static final List<String> USERS = List.of("rdt-outsider", "rdt-reader", "rdt-adminuser");
+    private static Path dir;
+
+    @BeforeAll
+    static void users() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "creating users needs root");
+        removeUsers();
+        run("groupadd", "--system", READ);
+        run("groupadd", "--system", ADMIN);
+        run("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "rdt-outsider");
+        run("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G", READ,
+                "rdt-reader");
+        run("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "-G",
+                READ + "," + ADMIN, "rdt-adminuser");
+        // Other users must reach the socket's directory; the state stays root's.
+        dir = Files.createTempDirectory("rigdesk-access");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        if ("root".equals(System.getProperty("user.name"))) {
+            removeUsers();
+        }
+    }
+
+    private static void removeUsers() throws Exception {
+        for (String user : USERS) {
+            new ProcessBuilder("userdel", user).start().waitFor();
+        }
+        for (String group : List.of(READ, ADMIN)) {
+            new ProcessBuilder("groupdel", group).start().waitFor();
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** curl as {@code user}: "HTTP_CODE BODY", or "exit N" when it cannot connect. */
+    private static String as(String user, Path socket, String method, String path, String body) throws Exception {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user,
+                "--init-groups", "curl", "-s", "-X", method, "--unix-socket", socket.toString(), "-w", "%{http_code}",
+                "-o", "-"));
+        if (body != null) {
+            command.addAll(List.of("-H", "Content-Type: application/json", "--data", body));
+        }
+        command.add("http://rigdesk" + path);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = process.waitFor();
+        if (code != 0) {
+            return "exit " + code;
+        }
+        return out.substring(out.length() - 3) + " " + out.substring(0, out.length() - 3);
+    }
+
+    @Test
+    void outsidersCannotConnectReadersOnlyReadAdminsChange() throws Exception {
+        Path socket = dir.resolve("rigdeskd.sock");
+        try (DaemonProcess daemon = new DaemonProcess(socket, dir.resolve("state"), dir.resolve("sys"), List.of(
+                "--socket-group", READ, "--admin-group", ADMIN)).simulate("desktop").start();
+             DaemonClient root = daemon.client()) {
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+            assertEquals("exit 7", as("rdt-outsider", socket, "GET", "/v1/info", null), "cannot even connect");
+
+            assertTrue(as("rdt-reader", socket, "GET", "/v1/gpus", null).startsWith("200 "));
+            String refused = as("rdt-reader", socket, "PUT", "/v1/gpus/0000:01:00.0/mode", "{\"mode\":\"vfio\"}");
+            assertTrue(refused.startsWith("403 ") && refused.contains("problems/forbidden")
+                    && refused.contains("usermod -aG rdt-admin rdt-reader"), refused);
+            assertTrue(as("rdt-reader", socket, "POST", "/v1/jobs", "{\"script\":\"true\"}").startsWith("403 "));
+            assertTrue(as("rdt-reader", socket, "PUT", "/v1/settings", "{}").startsWith("403 "));
+            assertTrue(as("rdt-reader", socket, "DELETE", "/v1/runner", null).startsWith("403 "));
+            assertEquals(Gpu.HOST, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode(), "nothing changed");
+            String audit = root.getText("/v1/audit");
+            assertTrue(audit.contains("\"caller\":\"rdt-reader\"") && audit.contains("api.forbidden"), audit);
+
+            String changed = as("rdt-adminuser", socket, "PUT", "/v1/gpus/0000:01:00.0/mode", "{\"mode\":\"vfio\"}");
+            assertTrue(changed.startsWith("200 "), changed);
+            assertEquals(Gpu.VFIO, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode());
+        }
+    }
+
+    @Test
+    void theGroupDatabaseIsParsedAsEtcGroupWritesIt() {
+        List<String> lines = List.of("root:x:0:", "rigdesk:x:998:alice,bob", "rigdesk-ro:x:997:carol");
+        assertEquals(List.of("alice", "bob"), AccessPolicy.parse(lines, "rigdesk"));
+        assertEquals(List.of(), AccessPolicy.parse(lines, "root"));
+        assertEquals(List.of(), AccessPolicy.parse(lines, "missing"));
+    }
+}
