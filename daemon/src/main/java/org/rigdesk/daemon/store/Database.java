@@ -54,6 +54,12 @@ public class Database implements AutoCloseable {
                 statement.execute("PRAGMA synchronous = NORMAL");
             }
             db.migrate(migrations);
+            // Migrations only write when there is something to do: prove now that rigdeskd can write
+            // at all, rather than failing on the first job or sample with the database locked.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                statement.execute("ROLLBACK");
+            }
             return db;
         } catch (SQLException e) {
             db.close();

@@ -76,6 +76,22 @@ class DatabaseTest {
     }
 
     @Test
+    void aDatabaseLockedByAnotherProcessIsAClearErrorAtStart() throws Exception {
+        Path file = dir.resolve("rigdesk.db");
+        Database.open(file, Migrations.all()).close();
+        // Another process (here another connection) holds the write lock, as a stuck second daemon would.
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement lock = other.createStatement()) {
+            lock.execute("BEGIN EXCLUSIVE");
+            StartupException refused = assertThrows(StartupException.class, () -> Database.open(file, Migrations.all()));
+            assertTrue(refused.getMessage().contains("locked"), refused.getMessage());
+            assertTrue(refused.remedy().contains("second rigdeskd"), refused.remedy());
+            lock.execute("ROLLBACK");
+        }
+        Database.open(file, Migrations.all()).close(); // and fine once the lock is gone
+    }
+
+    @Test
     void aCorruptFileIsAClearErrorNotANewEmptyDatabase() throws Exception {
         Path file = dir.resolve("rigdesk.db");
         byte[] junk = new byte[8192];
