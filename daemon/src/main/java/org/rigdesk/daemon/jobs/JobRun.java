@@ -228,6 +228,10 @@ public class JobRun implements Runnable {
                     } else if (now > deadline) {
                         stop = "the job ran longer than its timeout of " + job.timeoutSeconds() + " s";
                         stopState = Job.TIMED_OUT;
+                    } else if (diskFull()) {
+                        stop = "the state directory's disk is full (" + (freeBytes >> 20) + " MiB free under "
+                                + config.jobsDir() + "): the job's log and disk cannot grow; free some space there";
+                        stopState = Job.FAILED;
                     } else if (!alive && now > bootDeadline) {
                         stop = "the VM printed nothing within " + config.bootTimeout().toSeconds() + " s (accelerator "
                                 + config.accel().wire() + ")" + (config.accel() == VmSpec.Accel.KVM
@@ -252,6 +256,25 @@ public class JobRun implements Runnable {
                     + "power-off inside the guest)");
         }
         return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
+    }
+
+    /** Below this, a job stops with the reason rather than losing its log without a word. */
+    static final long MIN_FREE_BYTES = 8L << 20;
+    private long diskCheckedAt;
+    private long freeBytes = Long.MAX_VALUE;
+
+    /** The state directory's free space, checked about once a second. */
+    private boolean diskFull() {
+        long now = System.nanoTime();
+        if (now - diskCheckedAt > 1_000_000_000L) {
+            diskCheckedAt = now;
+            try {
+                freeBytes = Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException e) {
+                freeBytes = Long.MAX_VALUE; // unknown: the job is not stopped for it
+            }
+        }
+        return freeBytes < MIN_FREE_BYTES;
     }
 
     /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
