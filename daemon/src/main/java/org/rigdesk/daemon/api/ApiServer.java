@@ -36,6 +36,7 @@ public class ApiServer implements AutoCloseable {
         connector.setUnixDomainPath(socket);
         connector.setAcceptQueueSize(128);
         connector.setIdleTimeout(300_000);
+        connector.addBean(new PeerConnections());
         server.addConnector(connector);
         server.setHandler(new ApiHandler(router, access, refusals));
         server.setErrorHandler(new ProblemErrorHandler());

@@ -109,6 +109,22 @@ class AccessControlTest {
             String audit = root.getText("/v1/audit");
             assertTrue(audit.contains("\"caller\":\"rdt-reader\"") && audit.contains("api.forbidden"), audit);
 
+            // One user's connections are capped, so a runaway script cannot starve everyone else.
+            String flood = run("setpriv", "--reuid=rdt-reader", "--regid=rdt-reader", "--init-groups", "/usr/bin/python3", "-c",
+                    "import socket,sys,time\n"
+                    + "held=[]\n"
+                    + "for i in range(" + (PeerConnections.LIMIT + 20) + "):\n"
+                    + "  s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); held.append(s)\n"
+                    + "time.sleep(0.5)\nserved=0\n"
+                    + "for s in held:\n"
+                    + "  try:\n"
+                    + "    s.settimeout(5); s.sendall(b'GET /v1/info HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n"
+                    + "    served+= s.recv(12).startswith(b'HTTP/1.1 200')\n"
+                    + "  except OSError: pass\n"
+                    + "print(served)\n", socket.toString());
+            assertEquals(PeerConnections.LIMIT, Integer.parseInt(flood.strip()), "connections beyond the cap are closed");
+            assertTrue(as("rdt-adminuser", socket, "GET", "/v1/info", null).startsWith("200 "), "others are served");
+
             String changed = as("rdt-adminuser", socket, "PUT", "/v1/gpus/0000:01:00.0/mode", "{\"mode\":\"vfio\"}");
             assertTrue(changed.startsWith("200 "), changed);
             assertEquals(Gpu.VFIO, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode());

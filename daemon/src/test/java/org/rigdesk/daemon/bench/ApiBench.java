@@ -1,0 +1,221 @@
+package org.rigdesk.daemon.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.EventListener;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.testing.BenchReport;
+import org.rigdesk.daemon.testing.DaemonProcess;
+
+/**
+ * The daemon under load, with the JVM flags the package ships: GET /v1/gpus against nginx
+ * serving the same bytes on a unix socket (same client, same run), SSE fan-out to 100
+ * subscribers, and the footprint (RSS idle, time to a ready socket).
+ */
+@Tag("bench")
+class ApiBench {
+
+    /** What packaging/deb/build-deb.sh gives the rigdeskd launcher. */
+    static final String SHIPPED_FLAGS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -XX:TieredStopAtLevel=1";
+
+    @TempDir
+    Path dir;
+
+    private DaemonProcess labDaemon(String... args) {
+        return new DaemonProcess(dir).simulate("lab").withArgs(args).withEnv("JAVA_TOOL_OPTIONS", SHIPPED_FLAGS);
+    }
+
+    @Test
+    void gpusRoundTripAgainstNginx() throws Exception {
+        try (DaemonProcess daemon = labDaemon().start(); DaemonClient client = daemon.client()) {
+            byte[] body = client.getText("/v1/gpus").getBytes(StandardCharsets.UTF_8);
+            Path json = Files.write(dir.resolve("gpus.json"), body);
+            Path nginxSocket = dir.resolve("nginx.sock");
+            Path conf = Files.writeString(dir.resolve("nginx.conf"), String.join("\n",
+                    "daemon off;", "worker_processes auto;", "pid " + dir.resolve("nginx.pid") + ";",
+                    "error_log " + dir.resolve("nginx-error.log") + ";", "events { worker_connections 512; }",
+                    "http { access_log off; server { listen unix:" + nginxSocket + ";",
+                    "location = /v1/gpus { default_type application/json; alias " + json + "; } } }", ""));
+            Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            try {
+                for (int i = 0; i < 100 && !Files.exists(nginxSocket); i++) {
+                    Thread.sleep(50);
+                }
+                // Interleaved rounds, so drift on the machine touches both alike.
+                long[] ours1 = oneClient(daemon.socket());
+                long[] theirs1 = oneClient(nginxSocket);
+                long[] ours32 = clients(daemon.socket(), 32);
+                long[] theirs32 = clients(nginxSocket, 32);
+                report("1 client", ours1, theirs1, body.length);
+                report("32 clients", ours32, theirs32, body.length);
+            } finally {
+                nginx.destroy();
+                nginx.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void report(String load, long[] ours, long[] theirs, int bytes) {
+        BenchReport.row("api: GET /v1/gpus p50, " + load, String.format("%.0f / %.0f", p(ours, 50), p(theirs, 50)),
+                "µs rigdeskd/nginx", String.format("ratio %.2f; %d bytes of 9 GPUs, keep-alive, unix socket",
+                        p(ours, 50) / p(theirs, 50), bytes));
+        BenchReport.row("api: GET /v1/gpus p99, " + load, String.format("%.0f / %.0f", p(ours, 99), p(theirs, 99)),
+                "µs rigdeskd/nginx", String.format("ratio %.2f; %,d requests each", p(ours, 99) / p(theirs, 99),
+                        ours.length));
+    }
+
+    private static long[] oneClient(Path socket) throws IOException {
+        try (KeepAliveClient client = new KeepAliveClient(socket, "/v1/gpus")) {
+            for (int i = 0; i < 5_000; i++) {
+                client.get();
+            }
+            long[] times = new long[20_000];
+            for (int i = 0; i < times.length; i++) {
+                long start = System.nanoTime();
+                client.get();
+                times[i] = System.nanoTime() - start;
+            }
+            return times;
+        }
+    }
+
+    private static long[] clients(Path socket, int count) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        CountDownLatch ready = new CountDownLatch(count);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<long[]>> results = new ArrayList<>();
+        for (int c = 0; c < count; c++) {
+            results.add(pool.submit(() -> {
+                try (KeepAliveClient client = new KeepAliveClient(socket, "/v1/gpus")) {
+                    for (int i = 0; i < 300; i++) {
+                        client.get();
+                    }
+                    ready.countDown();
+                    go.await();
+                    long[] times = new long[1_000];
+                    for (int i = 0; i < times.length; i++) {
+                        long start = System.nanoTime();
+                        client.get();
+                        times[i] = System.nanoTime() - start;
+                    }
+                    return times;
+                }
+            }));
+        }
+        ready.await();
+        go.countDown();
+        long[] all = new long[count * 1_000];
+        int at = 0;
+        for (Future<long[]> result : results) {
+            long[] times = result.get();
+            System.arraycopy(times, 0, all, at, times.length);
+            at += times.length;
+        }
+        pool.shutdown();
+        return all;
+    }
+
+    /** Percentile in µs. */
+    static double p(long[] nanos, double percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)] / 1000.0;
+    }
+
+    @Test
+    void sseFanOutToAHundredSubscribers() throws Exception {
+        try (DaemonProcess daemon = labDaemon("--sample-interval", "1000").start()) {
+            List<DaemonClient> clients = new ArrayList<>();
+            List<Long> delays = new CopyOnWriteArrayList<>();
+            List<okhttp3.sse.EventSource> streams = new ArrayList<>();
+            Instant measureFrom = Instant.now().plusSeconds(5);
+            for (int i = 0; i < 100; i++) {
+                DaemonClient client = daemon.client();
+                clients.add(client);
+                streams.add(client.events(new EventListener() {
+                    @Override
+                    public void onEvent(String type, String data) {
+                        Instant now = Instant.now();
+                        if ("sample".equals(type) && now.isAfter(measureFrom)) {
+                            try {
+                                GpuSample sample = Json.mapper().readValue(data, GpuSample.class);
+                                delays.add(Duration.between(sample.at(), now).toNanos());
+                            } catch (IOException e) {
+                                // not a sample
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onClosed(Throwable failure) {
+                    }
+                }));
+            }
+            Thread.sleep(5_000);
+            long cpuBefore = cpuTicks(daemon.process().pid());
+            long wallBefore = System.nanoTime();
+            Thread.sleep(30_000);
+            double cpu = (cpuTicks(daemon.process().pid()) - cpuBefore) / 100.0;
+            double wall = (System.nanoTime() - wallBefore) / 1e9;
+            streams.forEach(okhttp3.sse.EventSource::cancel);
+            for (DaemonClient client : clients) {
+                client.close();
+            }
+            long[] all = delays.stream().mapToLong(Long::longValue).toArray();
+            BenchReport.row("sse: 100 subscribers, 8 GPUs at 1 s, delay p50/p99",
+                    String.format("%.1f / %.1f", p(all, 50) / 1000, p(all, 99) / 1000), "ms",
+                    String.format("%,d samples delivered in %.0f s (from the sample's arrival in rigdeskd)",
+                            all.length, wall));
+            BenchReport.row("sse: daemon CPU while fanning out", String.format("%.1f", 100 * cpu / wall),
+                    "% of one core", "whole JVM, 100 subscribers");
+        }
+    }
+
+    @Test
+    void footprint() throws Exception {
+        long start = System.nanoTime();
+        try (DaemonProcess daemon = labDaemon().start()) {
+            double ready = (System.nanoTime() - start) / 1e6;
+            Thread.sleep(30_000); // sampling 8 GPUs, no client
+            BenchReport.row("footprint: rigdeskd start to ready socket", String.format("%.0f", ready), "ms",
+                    "lab rig, shipped flags, includes the JVM start; measured to the first /v1/info answer");
+            BenchReport.row("footprint: rigdeskd RSS idle", Long.toString(rssMiB(daemon.process().pid())), "MiB",
+                    "after 30 s sampling 8 GPUs at 1 s with no client; flags: " + SHIPPED_FLAGS);
+        }
+    }
+
+    static long rssMiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+            }
+        }
+        return -1;
+    }
+
+    /** utime + stime of a process, in clock ticks (100 per second on Linux). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+}
