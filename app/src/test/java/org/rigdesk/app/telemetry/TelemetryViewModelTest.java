@@ -33,6 +33,9 @@ class TelemetryViewModelTest {
                 model.reload();
                 return model.points().size() >= 3 && !model.processes().isEmpty();
             }, 30);
+            // The polling above left reloads in flight; "ui" here is the background thread itself, so
+            // let them finish before reading what is shown (in the app the FX thread orders this).
+            background.submit(() -> { }).get();
             assertTrue(model.resolutionProperty().get().endsWith("samples"), model.resolutionProperty().get());
             String csv = model.csv();
             assertTrue(csv.startsWith("time,gpu,utilization_pct,memory_used_mib,temperature_c,power_w\n"), csv);
