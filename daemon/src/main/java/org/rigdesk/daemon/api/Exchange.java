@@ -75,7 +75,12 @@ public final class Exchange {
     /** A query parameter, or null when absent. */
     public String query(String name) {
         if (query == null) {
-            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            try {
+                query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                // Jetty refuses escapes that are not UTF-8: the caller's mistake, not ours (found by fuzzing).
+                throw ApiException.badRequest("the query string is not valid: use %-escaped UTF-8");
+            }
         }
         return query.getValue(name);
     }

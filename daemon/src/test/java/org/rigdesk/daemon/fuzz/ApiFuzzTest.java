@@ -60,6 +60,8 @@ class ApiFuzzTest {
     private static Path dir;
     private static DaemonProcess daemon;
     private static FuzzClient client;
+    private static FuzzClient observer;
+    private static final AtomicLong CHECKED = new AtomicLong();
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor();
     private static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
     private static final AtomicLong SENT = new AtomicLong();
@@ -71,6 +73,7 @@ class ApiFuzzTest {
         daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--image", dir.resolve("no-image").toString())
                 .start();
         client = new FuzzClient(daemon.socket());
+        observer = new FuzzClient(daemon.socket());
         before = state();
     }
 
@@ -90,8 +93,10 @@ class ApiFuzzTest {
             if (SENT.get() < REQUESTS) {
                 throw new AssertionError("only " + SENT.get() + " requests were sent");
             }
-            System.out.println("fuzz: " + SENT.get() + " requests, accepted changes to " + ACCEPTED);
+            System.out.println("fuzz: " + SENT.get() + " requests, " + CHECKED.get() + " rejected changes checked "
+                    + "to change nothing, accepted changes to " + ACCEPTED);
         } finally {
+            observer.close();
             client.close();
             daemon.close();
             WATCHDOG.shutdownNow();
@@ -113,6 +118,9 @@ class ApiFuzzTest {
     @Property(tries = REQUESTS, shrinking = ShrinkingMode.OFF, seed = "20261127")
     void noRequestBreaksTheDaemon(@ForAll("requests") Request request) throws Exception {
         SENT.incrementAndGet();
+        // For one change in four, what it targets is read before and after: a refusal must leave it as it was.
+        String resource = resource(request);
+        String seen = resource != null && (request.hashCode() & 3) == 0 ? snapshot(resource) : null;
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(client::reset, 10, TimeUnit.SECONDS);
         FuzzClient.Answer answer;
         try {
@@ -130,11 +138,47 @@ class ApiFuzzTest {
         if (answer.status() >= 500 && !github) {
             throw new AssertionError(answer.status() + " for " + request + ": " + answer.body());
         }
-        if (answer.status() < 300 && !request.method().equals("GET")) {
-            String path = request.target();
-            ACCEPTED.add(path.startsWith("/v1/gpus") ? "gpus" : path.startsWith("/v1/settings") ? "settings"
-                    : path.startsWith("/v1/jobs") ? "jobs" : path.startsWith("/v1/runner") ? "runner" : path);
+        if (seen != null && answer.status() >= 400) {
+            String now = snapshot(resource);
+            if (!seen.equals(now)) {
+                throw new AssertionError("a refused " + request + " (" + answer.status() + ") changed " + resource
+                        + ":\n" + seen + "\n→ " + now);
+            }
+            CHECKED.incrementAndGet();
         }
+        if (answer.status() < 300 && !request.method().equals("GET") && !request.method().equals("HEAD")) {
+            String path = request.target();
+            for (String changed : List.of("gpus", "settings", "jobs", "runner")) {
+                if (path.startsWith("/v1/" + changed)) {
+                    ACCEPTED.add(changed);
+                }
+            }
+        }
+    }
+
+    /** The resource a change targets, or null for a read. */
+    private static String resource(Request request) {
+        if (request.method().equals("GET") || request.method().equals("HEAD")) {
+            return null;
+        }
+        for (String resource : List.of("gpus", "settings", "jobs", "runner")) {
+            if (request.target().startsWith("/v1/" + resource)) {
+                return resource;
+            }
+        }
+        return null;
+    }
+
+    /** What a resource is now, in the form a refusal must leave unchanged. */
+    private static String snapshot(String resource) throws IOException {
+        String body = observer.send("GET", "/v1/" + resource, null, null).body();
+        return switch (resource) {
+            case "gpus" -> String.join(",", java.util.regex.Pattern.compile("\"mode\":\"([a-z]+)\"").matcher(body)
+                    .results().map(m -> m.group(1)).toList());
+            case "jobs" -> Integer.toString(body.split("\"id\"").length);
+            case "runner" -> Boolean.toString(body.contains("\"registered\":true"));
+            default -> body;
+        };
     }
 
     @Provide
@@ -189,6 +233,10 @@ class ApiFuzzTest {
     }
 
     private static byte[] body(Random random) {
+        if (random.nextInt(200) == 0) { // over the 1 MiB limit: rare, or the run is spent copying bytes
+            return ("{\"script\":\"" + "x".repeat((1 << 20) + random.nextInt(1000)) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
         switch (random.nextInt(12)) {
             case 0: {
                 byte[] junk = new byte[random.nextInt(200)];
@@ -198,8 +246,6 @@ class ApiFuzzTest {
             case 1:
                 return ("[".repeat(2000 + random.nextInt(3000)) + "]".repeat(10)).getBytes(StandardCharsets.UTF_8);
             case 2:
-                return ("{\"script\":\"" + "x".repeat((1 << 20) + random.nextInt(1000)) + "\"}")
-                        .getBytes(StandardCharsets.UTF_8);
             case 3:
                 String json = json(random, 0);
                 return json.substring(0, random.nextInt(json.length() + 1)).getBytes(StandardCharsets.UTF_8);
