@@ -130,6 +130,15 @@ public final class Exchange {
         }
     }
 
+    /** A body as this API writes JSON (the same mapper and settings as {@link #json}). */
+    public static byte[] serialise(Object body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     public void json(int status, Object body) throws IOException {
         byte[] bytes = MAPPER.writeValueAsBytes(body);
         send(status, "application/json", bytes);

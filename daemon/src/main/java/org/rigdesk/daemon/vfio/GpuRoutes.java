@@ -1,6 +1,6 @@
 package org.rigdesk.daemon.vfio;
 
-import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.api.wire.ModeRequest;
 import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.api.Router;
@@ -13,7 +13,8 @@ public final class GpuRoutes {
     }
 
     public static void register(Router router, VfioService gpus) {
-        router.add("GET", "/v1/gpus", exchange -> exchange.json(200, new GpuList(gpus.list())));
+        router.add("GET", "/v1/gpus", exchange -> exchange.bytes(200, "application/json",
+                gpus.listJson(Exchange::serialise)));
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
             String bdf = exchange.path("bdf");
             if (!Bdf.isValid(bdf)) {

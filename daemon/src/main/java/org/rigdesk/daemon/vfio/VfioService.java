@@ -97,6 +97,25 @@ public class VfioService {
         return List.copyOf(inventory.values());
     }
 
+    /** The inventory {@code json} was made from, and the bytes: GET /v1/gpus is answered from memory. */
+    private volatile Object jsonOf;
+    private volatile byte[] json;
+
+    /**
+     * {@code GET /v1/gpus}'s body, serialised once per inventory: every change replaces the
+     * inventory map, so a reference check tells whether the bytes are current.
+     */
+    public byte[] listJson(java.util.function.Function<Object, byte[]> serialiser) {
+        Map<String, Gpu> current = inventory;
+        byte[] bytes = json;
+        if (jsonOf != current || bytes == null) {
+            bytes = serialiser.apply(new org.rigdesk.api.wire.GpuList(List.copyOf(current.values())));
+            json = bytes;
+            jsonOf = current;
+        }
+        return bytes;
+    }
+
     public Optional<Gpu> get(String bdf) {
         return Optional.ofNullable(inventory.get(bdf));
     }

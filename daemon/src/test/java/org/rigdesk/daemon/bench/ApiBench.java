@@ -50,9 +50,10 @@ class ApiBench {
             Path json = Files.write(dir.resolve("gpus.json"), body);
             Path nginxSocket = dir.resolve("nginx.sock");
             Path conf = Files.writeString(dir.resolve("nginx.conf"), String.join("\n",
-                    "daemon off;", "worker_processes auto;", "pid " + dir.resolve("nginx.pid") + ";",
+                    "daemon off;", "user root;", "worker_processes auto;", "pid " + dir.resolve("nginx.pid") + ";",
                     "error_log " + dir.resolve("nginx-error.log") + ";", "events { worker_connections 512; }",
-                    "http { access_log off; server { listen unix:" + nginxSocket + ";",
+                    "http { access_log off; keepalive_requests 10000000; keepalive_timeout 300s;",
+                    "server { listen unix:" + nginxSocket + ";",
                     "location = /v1/gpus { default_type application/json; alias " + json + "; } } }", ""));
             Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
