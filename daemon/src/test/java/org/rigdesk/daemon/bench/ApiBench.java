@@ -34,7 +34,8 @@ import org.rigdesk.daemon.testing.DaemonProcess;
 class ApiBench {
 
     /** What packaging/deb/build-deb.sh gives the rigdeskd launcher. */
-    static final String SHIPPED_FLAGS = "-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=25 -XX:TieredStopAtLevel=1";
+    static final String SHIPPED_FLAGS = "-XX:+UseSerialGC -Xss512k -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 "
+            + "-XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m";
 
     @TempDir
     Path dir;
