@@ -24,6 +24,7 @@ import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.testing.BenchReport;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.UnixHttpClient;
 
 /**
  * The daemon under load, with the JVM flags the package ships: GET /v1/gpus against nginx
@@ -86,17 +87,24 @@ class ApiBench {
     }
 
     private static long[] oneClient(Path socket) throws IOException {
-        try (KeepAliveClient client = new KeepAliveClient(socket, "/v1/gpus")) {
+        try (UnixHttpClient client = new UnixHttpClient(socket)) {
             for (int i = 0; i < 5_000; i++) {
-                client.get();
+                get(client);
             }
             long[] times = new long[20_000];
             for (int i = 0; i < times.length; i++) {
                 long start = System.nanoTime();
-                client.get();
+                get(client);
                 times[i] = System.nanoTime() - start;
             }
             return times;
+        }
+    }
+
+    private static void get(UnixHttpClient client) throws IOException {
+        int status = client.send("GET", "/v1/gpus", null, null).status();
+        if (status != 200) {
+            throw new IOException("GET /v1/gpus answered " + status);
         }
     }
 
@@ -107,16 +115,16 @@ class ApiBench {
         List<Future<long[]>> results = new ArrayList<>();
         for (int c = 0; c < count; c++) {
             results.add(pool.submit(() -> {
-                try (KeepAliveClient client = new KeepAliveClient(socket, "/v1/gpus")) {
+                try (UnixHttpClient client = new UnixHttpClient(socket)) {
                     for (int i = 0; i < 300; i++) {
-                        client.get();
+                        get(client);
                     }
                     ready.countDown();
                     go.await();
                     long[] times = new long[1_000];
                     for (int i = 0; i < times.length; i++) {
                         long start = System.nanoTime();
-                        client.get();
+                        get(client);
                         times[i] = System.nanoTime() - start;
                     }
                     return times;

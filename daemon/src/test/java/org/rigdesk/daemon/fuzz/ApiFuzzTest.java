@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.UnixHttpClient;
 
 /**
  * 100,000 generated requests against a real daemon (demo rig, no VM image, so no VM boots): every
@@ -59,8 +60,8 @@ class ApiFuzzTest {
 
     private static Path dir;
     private static DaemonProcess daemon;
-    private static FuzzClient client;
-    private static FuzzClient observer;
+    private static UnixHttpClient client;
+    private static UnixHttpClient observer;
     private static final AtomicLong CHECKED = new AtomicLong();
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor();
     private static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
@@ -72,8 +73,8 @@ class ApiFuzzTest {
         dir = Files.createTempDirectory("rigdesk-fuzz");
         daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--image", dir.resolve("no-image").toString())
                 .start();
-        client = new FuzzClient(daemon.socket());
-        observer = new FuzzClient(daemon.socket());
+        client = new UnixHttpClient(daemon.socket());
+        observer = new UnixHttpClient(daemon.socket());
         before = state();
     }
 
@@ -122,7 +123,7 @@ class ApiFuzzTest {
         String resource = resource(request);
         String seen = resource != null && (request.hashCode() & 3) == 0 ? snapshot(resource) : null;
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(client::reset, 10, TimeUnit.SECONDS);
-        FuzzClient.Answer answer;
+        UnixHttpClient.Answer answer;
         try {
             answer = client.send(request.method(), request.target(), request.contentType(), request.body());
         } catch (IOException e) {

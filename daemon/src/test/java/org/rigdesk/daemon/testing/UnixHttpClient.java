@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.fuzz;
+package org.rigdesk.daemon.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,23 +11,24 @@ import java.nio.file.Path;
 
 /**
  * Sends any request, well-formed or not, on a kept-alive unix-socket connection (opened again
- * when the server closes it) and returns the status. A watchdog in the caller closes the
- * connection if an answer never comes.
+ * when the server closes it) and returns the status and body: the fuzz test's client, and the
+ * one client the API benchmark measures rigdeskd and nginx with. A watchdog in the caller may
+ * {@link #reset} it if an answer never comes.
  */
-final class FuzzClient implements AutoCloseable {
+public final class UnixHttpClient implements AutoCloseable {
 
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private final Path socket;
     private SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(1 << 16);
 
-    FuzzClient(Path socket) {
+    public UnixHttpClient(Path socket) {
         this.socket = socket;
     }
 
-    Answer send(String method, String target, String contentType, byte[] body) throws IOException {
+    public Answer send(String method, String target, String contentType, byte[] body) throws IOException {
         if (channel == null || !channel.isOpen()) {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -119,7 +120,7 @@ final class FuzzClient implements AutoCloseable {
     }
 
     /** Drops the connection (the watchdog, or after a broken exchange). */
-    void reset() {
+    public void reset() {
         try {
             if (channel != null) {
                 channel.close();
