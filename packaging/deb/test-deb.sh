@@ -22,7 +22,11 @@ if [ ! -s "$base" ]; then
     rm -rf "$tmp"
 fi
 root=$(mktemp -d)
-cleanup() { umount "$root/proc" 2>/dev/null || true; rm -rf "$root"; }
+cleanup() {
+    [ -s "$root/tmp/rd.pid" ] && kill -- -"$(cat "$root/tmp/rd.pid")" 2>/dev/null
+    umount "$root/proc" 2>/dev/null || true
+    rm -rf "$root"
+}
 trap cleanup EXIT
 tar -C "$root" -xf "$base"
 mount -t proc proc "$root/proc"
@@ -40,11 +44,14 @@ ok "rigdesk on PATH: $version"
 in_root rigdeskd --help | grep -q -- "--socket" || fail "rigdeskd --help"
 ok "rigdeskd on PATH"
 # The trimmed runtime has what the daemon and the CLI use: a demo daemon answers the CLI over its socket.
-in_root sh -c 'rigdeskd --socket /tmp/rd.sock --state-dir /tmp/rd-state --simulate desktop >/tmp/rd.log 2>&1 &
-    for i in $(seq 1 100); do [ -S /tmp/rd.sock ] && break; sleep 0.1; done
-    rigdesk --socket /tmp/rd.sock gpus > /tmp/gpus.txt 2>&1; code=$?
-    kill $(pgrep -f "rigdeskd.jar|/opt/rigdesk/bin/rigdeskd" 2>/dev/null || true) 2>/dev/null
-    pkill -f rd-state 2>/dev/null; exit $code' || { cat "$root/tmp/rd.log" "$root/tmp/gpus.txt" >&2; fail "demo daemon + CLI"; }
+# It runs in its own session so that it and its children (the fake nvidia-smi) all stop after.
+in_root setsid sh -c 'echo $$ > /tmp/rd.pid; exec rigdeskd --socket /tmp/rd.sock --state-dir /tmp/rd-state \
+    --simulate desktop' > "$root/tmp/rd.log" 2>&1 &
+stop_demo() { [ -s "$root/tmp/rd.pid" ] && kill -- -"$(cat "$root/tmp/rd.pid")" 2>/dev/null; sleep 0.5; }
+for i in $(seq 1 100); do [ -S "$root/tmp/rd.sock" ] && break; sleep 0.1; done
+in_root rigdesk --socket /tmp/rd.sock gpus > "$root/tmp/gpus.txt" 2>&1 || { stop_demo; cat "$root/tmp/rd.log" \
+    "$root/tmp/gpus.txt" >&2; fail "demo daemon + CLI"; }
+stop_demo
 grep -q "0000:01:00.0 .* host .* ready" "$root/tmp/gpus.txt" || { cat "$root/tmp/gpus.txt" >&2; fail "rigdesk gpus"; }
 ok "the installed rigdeskd serves the installed rigdesk (demo rig)"
 in_root getent group rigdesk >/dev/null || fail "the rigdesk group"
