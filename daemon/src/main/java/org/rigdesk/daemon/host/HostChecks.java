@@ -57,6 +57,20 @@ public class HostChecks {
         return Files.isRegularFile(installed) ? installed.toString() : "packaging/image/build-runner-image.sh";
     }
 
+    /** Whether the image in {@code dir} is the test image, whose runner is the stand-in. */
+    public static boolean isTestImage(Path dir) {
+        return manifest(dir).contains("\"flavour\":\"test\"");
+    }
+
+    /** The image's image.json without white space, or "" when it has none. */
+    private static String manifest(Path dir) {
+        try {
+            return Files.readString(dir.resolve("image.json")).replaceAll("\\s", "");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The job VM image: present, and which flavour (a real runner, or the test image's stand-in). */
     HostCheck image() {
         String title = "Job VM image";
@@ -67,15 +81,10 @@ public class HostChecks {
                                 + recipe() + " " + image + " [--nvidia-run FILE]");
             }
         }
-        String manifest;
-        try {
-            manifest = Files.readString(image.resolve("image.json")).replaceAll("\\s", "");
-        } catch (IOException e) {
-            manifest = "";
-        }
+        String manifest = manifest(image);
         String flavour = manifest.contains("\"flavour\":\"runner\"") ? "runner image (GitHub Actions runner"
                 + (manifest.contains("\"nvidia\":\"none\"") ? ", no NVIDIA driver)" : ", NVIDIA driver)")
-                : manifest.contains("\"flavour\":\"test\"") ? "test image (a stand-in runner; for tests and the demo)"
+                : isTestImage(image) ? "test image (a stand-in runner; for tests and the demo)"
                 : "image of unknown flavour";
         return new HostCheck("image", title, true, false, flavour + " in " + image, null);
     }

@@ -34,12 +34,17 @@ final class GitHubBackoff {
         if (e instanceof GitHubException gh && gh.retryAfter() != null) {
             wait = gh.retryAfter();
         } else {
-            long seconds = FIRST.toSeconds() << Math.min(failures - 1, 10);
-            wait = Duration.ofSeconds(Math.min(seconds, LONGEST.toSeconds()));
+            wait = doubling(failures);
         }
         blockedUntil = now.plus(wait);
         reason = e.getMessage();
         return wait;
+    }
+
+    /** 5 s after the first failure, doubling with each in a row, at most 5 min. */
+    static Duration doubling(int failures) {
+        long seconds = FIRST.toSeconds() << Math.min(Math.max(failures, 1) - 1, 10);
+        return Duration.ofSeconds(Math.min(seconds, LONGEST.toSeconds()));
     }
 
     /** Null while GitHub answers; otherwise what went wrong and when the next try is. */

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
+import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.jobs.JobEngine;
 import org.rigdesk.daemon.store.AuditStore;
 
@@ -56,12 +57,7 @@ public class HostPools implements RunnerService.PoolFactory {
 
     @Override
     public boolean testImage() {
-        Path manifest = jobs.config().image().resolve("image.json");
-        try {
-            return Files.readString(manifest).replaceAll("\\s", "").contains("\"flavour\":\"test\"");
-        } catch (IOException e) {
-            return false;
-        }
+        return HostChecks.isTestImage(jobs.config().image());
     }
 
     @Override

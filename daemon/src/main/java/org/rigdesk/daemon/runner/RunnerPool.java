@@ -310,7 +310,7 @@ public class RunnerPool implements AutoCloseable {
         slot.vacate();
         if (!tookJob && reason == null) {
             slot.failures++;
-            long wait = Math.min(300, 5L << Math.min(slot.failures - 1, 6));
+            long wait = GitHubBackoff.doubling(slot.failures).toSeconds(); // the same schedule as GitHub's
             slot.retryAt = Instant.now().plusSeconds(wait);
             slot.to(RunnerStatus.Slot.WAITING, "the VM of runner " + runnerName + " ended before it took a job: "
                     + job.error() + "; refilling in " + wait + " s");
