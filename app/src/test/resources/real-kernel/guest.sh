@@ -56,8 +56,9 @@ say "boot-vga exit=$code $boot=$(drv "$boot") $(tr '\n' ' ' < $scratch/out)"
 cli audit > $scratch/out 2>&1; say "audit $(tr '\n' '|' < $scratch/out)"
 kill "$daemon"; wait "$daemon"
 
-# kill -9 between an unbind and its probe, then a restart.
-start_daemon --debug-pause-after-unbind-ms 8000
+# kill -9 between an unbind and its probe (audio moved in writes 1-3, then the GPU's
+# override and unbind), then a restart.
+start_daemon --debug-pause-after-write 5
 cli gpu mode "$secondary" vfio > /dev/null 2>&1 &
 n=0
 while [ "$(drv "$secondary")" != none ] && [ $n -lt 900 ]; do sleep 0.1; n=$((n + 1)); done

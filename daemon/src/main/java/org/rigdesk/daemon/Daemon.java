@@ -161,8 +161,8 @@ public class Daemon implements AutoCloseable {
         } else {
             kernel = new RealKernel(config.modprobe());
         }
-        if (config.pauseAfterUnbindMillis() > 0) {
-            kernel = new org.rigdesk.daemon.vfio.PausingKernel(kernel, config.pauseAfterUnbindMillis());
+        if (config.pauseAfterWrite() >= 0) {
+            kernel = new org.rigdesk.daemon.vfio.PausingKernel(kernel, config.pauseAfterWrite());
         }
         PciIds names = PciIds.load(config.pciIds());
         Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);

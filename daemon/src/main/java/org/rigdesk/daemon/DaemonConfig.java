@@ -27,7 +27,7 @@ public record DaemonConfig(
         Duration cancelGrace,
         String modprobe,
         Path modulesDir,
-        long pauseAfterUnbindMillis,
+        int pauseAfterWrite,
         HostPools.Timings runnerTimings,
         String adminGroup) {
 

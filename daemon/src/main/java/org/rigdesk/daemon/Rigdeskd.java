@@ -84,9 +84,10 @@ public class Rigdeskd implements Callable<Integer> {
             description = "This kernel's modules (default: /lib/modules/RELEASE).")
     Path modulesDir;
 
-    @Option(names = "--debug-pause-after-unbind-ms", paramLabel = "MS", defaultValue = "0", hidden = true,
-            description = "Sleeps after every unbind write: lets fault tests kill the daemon mid-toggle.")
-    long pauseAfterUnbindMs;
+    @Option(names = "--debug-pause-after-write", paramLabel = "N", defaultValue = "-1", hidden = true,
+            description = "Stops after the N-th kernel write (0: before the first): lets fault tests kill the daemon "
+                    + "at any step of a toggle.")
+    int pauseAfterWrite;
 
     @Option(names = "--pci-ids", paramLabel = "FILE", hidden = true,
             description = "pci.ids database to name devices from.")
@@ -170,7 +171,7 @@ public class Rigdeskd implements Callable<Integer> {
                 Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
                 image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
-                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterUnbindMs,
+                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
                         Duration.ofSeconds(runnerJobGrace)), adminGroup);
         Daemon daemon = new Daemon(config);
