@@ -347,9 +347,10 @@ public class JobEngine implements AutoCloseable {
         }
         Map<Long, Job> byId = new HashMap<>();
         unfinished.forEach(job -> byId.put(job.id(), job));
+        Map<ProcessHandle, String> commandLines = JobRun.commandLines();
         try (Stream<Path> dirs = Files.list(config.jobsDir())) {
             for (Path dir : dirs.sorted(Comparator.naturalOrder()).toList()) {
-                JobRun.stopLeftovers(dir);
+                JobRun.stopLeftovers(dir, commandLines);
             }
         }
         for (Job job : unfinished) {

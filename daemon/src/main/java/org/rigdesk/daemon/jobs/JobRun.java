@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -369,23 +370,29 @@ public class JobRun implements Runnable {
         }
     }
 
-    /** At start: a VM left by a killed daemon is stopped, and its disks removed. */
-    static void stopLeftovers(Path dir) {
-        Path pidFile = dir.resolve("job.pid");
-        if (Files.exists(pidFile)) {
-            try {
-                long pid = Long.parseLong(Files.readString(pidFile).strip());
-                ProcessHandle.of(pid).filter(p -> p.info().commandLine().orElse("").contains(dir.toString()))
-                        .ifPresent(p -> {
-                            LOG.warning("stopping VM " + pid + " left by the previous rigdeskd (" + dir + ")");
-                            p.destroyForcibly();
-                            p.onExit().join();
-                        });
-            } catch (IOException | NumberFormatException e) {
-                LOG.warning("unreadable pid file " + pidFile + ": " + e.getMessage());
+    /**
+     * At start: a VM left by a killed daemon is stopped, and its disks removed. {@code commandLines}
+     * are the host's processes, read once for all job directories.
+     */
+    static void stopLeftovers(Path dir, Map<ProcessHandle, String> commandLines) {
+        // A VMM's command line names files in its job's directory; a pid file would miss a VM
+        // started just before the daemon died, before its pid was written.
+        String marker = dir + "/";
+        commandLines.forEach((process, line) -> {
+            if (line.contains(marker)) {
+                LOG.warning("stopping VM " + process.pid() + " left by the previous rigdeskd (" + dir + ")");
+                process.destroyForcibly();
+                process.onExit().join();
             }
-        }
+        });
         removeDisposables(dir);
+    }
+
+    /** Every process on the host with its command line, where it can be read. */
+    static Map<ProcessHandle, String> commandLines() {
+        Map<ProcessHandle, String> lines = new HashMap<>();
+        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(line -> lines.put(p, line)));
+        return lines;
     }
 
     static void deleteDir(Path dir) throws IOException {

@@ -16,55 +16,85 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
-/** kill -9 of the daemon while a job's VM runs, then a restart: nothing of that VM may survive. */
+/**
+ * kill -9 of the daemon with a job at every stage of its life at once — finished, queued,
+ * booting, running — then a restart: no VM survives, the unfinished jobs are lost with the
+ * reason and keep what they logged, the finished one keeps its result and log.
+ */
 class JobRecoveryTest {
 
     @TempDir
     Path dir;
 
     private static List<ProcessHandle> vmsOf(Path jobDir) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(jobDir.toString()))
-                .toList();
+        String marker = jobDir + "/";
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).toList();
     }
 
     @Test
-    void killNineMidJobThenRestartStopsTheVmMarksTheJobLostAndFreesEverything() throws Exception {
+    void killNineWithJobsAtEveryStageThenRestart() throws Exception {
         DaemonProcess.requireTestImage();
         DaemonProcess first = new DaemonProcess(dir).simulate("desktop").start();
-        Job job;
+        Job done;
+        Job running;
+        Job queued;
+        Job booting;
         try (DaemonClient client = first.client()) {
+            done = submit(client, "done", "echo finished-output", 0);
+            done = awaitState(client, done, Job.SUCCEEDED);
             client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
-            job = client.send("POST", "/v1/jobs", new JobRequest("long", "echo up; sleep 600", IntNode.valueOf(1), 1, 256,
-                    null, null, Map.of("TOKEN", "x")), Job.class);
-            long id = job.id();
-            JobsApiTest.await(() -> {
-                try {
-                    return Job.RUNNING.equals(client.get("/v1/jobs/" + id, Job.class).state());
-                } catch (Exception e) {
-                    return false;
-                }
-            }, 90);
+            running = awaitState(client, submit(client, "long", "echo up; sleep 600", 1), Job.RUNNING);
+            booting = awaitState(client, submit(client, "boots", "sleep 600", 0), Job.BOOTING);
+            queued = submit(client, "waits-for-the-gpu", "echo never", 1);
+            assertEquals(Job.QUEUED, client.get("/v1/jobs/" + queued.id(), Job.class).state());
+            first.kill();
+        } finally {
+            first.kill();
         }
-        Path jobDir = first.stateDir().resolve("jobs/" + job.id());
-        first.kill();
-        assertEquals(1, vmsOf(jobDir).size(), "SIGKILL leaves the VM behind");
-        assertTrue(Files.exists(jobDir.resolve("config.img")));
+        Path jobs = first.stateDir().resolve("jobs");
+        assertEquals(1, vmsOf(jobs.resolve(Long.toString(running.id()))).size(), "SIGKILL leaves the VM behind");
+        assertEquals(1, vmsOf(jobs.resolve(Long.toString(booting.id()))).size(), "and the booting one");
+        // As if the kill had come between starting the VM and noting its pid: only its command line
+        // still ties it to the job.
+        Files.delete(jobs.resolve(booting.id() + "/job.pid"));
+        Files.deleteIfExists(jobs.resolve(booting.id() + "/vmm.pid"));
 
         try (DaemonProcess second = new DaemonProcess(dir).simulate("desktop").start();
              DaemonClient client = second.client()) {
-            assertEquals(List.of(), vmsOf(jobDir), "no qemu left");
-            Job lost = client.get("/v1/jobs/" + job.id(), Job.class);
-            assertEquals(Job.LOST, lost.state());
-            assertTrue(lost.error().contains("rigdeskd stopped while the job was running"), lost.error());
-            assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "overlay removed");
-            assertFalse(Files.exists(jobDir.resolve("config.img")), "config disk (with its secret) removed");
-            assertTrue(Files.exists(jobDir.resolve("console.log")), "the log is kept");
+            assertEquals(List.of(), vmsOf(jobs), "no qemu left");
+            for (Job job : List.of(running, queued, booting)) {
+                Job lost = client.get("/v1/jobs/" + job.id(), Job.class);
+                assertEquals(Job.LOST, lost.state(), lost.toString());
+                assertTrue(lost.error().contains("rigdeskd stopped while the job was " + job.state()), lost.error());
+                Path jobDir = jobs.resolve(Long.toString(job.id()));
+                assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "overlay removed");
+                assertFalse(Files.exists(jobDir.resolve("config.img")), "config disk (with its secret) removed");
+            }
+            assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("up"), "the log is kept");
+            Job kept = client.get("/v1/jobs/" + done.id(), Job.class);
+            assertEquals(Job.SUCCEEDED, kept.state());
+            assertEquals(done.exitCode(), kept.exitCode());
+            assertTrue(client.getText("/v1/jobs/" + done.id() + "/log").contains("finished-output"));
             Gpu gpu = client.get("/v1/gpus/0000:01:00.0", Gpu.class);
             assertNull(gpu.usedBy(), "the GPU is free");
             assertEquals("vfio", gpu.mode(), "and still in the pool");
             assertTrue(second.log().contains("marked lost"), second.log());
+            // The engine works after the recovery.
+            Job after = awaitState(client, submit(client, "after", "echo again", 1), Job.SUCCEEDED);
+            assertEquals(0, after.exitCode());
         }
+    }
+
+    private static Job submit(DaemonClient client, String name, String script, int gpus) throws Exception {
+        return client.send("POST", "/v1/jobs", new JobRequest(name, script, IntNode.valueOf(gpus), 1, 256, null, null,
+                Map.of("TOKEN", "x")), Job.class);
+    }
+
+    private static Job awaitState(DaemonClient client, Job job, String state) throws Exception {
+        return Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), j -> state.equals(j.state()), 120,
+                job.name() + " " + state);
     }
 }
