@@ -53,6 +53,8 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public volatile int rateLimitedCalls;
     /** The next generate-jitconfig finds its name taken by an idle runner (created on the spot): 409. */
     public volatile boolean conflictOnce;
+    /** How long generate-jitconfig holds its answer after the runner exists (a slow GitHub). */
+    public volatile long jitDelayMillis;
 
     public FakeGitHub(String scopePath) throws IOException {
         this.scopePath = scopePath;
@@ -171,6 +173,15 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
         runners.put(runner.id(), runner);
         String encoded = jitConfig(runner);
         jitRequests.add(new JitRequest(name, List.copyOf(labels), body.get("runner_group_id").asLong(), encoded));
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < jitDelayMillis * 1_000_000) { // setting it to 0 ends the wait
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return json(201, Map.of("runner", Map.of("id", runner.id(), "name", name, "os", "unknown",
                 "status", "offline", "busy", false, "labels", labels.stream()
                         .map(l -> Map.of("id", 1, "name", l, "type", "custom")).toList()),

@@ -11,17 +11,20 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.github.FakeGitHub;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
 /**
- * rigdeskd killed with -9 while its runner slots listen: at the next start no VM of the old
- * run is left, its idle runner VMs leave no job record, the reconciler deletes their runners
- * from GitHub, and fresh slots take their place.
+ * rigdeskd killed with -9 at each step of a runner slot's life — GitHub creating its runner,
+ * slots listening, a job running — then restarted: no VM of the old run is left, idle runner VMs
+ * leave no job record, a running job is lost with its log, the reconciler deletes the old runners
+ * from GitHub (a busy one once GitHub lets go of it), and fresh slots take their place.
  */
 class RunnerRecoveryTest {
 
@@ -34,12 +37,9 @@ class RunnerRecoveryTest {
         try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci")) {
             Set<String> before;
             String marker = dir.toString();
-            DaemonProcess first = new DaemonProcess(dir).simulate("desktop")
-                    .withArgs("--runner-poll-ms", "300", "--cancel-grace", "1").start();
+            DaemonProcess first = daemon().start();
             try (DaemonClient client = first.client()) {
-                client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
-                        FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 2, 1, 256),
-                        RunnerStatus.class);
+                register(client, github, 2);
                 RunnerStatus idle = Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
                         s -> s.slots().stream().allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 120,
                         "two idle slots");
@@ -48,9 +48,7 @@ class RunnerRecoveryTest {
             first.kill();
             assertEquals(2, vms(marker), "the VMs outlive a daemon killed with -9");
 
-            try (DaemonProcess second = new DaemonProcess(dir).simulate("desktop")
-                    .withArgs("--runner-poll-ms", "300", "--cancel-grace", "1").start();
-                 DaemonClient client = second.client()) {
+            try (DaemonProcess second = daemon().start(); DaemonClient client = second.client()) {
                 RunnerStatus again = Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
                         s -> s.slots().stream().allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 120,
                         "the slots refill after the restart");
@@ -64,6 +62,78 @@ class RunnerRecoveryTest {
                 assertFalse(client.getText("/v1/jobs").contains("\"lost\""), "idle runner VMs are not lost jobs");
             }
         }
+    }
+
+    @Test
+    void killedWhileGitHubCreatesARunnerThenRestarted() throws Exception {
+        DaemonProcess.requireTestImage();
+        try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci")) {
+            github.jitDelayMillis = 60_000; // GitHub has made the runner; rigdeskd never hears of it
+            DaemonProcess first = daemon().start();
+            try (DaemonClient client = first.client()) {
+                register(client, github, 1);
+                Await.until(() -> github.jitRequests.size() == 1, 30, "the slot asks for a runner");
+            } finally {
+                first.kill();
+            }
+            String orphan = github.jitRequests.get(0).name();
+            assertEquals(1, github.named(orphan).size());
+            github.jitDelayMillis = 0;
+            try (DaemonProcess second = daemon().start(); DaemonClient client = second.client()) {
+                RunnerStatus idle = Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
+                        s -> RunnerStatus.Slot.IDLE.equals(s.slots().get(0).state()), 120, "the slot fills");
+                assertFalse(orphan.equals(idle.slots().get(0).runnerName()));
+                Await.until(() -> github.named(orphan).isEmpty(), 20, "the runner no VM ever served is deleted");
+                assertEquals(1, vms(dir.toString()));
+            }
+        }
+    }
+
+    @Test
+    void killedWhileARunnerJobRunsThenRestarted() throws Exception {
+        DaemonProcess.requireTestImage();
+        try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci")) {
+            DaemonProcess first = daemon().start();
+            String runner;
+            Job running;
+            try (DaemonClient client = first.client()) {
+                register(client, github, 1);
+                Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
+                        s -> RunnerStatus.Slot.IDLE.equals(s.slots().get(0).state()), 120, "the slot fills");
+                client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, "octo/gpu-ci", "Train", "epoch",
+                        77L, 1, "echo started-epoch\nsleep 600\n"), java.util.Map.class);
+                running = Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
+                                .filter(j -> Long.valueOf(77).equals(j.runId()) && Job.RUNNING.equals(j.state()))
+                                .findFirst().orElse(null), j -> j != null, 120, "the runner job runs");
+                runner = client.get("/v1/runner", RunnerStatus.class).slots().get(0).runnerName();
+                github.setStatus(runner, "online", true); // as GitHub shows a runner with a job
+            } finally {
+                first.kill();
+            }
+            try (DaemonProcess second = daemon().start(); DaemonClient client = second.client()) {
+                Job lost = client.get("/v1/jobs/" + running.id(), Job.class);
+                assertEquals(Job.LOST, lost.state(), lost.toString());
+                assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("started-epoch"),
+                        "the job's log is kept");
+                Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
+                        s -> RunnerStatus.Slot.IDLE.equals(s.slots().get(0).state())
+                                && !runner.equals(s.slots().get(0).runnerName()), 120, "the slot refills");
+                assertEquals(1, github.named(runner).size(), "a runner GitHub calls busy is never deleted");
+                github.setStatus(runner, "offline", false); // GitHub gives up on the job
+                Await.until(() -> github.named(runner).isEmpty(), 20, "then it is deleted");
+                assertEquals(1, vms(dir.toString()), "only the new slot's VM runs");
+            }
+        }
+    }
+
+    private DaemonProcess daemon() {
+        return new DaemonProcess(dir).simulate("desktop").withArgs("--runner-poll-ms", "300", "--cancel-grace", "1");
+    }
+
+    private static void register(DaemonClient client, FakeGitHub github, int cpuSlots) throws Exception {
+        client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
+                FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, cpuSlots, 1, 256),
+                RunnerStatus.class);
     }
 
     private static long vms(String marker) {
