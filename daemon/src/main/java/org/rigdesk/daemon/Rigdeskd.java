@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rigdesk.api.client.SocketLocator;
 import org.rigdesk.daemon.logging.Logs;
+import org.rigdesk.daemon.runner.FastClock;
 import org.rigdesk.daemon.runner.HostPools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -125,6 +126,10 @@ public class Rigdeskd implements Callable<Integer> {
             description = "An idle runner GitHub calls offline this long is replaced.")
     long runnerOfflineGrace;
 
+    @Option(names = "--debug-runner-clock-rate", paramLabel = "N", defaultValue = "1", hidden = true,
+            description = "Runs the runner pool's clock N times faster: lets fault tests play a long GitHub outage.")
+    int runnerClockRate;
+
     @Option(names = "--runner-job-grace", paramLabel = "SECONDS", defaultValue = "120", hidden = true,
             description = "A VM whose job GitHub calls completed this long is stopped.")
     long runnerJobGrace;
@@ -173,7 +178,7 @@ public class Rigdeskd implements Callable<Integer> {
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
-                        Duration.ofSeconds(runnerJobGrace)), adminGroup);
+                        Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();

@@ -177,6 +177,7 @@ public class JobRun implements Runnable {
         String result = null;
         long bootDeadline = started + config.bootTimeout().toNanos();
         Integer exit = null;
+        int vmmStatus = 0;
         boolean alive = false;
         String stop = null;
         String stopState = null;
@@ -213,6 +214,7 @@ public class JobRun implements Runnable {
                 alive = alive || Files.size(dir.resolve("console.log")) > preamble;
                 OptionalInt ended = vm.waitFor(POLL);
                 if (ended.isPresent()) {
+                    vmmStatus = ended.getAsInt();
                     for (String line : newLines(control, partial)) {
                         JsonNode event = parse(line);
                         if (event != null && "exit".equals(event.path("event").asText())) {
@@ -253,8 +255,8 @@ public class JobRun implements Runnable {
             return runnerOutcome(result, exit);
         }
         if (exit == null) {
-            return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit (crash or "
-                    + "power-off inside the guest)");
+            return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit ("
+                    + (vmmStatus == 0 ? "crash or power-off inside the guest)" : vmmDeath(vmmStatus) + ")"));
         }
         return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
     }
@@ -279,6 +281,13 @@ public class JobRun implements Runnable {
     }
 
     /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
+    /** A VMM that ends with a status of its own died rather than the guest powering off. */
+    private String vmmDeath(int status) {
+        String vmm = job.vmm() == null ? "the VMM" : job.vmm();
+        return status > 128 && status < 160 ? vmm + " was killed by signal " + (status - 128)
+                : vmm + " exited with status " + status;
+    }
+
     private Outcome runnerOutcome(String result, Integer exit) {
         if (job.jobName() == null) {
             return new Outcome(Job.FAILED, exit, "the runner ended before it took a job" + (exit == null

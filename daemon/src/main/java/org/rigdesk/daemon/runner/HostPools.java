@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +20,11 @@ import org.rigdesk.daemon.store.AuditStore;
 /** Builds runner pools for this host: its job engine and GPUs, slot sizes shared out of its budget. */
 public class HostPools implements RunnerService.PoolFactory {
 
-    /** How often the reconciler polls GitHub, and how long it forgives an offline runner or a finished job. */
-    public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace) {
+    /**
+     * How often the reconciler polls GitHub, how long it forgives an offline runner or a finished
+     * job, and its clock (sped up only by fault tests that play long GitHub outages).
+     */
+    public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace, Clock clock) {
     }
 
     private final JobEngine jobs;
@@ -51,7 +55,7 @@ public class HostPools implements RunnerService.PoolFactory {
                 : Math.max(512, Math.min(16_384, jobs.config().hostMemoryMiB() / slots));
         RunnerPool.Config config = new RunnerPool.Config(registration.labels(), ownedPrefix,
                 registration.runnerGroupId(), registration.gpuSlots(), registration.cpuSlots(), cpus, memory,
-                timings.poll(), timings.offlineGrace(), timings.jobGrace());
+                timings.poll(), timings.offlineGrace(), timings.jobGrace(), timings.clock());
         return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused());
     }
 

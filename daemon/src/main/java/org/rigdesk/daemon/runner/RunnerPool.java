@@ -1,6 +1,7 @@
 package org.rigdesk.daemon.runner;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,7 +46,8 @@ public class RunnerPool implements AutoCloseable {
 
     /** How the pool is set up; {@code ownedPrefix} marks this host's runners on GitHub. */
     public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
-                         int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace) {
+                         int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace,
+                         Clock clock) {
     }
 
     /** A test job waiting for a slot (test image only). */
@@ -176,7 +178,7 @@ public class RunnerPool implements AutoCloseable {
         if (closed) {
             return;
         }
-        Instant now = Instant.now();
+        Instant now = config.clock().instant();
         if (!now.isBefore(nextReconcile) && !backoff.blocked(now)) {
             reconcile(now);
             nextReconcile = now.plus(config.poll());
@@ -205,7 +207,7 @@ public class RunnerPool implements AutoCloseable {
             if (gpu == null) {
                 slot.to(RunnerStatus.Slot.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
                         + "(rigdesk gpu mode BDF vfio) or register fewer GPU slots");
-                slot.retryAt = Instant.now().plusSeconds(5);
+                slot.retryAt = config.clock().instant().plusSeconds(5);
                 return;
             }
         }
@@ -217,10 +219,10 @@ public class RunnerPool implements AutoCloseable {
         try {
             jit = createRunner(name, labels);
         } catch (IOException e) {
-            Duration wait = backoff.failed(e, Instant.now());
+            Duration wait = backoff.failed(e, config.clock().instant());
             slot.to(RunnerStatus.Slot.WAITING, "GitHub refused a new runner: " + e.getMessage() + "; retry in "
                     + wait.toSeconds() + " s");
-            githubState = backoff.describe(Instant.now());
+            githubState = backoff.describe(config.clock().instant());
             return;
         }
         backoff.succeeded();
@@ -241,7 +243,7 @@ public class RunnerPool implements AutoCloseable {
             }
             deleteQuietly(jit.runnerId());
             slot.to(RunnerStatus.Slot.WAITING, e.problem().detail() + (e.problem().remedy() == null ? "" : " — " + e.problem().remedy()));
-            slot.retryAt = Instant.now().plusSeconds(15);
+            slot.retryAt = config.clock().instant().plusSeconds(15);
             return;
         }
         slot.gpuBdf = gpu;
@@ -288,7 +290,7 @@ public class RunnerPool implements AutoCloseable {
         switch (job.state()) {
             case Job.BOOTING -> slot.to(RunnerStatus.Slot.BOOTING, "job " + job.id());
             case Job.READY -> {
-                slot.listeningSince = Instant.now();
+                slot.listeningSince = config.clock().instant();
                 slot.to(RunnerStatus.Slot.IDLE, "listening for a job");
                 slot.failures = 0;
             }
@@ -311,7 +313,7 @@ public class RunnerPool implements AutoCloseable {
         if (!tookJob && reason == null) {
             slot.failures++;
             long wait = GitHubBackoff.doubling(slot.failures).toSeconds(); // the same schedule as GitHub's
-            slot.retryAt = Instant.now().plusSeconds(wait);
+            slot.retryAt = config.clock().instant().plusSeconds(wait);
             slot.to(RunnerStatus.Slot.WAITING, "the VM of runner " + runnerName + " ended before it took a job: "
                     + job.error() + "; refilling in " + wait + " s");
             audit.record(ACTOR, "runner.slot", slot.key, "failed", job.error());
@@ -332,11 +334,11 @@ public class RunnerPool implements AutoCloseable {
             github.deleteRunner(runnerId);
         } catch (GitHubException e) {
             if (e.status() != 404 && e.status() != 422) {
-                backoff.failed(e, Instant.now());
+                backoff.failed(e, config.clock().instant());
                 LOG.info("deleting runner " + runnerId + " failed, the reconciler will retry: " + e.getMessage());
             }
         } catch (IOException e) {
-            backoff.failed(e, Instant.now());
+            backoff.failed(e, config.clock().instant());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 public class PausingKernel implements Kernel {
 
     private static final Logger LOG = Logger.getLogger(PausingKernel.class.getName());
-    /** Long enough for any test to kill it; the toggle's own timeout is not in this path. */
+    /** Until killed, in effect: the toggle gives up on a write after --sysfs-write-timeout-ms (10 s). */
     private static final long PAUSE_MILLIS = 600_000;
 
     private final Kernel kernel;

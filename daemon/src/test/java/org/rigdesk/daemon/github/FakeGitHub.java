@@ -50,6 +50,8 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(100);
     private final String scopePath;
     public volatile int failWith5xx;
+    /** While set, every call gets 503: GitHub is down. */
+    public volatile boolean outage;
     public volatile int rateLimitedCalls;
     /** The next generate-jitconfig finds its name taken by an idle runner (created on the spot): 409. */
     public volatile boolean conflictOnce;
@@ -89,6 +91,9 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
                     .body("{\"message\":\"You have exceeded a secondary rate limit.\","
                             + "\"documentation_url\":\"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api\"}")
                     .build();
+        }
+        if (outage) {
+            return error(503, "Service Unavailable");
         }
         if (failWith5xx > 0) {
             failWith5xx--;

@@ -148,6 +148,28 @@ class JobsApiTest {
     }
 
     @Test
+    void aVmmThatCrashesFailsItsJobWithTheReasonAndFreesTheGpu() throws Exception {
+        Job running = submit("echo started; sleep 300", 1);
+        await(() -> Job.RUNNING.equals(job(running.id()).state()), 90);
+        String bdf = job(running.id()).gpus().get(0);
+        long pid = Long.parseLong(Files.readString(daemon.stateDir().resolve("jobs/" + running.id() + "/job.pid")).strip());
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // the VMM dies, as on a segfault or the OOM killer
+        Job crashed = awaitFinished(running.id());
+        assertEquals(Job.FAILED, crashed.state());
+        assertTrue(crashed.error().contains("the VM stopped without reporting the job's exit (qemu was killed by "
+                + "signal 9)"), crashed.error());
+        assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("started"), "its log is kept");
+        await(() -> {
+            try {
+                return client.get("/v1/gpus/" + bdf, Gpu.class).usedBy() == null;
+            } catch (IOException e) {
+                return false;
+            }
+        }, 10);
+        assertEquals(Job.SUCCEEDED, awaitFinished(submit("echo fine", 1).id()).state(), "the GPU serves the next job");
+    }
+
+    @Test
     void twoGpuJobsRunAtOnceAndAThirdWaitsForAGpu() throws Exception {
         Job first = submit("echo one; sleep 6", 1);
         Job second = submit("echo two; sleep 6", 1);

@@ -23,6 +23,7 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.EventListener;
 import org.rigdesk.api.wire.ComputeProcesses;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -183,5 +184,31 @@ class TelemetryApiTest {
         assertEquals(1, after, "restarted once, nothing leaked");
         assertNotEquals(children.get(0).pid(), daemon.process().children()
                 .filter(p -> p.info().commandLine().orElse("").contains("--query-gpu")).findFirst().orElseThrow().pid());
+    }
+
+    @Test
+    void aHungNvidiaSmiIsVisibleThenKilledAndSamplingRecovers() throws Exception {
+        ProcessHandle child = daemon.process().children()
+                .filter(p -> p.info().commandLine().orElse("").contains("--query-gpu")).findFirst().orElseThrow();
+        List<ProcessHandle> hung = new ArrayList<>(child.descendants().toList());
+        hung.add(child);
+        // SIGSTOP: the process lives on and says nothing, as nvidia-smi does when the driver hangs.
+        for (ProcessHandle process : hung) {
+            new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start().waitFor();
+        }
+        TelemetryServiceTest.await(() -> {
+            try {
+                String reason = client.get("/v1/telemetry", TelemetryStatus.class).reason();
+                return reason != null && reason.contains("hung");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertEquals(3, client.get("/v1/gpus", GpuList.class).gpus().size(), "the API answers meanwhile");
+        TelemetryServiceTest.await(() -> state().equals(TelemetryStatus.OK));
+        TelemetryServiceTest.await(() -> hung.stream().noneMatch(ProcessHandle::isAlive));
+        ProcessHandle now = daemon.process().children()
+                .filter(p -> p.info().commandLine().orElse("").contains("--query-gpu")).findFirst().orElseThrow();
+        assertNotEquals(child.pid(), now.pid(), "a new child samples");
     }
 }
