@@ -43,6 +43,16 @@ class SoakBench {
             AtomicLong refusals = new AtomicLong();
             List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
             long end = System.nanoTime() + seconds * 1_000_000_000L;
+            AtomicLong rssPeak = new AtomicLong(rssStart);
+            long pid = daemon.process().pid();
+            var sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    rssPeak.accumulateAndGet(ApiBench.rssMiB(pid), Math::max);
+                } catch (java.io.IOException gone) {
+                    // the daemon died: the clients report it
+                }
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             ExecutorService pool = Executors.newFixedThreadPool(64);
             List<Future<?>> clients = new ArrayList<>();
             for (int c = 0; c < 64; c++) {
@@ -96,7 +106,8 @@ class SoakBench {
                 client.get();
             }
             pool.shutdown();
-            long rssEnd = ApiBench.rssMiB(daemon.process().pid());
+            sampler.shutdownNow();
+            long rssEnd = ApiBench.rssMiB(pid);
             try (DaemonClient client = daemon.client()) {
                 for (Job job : client.get("/v1/jobs?limit=1000", JobList.class).jobs()) {
                     if (!job.finished()) {
@@ -106,8 +117,10 @@ class SoakBench {
             }
             BenchReport.row("soak: 64 clients, reads/SSE/jobs/toggles", String.format("%,d / %d", requests.get(),
                     errors.size()), "requests / errors", String.format("%d s; %,d refusals (409/400, expected); "
-                    + "RSS %d → %d MiB; %s", seconds, refusals.get(), rssStart, rssEnd,
-                    errors.isEmpty() ? "no errors" : errors.subList(0, Math.min(3, errors.size()))));
+                    + "RSS %d MiB at start, %d peak, %d at end; %s", seconds, refusals.get(), rssStart, rssPeak.get(),
+                    rssEnd, errors.isEmpty() ? "no errors" : errors.subList(0, Math.min(3, errors.size()))));
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), errors.subList(0, Math.min(10, errors.size())),
+                    "the soak must see no 5xx and no broken connection");
         }
     }
 }
