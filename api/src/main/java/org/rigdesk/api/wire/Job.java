@@ -58,4 +58,9 @@ public record Job(
     public boolean finished() {
         return !UNFINISHED.contains(state);
     }
+
+    /** A VM works on it: booting or running. Queued jobs and idle runner VMs ({@code ready}) are not. */
+    public boolean active() {
+        return BOOTING.equals(state) || RUNNING.equals(state);
+    }
 }

@@ -1,11 +1,10 @@
 package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.app.jobs.Elapsed;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.Json;
 import picocli.CommandLine.Command;
@@ -49,22 +48,12 @@ public class JobsCommand implements Callable<Integer> {
                     table.row(job.id(), job.name(), job.gpus().isEmpty() ? "-"
                                     : String.join(",", job.gpus()) + (job.gpusSimulated() ? " (simulated)" : ""),
                             job.vmm(), job.state(), job.startedAt() == null ? "-" : job.startedAt().toString()
-                                    .replaceFirst("\\.\\d+Z$", "Z"), elapsed(job), job.exitCode());
+                                    .replaceFirst("\\.\\d+Z$", "Z"), Elapsed.compact(job), job.exitCode());
                 }
                 out.print(table);
             }
         }
         out.flush();
         return 0;
-    }
-
-    static String elapsed(Job job) {
-        if (job.startedAt() == null) {
-            return "-";
-        }
-        Duration d = Duration.between(job.startedAt(), job.finishedAt() == null ? Instant.now() : job.finishedAt());
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : String.format("%.1fs", d.toMillis() / 1000.0);
     }
 }

@@ -1,7 +1,5 @@
 package org.rigdesk.app.jobs;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -127,7 +125,7 @@ public class JobsPage implements Page {
         });
         table.getColumns().add(state);
         table.getColumns().add(column("Started", 110, JobsPage::started));
-        table.getColumns().add(column("Elapsed", 90, JobsPage::elapsed));
+        table.getColumns().add(column("Elapsed", 90, Elapsed::compact));
         table.getColumns().add(column("Exit", 45, job -> job.exitCode() == null ? "–" : job.exitCode().toString()));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
@@ -153,14 +151,6 @@ public class JobsPage implements Page {
         boolean today = job.startedAt().atZone(ZoneId.systemDefault()).toLocalDate()
                 .equals(java.time.LocalDate.now(ZoneId.systemDefault()));
         return (today ? TODAY : EARLIER).format(job.startedAt());
-    }
-
-    static String elapsed(Job job) {
-        if (job.startedAt() == null) {
-            return "–";
-        }
-        long s = Duration.between(job.startedAt(), job.finishedAt() == null ? Instant.now() : job.finishedAt()).toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%d:%02d", s / 60, s % 60);
     }
 
     private Node logPane() {

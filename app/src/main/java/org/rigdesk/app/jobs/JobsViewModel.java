@@ -162,8 +162,4 @@ public class JobsViewModel {
     public LogViewModel log() {
         return log;
     }
-
-    public long runningCount() {
-        return jobs.stream().filter(job -> !job.finished()).count();
-    }
 }

@@ -83,8 +83,7 @@ public class Shell implements AutoCloseable {
                 new HostPage(connection),
                 new SettingsPage(settings));
         this.window = new MainWindow(pages, connection);
-        Runnable activity = () -> window.statusBar().activity(jobs.all().stream()
-                .filter(job -> Job.RUNNING.equals(job.state()) || Job.BOOTING.equals(job.state())).count(),
+        Runnable activity = () -> window.statusBar().activity(jobs.all().stream().filter(Job::active).count(),
                 runner.statusProperty().get());
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> activity.run());
         runner.statusProperty().addListener((obs, old, now) -> activity.run());

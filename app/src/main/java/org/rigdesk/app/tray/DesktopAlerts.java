@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.app.jobs.Elapsed;
 import org.rigdesk.api.wire.RunnerStatus;
 
 /**
@@ -50,7 +51,7 @@ public final class DesktopAlerts {
         }
         String what = job.repository() != null ? job.name() : "#" + job.id() + " " + job.name();
         String took = job.startedAt() == null || job.finishedAt() == null ? ""
-                : " after " + elapsed(Duration.between(job.startedAt(), job.finishedAt()));
+                : " after " + Elapsed.words(Duration.between(job.startedAt(), job.finishedAt()));
         return Optional.of(switch (job.state()) {
             case Job.SUCCEEDED -> new Alert(JOBS, "Job finished", what + took, false);
             case Job.CANCELLED -> new Alert(JOBS, "Job cancelled", what + took, false);
@@ -114,11 +115,5 @@ public final class DesktopAlerts {
             return Optional.of(new Alert(RUNNER, "Runner back online", "GitHub answers again.", false));
         }
         return Optional.empty();
-    }
-
-    static String elapsed(Duration duration) {
-        long seconds = Math.max(0, duration.toSeconds());
-        return seconds < 60 ? seconds + " s" : seconds < 3600 ? seconds / 60 + " min " + seconds % 60 + " s"
-                : seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
     }
 }

@@ -24,8 +24,7 @@ public final class TrayModel {
      * @param attention the latest thing that needs a look (a refusal, a failed job), or null
      */
     public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention) {
-        List<Job> running = jobs.stream().filter(j -> Job.RUNNING.equals(j.state()) || Job.BOOTING.equals(j.state())
-                || Job.QUEUED.equals(j.state())).toList();
+        List<Job> running = jobs.stream().filter(Job::active).toList();
         TrayState.Status status;
         String tooltip;
         if (!connected) {

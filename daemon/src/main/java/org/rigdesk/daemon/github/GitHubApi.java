@@ -95,7 +95,7 @@ public class GitHubApi {
 
     /** The jobs of one run attempt: how the reconciler learns that a job it hosts is over on GitHub. */
     public List<WorkflowJob> jobsOfRun(String repository, long runId, int attempt) throws IOException {
-        if (repository == null || !repository.matches("[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")) {
+        if (!RunnerScope.isRepository(repository)) {
             throw new IllegalArgumentException("not a repository: " + repository);
         }
         JsonNode answer = call(request("/repos/" + repository + "/actions/runs/" + runId + "/attempts/" + attempt
@@ -111,6 +111,34 @@ public class GitHubApi {
 
     public void deleteRunner(long id) throws IOException {
         call(request(scope.runnersPath() + "/" + id).delete().build());
+    }
+
+    /**
+     * Deletes the idle runners whose names start with {@code prefix}; others are never touched. A
+     * busy one is left to finish its job (GitHub refuses it with 422 too), one already gone (404)
+     * is fine. Returns the names left behind.
+     */
+    public List<String> deleteIdleRunners(String prefix) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (GitHubRunner runner : listRunners()) {
+            if (!runner.name().startsWith(prefix)) {
+                continue;
+            }
+            if (runner.busy()) {
+                kept.add(runner.name());
+                continue;
+            }
+            try {
+                deleteRunner(runner.id());
+            } catch (GitHubException e) {
+                if (e.status() == 422) {
+                    kept.add(runner.name());
+                } else if (e.status() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return kept;
     }
 
     public Integer rateLimitRemaining() {

@@ -15,6 +15,17 @@ public record RunnerScope(String owner, String repo, String apiBase) {
     private static final Pattern REPO = Pattern.compile("^[A-Za-z0-9._-]{1,100}$");
     private static final Pattern URL = Pattern.compile("^https://([A-Za-z0-9.-]+(?::\\d{1,5})?)/([^/]+)(?:/([^/]+))?/?$");
 
+    /** Whether {@code text} is a repository's full name, OWNER/REPO, as GitHub allows them. */
+    public static boolean isRepository(String text) {
+        int slash = text == null ? -1 : text.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String repo = text.substring(slash + 1);
+        return OWNER.matcher(text.substring(0, slash)).matches() && REPO.matcher(repo).matches()
+                && !repo.equals(".") && !repo.equals("..");
+    }
+
     /** Parses the scope URL; {@code apiUrl} overrides the API base (GHES). Bad input → IllegalArgumentException. */
     public static RunnerScope parse(String url, String apiUrl) {
         if (url == null) {

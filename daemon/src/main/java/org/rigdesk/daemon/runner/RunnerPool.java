@@ -447,13 +447,9 @@ public class RunnerPool implements AutoCloseable {
             }
             if (removeRunners) {
                 try {
-                    for (GitHubRunner runner : github.listRunners()) {
-                        if (runner.name().startsWith(config.ownedPrefix()) && !runner.busy()) {
-                            deleteQuietly(runner.id());
-                        }
-                    }
+                    github.deleteIdleRunners(config.ownedPrefix());
                 } catch (IOException e) {
-                    LOG.warning("cannot list runners to remove them: " + e.getMessage());
+                    LOG.warning("cannot remove our idle runners from GitHub: " + e.getMessage());
                 }
             }
         };

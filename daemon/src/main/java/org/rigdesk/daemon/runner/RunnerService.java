@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -25,7 +24,6 @@ import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.RunnerScope;
-import org.rigdesk.daemon.github.GitHubRunner;
 import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
@@ -286,18 +284,9 @@ public class RunnerService {
         }
         String owned = ownedPrefix(current);
         stopPool(false);
-        List<String> kept = new ArrayList<>();
+        List<String> kept;
         try {
-            for (GitHubRunner runner : github.listRunners()) {
-                if (!runner.name().startsWith(owned)) {
-                    continue; // not ours (another host's, or foreign): never touched
-                }
-                if (runner.busy()) {
-                    kept.add(runner.name());
-                    continue; // a busy runner is never deleted
-                }
-                github.deleteRunner(runner.id());
-            }
+            kept = github.deleteIdleRunners(owned); // another host's or foreign runners are never touched
         } catch (IOException e) {
             audit.record(caller, "runner.remove", github.scope().display(), "failed", e.getMessage());
             throw new ApiException(502, "github-error", "Cannot remove runners", e.getMessage(),

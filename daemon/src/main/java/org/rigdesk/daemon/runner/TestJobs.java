@@ -3,9 +3,9 @@ package org.rigdesk.daemon.runner;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.github.RunnerScope;
 import org.rigdesk.daemon.jobs.RunnerVmRequest;
 
 /**
@@ -15,14 +15,13 @@ import org.rigdesk.daemon.jobs.RunnerVmRequest;
  */
 final class TestJobs {
 
-    private static final Pattern REPOSITORY = Pattern.compile("^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$");
     private static final int MAX_SCRIPT = 64 * 1024;
 
     private TestJobs() {
     }
 
     static Map<String, String> files(RunnerTestJob request) {
-        if (request.repository() == null || !REPOSITORY.matcher(request.repository()).matches()) {
+        if (!RunnerScope.isRepository(request.repository())) {
             throw ApiException.badRequest("repository must look like OWNER/REPO");
         }
         String workflow = text("workflow", request.workflow(), "CI");
