@@ -41,23 +41,36 @@ public class Router {
     }
 
     private record Route(String method, String[] template, Endpoint endpoint) {
+        /** The path's parameters when it fits this template, else null; nothing is allocated for a miss. */
         Map<String, String> bind(String[] segments) {
             if (segments.length != template.length) {
                 return null;
             }
-            Map<String, String> params = new LinkedHashMap<>();
+            int params = 0;
             for (int i = 0; i < template.length; i++) {
-                String expected = template[i];
-                if (expected.startsWith("{") && expected.endsWith("}")) {
+                if (isParam(template[i])) {
                     if (segments[i].isEmpty()) {
                         return null;
                     }
-                    params.put(expected.substring(1, expected.length() - 1), segments[i]);
-                } else if (!expected.equals(segments[i])) {
+                    params++;
+                } else if (!template[i].equals(segments[i])) {
                     return null;
                 }
             }
-            return params;
+            if (params == 0) {
+                return Map.of();
+            }
+            Map<String, String> bound = new LinkedHashMap<>();
+            for (int i = 0; i < template.length; i++) {
+                if (isParam(template[i])) {
+                    bound.put(template[i].substring(1, template[i].length() - 1), segments[i]);
+                }
+            }
+            return bound;
+        }
+
+        private static boolean isParam(String segment) {
+            return segment.startsWith("{") && segment.endsWith("}");
         }
     }
 }

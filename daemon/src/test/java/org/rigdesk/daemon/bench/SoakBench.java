@@ -37,7 +37,7 @@ class SoakBench {
         DaemonProcess.requireTestImage();
         long seconds = Long.getLong("rigdesk.soak.seconds", 60);
         try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--cancel-grace", "1")
-                .withEnv("JAVA_TOOL_OPTIONS", ApiBench.SHIPPED_FLAGS).start()) {
+                .withEnv("JAVA_TOOL_OPTIONS", ApiBench.daemonFlags()).start()) {
             long rssStart = ApiBench.rssMiB(daemon.process().pid());
             AtomicLong requests = new AtomicLong();
             AtomicLong refusals = new AtomicLong();
