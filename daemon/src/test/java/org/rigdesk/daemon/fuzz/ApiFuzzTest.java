@@ -31,7 +31,7 @@ import org.rigdesk.daemon.testing.UnixHttpClient;
  */
 class ApiFuzzTest {
 
-    static final int REQUESTS = 100_000;
+    static final int REQUESTS = Integer.getInteger("rigdesk.fuzz.requests", 100_000);
     private static final List<String> ROUTES = List.of("GET /metrics", "GET /v1/audit", "GET /v1/gpus",
             "GET /v1/gpus/{bdf}", "GET /v1/info", "GET /v1/jobs", "GET /v1/jobs/{id}", "GET /v1/jobs/{id}/log",
             "GET /v1/nvidia-smi", "GET /v1/runner", "GET /v1/settings", "GET /v1/telemetry",
@@ -46,7 +46,7 @@ class ApiFuzzTest {
             "0000:02:00.0", "0000:00:02.0", "0000:01:00.1", "ffff:ff:1f.7", "..", "%2e%2e", "a/b", "%00", "ü€😀",
             "0000:01:00.0/../..", "vfio", "host", " ", "null", "true", "x".repeat(300));
 
-    record Request(String method, String target, String contentType, byte[] body) {
+    record Request(String route, String method, String target, String contentType, byte[] body) {
         @Override
         public String toString() {
             return method + " " + target + (body == null ? "" : " [" + body.length + " bytes: "
@@ -62,6 +62,8 @@ class ApiFuzzTest {
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor();
     private static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
     private static final AtomicLong SENT = new AtomicLong();
+    /** Nanoseconds spent per route, to show where a run's time goes. */
+    private static final java.util.Map<String, AtomicLong> NANOS = new ConcurrentHashMap<>();
     private static String before;
 
     @BeforeAll
@@ -91,7 +93,10 @@ class ApiFuzzTest {
                 throw new AssertionError("only " + SENT.get() + " requests were sent");
             }
             System.out.println("fuzz: " + SENT.get() + " requests, " + CHECKED.get() + " rejected changes checked "
-                    + "to change nothing, accepted changes to " + ACCEPTED);
+                    + "to change nothing, accepted changes to " + ACCEPTED + "; slowest routes (s): "
+                    + NANOS.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+                            .limit(6).map(e -> e.getKey() + " " + String.format("%.1f", e.getValue().get() / 1e9))
+                            .toList());
         } finally {
             observer.close();
             client.close();
@@ -119,18 +124,27 @@ class ApiFuzzTest {
             Request request = request(random);
             try {
                 one(request);
-            } catch (AssertionError e) {
-                throw new AssertionError("request " + (i + 1) + " of the run with seed "
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("request " + (i + 1) + " (" + request + ") of the run with seed "
                         + Long.getLong("rigdesk.fuzz.seed", 20261127L) + ": " + e.getMessage(), e);
             }
         }
     }
 
     private void one(Request request) throws Exception {
+        long start = System.nanoTime();
+        try {
+            send(request);
+        } finally {
+            NANOS.computeIfAbsent(request.route(), route -> new AtomicLong()).addAndGet(System.nanoTime() - start);
+        }
+    }
+
+    private void send(Request request) throws Exception {
         SENT.incrementAndGet();
         // For one change in four, what it targets is read before and after: a refusal must leave it as it was.
         String resource = resource(request);
-        String seen = resource != null && (request.hashCode() & 3) == 0 ? snapshot(resource) : null;
+        String seen = resource != null && (SENT.get() & 3) == 0 ? snapshot(resource) : null;
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(client::reset, 10, TimeUnit.SECONDS);
         UnixHttpClient.Answer answer;
         try {
@@ -216,7 +230,7 @@ class ApiFuzzTest {
                         "").get(random.nextInt(4));
             }
         }
-        return new Request(method, path, type, body);
+        return new Request(route, method, path, type, body);
     }
 
     private static String pathPart(Random random) {
