@@ -23,6 +23,8 @@ public class GpuCardView extends VBox {
     private final GpuCardViewModel model;
     private final ToggleSwitch toggle = new ToggleSwitch("Passthrough");
     private boolean syncing;
+    /** The value label of each reading shown, by its name. */
+    private final java.util.Map<String, Label> readingLabels = new java.util.LinkedHashMap<>();
 
     public GpuCardView(GpuCardViewModel model) {
         this.model = model;
@@ -149,17 +151,27 @@ public class GpuCardView extends VBox {
         syncing = false;
     }
 
+    /**
+     * Shows the latest readings. A sample arrives every second per card: the labels are kept and
+     * their text set, and only rebuilt when the set of readings changes (a card enters a VM).
+     */
     private void showReadings(GridPane readings) {
-        readings.getChildren().clear();
-        int row = 0;
-        for (var reading : GpuCardViewModel.readings(model.gpuProperty().get(), model.sampleProperty().get()).entrySet()) {
-            Label key = new Label(reading.getKey());
-            key.getStyleClass().add("text-muted");
-            Label value = new Label(reading.getValue());
-            value.getStyleClass().add("reading");
-            value.setId(getId() + "-" + reading.getKey().toLowerCase());
-            readings.addRow(row++, key, value);
+        var rows = GpuCardViewModel.readings(model.gpuProperty().get(), model.sampleProperty().get());
+        if (!rows.keySet().equals(readingLabels.keySet())) {
+            readings.getChildren().clear();
+            readingLabels.clear();
+            int row = 0;
+            for (String name : rows.keySet()) {
+                Label key = new Label(name);
+                key.getStyleClass().add("text-muted");
+                Label value = new Label();
+                value.getStyleClass().add("reading");
+                value.setId(getId() + "-" + name.toLowerCase());
+                readings.addRow(row++, key, value);
+                readingLabels.put(name, value);
+            }
         }
+        rows.forEach((name, value) -> readingLabels.get(name).setText(value));
     }
 
     private static String groupSummary(Gpu gpu) {
