@@ -159,11 +159,14 @@ class AppBench {
                 }
                 double writeSeconds = (System.nanoTime() - start) / 1e9;
                 try {
-                    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> shell.jobs().log().lines().size()
-                            >= org.rigdesk.app.jobs.LogViewModel.MAX_LINES && shell.jobs().log().lines()
-                            .get(shell.jobs().log().lines().size() - 1).startsWith("0999999"));
+                    // The lines change on the FX thread: read them there.
+                    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(() -> {
+                        List<String> shown = shell.jobs().log().lines();
+                        return shown.size() >= org.rigdesk.app.jobs.LogViewModel.MAX_LINES
+                                && shown.get(shown.size() - 1).startsWith("0999999");
+                    }).get());
                 } catch (java.util.concurrent.TimeoutException e) {
-                    List<String> shown = shell.jobs().log().lines();
+                    List<String> shown = WaitForAsyncUtils.asyncFx(() -> List.copyOf(shell.jobs().log().lines())).get();
                     throw new AssertionError("the log view has " + shown.size() + " lines, the last "
                             + (shown.isEmpty() ? "none" : shown.get(shown.size() - 1)) + "; status "
                             + shell.jobs().log().statusProperty().get() + "; file " + Files.size(log), e);
