@@ -106,6 +106,8 @@ public class GpuCardView extends VBox {
         getChildren().addAll(header, address, live, facts, controls, refusal);
 
         model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
+        model.holderStateProperty().addListener((obs, old, state) ->
+                badge.setText(GpuCardViewModel.badge(model.gpuProperty().get(), state)));
         show(model.gpuProperty().get(), name, badge, address, facts);
         model.workingProperty().addListener((obs, was, now) -> {
             if (!now) {
@@ -127,7 +129,7 @@ public class GpuCardView extends VBox {
 
     private void show(Gpu gpu, Label name, Label badge, Label address, GridPane facts) {
         name.setText(gpu.name());
-        badge.setText(GpuCardViewModel.badge(gpu));
+        badge.setText(GpuCardViewModel.badge(gpu, model.holderStateProperty().get()));
         address.setText(gpu.bdf() + " · " + gpu.vendor());
         facts.getChildren().clear();
         int row = 0;

@@ -31,6 +31,8 @@ public class GpuCardViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
     private final ObjectProperty<GpuSample> sample = new SimpleObjectProperty<>();
+    /** The state of the job holding the card ({@code usedBy}), when the app knows it. */
+    private final StringProperty holderState = new SimpleStringProperty();
     /** Utilisation over the last minute, oldest first, for the sparkline. */
     private final ObservableList<Double> recentLoad = FXCollections.observableArrayList();
     private final java.util.ArrayDeque<Long> recentTimes = new java.util.ArrayDeque<>();
@@ -49,6 +51,15 @@ public class GpuCardViewModel {
 
     void update(Gpu latest) {
         gpu.set(latest);
+    }
+
+    /** Told by the jobs list: the state of the job that holds this card, or null. */
+    void holderState(String state) {
+        holderState.set(state);
+    }
+
+    public ReadOnlyStringProperty holderStateProperty() {
+        return holderState;
     }
 
     /** A telemetry sample for this GPU (UI thread): shown, and added to the one-minute sparkline. */
@@ -109,10 +120,13 @@ public class GpuCardViewModel {
         return recentLoad;
     }
 
-    /** Badge text: Host, VFIO, In job #id, Changing or Unbound. */
-    public static String badge(Gpu gpu) {
+    /**
+     * Badge text: Host, VFIO, In job #id, Runner ready (an idle runner slot's VM holds it, waiting
+     * for a GitHub job), Changing or Unbound.
+     */
+    public static String badge(Gpu gpu, String holderState) {
         if (gpu.usedBy() != null) {
-            return "In job #" + gpu.usedBy();
+            return org.rigdesk.api.wire.Job.READY.equals(holderState) ? "Runner ready" : "In job #" + gpu.usedBy();
         }
         return switch (gpu.mode()) {
             case Gpu.VFIO -> "VFIO";

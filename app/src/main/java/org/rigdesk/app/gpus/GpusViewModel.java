@@ -11,6 +11,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -25,6 +26,8 @@ public class GpusViewModel {
     private final Executor ui;
     private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
     private final SimpleStringProperty status = new SimpleStringProperty("Loading GPUs…");
+    /** Job id → state, as the jobs list last had them. */
+    private Map<String, String> jobStates = Map.of();
 
     public GpusViewModel(DaemonClient client, Executor background, Executor ui) {
         this.client = client;
@@ -85,6 +88,7 @@ public class GpusViewModel {
                 // A malformed event: the next reload corrects the page.
             }
         }
+        showHolders();
     }
 
     private void apply(List<Gpu> gpus) {
@@ -101,7 +105,20 @@ public class GpusViewModel {
         if (!next.equals(cards)) {
             cards.setAll(next);
         }
+        showHolders();
         status.set(gpus.isEmpty() ? "No GPUs found: rigdeskd sees no display-class PCI device." : "");
+    }
+
+    /** The jobs the app knows changed (UI thread): each card learns the state of the job holding it. */
+    public void onJobs(List<Job> jobs) {
+        Map<String, String> states = new java.util.HashMap<>();
+        jobs.forEach(job -> states.put(Long.toString(job.id()), job.state()));
+        jobStates = states;
+        showHolders();
+    }
+
+    private void showHolders() {
+        cards.forEach(card -> card.holderState(jobStates.get(card.gpuProperty().get().usedBy())));
     }
 
     public ObservableList<GpuCardViewModel> cards() {

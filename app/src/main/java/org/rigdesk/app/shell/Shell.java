@@ -86,6 +86,7 @@ public class Shell implements AutoCloseable {
         Runnable activity = () -> window.statusBar().activity(jobs.all().stream().filter(Job::active).count(),
                 runner.statusProperty().get());
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> activity.run());
+        jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> gpus.onJobs(jobs.all()));
         runner.statusProperty().addListener((obs, old, now) -> activity.run());
         activity.run();
     }
