@@ -280,7 +280,6 @@ public class JobRun implements Runnable {
         return freeBytes < MIN_FREE_BYTES;
     }
 
-    /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
     /** A VMM that ends with a status of its own died rather than the guest powering off. */
     private String vmmDeath(int status) {
         String vmm = job.vmm() == null ? "the VMM" : job.vmm();
@@ -288,6 +287,7 @@ public class JobRun implements Runnable {
                 : vmm + " exited with status " + status;
     }
 
+    /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
     private Outcome runnerOutcome(String result, Integer exit) {
         if (job.jobName() == null) {
             return new Outcome(Job.FAILED, exit, "the runner ended before it took a job" + (exit == null
@@ -397,11 +397,27 @@ public class JobRun implements Runnable {
         removeDisposables(dir);
     }
 
-    /** Every process on the host with its command line, where it can be read. */
+    /**
+     * The host's VMM processes with their command lines. Only VMMs: someone's {@code tail -f} of
+     * a job's log names the job directory too, and must not be killed.
+     */
     static Map<ProcessHandle, String> commandLines() {
         Map<ProcessHandle, String> lines = new HashMap<>();
-        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().ifPresent(line -> lines.put(p, line)));
+        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().filter(JobRun::isVmm)
+                .ifPresent(line -> lines.put(p, line)));
         return lines;
+    }
+
+    /** QEMU, cloud-hypervisor or Firecracker, run directly or as a script's argument (test fakes). */
+    static boolean isVmm(String commandLine) {
+        String[] words = commandLine.split(" ", 3);
+        for (int i = 0; i < Math.min(2, words.length); i++) {
+            String name = words[i].substring(words[i].lastIndexOf('/') + 1);
+            if (name.startsWith("qemu-system-") || name.equals("cloud-hypervisor") || name.equals("firecracker")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void deleteDir(Path dir) throws IOException {
