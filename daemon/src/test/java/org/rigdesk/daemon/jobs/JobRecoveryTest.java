@@ -29,7 +29,17 @@ class JobRecoveryTest {
     @TempDir
     Path dir;
 
+    /** The VMMs whose command lines name the directory (not qemu-img, which names it too). */
     private static List<ProcessHandle> vmsOf(Path jobDir) {
+        String marker = jobDir + "/";
+        return ProcessHandle.allProcesses().filter(p -> {
+            String line = p.info().commandLine().orElse("");
+            return line.contains(marker) && JobRun.isVmm(line);
+        }).toList();
+    }
+
+    /** Any process naming the directory. */
+    private static List<ProcessHandle> processesOf(Path jobDir) {
         String marker = jobDir + "/";
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).toList();
     }
@@ -69,7 +79,7 @@ class JobRecoveryTest {
 
         try (DaemonProcess second = new DaemonProcess(dir).simulate("desktop").start();
              DaemonClient client = second.client()) {
-            assertEquals(List.of(reader.toHandle()), vmsOf(jobs), "no qemu left, the log reader untouched");
+            assertEquals(List.of(reader.toHandle()), processesOf(jobs), "no qemu left, the log reader untouched");
             reader.destroy();
             for (Job job : List.of(running, queued, booting)) {
                 Job lost = client.get("/v1/jobs/" + job.id(), Job.class);
