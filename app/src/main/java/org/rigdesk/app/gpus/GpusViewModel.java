@@ -27,7 +27,7 @@ public class GpusViewModel {
     private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
     private final SimpleStringProperty status = new SimpleStringProperty("Loading GPUs…");
     /** Job id → state, as the jobs list last had them. */
-    private Map<String, String> jobStates = Map.of();
+    private Map<String, String> jobStates = new java.util.HashMap<>();
 
     public GpusViewModel(DaemonClient client, Executor background, Executor ui) {
         this.client = client;
@@ -118,7 +118,10 @@ public class GpusViewModel {
     }
 
     private void showHolders() {
-        cards.forEach(card -> card.holderState(jobStates.get(card.gpuProperty().get().usedBy())));
+        cards.forEach(card -> {
+            String holder = card.gpuProperty().get().usedBy();
+            card.holderState(holder == null ? null : jobStates.get(holder));
+        });
     }
 
     public ObservableList<GpuCardViewModel> cards() {
