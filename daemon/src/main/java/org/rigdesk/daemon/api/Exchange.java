@@ -48,6 +48,7 @@ public final class Exchange {
     private Fields query;
     private boolean done;
     private boolean streaming;
+    private boolean bodyRead;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
         this.request = request;
@@ -103,6 +104,7 @@ public final class Exchange {
 
     /** Reads the JSON body into {@code type}; too large, malformed or mistyped input is a 400. */
     public <T> T body(Class<T> type) throws IOException {
+        bodyRead = true;
         byte[] bytes;
         try (InputStream in = Content.Source.asInputStream(request)) {
             bytes = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -128,6 +130,10 @@ public final class Exchange {
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         }
+    }
+
+    static boolean hasBody(Request request) {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** A body as this API writes JSON (the same mapper and settings as {@link #json}). */
@@ -169,6 +175,11 @@ public final class Exchange {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (!bodyRead && hasBody(request)) {
+            // A body we answer without reading may still be on its way: Jetty then closes the
+            // connection after the answer, so say so, or a client sends its next request into it.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

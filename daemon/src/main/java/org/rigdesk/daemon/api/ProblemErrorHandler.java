@@ -35,6 +35,10 @@ class ProblemErrorHandler extends ErrorHandler {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        // Jetty closes the connection after a request it could not parse or accept; saying so keeps a
+        // client from sending its next request into a closing connection (the fuzz test saw such a
+        // request come back as the answer to it).
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }

@@ -113,6 +113,23 @@ class ApiContractTest {
     }
 
     @Test
+    void anAnswerThatLeavesABodyUnreadOrARequestUnparsedSaysTheConnectionCloses() throws Exception {
+        for (String request : List.of(
+                "POST /v1/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+                "PUT /v1/gpus/%00/mode HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")) {
+            try (RawHttp raw = new RawHttp(daemon.socket())) {
+                String reply = raw.send(request).readUntil("}", Duration.ofSeconds(5));
+                assertTrue(reply.startsWith("HTTP/1.1 4"), reply);
+                assertTrue(reply.contains("Connection: close"), request + " -> " + reply);
+            }
+        }
+        try (RawHttp raw = new RawHttp(daemon.socket())) {
+            String reply = raw.send("GET /v1/info HTTP/1.1\r\nHost: x\r\n\r\n").readUntil("}", Duration.ofSeconds(5));
+            assertFalse(reply.contains("Connection: close"), "a plain request keeps its connection: " + reply);
+        }
+    }
+
+    @Test
     void garbageRequestLineIsProblemJson400() throws Exception {
         try (RawHttp raw = new RawHttp(daemon.socket())) {
             String reply = raw.send("\u0001\u0002 nonsense\r\n\r\n").readUntil("}", Duration.ofSeconds(5));

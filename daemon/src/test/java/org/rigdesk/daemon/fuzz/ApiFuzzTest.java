@@ -62,6 +62,8 @@ class ApiFuzzTest {
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor();
     private static final Set<String> ACCEPTED = ConcurrentHashMap.newKeySet();
     private static final AtomicLong SENT = new AtomicLong();
+    /** The requests before the current one, for a failure to show what led to it. */
+    private static final java.util.ArrayDeque<String> LAST = new java.util.ArrayDeque<>();
     /** Nanoseconds spent per route, to show where a run's time goes. */
     private static final java.util.Map<String, AtomicLong> NANOS = new ConcurrentHashMap<>();
     private static String before;
@@ -125,7 +127,8 @@ class ApiFuzzTest {
             try {
                 one(request);
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("request " + (i + 1) + " (" + request + ") of the run with seed "
+                throw new AssertionError("request " + (i + 1) + " (" + request + "; the requests up to it: " + LAST
+                        + "; the last bytes received: " + client.recentBytes() + ") of the run with seed "
                         + Long.getLong("rigdesk.fuzz.seed", 20261127L) + ": " + e.getMessage(), e);
             }
         }
@@ -142,6 +145,10 @@ class ApiFuzzTest {
 
     private void send(Request request) throws Exception {
         SENT.incrementAndGet();
+        if (LAST.size() == 3) {
+            LAST.removeFirst();
+        }
+        LAST.addLast(request.toString());
         // For one change in four, what it targets is read before and after: a refusal must leave it as it was.
         String resource = resource(request);
         String seen = resource != null && (SENT.get() & 3) == 0 ? snapshot(resource) : null;

@@ -23,6 +23,9 @@ public final class UnixHttpClient implements AutoCloseable {
     private final Path socket;
     private SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(1 << 16);
+    /** The last bytes received, for a failure to show what the server said. */
+    private final byte[] recent = new byte[4096];
+    private long received;
 
     public UnixHttpClient(Path socket) {
         this.socket = socket;
@@ -46,6 +49,10 @@ public final class UnixHttpClient implements AutoCloseable {
             write(body);
         }
         String status = readLine();
+        if (!status.matches("HTTP/1\\.[01] \\d{3}( .*)?")) {
+            throw new IllegalStateException("out of step with the server: '" + status + "' is no status line; "
+                    + "the last bytes received:\n" + recentBytes());
+        }
         int code = Integer.parseInt(status.substring(9, 12));
         int length = -1;
         boolean chunked = false;
@@ -113,10 +120,33 @@ public final class UnixHttpClient implements AutoCloseable {
             return;
         }
         in.clear();
-        if (channel.read(in) < 0) {
+        int n = channel.read(in);
+        if (n < 0) {
             throw new IOException("closed by the server");
         }
+        remember(in.array(), n);
         in.flip();
+    }
+
+    private void remember(byte[] bytes, int n) {
+        int from = Math.max(0, n - recent.length);
+        for (int i = from; i < n; ) {
+            int at = (int) (received % recent.length);
+            int chunk = Math.min(n - i, recent.length - at);
+            System.arraycopy(bytes, i, recent, at, chunk);
+            received += chunk;
+            i += chunk;
+        }
+    }
+
+    /** The last bytes received on any connection of this client, oldest first. */
+    public String recentBytes() {
+        int size = (int) Math.min(received, recent.length);
+        byte[] ordered = new byte[size];
+        for (int i = 0; i < size; i++) {
+            ordered[i] = recent[(int) ((received - size + i) % recent.length)];
+        }
+        return new String(ordered, StandardCharsets.ISO_8859_1);
     }
 
     /** Drops the connection (the watchdog, or after a broken exchange). */
