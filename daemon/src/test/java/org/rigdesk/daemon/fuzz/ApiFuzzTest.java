@@ -202,7 +202,14 @@ class ApiFuzzTest {
 
     /** What a resource is now, in the form a refusal must leave unchanged. */
     private static String snapshot(String resource) throws IOException {
-        String body = observer.send("GET", "/v1/" + resource, null, null).body();
+        String body;
+        try {
+            body = observer.send("GET", "/v1/" + resource, null, null).body();
+        } catch (IOException closedWhileIdle) {
+            // A server may close an idle kept-alive connection; a GET is retried, as HTTP clients do.
+            observer.reset();
+            body = observer.send("GET", "/v1/" + resource, null, null).body();
+        }
         return switch (resource) {
             case "gpus" -> String.join(",", java.util.regex.Pattern.compile("\"mode\":\"([a-z]+)\"").matcher(body)
                     .results().map(m -> m.group(1)).toList());
