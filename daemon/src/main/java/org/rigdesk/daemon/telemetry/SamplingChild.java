@@ -54,10 +54,28 @@ public class SamplingChild implements AutoCloseable {
     }
 
     public void start() {
+        stopOrphans(command.get());
         synchronized (lock) {
             watchdog = scheduler.scheduleWithFixedDelay(this::checkSilence, 250, 250, TimeUnit.MILLISECONDS);
         }
         launch();
+    }
+
+    /**
+     * A daemon killed with -9 leaves its sampling child running, adopted by init (systemd's
+     * cgroup kill covers this under the unit; a daemon run by hand has nothing else). At start,
+     * a process running exactly our sampling command whose parent is gone is such a leftover.
+     */
+    static void stopOrphans(List<String> argv) {
+        String ours = String.join(" ", argv);
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(line -> line.endsWith(ours)).orElse(false))
+                .filter(p -> p.parent().map(parent -> parent.pid() == 1 || !parent.isAlive()).orElse(true))
+                .forEach(p -> {
+                    LOG.warning("stopping " + argv.get(0) + " (pid " + p.pid() + ") left by a previous rigdeskd");
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                });
     }
 
     /** The output was good: the next failure starts the backoff from the beginning. */

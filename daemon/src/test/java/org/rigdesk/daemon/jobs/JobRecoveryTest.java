@@ -98,6 +98,13 @@ class JobRecoveryTest {
             assertNull(gpu.usedBy(), "the GPU is free");
             assertEquals("vfio", gpu.mode(), "and still in the pool");
             assertTrue(second.log().contains("marked lost"), second.log());
+            // The killed daemon's nvidia-smi (here the demo rig's fake), left to init, is gone too.
+            List<ProcessHandle> samplers = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains("--query-gpu")
+                            && p.info().commandLine().orElse("").contains(dir.toString()))
+                    .filter(p -> p.parent().map(parent -> parent.pid() != second.process().pid()).orElse(true))
+                    .toList();
+            assertEquals(List.of(), samplers, "only the new daemon's sampler runs");
             // The engine works after the recovery.
             Job after = awaitState(client, submit(client, "after", "echo again", 1), Job.SUCCEEDED);
             assertEquals(0, after.exitCode());
