@@ -62,8 +62,14 @@ class ApiBench {
                     "http { access_log off; keepalive_requests 10000000; keepalive_timeout 300s;",
                     "server { listen unix:" + nginxSocket + ";",
                     "location = /v1/gpus { default_type application/json; alias " + json + "; } } }", ""));
-            Process nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            Process nginx;
+            try {
+                nginx = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            } catch (IOException e) {
+                throw new IOException("the API benchmark measures against nginx, which cannot run here ("
+                        + e.getMessage() + "): ./dev bench installs it (Debian package nginx)", e);
+            }
             try {
                 for (int i = 0; i < 100 && !Files.exists(nginxSocket); i++) {
                     Thread.sleep(50);
