@@ -21,6 +21,12 @@ class ProblemErrorHandler extends ErrorHandler {
             status = 500;
         }
         Object message = request.getAttribute(ERROR_MESSAGE);
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // Jetty answers 505 to any version but 1.0 and 1.1 (HTTP/1.2 too, which RFC 9110 would
+            // serve as 1.1). It is the client's error, not a server fault: a 4xx that says what we speak.
+            status = HttpStatus.BAD_REQUEST_400;
+            message = "unsupported HTTP version (" + message + "): rigdeskd speaks HTTP/1.1 and HTTP/1.0";
+        }
         String reason = HttpStatus.getMessage(status);
         String code = switch (status) {
             case 400 -> "bad-request";

@@ -138,6 +138,34 @@ class ApiContractTest {
         }
     }
 
+    /** Odd request lines and framing are the client's error: a 4xx problem, never a 5xx. */
+    @Test
+    void unsupportedVersionsAndOddFramingAre4xxProblems() throws Exception {
+        for (String request : List.of(
+                "GET /v1/gpus HTTP/1.2\r\nHost: x\r\n\r\n",
+                "GET /v1/gpus HTTP/3\r\nHost: x\r\n\r\n",
+                "GET /v1/gpus HTTP/2.0\r\nHost: x\r\n\r\n",
+                "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                "CONNECT x:80 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET http://elsewhere/v1/gpus HTTP/1.1\r\nHost: x\r\n\r\n",
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nxx",
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n",
+                "POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd",
+                "GET /v1/gpus HTTP/1.1\r\nHost: x\r\n Folded: y\r\n\r\n")) {
+            try (RawHttp raw = new RawHttp(daemon.socket())) {
+                String reply = raw.send(request).readUntil("}", Duration.ofSeconds(5));
+                assertTrue(reply.startsWith("HTTP/1.1 4"), request + " -> " + reply);
+                assertTrue(reply.contains("application/problem+json"), request + " -> " + reply);
+            }
+        }
+        try (RawHttp raw = new RawHttp(daemon.socket())) {
+            String reply = raw.send("GET /v1/gpus HTTP/3\r\nHost: x\r\n\r\n").readUntil("}", Duration.ofSeconds(5));
+            assertTrue(reply.contains("rigdeskd speaks HTTP/1.1"), reply);
+        }
+    }
+
     @Test
     void settingsChangeIsStoredAuditedAndAnnounced() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
