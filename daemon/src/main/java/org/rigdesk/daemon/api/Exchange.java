@@ -1,7 +1,6 @@
 package org.rigdesk.daemon.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,22 +23,8 @@ public final class Exchange {
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     /** An over-long body is read and dropped up to here, so the client sees our 413, not a reset. */
     private static final int DRAIN_BYTES = 8 * 1024 * 1024;
-    private static final ObjectMapper MAPPER = Json.mapper().copy();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(32).maxStringLength(MAX_BODY_BYTES).build());
-        MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        MAPPER.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        // Strict types: 1 is not a string and "1" is not a number.
-        MAPPER.disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
-        for (var shape : java.util.List.of(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-                com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean)) {
-            MAPPER.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
-                    .setCoercion(shape, com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
-        }
-    }
+    /** Writes answers; request bodies are read by {@link JsonBodies}, which is stricter. */
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private final Request request;
     private final Response response;
@@ -121,15 +106,7 @@ public final class Exchange {
         if (bytes.length == 0) {
             throw ApiException.badRequest("a JSON body is required");
         }
-        try {
-            T value = MAPPER.readValue(bytes, type);
-            if (value == null) {
-                throw ApiException.badRequest("the JSON body must be an object, not null");
-            }
-            return value;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        }
+        return JsonBodies.read(bytes, type);
     }
 
     static boolean hasBody(Request request) {

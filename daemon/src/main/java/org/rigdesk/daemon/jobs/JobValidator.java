@@ -51,7 +51,7 @@ final class JobValidator {
                 for (JsonNode entry : gpus) {
                     if (!entry.isTextual() || !Bdf.isValid(entry.asText())) {
                         throw ApiException.badRequest("gpus must hold PCI addresses like 0000:01:00.0, got "
-                                + Bdf.printable(entry.toString()));
+                                + Bdf.printable(entry.isTextual() ? entry.asText() : entry.toString()));
                     }
                     if (!unique.add(entry.asText())) {
                         throw ApiException.badRequest("gpus names " + entry.asText() + " twice");

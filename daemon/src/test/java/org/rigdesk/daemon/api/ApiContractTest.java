@@ -99,7 +99,10 @@ class ApiContractTest {
     void malformedJsonIs400AndChangesNothing() throws Exception {
         Settings before = client.get("/v1/settings", Settings.class);
         for (String body : List.of("{not json", "[1,2]", "{\"sampleIntervalMs\":\"fast\"}", "{\"unknownField\":1}",
-                "null", "{\"sampleIntervalMs\":5}")) {
+                "null", "{\"sampleIntervalMs\":5}",
+                // Each of these would have set 2000 before bodies were read strictly.
+                "{\"sampleIntervalMs\":2000.5}", "{\"sampleIntervalMs\":1000,\"sampleIntervalMs\":2000}",
+                "{\"sampleIntervalMs\":2000} {\"historyDays\":3}")) {
             try (RawHttp raw = new RawHttp(daemon.socket())) {
                 String reply = raw.send("PUT /v1/settings HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                                 + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
