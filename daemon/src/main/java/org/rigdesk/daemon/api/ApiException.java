@@ -24,6 +24,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, code, "Refused", detail, remedy);
     }
 
+    /** A value from the request, quoted for a problem's detail: cut short, control characters shown as '?'. */
+    public static String quote(String value) {
+        String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
+    }
+
     public Problem problem() {
         return problem;
     }

@@ -67,6 +67,7 @@ class ApiHandler extends Handler.Abstract {
             }
         }
         try {
+            exchange.checkQuery(match.query(), match.route());
             match.endpoint().handle(exchange);
         } catch (ApiException e) {
             answer(exchange, e.problem());

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -60,6 +62,10 @@ public final class Exchange {
 
     /** A query parameter, or null when absent. */
     public String query(String name) {
+        return queryFields().getValue(name);
+    }
+
+    private Fields queryFields() {
         if (query == null) {
             try {
                 query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
@@ -68,7 +74,36 @@ public final class Exchange {
                 throw ApiException.badRequest("the query string is not valid: use %-escaped UTF-8");
             }
         }
-        return query.getValue(name);
+        return query;
+    }
+
+    /** Refuses query parameters the route does not take, and any given twice. */
+    void checkQuery(Set<String> accepted, String route) {
+        String raw = request.getHttpURI().getQuery();
+        if (raw == null || raw.isEmpty()) {
+            return;
+        }
+        for (Fields.Field field : queryFields()) {
+            if (!accepted.contains(field.getName())) {
+                throw ApiException.badRequest("unknown query parameter " + ApiException.quote(field.getName()) + ": " + route
+                        + (accepted.isEmpty() ? " takes none" : " takes " + String.join(", ", new TreeSet<>(accepted))));
+            }
+            if (field.getValues().size() > 1) {
+                throw ApiException.badRequest("query parameter '" + field.getName() + "' is given more than once");
+            }
+        }
+    }
+
+    /** A true/false query parameter; absent is false. */
+    public boolean queryBoolean(String name) {
+        String raw = query(name);
+        if (raw == null || raw.equals("false")) {
+            return false;
+        }
+        if (raw.equals("true")) {
+            return true;
+        }
+        throw ApiException.badRequest(name + " must be true or false, got " + ApiException.quote(raw));
     }
 
     public int queryInt(String name, int fallback, int min, int max) {

@@ -9,14 +9,19 @@ import java.util.Set;
 
 /**
  * Method + path template ({@code /v1/gpus/{bdf}/mode}) to endpoint. A path that matches with
- * another method is a 405 with Allow; no match is a 404.
+ * another method is a 405 with Allow; no match is a 404. A template names the query parameters
+ * its endpoint takes after a '?' ({@code /v1/jobs?state&limit}); any other is refused, so a
+ * mistyped filter is an error instead of an unfiltered answer.
  */
 public class Router {
 
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String template, Endpoint endpoint) {
-        routes.add(new Route(method, template.split("/", -1), endpoint));
+        int question = template.indexOf('?');
+        String path = question < 0 ? template : template.substring(0, question);
+        Set<String> query = question < 0 ? Set.of() : Set.of(template.substring(question + 1).split("&"));
+        routes.add(new Route(method, path, path.split("/", -1), query, endpoint));
         return this;
     }
 
@@ -29,18 +34,22 @@ public class Router {
                 continue;
             }
             if (route.method.equals(method) || ("HEAD".equals(method) && "GET".equals(route.method))) {
-                return new Match(route.endpoint, params, Set.of());
+                return new Match(route.endpoint, params, Set.of(), route.query, method + " " + route.path);
             }
             allowed.add(route.method);
         }
-        return new Match(null, Map.of(), allowed);
+        return new Match(null, Map.of(), allowed, Set.of(), null);
     }
 
-    /** Endpoint is null when nothing matched; {@code allowed} then lists methods the path takes. */
-    public record Match(Endpoint endpoint, Map<String, String> params, Set<String> allowed) {
+    /**
+     * Endpoint is null when nothing matched; {@code allowed} then lists methods the path takes.
+     * {@code query} is what the endpoint takes after '?', {@code route} how to name it in an error.
+     */
+    public record Match(Endpoint endpoint, Map<String, String> params, Set<String> allowed, Set<String> query,
+            String route) {
     }
 
-    private record Route(String method, String[] template, Endpoint endpoint) {
+    private record Route(String method, String path, String[] template, Set<String> query, Endpoint endpoint) {
         /** The path's parameters when it fits this template, else null; nothing is allocated for a miss. */
         Map<String, String> bind(String[] segments) {
             if (segments.length != template.length) {

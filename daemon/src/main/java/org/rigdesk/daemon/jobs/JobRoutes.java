@@ -20,7 +20,7 @@ public final class JobRoutes {
     }
 
     public static void register(Router router, JobEngine engine) {
-        router.add("GET", "/v1/jobs", exchange -> {
+        router.add("GET", "/v1/jobs?state&limit", exchange -> {
             String state = exchange.query("state");
             if (state != null && !Job.STATES.contains(state)) {
                 throw ApiException.badRequest("state must be one of " + Job.STATES);
@@ -32,7 +32,7 @@ public final class JobRoutes {
         router.add("GET", "/v1/jobs/{id}", exchange -> exchange.json(200, job(engine, exchange)));
         router.add("POST", "/v1/jobs/{id}/cancel", exchange -> exchange.json(200,
                 engine.cancel(job(engine, exchange).id(), exchange.peer().user())));
-        router.add("GET", "/v1/jobs/{id}/log", exchange -> log(engine, exchange));
+        router.add("GET", "/v1/jobs/{id}/log?offset&follow", exchange -> log(engine, exchange));
     }
 
     private static Job job(JobEngine engine, Exchange exchange) {
@@ -41,7 +41,7 @@ public final class JobRoutes {
         try {
             id = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("a job id is a number, got '" + raw.replaceAll("\\p{Cntrl}", "?") + "'");
+            throw ApiException.badRequest("a job id is a number, got " + ApiException.quote(raw));
         }
         if (id <= 0) {
             throw ApiException.badRequest("a job id is a positive number");
@@ -52,7 +52,7 @@ public final class JobRoutes {
     /** The log from {@code offset}; with {@code follow=true} it keeps streaming until the job ends. */
     private static void log(JobEngine engine, Exchange exchange) throws IOException, InterruptedException {
         Job job = job(engine, exchange);
-        boolean follow = "true".equals(exchange.query("follow"));
+        boolean follow = exchange.queryBoolean("follow");
         String offsetText = exchange.query("offset");
         long offset;
         try {

@@ -10,7 +10,7 @@ public final class AuditRoutes {
     }
 
     public static void register(Router router, AuditStore audit) {
-        router.add("GET", "/v1/audit", exchange ->
+        router.add("GET", "/v1/audit?limit", exchange ->
                 exchange.json(200, new AuditLog(audit.latest(exchange.queryInt("limit", 100, 1, 10_000)))));
     }
 }

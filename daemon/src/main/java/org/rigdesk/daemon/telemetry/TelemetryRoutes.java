@@ -16,7 +16,7 @@ public final class TelemetryRoutes {
 
     public static void register(Router router, TelemetryService telemetry, Supplier<java.util.List<Gpu>> gpus) {
         router.add("GET", "/v1/telemetry", exchange -> exchange.json(200, telemetry.status()));
-        router.add("GET", "/v1/telemetry/history", exchange -> {
+        router.add("GET", "/v1/telemetry/history?gpu&seconds", exchange -> {
             String gpu = exchange.query("gpu");
             if (gpu == null) {
                 throw ApiException.badRequest("the gpu parameter is required, e.g. ?gpu=0000:01:00.0&seconds=300");

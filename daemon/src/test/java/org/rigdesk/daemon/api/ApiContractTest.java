@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import okhttp3.sse.EventSource;
@@ -224,5 +225,21 @@ class ApiContractTest {
         DaemonException e = assertThrows(DaemonException.class, () -> client.getText("/v1/audit?limit=-1"));
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains("limit"), e.getMessage());
+    }
+
+    /** A mistyped filter must not come back as an unfiltered answer. */
+    @Test
+    void unknownRepeatedOrMalformedQueryParametersAre400() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "/v1/jobs?stat=running", "unknown query parameter 'stat': GET /v1/jobs takes limit, state",
+                "/v1/gpus?all=1", "unknown query parameter 'all': GET /v1/gpus takes none",
+                "/v1/audit?limit=1&limit=2", "query parameter 'limit' is given more than once");
+        refusals.forEach((path, detail) -> {
+            DaemonException e = assertThrows(DaemonException.class, () -> client.getText(path), path);
+            assertEquals(400, e.status(), path);
+            assertTrue(e.getMessage().contains(detail), path + " -> " + e.getMessage());
+        });
+        assertTrue(client.getText("/v1/jobs?limit=5&state=running").contains("\"jobs\""));
+        assertTrue(client.getText("/v1/gpus?").contains("\"gpus\""), "an empty query is no query");
     }
 }

@@ -14,7 +14,7 @@ class RouterTest {
     private final Endpoint one = exchange -> { };
     private final Endpoint mode = exchange -> { };
     private final Router router = new Router()
-            .add("GET", "/v1/gpus", list)
+            .add("GET", "/v1/gpus?state&limit", list)
             .add("GET", "/v1/gpus/{bdf}", one)
             .add("PUT", "/v1/gpus/{bdf}/mode", mode);
 
@@ -38,6 +38,14 @@ class RouterTest {
         assertEquals(Set.of(), router.match("GET", "/v1/gpus/").allowed());
         assertNull(router.match("GET", "/v1/gpus/x/y").endpoint());
         assertNull(router.match("GET", "/v2/gpus").endpoint());
+    }
+
+    @Test
+    void aTemplateNamesTheQueryParametersItsEndpointTakes() {
+        Router.Match match = router.match("GET", "/v1/gpus");
+        assertEquals(Set.of("state", "limit"), match.query());
+        assertEquals("GET /v1/gpus", match.route());
+        assertEquals(Set.of(), router.match("GET", "/v1/gpus/0000:01:00.0").query());
     }
 
     @Test

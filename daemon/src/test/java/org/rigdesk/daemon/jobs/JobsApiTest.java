@@ -118,6 +118,10 @@ class JobsApiTest {
         Job done = awaitFinished(submit("echo about to fail; exit 42", 0).id());
         assertEquals(Job.FAILED, done.state());
         assertEquals(42, done.exitCode());
+        DaemonException e = assertThrows(DaemonException.class,
+                () -> client.getText("/v1/jobs/" + done.id() + "/log?follow=yes"));
+        assertEquals(400, e.status(), "follow=yes is neither true nor false, not a quiet 'no'");
+        assertTrue(e.getMessage().contains("follow must be true or false, got 'yes'"), e.getMessage());
     }
 
     @Test
