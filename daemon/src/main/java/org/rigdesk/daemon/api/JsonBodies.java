@@ -82,7 +82,7 @@ final class JsonBodies {
         if (e instanceof InputCoercionException || cause instanceof InputCoercionException) {
             return (field.isEmpty() ? "a number" : field) + " is out of range" + got(bytes, references);
         }
-        if (e instanceof MismatchedInputException mismatch && mismatch.getMessage().startsWith("Trailing token")) {
+        if (e instanceof MismatchedInputException mismatch && String.valueOf(mismatch.getMessage()).startsWith("Trailing token")) {
             return "the body must be one JSON value; more follows it at " + where(mismatch.getLocation());
         }
         if (e instanceof MismatchedInputException mismatch && (!field.isEmpty() || mismatch.getTargetType() != null)) {
@@ -111,9 +111,9 @@ final class JsonBodies {
         return ", got " + switch (node.getNodeType()) {
             case OBJECT, POJO -> "an object";
             case ARRAY -> "an array";
-            case STRING -> "text " + quoted(node.asText());
+            case STRING -> "text " + ApiException.quote(node.asText());
             case NULL, MISSING -> "null";
-            default -> node.asText();
+            default -> node.asText().length() > 40 ? node.asText().substring(0, 40) + "…" : node.asText();
         };
     }
 
@@ -151,10 +151,6 @@ final class JsonBodies {
             return "an array";
         }
         return "an object";
-    }
-
-    private static String quoted(String text) {
-        return "'" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "'";
     }
 
     private static String names(Collection<Object> ids) {
