@@ -37,6 +37,9 @@ import org.testfx.util.WaitForAsyncUtils;
 class AppBench {
 
     private static final Pattern FIRST = Pattern.compile("rigdesk-bench first-frame-ms=(\\d+)");
+    /** What packaging/deb/build-deb.sh gives the rigdesk launcher; -Drigdesk.bench.appFlags tries others. */
+    static final String SHIPPED_FLAGS = "-XX:+UseSerialGC -Xss512k";
+
     private static final Pattern MEMORY = Pattern.compile("rigdesk-bench heap-used-mib=(\\d+) rss-mib=(-?\\d+)");
 
     @TempDir
@@ -78,8 +81,10 @@ class AppBench {
 
     private List<String> launch(Path socket, int seconds) throws Exception {
         List<String> command = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.noAwtTray=true", "-Dprism.order=sw",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.util.Arrays.stream(System.getProperty("rigdesk.bench.appFlags", SHIPPED_FLAGS).split(" +"))
+                .filter(flag -> !flag.isEmpty()).forEach(command::add);
+        command.addAll(List.of("-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.noAwtTray=true", "-Dprism.order=sw",
                 "-cp", System.getProperty("java.class.path"), "org.rigdesk.app.Main", "--socket", socket.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("DBUS_SESSION_BUS_ADDRESS");
