@@ -89,7 +89,7 @@ public final class Exchange {
                         + (accepted.isEmpty() ? " takes none" : " takes " + String.join(", ", new TreeSet<>(accepted))));
             }
             if (field.getValues().size() > 1) {
-                throw ApiException.badRequest("query parameter '" + field.getName() + "' is given more than once");
+                throw ApiException.badRequest("query parameter " + ApiException.quote(field.getName()) + " is given more than once");
             }
         }
     }

@@ -21,7 +21,7 @@ public class Router {
         int question = template.indexOf('?');
         String path = question < 0 ? template : template.substring(0, question);
         Set<String> query = question < 0 ? Set.of() : Set.of(template.substring(question + 1).split("&"));
-        routes.add(new Route(method, path, path.split("/", -1), query, endpoint));
+        routes.add(new Route(method, method + " " + path, path.split("/", -1), query, endpoint));
         return this;
     }
 
@@ -34,7 +34,7 @@ public class Router {
                 continue;
             }
             if (route.method.equals(method) || ("HEAD".equals(method) && "GET".equals(route.method))) {
-                return new Match(route.endpoint, params, Set.of(), route.query, method + " " + route.path);
+                return new Match(route.endpoint, params, Set.of(), route.query, route.name);
             }
             allowed.add(route.method);
         }
@@ -49,7 +49,8 @@ public class Router {
             String route) {
     }
 
-    private record Route(String method, String path, String[] template, Set<String> query, Endpoint endpoint) {
+    /** {@code name} ("GET /v1/jobs") is built once, for errors: nothing is allocated per request for it. */
+    private record Route(String method, String name, String[] template, Set<String> query, Endpoint endpoint) {
         /** The path's parameters when it fits this template, else null; nothing is allocated for a miss. */
         Map<String, String> bind(String[] segments) {
             if (segments.length != template.length) {
