@@ -24,10 +24,15 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, code, "Refused", detail, remedy);
     }
 
-    /** A value from the request, quoted for a problem's detail: cut short, control characters shown as '?'. */
+    /** A value from the request, quoted for a problem's detail: see {@link #shorten}. */
     public static String quote(String value) {
+        return "'" + shorten(value) + "'";
+    }
+
+    /** A value from the request as a problem's detail shows it: cut short, control characters shown as '?'. */
+    public static String shorten(String value) {
         String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
+        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 
     public Problem problem() {

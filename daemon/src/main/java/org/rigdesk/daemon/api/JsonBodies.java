@@ -113,7 +113,7 @@ final class JsonBodies {
             case ARRAY -> "an array";
             case STRING -> "text " + ApiException.quote(node.asText());
             case NULL, MISSING -> "null";
-            default -> node.asText().length() > 40 ? node.asText().substring(0, 40) + "…" : node.asText();
+            default -> ApiException.shorten(node.asText());
         };
     }
 
