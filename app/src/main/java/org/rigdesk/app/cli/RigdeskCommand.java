@@ -34,6 +34,15 @@ public class RigdeskCommand implements Callable<Integer> {
             description = "Page to open first: gpus, jobs, runner, telemetry or host.")
     String page;
 
+    @Option(names = "--smoke", paramLabel = "PNG",
+            description = "Open the window, wait until the GPU cards show live readings, save the window to PNG "
+                    + "and quit; exit 1 with the reason when they do not within --smoke-timeout.")
+    Path smoke;
+
+    @Option(names = "--smoke-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long --smoke waits for the GPU cards (default: ${DEFAULT-VALUE}).")
+    int smokeTimeout;
+
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RigdeskCommand());
         commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
@@ -44,7 +53,12 @@ public class RigdeskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Loaded only here, so CLI runs never touch JavaFX.
-        return org.rigdesk.app.GuiLauncher.launch(socketPath(), page);
+        if (smokeTimeout < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--smoke-timeout must be at least 1 second, got " + smokeTimeout);
+        }
+        return org.rigdesk.app.GuiLauncher.launch(
+                new org.rigdesk.app.GuiLauncher.Options(socketPath(), page, smoke, smokeTimeout));
     }
 
     public Path socketPath() {

@@ -47,6 +47,7 @@ public class RigdeskApp extends Application {
         shell.window().show(firstPage != null ? firstPage : preferences.page());
         shell.window().installShortcuts(scene);
         BenchProbe.attach(scene);
+        SmokeProbe.attach(stage, scene);
         stage.setOnHiding(e -> {
             preferences.size(stage.getWidth(), stage.getHeight());
             preferences.page(shell.window().currentPage());
@@ -66,7 +67,7 @@ public class RigdeskApp extends Application {
                 tray.seen();
             }
         });
-        if (!(inTray && preferences.startMinimised())) {
+        if (!(inTray && preferences.startMinimised()) || SmokeProbe.armed()) {
             stage.show();
         }
         shell.start();

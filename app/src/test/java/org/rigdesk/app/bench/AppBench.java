@@ -84,7 +84,9 @@ class AppBench {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         java.util.Arrays.stream(System.getProperty("rigdesk.bench.appFlags", SHIPPED_FLAGS).split(" +"))
                 .filter(flag -> !flag.isEmpty()).forEach(command::add);
+        // JavaFX as modules from the module path this test runs with (target/javafx), as the package runs it.
         command.addAll(List.of("-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.noAwtTray=true", "-Dprism.order=sw",
+                "--module-path", System.getProperty("jdk.module.path"), "--add-modules", "javafx.controls",
                 "-cp", System.getProperty("java.class.path"), "org.rigdesk.app.Main", "--socket", socket.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("DBUS_SESSION_BUS_ADDRESS");
