@@ -16,6 +16,7 @@ import org.rigdesk.daemon.runner.RunnerService;
 import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
 import org.rigdesk.daemon.jobs.JobEngine;
+import org.rigdesk.daemon.lease.GpuLeases;
 import org.rigdesk.daemon.jobs.JobRoutes;
 import org.rigdesk.daemon.jobs.JobStore;
 import org.rigdesk.daemon.jobs.JobsConfig;
@@ -58,6 +59,8 @@ public class Daemon implements AutoCloseable {
 
     private final DaemonConfig config;
     private final EventHub events = new EventHub();
+    /** Who holds each GPU's group: the toggle and the job scheduler both go through it (rule 1). */
+    private final GpuLeases leases = new GpuLeases();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "scheduler");
         thread.setDaemon(true);
@@ -168,7 +171,7 @@ public class Daemon implements AutoCloseable {
         Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);
         VfioService service = new VfioService(sysfs, names, preflight,
                 new GroupMover(kernel, sysfs, config.sysfsWriteTimeout()), new ModeJournal(database), audit, events,
-                config.accelerators());
+                config.accelerators(), leases);
         service.reconcile();
         // Picks up changes made behind our back (another tool, a hot-plug) for readers of the inventory.
         scheduler.scheduleWithFixedDelay(service::refresh, 5, 5, TimeUnit.SECONDS);
@@ -221,7 +224,7 @@ public class Daemon implements AutoCloseable {
                 config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated());
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
-                settings::current);
+                settings::current, leases);
         try {
             engine.recover();
         } catch (java.io.IOException e) {

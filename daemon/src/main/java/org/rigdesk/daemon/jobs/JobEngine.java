@@ -26,6 +26,7 @@ import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.lease.GpuLeases;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.vfio.VfioService;
 import org.rigdesk.daemon.vm.VmmSelector;
@@ -49,7 +50,7 @@ public class JobEngine implements AutoCloseable {
     private final Supplier<Settings> settings;
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Map<Long, JobRun> running = new ConcurrentHashMap<>();
-    private final Map<String, Long> gpuOwners = new ConcurrentHashMap<>();
+    private final GpuLeases leases;
     /** Runner slots' listeners, by job id, from submission to the job's end. */
     private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
     private volatile Consumer<JobRun.GuestSample> guestSamples = sample -> { };
@@ -60,7 +61,7 @@ public class JobEngine implements AutoCloseable {
     }
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
-                     AuditStore audit, Supplier<Settings> settings) {
+                     AuditStore audit, Supplier<Settings> settings, GpuLeases leases) {
         this.config = config;
         this.store = store;
         this.gpus = gpus;
@@ -68,10 +69,7 @@ public class JobEngine implements AutoCloseable {
         this.events = events;
         this.audit = audit;
         this.settings = settings;
-        gpus.setUsedBy(bdf -> {
-            Long owner = gpuOwners.get(bdf);
-            return owner == null ? null : owner.toString();
-        });
+        this.leases = leases;
     }
 
     public void onGuestSample(Consumer<JobRun.GuestSample> listener) {
@@ -180,9 +178,6 @@ public class JobEngine implements AutoCloseable {
                 return;
             }
             queue.pollFirst();
-            for (String bdf : granted) {
-                gpuOwners.put(bdf, head.job().id());
-            }
             if (!granted.isEmpty()) {
                 gpus.refresh(); // usedBy shows the job at once, and a gpu event tells the windows
             }
@@ -205,20 +200,41 @@ public class JobEngine implements AutoCloseable {
         }
     }
 
-    /** The GPUs for the queue's head, or null when it must wait. */
+    /**
+     * The GPUs for the queue's head, lent to it, or null when it must wait. The inventory says which
+     * cards look free; the lease makes them the job's, all or none (a toggle may hold one by now);
+     * then sysfs, read after the lease, says they are still on vfio-pci (a toggle may have moved
+     * one between the inventory's reading and the lease).
+     */
     private List<String> grant(Pending pending) {
         int cpus = running.values().stream().mapToInt(r -> r.job().cpus()).sum();
         int memory = running.values().stream().mapToInt(r -> r.job().memoryMiB()).sum();
         if (cpus + pending.job().cpus() > config.hostCpus() || memory + pending.job().memoryMiB() > config.hostMemoryMiB()) {
             return null;
         }
-        List<String> free = gpus.list().stream()
-                .filter(g -> Gpu.VFIO.equals(g.mode()) && !gpuOwners.containsKey(g.bdf()))
-                .map(Gpu::bdf).toList();
-        if (!pending.request().gpuAddresses().isEmpty()) {
-            return free.containsAll(pending.request().gpuAddresses()) ? pending.request().gpuAddresses() : null;
+        Map<String, Gpu> free = new java.util.LinkedHashMap<>();
+        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null)
+                .forEach(g -> free.put(g.bdf(), g));
+        List<String> wanted = pending.request().gpuAddresses();
+        List<String> chosen;
+        if (!wanted.isEmpty()) {
+            chosen = free.keySet().containsAll(wanted) ? wanted : null;
+        } else {
+            int count = pending.request().gpuCount();
+            chosen = free.size() >= count ? List.copyOf(free.keySet()).subList(0, count) : null;
         }
-        return free.size() >= pending.request().gpuCount() ? free.subList(0, pending.request().gpuCount()) : null;
+        if (chosen == null || chosen.isEmpty()) {
+            return chosen;
+        }
+        long id = pending.job().id();
+        if (!leases.lend(id, chosen.stream().map(bdf -> VfioService.groupKey(free.get(bdf))).toList())) {
+            return null;
+        }
+        if (!chosen.stream().allMatch(gpus::onVfioNow)) {
+            leases.giveBack(id);
+            return null;
+        }
+        return chosen;
     }
 
     /**
@@ -240,7 +256,7 @@ public class JobEngine implements AutoCloseable {
         events.publish(discard ? "job-removed" : "job", job);
         if (job.finished()) {
             running.remove(job.id());
-            gpuOwners.values().removeIf(owner -> owner == job.id());
+            leases.giveBack(job.id());
             gpus.refresh();
             prune();
         }

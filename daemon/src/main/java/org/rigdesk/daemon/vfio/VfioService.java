@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -21,13 +20,15 @@ import org.rigdesk.daemon.gpu.DeviceRole;
 import org.rigdesk.daemon.gpu.PciDevice;
 import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
+import org.rigdesk.daemon.lease.GpuLeases;
 import org.rigdesk.daemon.store.AuditStore;
 
 /**
  * The GPU inventory and the toggle. The inventory is kept in memory (reads never touch sysfs)
- * and rebuilt after every change and on {@link #refresh()}; toggles take one group at a time
- * (rule 8), check before they write, journal the desired mode first, and report each outcome to
- * the audit log and the event stream.
+ * and rebuilt after every change and on {@link #refresh()}; a toggle takes its group from the
+ * {@link GpuLeases} first (rule 1: never while a job holds it, nor a job while it moves), checks
+ * before it writes, journals the desired mode first, and reports each outcome to the audit log
+ * and the event stream.
  */
 public class VfioService {
 
@@ -42,9 +43,7 @@ public class VfioService {
     private final AuditStore audit;
     private final EventHub events;
     private final Set<String> accelerators;
-    private final Set<String> busyGroups = ConcurrentHashMap.newKeySet();
-    private final Set<String> stuckGroups = ConcurrentHashMap.newKeySet();
-    private volatile Function<String, String> usedBy = bdf -> null;
+    private final GpuLeases leases;
     private volatile DeviceUsers deviceUsers = DeviceUsers.NONE;
     private volatile Function<String, String> liveName = bdf -> null;
 
@@ -76,7 +75,7 @@ public class VfioService {
     private volatile Map<String, Gpu> inventory = Map.of();
 
     public VfioService(SysfsReader sysfs, PciIds names, Preflight preflight, GroupMover mover, ModeJournal journal,
-                       AuditStore audit, EventHub events, Set<String> accelerators) {
+                       AuditStore audit, EventHub events, Set<String> accelerators, GpuLeases leases) {
         this.sysfs = sysfs;
         this.names = names;
         this.preflight = preflight;
@@ -85,12 +84,7 @@ public class VfioService {
         this.audit = audit;
         this.events = events;
         this.accelerators = Set.copyOf(accelerators);
-    }
-
-    /** Who holds a GPU (a job id), for {@code usedBy} and the busy check; set by the jobs engine. */
-    public void setUsedBy(Function<String, String> usedBy) {
-        this.usedBy = usedBy;
-        refresh();
+        this.leases = leases;
     }
 
     public List<Gpu> list() {
@@ -162,19 +156,11 @@ public class VfioService {
         });
         Card card = cardOf(device);
         String group = groupKey(card);
-        if (!busyGroups.add(group)) {
-            throw refuse(caller, mode, bdf, new Blocker(Refusal.BUSY, stuckGroups.contains(group)
-                    ? "a sysfs write for this card never returned: the kernel is stuck on it"
-                    : "another change to this card's IOMMU group is in progress",
-                    stuckGroups.contains(group) ? "Reboot the machine to recover the card."
-                            : "Wait for it to finish (GET /v1/gpus shows mode \"changing\")."));
+        Optional<GpuLeases.Holder> holder = leases.beginChange(group);
+        if (holder.isPresent()) {
+            throw refuse(caller, mode, bdf, busy(bdf, holder.get()));
         }
         try {
-            String job = usedBy.apply(bdf.value());
-            if (job != null) {
-                throw refuse(caller, mode, bdf, new Blocker(Refusal.BUSY, bdf + " is in use by job " + job,
-                        "Wait for the job to finish or cancel it."));
-            }
             if (Gpu.VFIO.equals(mode) ? card.allOnVfio() : card.allOnHost()) {
                 journalQuietly(bdf, device, mode);
                 audit.record(caller, "gpu.mode " + mode, bdf.value(), "unchanged", "already in " + mode + " mode");
@@ -182,13 +168,38 @@ public class VfioService {
                 change(card, mode, caller);
             }
         } finally {
-            // A stuck card keeps its group held: nothing may touch what the kernel is stuck on.
-            if (!stuckGroups.contains(group)) {
-                busyGroups.remove(group);
-            }
+            // A stuck card keeps its group held (markStuck): nothing may touch what the kernel is stuck on.
+            leases.endChange(group);
             refreshQuietly();
         }
         return inventory.getOrDefault(bdf.value(), toWire(cardOf(sysfs.read(bdf).orElse(device))));
+    }
+
+    private static Blocker busy(Bdf bdf, GpuLeases.Holder holder) {
+        if (holder instanceof GpuLeases.ForJob lent) {
+            return new Blocker(Refusal.BUSY, bdf + " is in use by job " + lent.jobId(),
+                    "Wait for the job to finish or cancel it.");
+        }
+        if (holder instanceof GpuLeases.Stuck) {
+            return new Blocker(Refusal.BUSY, "a sysfs write for this card never returned: the kernel is stuck on it",
+                    "Reboot the machine to recover the card.");
+        }
+        return new Blocker(Refusal.BUSY, "another change to this card's IOMMU group is in progress",
+                "Wait for it to finish (GET /v1/gpus shows mode \"changing\").");
+    }
+
+    /**
+     * Whether the card and every function of its group are bound to vfio-pci now, read from sysfs:
+     * the scheduler's check once it holds the card's lease, when no toggle can move it any more.
+     */
+    public boolean onVfioNow(String bdf) {
+        return Bdf.isValid(bdf) && sysfs.read(Bdf.parse(bdf)).filter(this::isGpu).map(this::cardOf)
+                .map(Card::allOnVfio).orElse(false);
+    }
+
+    /** The lease name of a GPU's group. */
+    public static String groupKey(Gpu gpu) {
+        return GpuLeases.key(gpu.iommuGroup(), Bdf.parse(gpu.bdf()).slot());
     }
 
     /** Checks, journals and moves a card whose group is held. */
@@ -212,7 +223,7 @@ public class VfioService {
             throw new ApiException(409, "toggle-failed", "Toggle failed", e.getMessage(),
                     "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
         } catch (GroupMover.StuckException e) {
-            stuckGroups.add(groupKey(card));
+            leases.markStuck(groupKey(card));
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
             LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
             throw new ApiException(500, "stuck", "Kernel did not answer", e.getMessage(),
@@ -300,8 +311,7 @@ public class VfioService {
             LOG.warning("re-applying " + desired + " mode to " + bdf + " failed: " + e.getMessage());
         } catch (GroupMover.StuckException e) {
             LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
-            stuckGroups.add(groupKey(card));
-            busyGroups.add(groupKey(card));
+            leases.markStuck(groupKey(card));
             return;
         }
         rescue(card);
@@ -334,16 +344,18 @@ public class VfioService {
 
     private Gpu toWire(Card card) {
         PciDevice gpu = card.gpu();
-        String group = groupKey(card);
-        String job = usedBy.apply(gpu.bdf().value());
-        boolean changing = busyGroups.contains(group);
+        Optional<GpuLeases.Holder> holder = leases.holder(groupKey(card));
+        String job = holder.filter(GpuLeases.ForJob.class::isInstance)
+                .map(lent -> Long.toString(((GpuLeases.ForJob) lent).jobId())).orElse(null);
+        boolean changing = holder.isPresent() && job == null;
         String mode = changing ? Gpu.CHANGING
                 : VFIO_DRIVER.equals(gpu.driver()) ? Gpu.VFIO
                 : gpu.driver() == null ? Gpu.UNBOUND : Gpu.HOST;
         List<Blocker> blockers = new ArrayList<>();
         if (changing || job != null) {
             blockers.add(new Blocker(Refusal.BUSY, job != null ? "in use by job " + job
-                    : stuckGroups.contains(group) ? "the kernel is stuck on this card" : "a change is in progress",
+                    : holder.get() instanceof GpuLeases.Stuck ? "the kernel is stuck on this card"
+                    : "a change is in progress",
                     job != null ? "Wait for the job to finish." : null));
         }
         if (!Gpu.VFIO.equals(mode) && !changing) {
@@ -363,7 +375,7 @@ public class VfioService {
     }
 
     private static String groupKey(Card card) {
-        return card.gpu().iommuGroup() != null ? "group " + card.gpu().iommuGroup() : "slot " + card.gpu().bdf().slot();
+        return GpuLeases.key(card.gpu().iommuGroup(), card.gpu().bdf().slot());
     }
 
     private ApiException refuse(String caller, String mode, Bdf bdf, Blocker blocker) {

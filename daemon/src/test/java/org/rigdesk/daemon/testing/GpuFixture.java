@@ -63,7 +63,8 @@ public final class GpuFixture implements AutoCloseable {
         PciIds names = PciIds.load(java.util.List.of(Path.of("/usr/share/misc/pci.ids")));
         VfioService service = new VfioService(sysfs, names,
                 new Preflight(sysfs, new HolderScanner(tree.proc(), sysfs), names, SysfsTree.modulesDir(tree.sys())),
-                new GroupMover(withKernel, sysfs, writeTimeout), journal, audit, events, accelerators);
+                new GroupMover(withKernel, sysfs, writeTimeout), journal, audit, events, accelerators,
+                new org.rigdesk.daemon.lease.GpuLeases());
         service.refresh();
         return service;
     }
