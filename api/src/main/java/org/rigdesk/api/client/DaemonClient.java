@@ -3,7 +3,6 @@ package org.rigdesk.api.client;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketException;
@@ -22,16 +21,33 @@ import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
 import okhttp3.sse.EventSources;
 import org.newsclub.net.unix.AFUNIXSocketFactory;
+import org.rigdesk.api.wire.AuditEntry;
+import org.rigdesk.api.wire.AuditLog;
+import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.ComputeProcesses;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuList;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Info;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.ModeRequest;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.api.wire.Settings;
+import org.rigdesk.api.wire.TelemetryHistory;
+import org.rigdesk.api.wire.TelemetryStatus;
 
 /**
  * HTTP/1.1 + JSON to rigdeskd over its unix socket. Thread-safe; one per socket.
  * Errors come back as {@link DaemonException} (the daemon's problem document) or
  * {@link DaemonUnreachableException} (nobody listening).
  */
-public class DaemonClient implements Closeable {
+public class DaemonClient implements RigdeskApi {
 
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -50,6 +66,7 @@ public class DaemonClient implements Closeable {
         this.streaming = http.newBuilder().readTimeout(Duration.ZERO).build();
     }
 
+    @Override
     public Path socket() {
         return socket;
     }
@@ -66,9 +83,136 @@ public class DaemonClient implements Closeable {
                 .retryOnConnectionFailure(false);
     }
 
+    // The contract, typed. The paths live here and in the daemon's *Routes classes only.
+
+    @Override
     public Info info() throws IOException {
         return get("/v1/info", Info.class);
     }
+
+    @Override
+    public List<Gpu> gpus() throws IOException {
+        return get("/v1/gpus", GpuList.class).gpus();
+    }
+
+    @Override
+    public Gpu setGpuMode(String bdf, GpuMode mode) throws IOException {
+        return send("PUT", path("v1", "gpus", bdf, "mode"), new ModeRequest(mode.wire()), Gpu.class);
+    }
+
+    @Override
+    public TelemetryStatus telemetry() throws IOException {
+        return get("/v1/telemetry", TelemetryStatus.class);
+    }
+
+    @Override
+    public TelemetryHistory telemetryHistory(String bdf, int seconds) throws IOException {
+        return get(url("/v1/telemetry/history").newBuilder().addQueryParameter("gpu", bdf)
+                .addQueryParameter("seconds", Integer.toString(seconds)), TelemetryHistory.class);
+    }
+
+    @Override
+    public List<ComputeProcess> computeProcesses() throws IOException {
+        return get("/v1/telemetry/processes", ComputeProcesses.class).processes();
+    }
+
+    @Override
+    public String nvidiaSmi() throws IOException {
+        return getText("/v1/nvidia-smi");
+    }
+
+    @Override
+    public List<Job> jobs(String state, int limit) throws IOException {
+        HttpUrl.Builder url = url("/v1/jobs").newBuilder().addQueryParameter("limit", Integer.toString(limit));
+        if (state != null) {
+            url.addQueryParameter("state", state);
+        }
+        return get(url, JobList.class).jobs();
+    }
+
+    @Override
+    public Job job(long id) throws IOException {
+        return get("/v1/jobs/" + id, Job.class);
+    }
+
+    @Override
+    public Job submitJob(JobRequest request) throws IOException {
+        return send("POST", "/v1/jobs", request, Job.class);
+    }
+
+    @Override
+    public Job cancelJob(long id) throws IOException {
+        return send("POST", "/v1/jobs/" + id + "/cancel", null, Job.class);
+    }
+
+    @Override
+    public java.io.InputStream openLog(long id, long offset, boolean follow) throws IOException {
+        HttpUrl.Builder url = url("/v1/jobs/" + id + "/log").newBuilder();
+        if (offset > 0) {
+            url.addQueryParameter("offset", Long.toString(offset));
+        }
+        if (follow) {
+            url.addQueryParameter("follow", "true");
+        }
+        return execute(streaming, new Request.Builder().url(url.build()).header("Accept", "text/plain").build())
+                .body().byteStream();
+    }
+
+    @Override
+    public RunnerStatus runner() throws IOException {
+        return get("/v1/runner", RunnerStatus.class);
+    }
+
+    @Override
+    public RunnerStatus registerRunner(RunnerRegistration registration) throws IOException {
+        return send("PUT", "/v1/runner", registration, RunnerStatus.class);
+    }
+
+    @Override
+    public RunnerStatus setRunnerPaused(boolean paused) throws IOException {
+        return send("POST", paused ? "/v1/runner/pause" : "/v1/runner/resume", null, RunnerStatus.class);
+    }
+
+    @Override
+    public RunnerStatus removeRunner() throws IOException {
+        return send("DELETE", "/v1/runner", null, RunnerStatus.class);
+    }
+
+    @Override
+    public void runnerTestJob(RunnerTestJob job) throws IOException {
+        send("POST", "/v1/runner/test-job", job, java.util.Map.class);
+    }
+
+    @Override
+    public Settings settings() throws IOException {
+        return get("/v1/settings", Settings.class);
+    }
+
+    @Override
+    public Settings updateSettings(Settings wanted) throws IOException {
+        return send("PUT", "/v1/settings", wanted, Settings.class);
+    }
+
+    @Override
+    public List<AuditEntry> audit(int limit) throws IOException {
+        return get(url("/v1/audit").newBuilder().addQueryParameter("limit", Integer.toString(limit)), AuditLog.class)
+                .entries();
+    }
+
+    /** A path from segments, each percent-encoded (a BDF is safe, but nothing is assumed). */
+    private static String path(String... segments) {
+        HttpUrl.Builder url = new HttpUrl.Builder().scheme("http").host("localhost");
+        for (String segment : segments) {
+            url.addPathSegment(segment);
+        }
+        return url.build().encodedPath();
+    }
+
+    private <T> T get(HttpUrl.Builder url, Class<T> type) throws IOException {
+        return call(new Request.Builder().url(url.build()).get().build(), mapper.constructType(type));
+    }
+
+    // The untyped calls: for benchmarks and tests that speak the wire directly.
 
     public <T> T get(String path, Class<T> type) throws IOException {
         return call(request(path).get().build(), mapper.constructType(type));
@@ -113,10 +257,11 @@ public class DaemonClient implements Closeable {
         return execute(streaming, request(pathAndQuery).header("Accept", "text/plain").build()).body().byteStream();
     }
 
-    /** Subscribes to {@code /v1/events}; cancel the returned source to stop. */
-    public EventSource events(EventListener listener) {
+    /** Subscribes to {@code /v1/events}; cancel the subscription to stop. */
+    @Override
+    public EventSubscription events(EventListener listener) {
         Request request = request("/v1/events").header("Accept", "text/event-stream").build();
-        return EventSources.createFactory(streaming).newEventSource(request, new EventSourceListener() {
+        EventSource source = EventSources.createFactory(streaming).newEventSource(request, new EventSourceListener() {
             @Override
             public void onOpen(EventSource source, Response response) {
                 listener.onOpen();
@@ -143,6 +288,7 @@ public class DaemonClient implements Closeable {
                 listener.onClosed(failure == null ? new IOException("event stream failed") : failure);
             }
         });
+        return source::cancel;
     }
 
     @Override

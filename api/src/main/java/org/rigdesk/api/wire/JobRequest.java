@@ -19,4 +19,21 @@ public record JobRequest(
         Integer timeoutSeconds,
         Map<String, String> env,
         Map<String, String> secrets) {
+
+    /** A job on {@code gpuCount} whole GPUs (any free ones in vfio mode). */
+    public static JobRequest onGpuCount(String name, String script, int gpuCount, Integer cpus, Integer memoryMiB,
+                                        Integer timeoutSeconds, Map<String, String> env, Map<String, String> secrets) {
+        return new JobRequest(name, script, com.fasterxml.jackson.databind.node.IntNode.valueOf(gpuCount), cpus,
+                memoryMiB, timeoutSeconds, env, secrets);
+    }
+
+    /** A job on these GPUs, by PCI address. */
+    public static JobRequest onGpus(String name, String script, java.util.List<String> addresses, Integer cpus,
+                                    Integer memoryMiB, Integer timeoutSeconds, Map<String, String> env,
+                                    Map<String, String> secrets) {
+        com.fasterxml.jackson.databind.node.ArrayNode gpus = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.arrayNode();
+        addresses.forEach(gpus::add);
+        return new JobRequest(name, script, gpus, cpus, memoryMiB, timeoutSeconds, env, secrets);
+    }
 }

@@ -35,7 +35,7 @@ public class AuditCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            AuditLog log = client.get("/v1/audit?limit=" + limit, AuditLog.class);
+            AuditLog log = new AuditLog(client.audit(limit));
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(log));
             } else {

@@ -27,7 +27,7 @@ public class CancelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            Job job = client.send("POST", "/v1/jobs/" + id + "/cancel", null, Job.class);
+            Job job = client.cancelJob(id);
             out.println("job " + job.id() + ": " + job.state());
         }
         out.flush();

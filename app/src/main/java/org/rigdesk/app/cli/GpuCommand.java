@@ -1,10 +1,10 @@
 package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +22,16 @@ public class GpuCommand {
     RigdeskCommand parent;
 
     /** The modes a GPU can be asked for. */
-    public enum Target { vfio, host }
+    /** The modes a toggle asks for, as typed on the command line. */
+    public enum Target {
+        vfio(GpuMode.VFIO), host(GpuMode.HOST);
+
+        final GpuMode mode;
+
+        Target(GpuMode mode) {
+            this.mode = mode;
+        }
+    }
 
     @Command(name = "mode", mixinStandardHelpOptions = true,
             description = "Move a GPU, with every function of its IOMMU group, to vfio-pci (for VMs) or back to "
@@ -52,7 +61,7 @@ public class GpuCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             try (DaemonClient client = gpu.parent.client()) {
-                Gpu now = client.send("PUT", "/v1/gpus/" + bdf + "/mode", Map.of("mode", target.name()), Gpu.class);
+                Gpu now = client.setGpuMode(bdf, target.mode);
                 if (json) {
                     out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(now));
                 } else {

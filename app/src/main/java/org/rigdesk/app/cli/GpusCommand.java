@@ -28,7 +28,7 @@ public class GpusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DaemonClient client = parent.client()) {
-            GpuList gpus = client.get("/v1/gpus", GpuList.class);
+            GpuList gpus = new GpuList(client.gpus());
             RigdeskCommand.print(spec, json, gpus, () -> render(gpus.gpus()));
         }
         return 0;

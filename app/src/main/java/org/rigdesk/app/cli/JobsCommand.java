@@ -39,7 +39,7 @@ public class JobsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state must be one of " + Job.STATES);
         }
         try (DaemonClient client = parent.client()) {
-            JobList jobs = client.get("/v1/jobs?limit=" + limit + (state == null ? "" : "&state=" + state), JobList.class);
+            JobList jobs = new JobList(client.jobs(state, limit));
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(jobs));
             } else {

@@ -36,8 +36,7 @@ public class LogsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            client.stream("/v1/jobs/" + id + "/log?offset=" + offset + (follow ? "&follow=true" : ""),
-                    new WriterOutputStream(out));
+            client.copyLog(id, offset, follow, new WriterOutputStream(out));
         }
         out.flush();
         return 0;

@@ -1,6 +1,5 @@
 package org.rigdesk.app.cli;
 
-import com.fasterxml.jackson.databind.node.IntNode;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -54,10 +53,10 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        JobRequest request = new JobRequest(name, ShellWords.join(command), IntNode.valueOf(gpus), cpus, memory,
+        JobRequest request = JobRequest.onGpuCount(name, ShellWords.join(command), gpus, cpus, memory,
                 timeout, null, null);
         try (DaemonClient client = parent.client()) {
-            Job job = client.send("POST", "/v1/jobs", request, Job.class);
+            Job job = client.submitJob(request);
             if (detach) {
                 out.println(job.id());
                 out.flush();
@@ -66,8 +65,8 @@ public class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("rigdesk: job " + job.id() + " (" + job.state() + ")");
             spec.commandLine().getErr().flush();
             OutputStream sink = new WriterOutputStream(out);
-            client.stream("/v1/jobs/" + job.id() + "/log?follow=true", sink);
-            Job done = client.get("/v1/jobs/" + job.id(), Job.class);
+            client.copyLog(job.id(), 0, true, sink);
+            Job done = client.job(job.id());
             return exitCodeOf(done, spec.commandLine().getErr());
         }
     }

@@ -95,8 +95,8 @@ public class RunnerCommand {
             }
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             try (DaemonClient client = runner.parent.client()) {
-                RunnerStatus status = client.send("PUT", "/v1/runner", new RunnerRegistration(url, token, labels, null,
-                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory), RunnerStatus.class);
+                RunnerStatus status = client.registerRunner(new RunnerRegistration(url, token, labels, null,
+                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }
@@ -118,7 +118,7 @@ public class RunnerCommand {
         @Override
         public Integer call() throws Exception {
             try (DaemonClient client = runner.parent.client()) {
-                RunnerStatus status = client.get("/v1/runner", RunnerStatus.class);
+                RunnerStatus status = client.runner();
                 RigdeskCommand.print(spec, json, status, () -> render(status));
             }
             return 0;
@@ -138,7 +138,7 @@ public class RunnerCommand {
         @Override
         public Integer call() throws Exception {
             try (DaemonClient client = runner.parent.client()) {
-                RunnerStatus status = client.send("POST", "/v1/runner/" + verb(), null, RunnerStatus.class);
+                RunnerStatus status = client.setRunnerPaused("pause".equals(verb()));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }
@@ -190,8 +190,8 @@ public class RunnerCommand {
         @Override
         public Integer call() throws Exception {
             try (DaemonClient client = runner.parent.client()) {
-                client.send("POST", "/v1/runner/test-job", new org.rigdesk.api.wire.RunnerTestJob(gpu, repository,
-                        workflow, job, null, null, script), java.util.Map.class);
+                client.runnerTestJob(new org.rigdesk.api.wire.RunnerTestJob(gpu, repository,
+                        workflow, job, null, null, script));
                 spec.commandLine().getOut().println("Handed to the next " + (gpu ? "GPU" : "CPU")
                         + " slot; follow it with: rigdesk jobs");
                 spec.commandLine().getOut().flush();
@@ -212,7 +212,7 @@ public class RunnerCommand {
         @Override
         public Integer call() throws Exception {
             try (DaemonClient client = runner.parent.client()) {
-                client.send("DELETE", "/v1/runner", null, RunnerStatus.class);
+                client.removeRunner();
                 spec.commandLine().getOut().println("Registration removed.");
                 spec.commandLine().getOut().flush();
             }

@@ -22,7 +22,7 @@ public class SmiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            out.print(client.getText("/v1/nvidia-smi"));
+            out.print(client.nvidiaSmi());
         }
         out.flush();
         return 0;

@@ -2,7 +2,6 @@ package org.rigdesk.app.cli;
 
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
-import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.TelemetryStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,9 +25,9 @@ public class TelemetryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DaemonClient client = parent.client()) {
-            TelemetryStatus status = client.get("/v1/telemetry", TelemetryStatus.class);
+            TelemetryStatus status = client.telemetry();
             java.util.List<org.rigdesk.api.wire.Gpu> gpus = json ? java.util.List.of()
-                    : client.get("/v1/gpus", GpuList.class).gpus();
+                    : client.gpus();
             RigdeskCommand.print(spec, json, status, () -> TopCommand.render(gpus, status));
         }
         return 0;

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
 import picocli.CommandLine.Command;
@@ -45,8 +44,8 @@ public class TopCommand implements Callable<Integer> {
         boolean terminal = System.console() != null && left > 1;
         try (DaemonClient client = parent.client()) {
             for (int i = 0; i < left; i++) {
-                TelemetryStatus status = client.get("/v1/telemetry", TelemetryStatus.class);
-                List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
+                TelemetryStatus status = client.telemetry();
+                List<Gpu> gpus = client.gpus();
                 if (terminal) {
                     out.print("\033[H\033[2J"); // home and clear, like top
                 }

@@ -16,6 +16,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import atlantafx.base.controls.ToggleSwitch;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 
 /** A GPU card: name, address, mode badge, facts, the passthrough switch and any refusal in place. */
 public class GpuCardView extends VBox {
@@ -193,7 +194,7 @@ public class GpuCardView extends VBox {
 
     private void confirmAndRequest(boolean toVfio) {
         Gpu gpu = model.gpuProperty().get();
-        String target = toVfio ? Gpu.VFIO : Gpu.HOST;
+        GpuMode target = toVfio ? GpuMode.VFIO : GpuMode.HOST;
         Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
         confirm.setTitle("Rigdesk");
         confirm.setHeaderText(toVfio ? "Hand " + gpu.name() + " to vfio-pci?" : "Return " + gpu.name() + " to the host?");

@@ -2,7 +2,6 @@ package org.rigdesk.app.gpus;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -13,17 +12,18 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuSample;
 
 /** One GPU card: its latest state, a mode change in flight, and the daemon's last refusal. */
 public class GpuCardViewModel {
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final ObjectProperty<Gpu> gpu = new SimpleObjectProperty<>();
@@ -38,7 +38,7 @@ public class GpuCardViewModel {
     private final java.util.ArrayDeque<Long> recentTimes = new java.util.ArrayDeque<>();
     static final long SPARKLINE_MILLIS = 60_000;
 
-    public GpuCardViewModel(Gpu initial, DaemonClient client, Executor background, Executor ui) {
+    public GpuCardViewModel(Gpu initial, RigdeskApi client, Executor background, Executor ui) {
         this.client = client;
         this.background = background;
         this.ui = ui;
@@ -150,14 +150,14 @@ public class GpuCardViewModel {
     }
 
     /** Asks the daemon for {@code mode}; the card shows progress, then the new state or the refusal. */
-    public void requestMode(String mode) {
+    public void requestMode(GpuMode mode) {
         working.set(true);
         problem.set("");
         remedy.set("");
         String bdf = bdf();
         background.execute(() -> {
             try {
-                Gpu now = client.send("PUT", "/v1/gpus/" + bdf + "/mode", Map.of("mode", mode), Gpu.class);
+                Gpu now = client.setGpuMode(bdf, mode);
                 ui.execute(() -> {
                     gpu.set(now);
                     working.set(false);

@@ -9,10 +9,9 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
-import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
 import org.rigdesk.api.wire.Json;
@@ -21,7 +20,7 @@ import org.rigdesk.app.shell.EventDispatcher;
 /** The GPUs page: a card per GPU, loaded on connect and kept current by {@code gpu} events. */
 public class GpusViewModel {
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
@@ -29,7 +28,7 @@ public class GpusViewModel {
     /** Job id → state, as the jobs list last had them. */
     private Map<String, String> jobStates = new java.util.HashMap<>();
 
-    public GpusViewModel(DaemonClient client, Executor background, Executor ui) {
+    public GpusViewModel(RigdeskApi client, Executor background, Executor ui) {
         this.client = client;
         this.background = background;
         this.ui = ui;
@@ -39,14 +38,13 @@ public class GpusViewModel {
     public void reload() {
         background.execute(() -> {
             try {
-                List<Gpu> gpus = client.get("/v1/gpus", GpuList.class).gpus();
-                TelemetryStatus telemetry = client.get("/v1/telemetry", TelemetryStatus.class);
+                List<Gpu> gpus = client.gpus();
+                TelemetryStatus telemetry = client.telemetry();
                 // The last minute, so a sparkline is drawn at once rather than filling from empty.
                 java.util.Map<String, List<org.rigdesk.api.wire.TelemetryHistory.Point>> recent = new java.util.HashMap<>();
                 for (GpuSample sample : telemetry.samples()) {
                     if (GpuSample.HOST.equals(sample.source())) {
-                        recent.put(sample.bdf(), client.get("/v1/telemetry/history?gpu=" + sample.bdf() + "&seconds=60",
-                                org.rigdesk.api.wire.TelemetryHistory.class).points());
+                        recent.put(sample.bdf(), client.telemetryHistory(sample.bdf(), 60).points());
                     }
                 }
                 ui.execute(() -> {

@@ -1,6 +1,5 @@
 package org.rigdesk.app.jobs;
 
-import com.fasterxml.jackson.databind.node.IntNode;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -12,10 +11,9 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.Job;
-import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.app.shell.EventDispatcher;
@@ -26,7 +24,7 @@ public class JobsViewModel {
     /** Filter value meaning every state. */
     public static final String ALL = "all";
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final ObservableList<Job> jobs = FXCollections.observableArrayList();
@@ -36,7 +34,7 @@ public class JobsViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final LogViewModel log;
 
-    public JobsViewModel(DaemonClient client, Executor background, Executor ui) {
+    public JobsViewModel(RigdeskApi client, Executor background, Executor ui) {
         this.client = client;
         this.background = background;
         this.ui = ui;
@@ -55,7 +53,7 @@ public class JobsViewModel {
     public void reload() {
         background.execute(() -> {
             try {
-                List<Job> latest = client.get("/v1/jobs?limit=200", JobList.class).jobs();
+                List<Job> latest = client.jobs(null, 200);
                 ui.execute(() -> {
                     latest.forEach(this::upsert);
                     jobs.removeIf(job -> latest.stream().noneMatch(l -> l.id() == job.id()));
@@ -112,8 +110,8 @@ public class JobsViewModel {
     public void run(String script, int gpus, int cpus, int memoryMiB, java.util.function.Consumer<Job> onDone) {
         background.execute(() -> {
             try {
-                Job job = client.send("POST", "/v1/jobs", new JobRequest(null, script, IntNode.valueOf(gpus), cpus,
-                        memoryMiB, null, null, null), Job.class);
+                Job job = client.submitJob(JobRequest.onGpuCount(null, script, gpus, cpus,
+                        memoryMiB, null, null, null));
                 ui.execute(() -> {
                     upsert(job);
                     message.set("");
@@ -131,7 +129,7 @@ public class JobsViewModel {
     public void cancel(Job job) {
         background.execute(() -> {
             try {
-                Job now = client.send("POST", "/v1/jobs/" + job.id() + "/cancel", null, Job.class);
+                Job now = client.cancelJob(job.id());
                 ui.execute(() -> upsert(now));
             } catch (IOException e) {
                 ui.execute(() -> message.set("Cannot cancel job " + job.id() + ": " + e.getMessage()));

@@ -14,7 +14,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 
 /**
  * A job's log as lines for a virtualised list: streamed while the job runs, appended in batches
@@ -26,7 +26,7 @@ public class LogViewModel {
     public static final int MAX_LINES = 200_000;
     private static final long BATCH_NANOS = 100_000_000L;
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor ui;
     private final ObservableList<String> lines = FXCollections.observableArrayList();
     private final BooleanProperty follow = new SimpleBooleanProperty(true);
@@ -35,7 +35,7 @@ public class LogViewModel {
     private volatile long generation;
     private long dropped;
 
-    public LogViewModel(DaemonClient client, Executor ui) {
+    public LogViewModel(RigdeskApi client, Executor ui) {
         this.client = client;
         this.ui = ui;
     }
@@ -83,7 +83,7 @@ public class LogViewModel {
         }, "log-flush-" + id);
         flusher.setDaemon(true);
         flusher.start();
-        try (InputStream stream = client.openStream("/v1/jobs/" + id + "/log?follow=true")) {
+        try (InputStream stream = client.openLog(id, 0, true)) {
             current = stream;
             BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8), 1 << 16);
             for (String line; (line = reader.readLine()) != null; ) {

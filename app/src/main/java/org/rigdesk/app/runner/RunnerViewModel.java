@@ -13,7 +13,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
@@ -24,7 +24,7 @@ public class RunnerViewModel {
     private static final Pattern SCOPE = Pattern.compile("^https://[A-Za-z0-9.-]+(:\\d+)?/[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?/?$");
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final ObjectProperty<RunnerStatus> status = new SimpleObjectProperty<>(RunnerStatus.unregistered());
@@ -37,7 +37,7 @@ public class RunnerViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
 
-    public RunnerViewModel(DaemonClient client, Executor background, Executor ui) {
+    public RunnerViewModel(RigdeskApi client, Executor background, Executor ui) {
         this.client = client;
         this.background = background;
         this.ui = ui;
@@ -46,7 +46,7 @@ public class RunnerViewModel {
     public void reload() {
         background.execute(() -> {
             try {
-                RunnerStatus latest = client.get("/v1/runner", RunnerStatus.class);
+                RunnerStatus latest = client.runner();
                 ui.execute(() -> status.set(latest));
             } catch (IOException e) {
                 ui.execute(() -> problem.set("Cannot read the runner registration: " + e.getMessage()));
@@ -99,7 +99,7 @@ public class RunnerViewModel {
         problem.set("");
         background.execute(() -> {
             try {
-                RunnerStatus registered = client.send("PUT", "/v1/runner", request, RunnerStatus.class);
+                RunnerStatus registered = client.registerRunner(request);
                 ui.execute(() -> {
                     token.set(""); // the window keeps no copy
                     status.set(registered);
@@ -120,8 +120,7 @@ public class RunnerViewModel {
     public void setPaused(boolean paused) {
         background.execute(() -> {
             try {
-                RunnerStatus now = client.send("POST", "/v1/runner/" + (paused ? "pause" : "resume"), null,
-                        RunnerStatus.class);
+                RunnerStatus now = client.setRunnerPaused(paused);
                 ui.execute(() -> status.set(now));
             } catch (IOException e) {
                 ui.execute(() -> problem.set("Cannot " + (paused ? "pause" : "resume") + " the runner: "
@@ -133,7 +132,7 @@ public class RunnerViewModel {
     public void remove() {
         background.execute(() -> {
             try {
-                RunnerStatus removed = client.send("DELETE", "/v1/runner", null, RunnerStatus.class);
+                RunnerStatus removed = client.removeRunner();
                 ui.execute(() -> status.set(removed));
             } catch (IOException e) {
                 ui.execute(() -> problem.set("Cannot remove the registration: " + e.getMessage()));

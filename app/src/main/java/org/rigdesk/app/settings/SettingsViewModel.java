@@ -7,13 +7,13 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Settings;
 
 /** The Settings page: the daemon's settings (validated by the daemon) and the window's own choices. */
 public class SettingsViewModel {
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final AppPreferences preferences;
@@ -38,7 +38,7 @@ public class SettingsViewModel {
             org.rigdesk.app.tray.DesktopAlerts.DAEMON, "Daemon lost or back",
             org.rigdesk.app.tray.DesktopAlerts.RUNNER, "Runner offline or back");
 
-    public SettingsViewModel(DaemonClient client, Executor background, Executor ui, AppPreferences preferences,
+    public SettingsViewModel(RigdeskApi client, Executor background, Executor ui, AppPreferences preferences,
                              Consumer<String> applyTheme) {
         this.client = client;
         this.background = background;
@@ -67,7 +67,7 @@ public class SettingsViewModel {
     public void reload() {
         background.execute(() -> {
             try {
-                Settings settings = client.get("/v1/settings", Settings.class);
+                Settings settings = client.settings();
                 ui.execute(() -> show(settings));
             } catch (IOException e) {
                 ui.execute(() -> message.set("Cannot read the daemon's settings: " + e.getMessage()));
@@ -80,7 +80,7 @@ public class SettingsViewModel {
                 jobRetentionDays.get());
         background.execute(() -> {
             try {
-                Settings saved = client.send("PUT", "/v1/settings", wanted, Settings.class);
+                Settings saved = client.updateSettings(wanted);
                 ui.execute(() -> {
                     show(saved);
                     message.set("Saved.");

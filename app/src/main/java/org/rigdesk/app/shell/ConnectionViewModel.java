@@ -12,8 +12,8 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import okhttp3.sse.EventSource;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.EventSubscription;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.DaemonUnreachableException;
 import org.rigdesk.api.client.EventListener;
@@ -32,7 +32,7 @@ public class ConnectionViewModel {
     /** Quick failures after a loss are shown as "reconnecting" before we call the daemon gone. */
     private static final int RECONNECT_ATTEMPTS = 4;
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final ScheduledExecutorService background;
     private final Executor ui;
     private final BiConsumer<String, String> eventSink;
@@ -46,10 +46,10 @@ public class ConnectionViewModel {
     private boolean everConnected;
     private int failures;
     private long generation;
-    private EventSource events;
+    private EventSubscription events;
     private volatile boolean stopped;
 
-    public ConnectionViewModel(DaemonClient client, ScheduledExecutorService background, Executor ui,
+    public ConnectionViewModel(RigdeskApi client, ScheduledExecutorService background, Executor ui,
                                BiConsumer<String, String> eventSink) {
         this.client = client;
         this.background = background;
@@ -191,7 +191,7 @@ public class ConnectionViewModel {
         return remedy;
     }
 
-    public DaemonClient client() {
+    public RigdeskApi client() {
         return client;
     }
 }

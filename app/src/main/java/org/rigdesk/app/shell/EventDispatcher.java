@@ -38,8 +38,8 @@ public class EventDispatcher {
     }
 
     /** {@code listener} gets every batch's events of {@code type}, on the UI thread. */
-    public void on(String type, Consumer<List<Received>> listener) {
-        listeners.computeIfAbsent(type, t -> new CopyOnWriteArrayList<>()).add(listener);
+    public void on(org.rigdesk.api.wire.EventType type, Consumer<List<Received>> listener) {
+        listeners.computeIfAbsent(type.wire(), t -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
     void flush() {

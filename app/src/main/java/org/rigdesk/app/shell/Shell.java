@@ -1,5 +1,6 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.api.wire.EventType;
 import java.nio.file.Path;
 import java.util.List;
 import org.rigdesk.app.gpus.GpuCardViewModel;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.app.gpus.GpusPage;
 import org.rigdesk.app.gpus.GpusViewModel;
@@ -30,7 +32,7 @@ import org.rigdesk.app.telemetry.TelemetryViewModel;
 /** The window's composition root: one client, one background executor, one event subscription. */
 public class Shell implements AutoCloseable {
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final ScheduledExecutorService background;
     private final EventDispatcher events;
     private final ConnectionViewModel connection;
@@ -59,13 +61,13 @@ public class Shell implements AutoCloseable {
         this.events = new EventDispatcher(ui);
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
         this.gpus = new GpusViewModel(client, background, ui);
-        events.on("gpu", gpus::onEvents);
-        events.on("sample", gpus::onSamples);
+        events.on(EventType.GPU, gpus::onEvents);
+        events.on(EventType.SAMPLE, gpus::onSamples);
         this.jobs = new JobsViewModel(client, background, ui);
-        events.on("job", jobs::onEvents);
-        events.on("job-removed", jobs::onRemoved);
+        events.on(EventType.JOB, jobs::onEvents);
+        events.on(EventType.JOB_REMOVED, jobs::onRemoved);
         this.runner = new RunnerViewModel(client, background, ui);
-        events.on("runner", batch -> runner.reload());
+        events.on(EventType.RUNNER, batch -> runner.reload());
         this.preferences = preferences;
         this.settings = new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme);
         connection.stateProperty().addListener((obs, old, now) -> {

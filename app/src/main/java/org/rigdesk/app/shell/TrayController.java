@@ -1,5 +1,6 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -52,9 +53,9 @@ public final class TrayController {
 
     /** Subscribes to the event types it needs. */
     public void listen(EventDispatcher events) {
-        events.on("job", batch -> each(batch, Job.class, job -> alert(alerts.job(job))));
-        events.on("gpu", batch -> each(batch, Gpu.class, gpu -> alert(alerts.gpu(gpu))));
-        events.on("sample", batch -> each(batch, GpuSample.class,
+        events.on(EventType.JOB, batch -> each(batch, Job.class, job -> alert(alerts.job(job))));
+        events.on(EventType.GPU, batch -> each(batch, Gpu.class, gpu -> alert(alerts.gpu(gpu))));
+        events.on(EventType.SAMPLE, batch -> each(batch, GpuSample.class,
                 sample -> alert(alerts.sample(sample, preferences.temperatureThreshold()))));
     }
 

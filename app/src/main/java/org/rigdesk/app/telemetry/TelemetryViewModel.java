@@ -11,9 +11,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.ComputeProcess;
-import org.rigdesk.api.wire.ComputeProcesses;
 import org.rigdesk.api.wire.TelemetryHistory;
 
 /**
@@ -27,7 +26,7 @@ public class TelemetryViewModel {
     /** Charts get at most this many points: more would only cost frames. */
     static final int MAX_POINTS = 300;
 
-    private final DaemonClient client;
+    private final RigdeskApi client;
     private final Executor background;
     private final Executor ui;
     private final StringProperty gpu = new SimpleStringProperty();
@@ -38,7 +37,7 @@ public class TelemetryViewModel {
     private final StringProperty resolution = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
 
-    public TelemetryViewModel(DaemonClient client, Executor background, Executor ui) {
+    public TelemetryViewModel(RigdeskApi client, Executor background, Executor ui) {
         this.client = client;
         this.background = background;
         this.ui = ui;
@@ -55,9 +54,8 @@ public class TelemetryViewModel {
         }
         background.execute(() -> {
             try {
-                TelemetryHistory history = client.get("/v1/telemetry/history?gpu=" + bdf + "&seconds=" + seconds,
-                        TelemetryHistory.class);
-                List<ComputeProcess> mine = client.get("/v1/telemetry/processes", ComputeProcesses.class).processes()
+                TelemetryHistory history = client.telemetryHistory(bdf, seconds);
+                List<ComputeProcess> mine = client.computeProcesses()
                         .stream().filter(p -> p.bdf().equals(bdf)).toList();
                 ui.execute(() -> {
                     if (!bdf.equals(gpu.get()) || seconds != window.get()) {
@@ -81,7 +79,7 @@ public class TelemetryViewModel {
         background.execute(() -> {
             String text;
             try {
-                text = client.getText("/v1/nvidia-smi");
+                text = client.nvidiaSmi();
             } catch (IOException e) {
                 text = "nvidia-smi is not available: " + e.getMessage();
             }

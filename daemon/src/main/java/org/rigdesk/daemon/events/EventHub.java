@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.events;
 
+import org.rigdesk.api.wire.EventType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,8 @@ public class EventHub {
         return subscription;
     }
 
-    public void publish(String type, Object payload) {
+    /** Sends an event of the catalogue ({@link EventType}) to every subscriber. */
+    public void publish(EventType type, Object payload) {
         String data;
         try {
             data = Json.mapper().writeValueAsString(payload);
@@ -46,7 +48,7 @@ public class EventHub {
             LOG.warning("event " + type + " could not be serialised: " + e.getMessage());
             return;
         }
-        Event event = new Event(type, data);
+        Event event = new Event(type.wire(), data);
         for (Subscription subscription : subscribers) {
             subscription.offer(event);
         }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.jobs;
 
+import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ public class JobEngine implements AutoCloseable {
         synchronized (this) {
             queue.addLast(new Pending(job, valid, runner));
         }
-        events.publish("job", job);
+        events.publish(EventType.JOB, job);
         schedule();
         return job;
     }
@@ -253,7 +254,7 @@ public class JobEngine implements AutoCloseable {
         } catch (SQLException | IOException e) {
             LOG.warning("cannot store job " + job.id() + ": " + e.getMessage());
         }
-        events.publish(discard ? "job-removed" : "job", job);
+        events.publish(discard ? EventType.JOB_REMOVED : EventType.JOB, job);
         if (job.finished()) {
             running.remove(job.id());
             leases.giveBack(job.id());

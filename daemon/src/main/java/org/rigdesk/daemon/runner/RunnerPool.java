@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.runner;
 
+import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -428,7 +429,7 @@ public class RunnerPool implements AutoCloseable {
         List<RunnerStatus.Slot> next = slots.stream().map(Slot::snapshot).toList();
         if (!next.equals(published)) {
             published = next;
-            events.publish("runner", Map.of("pool", summary(), "slots", next));
+            events.publish(EventType.RUNNER, new org.rigdesk.api.wire.RunnerEvent(summary(), next));
         }
     }
 

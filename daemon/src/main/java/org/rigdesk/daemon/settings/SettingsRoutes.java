@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.settings;
 
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.api.ApiException;
@@ -28,7 +29,7 @@ public final class SettingsRoutes {
             try {
                 Settings now = settings.update(patch);
                 audit.record(caller, "settings.update", null, "ok", asked);
-                events.publish("settings", now);
+                events.publish(EventType.SETTINGS, now);
                 exchange.json(200, now);
             } catch (ApiException e) {
                 audit.record(caller, "settings.update", null, "rejected", e.getMessage());

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.telemetry;
 
+import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ public class TelemetryService implements AutoCloseable {
                 }
             });
         }
-        events.publish("sample", sample);
+        events.publish(EventType.SAMPLE, sample);
     }
 
     /** In-VM telemetry from a job's guest agent (source "guest"). */
@@ -171,7 +172,7 @@ public class TelemetryService implements AutoCloseable {
     private void down(String why) {
         state = TelemetryStatus.UNAVAILABLE;
         reason = why;
-        events.publish("telemetry", Map.of("state", state, "reason", why));
+        events.publish(EventType.TELEMETRY, new org.rigdesk.api.wire.TelemetryEvent(state, why));
     }
 
     private int ringCapacity() {

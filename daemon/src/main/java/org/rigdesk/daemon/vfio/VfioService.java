@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.vfio;
 
+import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ public class VfioService {
         inventory = next;
         next.forEach((bdf, gpu) -> {
             if (!gpu.equals(previous.get(bdf))) {
-                events.publish("gpu", gpu);
+                events.publish(EventType.GPU, gpu);
             }
         });
     }

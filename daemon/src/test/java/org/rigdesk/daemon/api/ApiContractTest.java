@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import okhttp3.sse.EventSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,7 +173,7 @@ class ApiContractTest {
     void settingsChangeIsStoredAuditedAndAnnounced() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         LinkedBlockingQueue<Boolean> opened = new LinkedBlockingQueue<>();
-        EventSource source = client.events(new EventListener() {
+        org.rigdesk.api.client.EventSubscription source = client.events(new EventListener() {
             @Override
             public void onOpen() {
                 opened.add(true);

@@ -187,7 +187,7 @@ class ApiBench {
         try (DaemonProcess daemon = labDaemon("--sample-interval", "1000").start()) {
             List<DaemonClient> clients = new ArrayList<>();
             List<Long> delays = new CopyOnWriteArrayList<>();
-            List<okhttp3.sse.EventSource> streams = new ArrayList<>();
+            List<org.rigdesk.api.client.EventSubscription> streams = new ArrayList<>();
             Instant measureFrom = Instant.now().plusSeconds(5);
             for (int i = 0; i < 100; i++) {
                 DaemonClient client = daemon.client();
@@ -217,7 +217,7 @@ class ApiBench {
             Thread.sleep(30_000);
             double cpu = (cpuTicks(daemon.process().pid()) - cpuBefore) / 100.0;
             double wall = (System.nanoTime() - wallBefore) / 1e9;
-            streams.forEach(okhttp3.sse.EventSource::cancel);
+            streams.forEach(org.rigdesk.api.client.EventSubscription::cancel);
             for (DaemonClient client : clients) {
                 client.close();
             }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.events;
 
+import org.rigdesk.api.wire.EventType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,8 +17,8 @@ class EventHubTest {
         EventHub hub = new EventHub();
         Subscription a = hub.subscribe();
         Subscription b = hub.subscribe();
-        hub.publish("job", Map.of("id", 1));
-        hub.publish("job", Map.of("id", 2));
+        hub.publish(EventType.JOB, Map.of("id", 1));
+        hub.publish(EventType.JOB, Map.of("id", 2));
         for (Subscription s : new Subscription[] {a, b}) {
             assertEquals("{\"id\":1}", s.next(1, TimeUnit.SECONDS).data());
             assertEquals("{\"id\":2}", s.next(1, TimeUnit.SECONDS).data());
@@ -31,7 +32,7 @@ class EventHubTest {
         Subscription slow = hub.subscribe();
         Subscription fast = hub.subscribe();
         for (int i = 0; i < 100; i++) {
-            hub.publish("sample", Map.of("i", i));
+            hub.publish(EventType.SAMPLE, Map.of("i", i));
             assertEquals("{\"i\":" + i + "}", fast.next(1, TimeUnit.SECONDS).data());
         }
         assertTrue(slow.queued() <= 8, "queue grew to " + slow.queued());

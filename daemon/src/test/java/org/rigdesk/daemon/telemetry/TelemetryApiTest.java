@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import okhttp3.sse.EventSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +125,7 @@ class TelemetryApiTest {
     @Test
     void sseSubscribersReceiveSamples() throws Exception {
         LinkedBlockingQueue<String> samples = new LinkedBlockingQueue<>();
-        EventSource source = client.events(new EventListener() {
+        org.rigdesk.api.client.EventSubscription source = client.events(new EventListener() {
             @Override
             public void onEvent(String type, String data) {
                 if (type.equals("sample")) {

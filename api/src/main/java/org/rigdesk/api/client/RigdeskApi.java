@@ -1,0 +1,101 @@
+package org.rigdesk.api.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.rigdesk.api.wire.AuditEntry;
+import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.Info;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.api.wire.Settings;
+import org.rigdesk.api.wire.TelemetryHistory;
+import org.rigdesk.api.wire.TelemetryStatus;
+
+/**
+ * Everything the window and the CLI ask of rigdeskd, typed: callers hold no paths, no HTTP and no
+ * JSON types. {@link DaemonClient} speaks it over the socket; tests may implement it in memory.
+ * Every call throws {@link DaemonException} when the daemon refuses (its problem document) and
+ * {@link DaemonUnreachableException} when nobody listens.
+ */
+public interface RigdeskApi extends Closeable {
+
+    /** Where the daemon is expected to listen (for messages). */
+    Path socket();
+
+    Info info() throws IOException;
+
+    List<Gpu> gpus() throws IOException;
+
+    /** Moves a card (with its IOMMU group) to vfio-pci or back to its host driver. */
+    Gpu setGpuMode(String bdf, GpuMode mode) throws IOException;
+
+    TelemetryStatus telemetry() throws IOException;
+
+    TelemetryHistory telemetryHistory(String bdf, int seconds) throws IOException;
+
+    List<ComputeProcess> computeProcesses() throws IOException;
+
+    /** The host's plain {@code nvidia-smi} table. */
+    String nvidiaSmi() throws IOException;
+
+    /** Newest first; {@code state} null for every state. */
+    List<Job> jobs(String state, int limit) throws IOException;
+
+    Job job(long id) throws IOException;
+
+    Job submitJob(JobRequest request) throws IOException;
+
+    Job cancelJob(long id) throws IOException;
+
+    /** A job's log from {@code offset}; with {@code follow}, open until the job ends. Closing it (from any thread) ends it. */
+    InputStream openLog(long id, long offset, boolean follow) throws IOException;
+
+    /** Copies a job's log to {@code sink} as it arrives; returns the bytes copied. */
+    default long copyLog(long id, long offset, boolean follow, OutputStream sink) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try (InputStream in = openLog(id, offset, follow)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sink.write(buffer, 0, n);
+                sink.flush();
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    RunnerStatus runner() throws IOException;
+
+    RunnerStatus registerRunner(RunnerRegistration registration) throws IOException;
+
+    /** Pauses (drains) or resumes the runner pool. */
+    RunnerStatus setRunnerPaused(boolean paused) throws IOException;
+
+    RunnerStatus removeRunner() throws IOException;
+
+    /** A test job through the runner path (test image only). */
+    void runnerTestJob(RunnerTestJob job) throws IOException;
+
+    Settings settings() throws IOException;
+
+    Settings updateSettings(Settings wanted) throws IOException;
+
+    /** The newest audit entries, newest first. */
+    List<AuditEntry> audit(int limit) throws IOException;
+
+    /** Subscribes to the daemon's events; the listener hears on a client thread. */
+    EventSubscription events(EventListener listener);
+
+    /** Closing never throws. */
+    @Override
+    void close();
+}
