@@ -1,0 +1,80 @@
+package org.rigdesk.app.gpus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.api.wire.Problem;
+import org.rigdesk.app.testing.InMemoryRigdesk;
+
+/** One card's model: the toggle's progress and outcome, the readings and the one-minute sparkline. */
+class GpuCardViewModelTest {
+
+    private static final String BDF = "0000:01:00.0";
+
+    @Test
+    void aToggleShowsProgressThenTheNewMode() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
+        List<Runnable> background = new ArrayList<>();
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, background::add, Runnable::run);
+
+        card.requestMode(GpuMode.VFIO);
+        assertTrue(card.workingProperty().get(), "working until the daemon answers");
+        background.forEach(Runnable::run);
+
+        assertFalse(card.workingProperty().get());
+        assertEquals(Gpu.VFIO, card.gpuProperty().get().mode());
+        assertEquals(List.of("mode " + BDF + " vfio"), api.calls);
+        assertEquals("", card.problemProperty().get());
+    }
+
+    @Test
+    void aRefusalShowsTheDaemonsReasonAndRemedyAndTheCardStaysWhereItIs() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
+        api.refuseNext = Problem.of(409, "in-use", "GPU in use", "process 4242 (Xorg) holds /dev/nvidia0",
+                "Stop the process, or move the display to another GPU.");
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run);
+
+        card.requestMode(GpuMode.VFIO);
+
+        assertFalse(card.workingProperty().get());
+        assertEquals(Gpu.HOST, card.gpuProperty().get().mode());
+        assertTrue(card.problemProperty().get().contains("process 4242 (Xorg) holds /dev/nvidia0"),
+                card.problemProperty().get());
+        assertEquals("Stop the process, or move the display to another GPU.", card.remedyProperty().get());
+        card.dismissProblem();
+        assertEquals("", card.problemProperty().get());
+        assertEquals("", card.remedyProperty().get());
+    }
+
+    @Test
+    void samplesFillTheSparklineForOneMinuteOnly() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run);
+        Instant start = Instant.parse("2026-12-01T10:00:00Z");
+        for (int second = 0; second <= 90; second++) {
+            card.accept(GpusViewModelTest.sample(BDF, second, start.plusSeconds(second)));
+        }
+        assertEquals(61, card.recentLoad().size(), "60 s back from the newest, both ends included");
+        assertEquals(30.0, card.recentLoad().get(0));
+        assertEquals("90%", GpuCardViewModel.readings(card.gpuProperty().get(), card.sampleProperty().get()).get("Load"));
+    }
+
+    @Test
+    void aCardInAVmSaysSoInsteadOfNumbers() {
+        Gpu lent = InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.VFIO, "7");
+        var rows = GpuCardViewModel.readings(lent, null);
+        assertEquals(List.of("in VM"), rows.values().stream().distinct().toList());
+        GpuSample none = new GpuSample(BDF, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, GpuSample.NONE, null, null);
+        assertEquals("n/a", GpuCardViewModel.readings(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null), none)
+                .get("Load"));
+    }
+}

@@ -1,0 +1,62 @@
+package org.rigdesk.app.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.Problem;
+import org.rigdesk.app.testing.InMemoryRigdesk;
+
+/** The Runner page's model: the form is checked before anything is sent, then the daemon's word is shown. */
+class RunnerViewModelTest {
+
+    @Test
+    void anInvalidFormSendsNothingAndSaysWhatIsWrong() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        model.urlProperty().set("github.com/octo");
+        model.tokenProperty().set("ghp_ has spaces");
+        assertFalse(model.register());
+        assertTrue(model.problemProperty().get().contains("https://github.com/ORG"), model.problemProperty().get());
+        assertTrue(model.problemProperty().get().contains("paste it again"), model.problemProperty().get());
+        assertFalse(model.addLabel("no spaces allowed"));
+        assertTrue(api.calls.isEmpty(), api.calls.toString());
+    }
+
+    @Test
+    void registeringSendsTheFormAndForgetsTheToken() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        model.urlProperty().set("https://github.com/octo/gpu-ci");
+        model.tokenProperty().set("ghp_0123456789");
+        assertTrue(model.addLabel("whisper"));
+        assertTrue(model.addLabel("whisper"), "a label given twice is kept once");
+
+        assertTrue(model.register());
+
+        assertEquals(List.of("register https://github.com/octo/gpu-ci labels=[whisper]"), api.calls);
+        assertTrue(model.statusProperty().get().registered());
+        assertEquals("", model.tokenProperty().get(), "the window keeps no copy of the token");
+        model.setPaused(true);
+        model.remove();
+        assertEquals(List.of("register https://github.com/octo/gpu-ci labels=[whisper]", "pause", "remove"), api.calls);
+        assertFalse(model.statusProperty().get().registered());
+    }
+
+    @Test
+    void gitHubsRefusalIsShownWithItsRemedy() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        api.refuseNext = Problem.of(422, "github-refused", "GitHub refused the token", "GitHub answered 401: Bad credentials",
+                "Create a fine-grained token with Administration: write on the repository.");
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        model.urlProperty().set("https://github.com/octo/gpu-ci");
+        model.tokenProperty().set("ghp_expired");
+        model.register();
+        assertTrue(model.problemProperty().get().contains("Bad credentials"), model.problemProperty().get());
+        assertEquals("Create a fine-grained token with Administration: write on the repository.",
+                model.remedyProperty().get());
+        assertFalse(model.statusProperty().get().registered());
+    }
+}

@@ -1,0 +1,252 @@
+package org.rigdesk.app.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.client.EventListener;
+import org.rigdesk.api.client.EventSubscription;
+import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.AuditEntry;
+import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.Info;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.api.wire.Settings;
+import org.rigdesk.api.wire.TelemetryHistory;
+import org.rigdesk.api.wire.TelemetryStatus;
+
+/**
+ * The daemon's contract held in memory, for view-model tests with no daemon and no FX thread:
+ * it answers from what a test put in, records every call, and refuses with a problem document
+ * where a test asks it to (as the daemon would).
+ */
+public final class InMemoryRigdesk implements RigdeskApi {
+
+    public final Map<String, Gpu> gpus = new LinkedHashMap<>();
+    public final Map<Long, Job> jobs = new LinkedHashMap<>();
+    public final Map<Long, String> logs = new HashMap<>();
+    public final Map<String, TelemetryHistory> history = new HashMap<>();
+    public final List<String> calls = new ArrayList<>();
+    public TelemetryStatus telemetry = new TelemetryStatus(TelemetryStatus.OK, null, 1000, List.of());
+    public RunnerStatus runner = RunnerStatus.unregistered();
+    public Settings settings = Settings.DEFAULTS;
+    /** When set, the next changing call is refused with it (then it is cleared). */
+    public Problem refuseNext;
+    private long nextJob = 1;
+
+    /** A record of the wire type from JSON, as the daemon would send it. */
+    public static <T> T wire(String json, Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public static Gpu gpu(String bdf, String name, GpuMode mode, String usedBy) {
+        return new Gpu(bdf, "10de", "2503", "NVIDIA Corporation", name, "030000",
+                mode == GpuMode.VFIO ? "vfio-pci" : "nvidia", mode.wire(), 12, false, 0, null, List.of(),
+                new Gpu.Passthrough(true, List.of()), usedBy);
+    }
+
+    public static Job job(long id, String state, List<String> gpus) {
+        return new Job(id, Job.KIND_LOCAL, "job " + id, state, gpus, false, "qemu", "tcg", 1, 256, 3600,
+                java.time.Instant.parse("2026-12-01T10:00:00Z"), null, null, null, 0, null, null, null, null, null,
+                null);
+    }
+
+    public InMemoryRigdesk with(Gpu gpu) {
+        gpus.put(gpu.bdf(), gpu);
+        return this;
+    }
+
+    public InMemoryRigdesk with(Job job) {
+        jobs.put(job.id(), job);
+        nextJob = Math.max(nextJob, job.id() + 1);
+        return this;
+    }
+
+    private void refuseIfAsked() throws DaemonException {
+        Problem problem = refuseNext;
+        refuseNext = null;
+        if (problem != null) {
+            throw new DaemonException(problem);
+        }
+    }
+
+    @Override
+    public Path socket() {
+        return Path.of("/in-memory");
+    }
+
+    @Override
+    public Info info() {
+        calls.add("info");
+        return wire("{\"version\":\"test\",\"simulated\":true,\"checks\":[]}", Info.class);
+    }
+
+    @Override
+    public List<Gpu> gpus() {
+        calls.add("gpus");
+        return List.copyOf(gpus.values());
+    }
+
+    @Override
+    public Gpu setGpuMode(String bdf, GpuMode mode) throws IOException {
+        calls.add("mode " + bdf + " " + mode.wire());
+        refuseIfAsked();
+        Gpu now = gpus.get(bdf);
+        if (now == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
+        }
+        Gpu moved = gpu(bdf, now.name(), mode, now.usedBy());
+        gpus.put(bdf, moved);
+        return moved;
+    }
+
+    @Override
+    public TelemetryStatus telemetry() {
+        calls.add("telemetry");
+        return telemetry;
+    }
+
+    @Override
+    public TelemetryHistory telemetryHistory(String bdf, int seconds) {
+        calls.add("history " + bdf + " " + seconds);
+        return history.getOrDefault(bdf, new TelemetryHistory(bdf, seconds, "1s", List.of()));
+    }
+
+    @Override
+    public List<ComputeProcess> computeProcesses() {
+        calls.add("processes");
+        return List.of();
+    }
+
+    @Override
+    public String nvidiaSmi() {
+        calls.add("nvidia-smi");
+        return "";
+    }
+
+    @Override
+    public List<Job> jobs(String state, int limit) {
+        calls.add("jobs " + state + " " + limit);
+        return jobs.values().stream().filter(job -> state == null || state.equals(job.state()))
+                .sorted((a, b) -> Long.compare(b.id(), a.id())).limit(limit).toList();
+    }
+
+    @Override
+    public Job job(long id) throws IOException {
+        Job job = jobs.get(id);
+        if (job == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no job " + id, null));
+        }
+        return job;
+    }
+
+    @Override
+    public Job submitJob(JobRequest request) throws IOException {
+        calls.add("submit " + request.script() + " gpus=" + request.gpus());
+        refuseIfAsked();
+        Job job = job(nextJob++, Job.QUEUED, List.of());
+        jobs.put(job.id(), job);
+        return job;
+    }
+
+    @Override
+    public Job cancelJob(long id) throws IOException {
+        calls.add("cancel " + id);
+        refuseIfAsked();
+        Job job = job(id);
+        Job cancelled = job(id, Job.CANCELLED, job.gpus());
+        jobs.put(id, cancelled);
+        return cancelled;
+    }
+
+    @Override
+    public InputStream openLog(long id, long offset, boolean follow) {
+        calls.add("log " + id + " offset=" + offset + " follow=" + follow);
+        byte[] text = logs.getOrDefault(id, "").getBytes(StandardCharsets.UTF_8);
+        return new ByteArrayInputStream(text, (int) Math.min(offset, text.length), text.length);
+    }
+
+    @Override
+    public RunnerStatus runner() {
+        calls.add("runner");
+        return runner;
+    }
+
+    @Override
+    public RunnerStatus registerRunner(RunnerRegistration registration) throws IOException {
+        calls.add("register " + registration.url() + " labels=" + registration.labels());
+        refuseIfAsked();
+        runner = wire("{\"registered\":true,\"scope\":\"repository\",\"url\":\"" + registration.url()
+                + "\",\"labels\":[],\"runners\":[],\"slots\":[]}", RunnerStatus.class);
+        return runner;
+    }
+
+    @Override
+    public RunnerStatus setRunnerPaused(boolean paused) throws IOException {
+        calls.add(paused ? "pause" : "resume");
+        refuseIfAsked();
+        return runner;
+    }
+
+    @Override
+    public RunnerStatus removeRunner() throws IOException {
+        calls.add("remove");
+        refuseIfAsked();
+        runner = RunnerStatus.unregistered();
+        return runner;
+    }
+
+    @Override
+    public void runnerTestJob(RunnerTestJob job) {
+        calls.add("test-job");
+    }
+
+    @Override
+    public Settings settings() {
+        calls.add("settings");
+        return settings;
+    }
+
+    @Override
+    public Settings updateSettings(Settings wanted) throws IOException {
+        calls.add("update settings");
+        refuseIfAsked();
+        settings = wanted;
+        return settings;
+    }
+
+    @Override
+    public List<AuditEntry> audit(int limit) {
+        calls.add("audit " + limit);
+        return List.of();
+    }
+
+    @Override
+    public EventSubscription events(EventListener listener) {
+        calls.add("events");
+        return () -> calls.add("events cancelled");
+    }
+
+    @Override
+    public void close() {
+    }
+}
