@@ -169,91 +169,50 @@ public class JobRun implements Runnable {
     private record Outcome(String state, Integer exitCode, String error) {
     }
 
-    /** Follows the control channel until the VM ends, enforcing the boot timeout, the job timeout and cancel. */
+    /** What the guest has said so far on the control channel. */
+    private static final class Heard {
+        boolean alive;
+        Integer exit;
+        String result;
+    }
+
+    /** Follows the control channel until the VM ends, stopping it when the {@link StopPolicy} says so. */
     private Outcome watch() throws IOException, InterruptedException {
-        long started = System.nanoTime();
-        // A runner VM may wait for GitHub as long as it likes; its time limit starts with its job.
-        long deadline = runner != null ? Long.MAX_VALUE : started + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
-        String result = null;
-        long bootDeadline = started + config.bootTimeout().toNanos();
-        Integer exit = null;
+        StopPolicy policy = new StopPolicy(config, job.timeoutSeconds(), runner != null, System.nanoTime());
+        Heard heard = new Heard();
+        StopPolicy.Stop stop = null;
         int vmmStatus = 0;
-        boolean alive = false;
-        String stop = null;
-        String stopState = null;
         try (RandomAccessFile control = new RandomAccessFile(dir.resolve("control.log").toFile(), "r")) {
             StringBuilder partial = new StringBuilder();
             while (true) {
                 for (String line : newLines(control, partial)) {
-                    JsonNode event = parse(line);
-                    if (event == null) {
-                        continue;
-                    }
-                    alive = true;
-                    switch (event.path("event").asText()) {
-                        case "started" -> update(Jobs.withState(job, Job.RUNNING));
-                        case "exit" -> exit = event.path("code").asInt(-1);
-                        case "sample" -> samples.accept(new GuestSample(job.id(), job.gpus(), event));
-                        case "runner" -> {
-                            if (runner != null && "listening".equals(event.path("state").asText())
-                                    && Job.BOOTING.equals(job.state())) {
-                                update(Jobs.withState(job, Job.READY));
-                            }
-                        }
-                        case "job-started" -> {
-                            if (runner != null && job.jobName() == null) {
-                                update(Jobs.tookGithubJob(job, text(event, "repository"), text(event, "workflow"),
-                                        text(event, "job"), number(event, "runId"), attempt(event)));
-                                deadline = System.nanoTime() + Duration.ofSeconds(job.timeoutSeconds()).toNanos();
-                            }
-                        }
-                        case "job-result" -> result = text(event, "result");
-                        default -> { }
-                    }
+                    GuestEvent.parse(line).ifPresent(event -> apply(event, heard, policy));
                 }
-                alive = alive || Files.size(dir.resolve("console.log")) > preamble;
+                heard.alive = heard.alive || Files.size(dir.resolve("console.log")) > preamble;
                 OptionalInt ended = vm.waitFor(POLL);
                 if (ended.isPresent()) {
                     vmmStatus = ended.getAsInt();
+                    // Only the exit code still counts once the VM is gone.
                     for (String line : newLines(control, partial)) {
-                        JsonNode event = parse(line);
-                        if (event != null && "exit".equals(event.path("event").asText())) {
-                            exit = event.path("code").asInt(-1);
-                        }
+                        GuestEvent.parse(line).filter(GuestEvent.Exit.class::isInstance)
+                                .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
                     }
                     break;
                 }
-                if (stop == null) {
-                    long now = System.nanoTime();
-                    if (cancelRequested) {
-                        stop = "cancelled";
-                        stopState = Job.CANCELLED;
-                    } else if (now > deadline) {
-                        stop = "the job ran longer than its timeout of " + job.timeoutSeconds() + " s";
-                        stopState = Job.TIMED_OUT;
-                    } else if (diskFull()) {
-                        stop = "the state directory's disk is full (" + (freeBytes >> 20) + " MiB free under "
-                                + config.jobsDir() + "): the job's log and disk cannot grow; free some space there";
-                        stopState = Job.FAILED;
-                    } else if (!alive && now > bootDeadline) {
-                        stop = "the VM printed nothing within " + config.bootTimeout().toSeconds() + " s (accelerator "
-                                + config.accel().wire() + ")" + (config.accel() == VmSpec.Accel.KVM
-                                ? "; if /dev/kvm is nested or broken, start rigdeskd with --vm-accel tcg" : "");
-                        stopState = Job.FAILED;
-                    }
-                    if (stop != null) {
-                        shutDown();
-                        break;
-                    }
+                stop = policy.check(System.nanoTime(), cancelRequested, heard.alive, this::diskFull).orElse(null);
+                if (stop != null) {
+                    shutDown();
+                    break;
                 }
             }
         }
-        if (stopState != null) {
-            return new Outcome(stopState, exit, stop);
+        if (stop != null) {
+            return new Outcome(stop.state(), heard.exit, stop.reason());
         }
         if (runner != null) {
-            return runnerOutcome(result, exit);
+            return runnerOutcome(heard.result, heard.exit);
         }
+        Integer exit = heard.exit;
         if (exit == null) {
             return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit ("
                     + (vmmStatus == 0 ? "crash or power-off inside the guest)" : vmmDeath(vmmStatus) + ")"));
@@ -261,13 +220,37 @@ public class JobRun implements Runnable {
         return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
     }
 
+    /** One guest event: the job's state, its exit, its telemetry, a runner's GitHub job. */
+    private void apply(GuestEvent event, Heard heard, StopPolicy policy) {
+        heard.alive = true;
+        if (event instanceof GuestEvent.Started) {
+            update(Jobs.withState(job, Job.RUNNING));
+        } else if (event instanceof GuestEvent.Exit exit) {
+            heard.exit = exit.code();
+        } else if (event instanceof GuestEvent.Sample sample) {
+            samples.accept(new GuestSample(job.id(), job.gpus(), sample.fields()));
+        } else if (event instanceof GuestEvent.RunnerListening) {
+            if (runner != null && Job.BOOTING.equals(job.state())) {
+                update(Jobs.withState(job, Job.READY));
+            }
+        } else if (event instanceof GuestEvent.JobStarted started) {
+            if (runner != null && job.jobName() == null) {
+                update(Jobs.tookGithubJob(job, started.repository(), started.workflow(), started.job(),
+                        started.runId(), started.runAttempt()));
+                policy.jobStarted(System.nanoTime());
+            }
+        } else if (event instanceof GuestEvent.JobResult result) {
+            heard.result = result.result();
+        }
+    }
+
     /** Below this, a job stops with the reason rather than losing its log without a word. */
     static final long MIN_FREE_BYTES = 8L << 20;
     private long diskCheckedAt;
     private long freeBytes = Long.MAX_VALUE;
 
-    /** The state directory's free space, checked about once a second. */
-    private boolean diskFull() {
+    /** Why the job cannot go on for want of space on the state disk; free space checked about once a second. */
+    private java.util.Optional<String> diskFull() {
         long now = System.nanoTime();
         if (now - diskCheckedAt > 1_000_000_000L) {
             diskCheckedAt = now;
@@ -277,7 +260,9 @@ public class JobRun implements Runnable {
                 freeBytes = Long.MAX_VALUE; // unknown: the job is not stopped for it
             }
         }
-        return freeBytes < MIN_FREE_BYTES;
+        return freeBytes >= MIN_FREE_BYTES ? java.util.Optional.empty()
+                : java.util.Optional.of("the state directory's disk is full (" + (freeBytes >> 20) + " MiB free under "
+                        + config.jobsDir() + "): the job's log and disk cannot grow; free some space there");
     }
 
     /** A VMM that ends with a status of its own died rather than the guest powering off. */
@@ -304,20 +289,6 @@ public class JobRun implements Runnable {
         };
     }
 
-    private static String text(JsonNode event, String field) {
-        String value = event.path(field).asText("");
-        return value.isBlank() ? null : value;
-    }
-
-    private static Long number(JsonNode event, String field) {
-        return event.path(field).canConvertToLong() && event.path(field).isNumber() ? event.path(field).asLong() : null;
-    }
-
-    private static Integer attempt(JsonNode event) {
-        Long value = number(event, "runAttempt");
-        return value == null || value > Integer.MAX_VALUE ? null : value.intValue();
-    }
-
     /** Graceful powerdown first, then the VMM is told to quit, then killed. */
     private void shutDown() throws InterruptedException {
         vm.powerdown();
@@ -342,15 +313,6 @@ public class JobRun implements Runnable {
             partial.delete(0, newline + 1);
         }
         return lines;
-    }
-
-    private static JsonNode parse(String line) {
-        try {
-            JsonNode node = Json.mapper().readTree(line);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private void update(Job next) {

@@ -1,0 +1,80 @@
+package org.rigdesk.daemon.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Optional;
+import org.rigdesk.api.wire.Json;
+
+/**
+ * A line the guest agent wrote on the control channel (the guest contract, ARCHITECTURE.md),
+ * parsed once: every value in it came from the guest and is untrusted.
+ */
+sealed interface GuestEvent {
+
+    /** The job's script started. */
+    record Started() implements GuestEvent {
+    }
+
+    /** The job's script ended with this code (-1 when the guest sent none). */
+    record Exit(int code) implements GuestEvent {
+    }
+
+    /** An in-VM telemetry sample (nvidia-smi inside the guest). */
+    record Sample(JsonNode fields) implements GuestEvent {
+    }
+
+    /** The runner in a slot's VM listens for GitHub to hand it a job. */
+    record RunnerListening() implements GuestEvent {
+    }
+
+    /** The runner took a GitHub job (its job-started hook). */
+    record JobStarted(String repository, String workflow, String job, Long runId, Integer runAttempt)
+            implements GuestEvent {
+    }
+
+    /** The runner's own verdict on its job ({@code Succeeded}, {@code Failed}, {@code Canceled}). */
+    record JobResult(String result) implements GuestEvent {
+    }
+
+    /** A JSON object of a kind this daemon does not know: a sign of life, nothing more. */
+    record Other(String name) implements GuestEvent {
+    }
+
+    /** One control line; empty for anything that is not a JSON object (ignored). */
+    static Optional<GuestEvent> parse(String line) {
+        JsonNode event;
+        try {
+            event = Json.mapper().readTree(line);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (event == null || !event.isObject()) {
+            return Optional.empty();
+        }
+        String name = event.path("event").asText();
+        return Optional.of(switch (name) {
+            case "started" -> new Started();
+            case "exit" -> new Exit(event.path("code").asInt(-1));
+            case "sample" -> new Sample(event);
+            case "runner" -> "listening".equals(event.path("state").asText()) ? new RunnerListening() : new Other(name);
+            case "job-started" -> new JobStarted(text(event, "repository"), text(event, "workflow"), text(event, "job"),
+                    number(event, "runId"), attempt(event));
+            case "job-result" -> new JobResult(text(event, "result"));
+            default -> new Other(name);
+        });
+    }
+
+    private static String text(JsonNode event, String field) {
+        String value = event.path(field).asText("");
+        return value.isBlank() ? null : value;
+    }
+
+    private static Long number(JsonNode event, String field) {
+        return event.path(field).canConvertToLong() && event.path(field).isNumber() ? event.path(field).asLong() : null;
+    }
+
+    private static Integer attempt(JsonNode event) {
+        Long value = number(event, "runAttempt");
+        return value == null || value > Integer.MAX_VALUE ? null : value.intValue();
+    }
+}
