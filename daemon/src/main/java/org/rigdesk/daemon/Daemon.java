@@ -69,7 +69,8 @@ public class Daemon implements AutoCloseable {
     private Database database;
     private ApiServer server;
     private VfioService vfio;
-    private TelemetryService telemetry;
+    /** Set once the sampler starts, after the inventory it samples (read by the toggle's threads). */
+    private volatile TelemetryService telemetry;
     private JobEngine jobs;
     private RunnerService runner;
     private volatile AuditStore auditStore;
@@ -116,21 +117,8 @@ public class Daemon implements AutoCloseable {
         telemetry = telemetry(settings);
         TelemetryRoutes.register(router, telemetry, vfio::list);
         TelemetryService sampler = telemetry;
-        vfio.setDeviceUsers(new VfioService.DeviceUsers() {
-            @Override
-            public void pause() {
-                sampler.pause();
-            }
-
-            @Override
-            public void resume() {
-                sampler.resume();
-            }
-        });
-        vfio.setNameSource(bdf -> sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null));
-        jobs = jobs(audit, settings);
+        jobs = jobs(audit, settings, guest -> GuestSamples.forward(guest, sampler));
         JobRoutes.register(router, jobs);
-        jobs.onGuestSample(guest -> GuestSamples.forward(guest, sampler));
         try {
             HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
                     .map(org.rigdesk.api.wire.GpuSample::memoryTotalMiB).map(Double::intValue).orElse(null),
@@ -171,7 +159,28 @@ public class Daemon implements AutoCloseable {
         Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);
         VfioService service = new VfioService(sysfs, names, preflight,
                 new GroupMover(kernel, sysfs, config.sysfsWriteTimeout()), new ModeJournal(database), audit, events,
-                config.accelerators(), leases);
+                config.accelerators(), leases, new VfioService.DeviceUsers() {
+                    // The sampler starts after the inventory (it samples what this lists): until then there is nothing to pause.
+                    @Override
+                    public void pause() {
+                        TelemetryService sampler = telemetry;
+                        if (sampler != null) {
+                            sampler.pause();
+                        }
+                    }
+
+                    @Override
+                    public void resume() {
+                        TelemetryService sampler = telemetry;
+                        if (sampler != null) {
+                            sampler.resume();
+                        }
+                    }
+                }, bdf -> {
+                    TelemetryService sampler = telemetry;
+                    return sampler == null ? null
+                            : sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null);
+                });
         service.reconcile();
         // Picks up changes made behind our back (another tool, a hot-plug) for readers of the inventory.
         scheduler.scheduleWithFixedDelay(service::refresh, 5, 5, TimeUnit.SECONDS);
@@ -196,7 +205,9 @@ public class Daemon implements AutoCloseable {
         return service;
     }
 
-    private JobEngine jobs(AuditStore audit, SettingsService settings) throws StartupException {
+    private JobEngine jobs(AuditStore audit, SettingsService settings,
+                           java.util.function.Consumer<org.rigdesk.daemon.jobs.JobRun.GuestSample> guestSamples)
+            throws StartupException {
         HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"),
                 System.getenv("PATH"));
         java.util.Map<String, org.rigdesk.daemon.vm.Vmm> vmms = new java.util.HashMap<>();
@@ -224,7 +235,7 @@ public class Daemon implements AutoCloseable {
                 config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated());
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
-                settings::current, leases);
+                settings::current, leases, guestSamples);
         try {
             engine.recover();
         } catch (java.io.IOException e) {

@@ -71,6 +71,8 @@ class ApiHandler extends Handler.Abstract {
             match.endpoint().handle(exchange);
         } catch (ApiException e) {
             answer(exchange, e.problem());
+        } catch (org.rigdesk.daemon.problems.DomainException e) {
+            answer(exchange, Problems.of(e));
         } catch (Exception | StackOverflowError e) {
             LOG.log(Level.SEVERE, "internal error on " + method + " " + path, e);
             answer(exchange, Problem.of(500, "internal", "Internal error",

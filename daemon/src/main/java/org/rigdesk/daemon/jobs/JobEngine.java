@@ -24,7 +24,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.lease.GpuLeases;
@@ -54,7 +54,7 @@ public class JobEngine implements AutoCloseable {
     private final GpuLeases leases;
     /** Runner slots' listeners, by job id, from submission to the job's end. */
     private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
-    private volatile Consumer<JobRun.GuestSample> guestSamples = sample -> { };
+    private final Consumer<JobRun.GuestSample> guestSamples;
     private volatile boolean closed;
 
     /** A queued job with what it was asked for; secrets live only here and on the config disk. */
@@ -62,7 +62,8 @@ public class JobEngine implements AutoCloseable {
     }
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
-                     AuditStore audit, Supplier<Settings> settings, GpuLeases leases) {
+                     AuditStore audit, Supplier<Settings> settings, GpuLeases leases,
+                     Consumer<JobRun.GuestSample> guestSamples) {
         this.config = config;
         this.store = store;
         this.gpus = gpus;
@@ -71,10 +72,7 @@ public class JobEngine implements AutoCloseable {
         this.audit = audit;
         this.settings = settings;
         this.leases = leases;
-    }
-
-    public void onGuestSample(Consumer<JobRun.GuestSample> listener) {
-        this.guestSamples = listener;
+        this.guestSamples = guestSamples;
     }
 
     public JobsConfig config() {
@@ -86,7 +84,7 @@ public class JobEngine implements AutoCloseable {
         JobValidator.Valid valid;
         try {
             valid = JobValidator.check(request, config);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
         }
@@ -106,7 +104,7 @@ public class JobEngine implements AutoCloseable {
             checkGpus(valid);
             checkImage();
             checkVmm(valid.gpuCount() > 0, runner != null);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
         }
@@ -117,7 +115,7 @@ public class JobEngine implements AutoCloseable {
         try {
             job = store.insert(draft);
         } catch (SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot store the job", e.getMessage(),
+            throw DomainException.failed("store-failed", "Cannot store the job", e.getMessage(),
                     "Check the state directory's disk.");
         }
         if (runner != null) {
@@ -139,14 +137,14 @@ public class JobEngine implements AutoCloseable {
         }
         List<Gpu> pool = gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) || g.usedBy() != null).toList();
         for (String address : valid.gpuAddresses()) {
-            Gpu gpu = gpus.get(address).orElseThrow(() -> ApiException.badRequest("no GPU at " + address));
+            Gpu gpu = gpus.get(address).orElseThrow(() -> DomainException.invalid("no GPU at " + address));
             if (pool.stream().noneMatch(g -> g.bdf().equals(gpu.bdf()))) {
-                throw ApiException.conflict("not-in-passthrough", address + " is on its host driver, not vfio-pci",
+                throw DomainException.refused("not-in-passthrough", address + " is on its host driver, not vfio-pci",
                         "Hand it to job VMs first: rigdesk gpu mode " + address + " vfio");
             }
         }
         if (valid.gpuCount() > pool.size()) {
-            throw ApiException.conflict("not-enough-gpus", "the job asks for " + valid.gpuCount() + " GPU(s), but "
+            throw DomainException.refused("not-enough-gpus", "the job asks for " + valid.gpuCount() + " GPU(s), but "
                     + pool.size() + " are in passthrough mode", "Move more GPUs to vfio: rigdesk gpu mode BDF vfio");
         }
     }
@@ -155,14 +153,14 @@ public class JobEngine implements AutoCloseable {
         try {
             vmms.choose(gpu, network);
         } catch (IllegalStateException e) {
-            throw ApiException.conflict("no-vmm", e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
+            throw DomainException.refused("no-vmm", e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
         }
     }
 
     private void checkImage() {
         for (Path file : List.of(config.kernel(), config.initramfs(), config.rootDisk())) {
             if (!Files.isReadable(file)) {
-                throw new ApiException(409, "no-image", "No VM image",
+                throw DomainException.refused("no-image", "No VM image",
                         "the job VM image is missing: " + file + " does not exist",
                         "Build it: packaging/image/build-test-image.sh " + config.image()
                                 + " (or start rigdeskd with --image DIR)");
@@ -272,9 +270,9 @@ public class JobEngine implements AutoCloseable {
     }
 
     public Job cancel(long id, String caller) {
-        Job job = get(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+        Job job = get(id).orElseThrow(() -> DomainException.notFound("no job " + id));
         if (job.finished()) {
-            throw ApiException.conflict("already-finished", "job " + id + " has already " + job.state(), null);
+            throw DomainException.refused("already-finished", "job " + id + " has already " + job.state(), null);
         }
         synchronized (this) {
             Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
@@ -326,7 +324,7 @@ public class JobEngine implements AutoCloseable {
         try {
             return store.get(id);
         } catch (SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot read jobs", e.getMessage(), null);
+            throw DomainException.failed("store-failed", "Cannot read jobs", e.getMessage(), null);
         }
     }
 
@@ -340,7 +338,7 @@ public class JobEngine implements AutoCloseable {
             }
             return live;
         } catch (SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot read jobs", e.getMessage(), null);
+            throw DomainException.failed("store-failed", "Cannot read jobs", e.getMessage(), null);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.jobs;
 
+import org.rigdesk.daemon.problems.DomainException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.daemon.api.Router;
 
@@ -23,7 +23,7 @@ public final class JobRoutes {
         router.add("GET", "/v1/jobs?state&limit", exchange -> {
             String state = exchange.query("state");
             if (state != null && !Job.STATES.contains(state)) {
-                throw ApiException.badRequest("state must be one of " + Job.STATES);
+                throw DomainException.invalid("state must be one of " + Job.STATES);
             }
             exchange.json(200, new JobList(engine.list(state, exchange.queryInt("limit", 50, 1, 1000))));
         });
@@ -41,12 +41,12 @@ public final class JobRoutes {
         try {
             id = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("a job id is a number, got " + ApiException.quote(raw));
+            throw DomainException.invalid("a job id is a number, got " + DomainException.quote(raw));
         }
         if (id <= 0) {
-            throw ApiException.badRequest("a job id is a positive number");
+            throw DomainException.invalid("a job id is a positive number");
         }
-        return engine.get(id).orElseThrow(() -> ApiException.notFound("no job " + id));
+        return engine.get(id).orElseThrow(() -> DomainException.notFound("no job " + id));
     }
 
     /** The log from {@code offset}; with {@code follow=true} it keeps streaming until the job ends. */
@@ -58,10 +58,10 @@ public final class JobRoutes {
         try {
             offset = offsetText == null ? 0 : Long.parseLong(offsetText);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("offset must be a byte offset, got '" + offsetText + "'");
+            throw DomainException.invalid("offset must be a byte offset, got '" + offsetText + "'");
         }
         if (offset < 0) {
-            throw ApiException.badRequest("offset must not be negative");
+            throw DomainException.invalid("offset must not be negative");
         }
         Path file = engine.logFile(job.id());
         exchange.startStream("text/plain; charset=utf-8");

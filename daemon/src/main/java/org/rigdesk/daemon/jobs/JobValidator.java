@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.gpu.Bdf;
 
 /** Checks a job request field by field; any problem is a 400 that names the field. Nothing is started. */
@@ -27,15 +27,15 @@ final class JobValidator {
     static Valid check(JobRequest request, JobsConfig config) {
         String script = request.script();
         if (script == null || script.isBlank()) {
-            throw ApiException.badRequest("script is required: the shell commands the job runs");
+            throw DomainException.invalid("script is required: the shell commands the job runs");
         }
         if (script.getBytes(StandardCharsets.UTF_8).length > JobsConfig.MAX_SCRIPT_BYTES) {
-            throw ApiException.badRequest("script is larger than " + JobsConfig.MAX_SCRIPT_BYTES / 1024
+            throw DomainException.invalid("script is larger than " + JobsConfig.MAX_SCRIPT_BYTES / 1024
                     + " KiB; put large inputs on the job's disk instead");
         }
         String name = request.name() == null || request.name().isBlank() ? defaultName(script) : request.name().strip();
         if (name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("name must be at most 128 printable characters");
+            throw DomainException.invalid("name must be at most 128 printable characters");
         }
         int cpus = range("cpus", request.cpus(), 2, 1, config.hostCpus());
         int memory = range("memoryMiB", request.memoryMiB(), 1024, 128, config.hostMemoryMiB());
@@ -50,20 +50,20 @@ final class JobValidator {
                 LinkedHashSet<String> unique = new LinkedHashSet<>();
                 for (JsonNode entry : gpus) {
                     if (!entry.isTextual() || !Bdf.isValid(entry.asText())) {
-                        throw ApiException.badRequest("gpus must hold PCI addresses like 0000:01:00.0, got "
+                        throw DomainException.invalid("gpus must hold PCI addresses like 0000:01:00.0, got "
                                 + Bdf.printable(entry.isTextual() ? entry.asText() : entry.toString()));
                     }
                     if (!unique.add(entry.asText())) {
-                        throw ApiException.badRequest("gpus names " + entry.asText() + " twice");
+                        throw DomainException.invalid("gpus names " + entry.asText() + " twice");
                     }
                 }
                 if (unique.size() > 16) {
-                    throw ApiException.badRequest("gpus may name at most 16 GPUs");
+                    throw DomainException.invalid("gpus may name at most 16 GPUs");
                 }
                 addresses = new ArrayList<>(unique);
                 gpuCount = addresses.size();
             } else {
-                throw ApiException.badRequest("gpus must be a count (1) or a list of PCI addresses ([\"0000:01:00.0\"])");
+                throw DomainException.invalid("gpus must be a count (1) or a list of PCI addresses ([\"0000:01:00.0\"])");
             }
         }
         return new Valid(name, script, gpuCount, addresses, cpus, memory, timeout, variables("env", request.env()),
@@ -73,7 +73,7 @@ final class JobValidator {
     private static int range(String field, Integer value, int fallback, int min, int max) {
         int actual = value == null ? fallback : value;
         if (actual < min || actual > max) {
-            throw ApiException.badRequest(field + " must be between " + min + " and " + max + " on this host, got "
+            throw DomainException.invalid(field + " must be between " + min + " and " + max + " on this host, got "
                     + actual);
         }
         return actual;
@@ -84,15 +84,15 @@ final class JobValidator {
             return Map.of();
         }
         if (values.size() > 64) {
-            throw ApiException.badRequest(field + " may hold at most 64 variables");
+            throw DomainException.invalid(field + " may hold at most 64 variables");
         }
         for (Map.Entry<String, String> entry : values.entrySet()) {
             if (!VARIABLE.matcher(entry.getKey()).matches()) {
-                throw ApiException.badRequest(field + " names must be shell variable names, got "
+                throw DomainException.invalid(field + " names must be shell variable names, got "
                         + Bdf.printable(entry.getKey()));
             }
             if (entry.getValue() == null || entry.getValue().length() > 32_768 || entry.getValue().indexOf('\0') >= 0) {
-                throw ApiException.badRequest(field + "." + entry.getKey() + " must be text of at most 32 KiB");
+                throw DomainException.invalid(field + "." + entry.getKey() + " must be text of at most 32 KiB");
             }
         }
         return Map.copyOf(values);

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
@@ -238,12 +238,12 @@ public class RunnerPool implements AutoCloseable {
         try {
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
                     config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update))), ACTOR);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);
             }
             deleteQuietly(jit.runnerId());
-            slot.to(RunnerStatus.Slot.WAITING, e.problem().detail() + (e.problem().remedy() == null ? "" : " — " + e.problem().remedy()));
+            slot.to(RunnerStatus.Slot.WAITING, e.detail() + (e.remedy() == null ? "" : " — " + e.remedy()));
             slot.retryAt = config.clock().instant().plusSeconds(15);
             return;
         }

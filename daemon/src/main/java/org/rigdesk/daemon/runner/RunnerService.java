@@ -24,7 +24,7 @@ import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.RunnerScope;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
 
@@ -106,7 +106,7 @@ public class RunnerService {
             wanted = validate(request);
         } catch (IllegalArgumentException e) {
             audit.record(caller, "runner.register", request.url() == null ? null : request.url(), "rejected", e.getMessage());
-            throw ApiException.badRequest(e.getMessage());
+            throw DomainException.invalid(e.getMessage());
         }
         GitHubApi candidate = new GitHubApi(http, scope, token, userAgent);
         try {
@@ -116,7 +116,7 @@ public class RunnerService {
             throw refusal(e, scope);
         } catch (IOException e) {
             audit.record(caller, "runner.register", scope.display(), "failed", e.getMessage());
-            throw new ApiException(502, "github-unreachable", "GitHub unreachable",
+            throw DomainException.upstream("github-unreachable", "GitHub unreachable",
                     "cannot reach " + scope.apiBase() + ": " + e.getMessage(), "Check the network and the apiUrl.");
         }
         stopPool(true);
@@ -124,7 +124,7 @@ public class RunnerService {
             writeToken(token);
             store(wanted);
         } catch (IOException | SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot store the registration", e.getMessage(),
+            throw DomainException.failed("store-failed", "Cannot store the registration", e.getMessage(),
                     "Check the state directory.");
         }
         api = candidate;
@@ -135,15 +135,15 @@ public class RunnerService {
         return status();
     }
 
-    private static ApiException refusal(GitHubException e, RunnerScope scope) {
+    private static DomainException refusal(GitHubException e, RunnerScope scope) {
         return switch (e.status()) {
-            case 401 -> new ApiException(400, "bad-token", "GitHub refused the token",
+            case 401 -> DomainException.invalid("bad-token", "GitHub refused the token",
                     "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
-            case 403 -> new ApiException(400, "missing-permission", "The token may not manage runners",
+            case 403 -> DomainException.invalid("missing-permission", "The token may not manage runners",
                     "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
-            case 404 -> new ApiException(400, "unknown-scope", "No such repository or organisation",
+            case 404 -> DomainException.invalid("unknown-scope", "No such repository or organisation",
                     scope.display() + " does not exist, or the token cannot see it", TOKEN_REMEDY);
-            default -> new ApiException(502, "github-error", "GitHub error", e.getMessage(),
+            default -> DomainException.upstream("github-error", "GitHub error", e.getMessage(),
                     e.retryAfter() == null ? "Try again later." : "Try again in " + e.retryAfter().toSeconds() + " s.");
         };
     }
@@ -214,12 +214,12 @@ public class RunnerService {
         Stored current = stored;
         RunnerPool running = pool;
         if (current == null || running == null) {
-            throw ApiException.notFound("no runner registration: register first (rigdesk runner register)");
+            throw DomainException.notFound("no runner registration: register first (rigdesk runner register)");
         }
         try {
             store(current.withPaused(paused));
         } catch (IOException | SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot store the registration", e.getMessage(), null);
+            throw DomainException.failed("store-failed", "Cannot store the registration", e.getMessage(), null);
         }
         stored = current.withPaused(paused);
         if (paused) {
@@ -236,17 +236,17 @@ public class RunnerService {
     public Map<String, Object> testJob(RunnerTestJob request, String caller) {
         RunnerPool running = pool;
         if (running == null) {
-            throw ApiException.notFound("no runner registration: register first (rigdesk runner register)");
+            throw DomainException.notFound("no runner registration: register first (rigdesk runner register)");
         }
         if (!pools.testImage()) {
-            throw ApiException.conflict("not-test-image", "the job image is not the test image, so its runner is "
+            throw DomainException.refused("not-test-image", "the job image is not the test image, so its runner is "
                     + "GitHub's own: jobs come from GitHub", "Push a commit to a workflow with runs-on: [self-hosted, "
                     + "rigdesk]; or start rigdeskd with --image pointing at the test image");
         }
         Map<String, String> files = TestJobs.files(request);
         boolean gpu = Boolean.TRUE.equals(request.gpu());
         if (!running.hasSlot(gpu)) {
-            throw ApiException.conflict("no-slot", "there is no " + (gpu ? "GPU" : "CPU") + " slot to take it",
+            throw DomainException.refused("no-slot", "there is no " + (gpu ? "GPU" : "CPU") + " slot to take it",
                     "Register with " + (gpu ? "--gpu-slots 1" : "--cpu-slots 1") + " or more");
         }
         running.addTestJob(new RunnerPool.TestJob(gpu, files));
@@ -280,7 +280,7 @@ public class RunnerService {
         Stored current = stored;
         GitHubApi github = api;
         if (current == null || github == null) {
-            throw ApiException.notFound("no runner registration to remove");
+            throw DomainException.notFound("no runner registration to remove");
         }
         String owned = ownedPrefix(current);
         stopPool(false);
@@ -289,7 +289,7 @@ public class RunnerService {
             kept = github.deleteIdleRunners(owned); // another host's or foreign runners are never touched
         } catch (IOException e) {
             audit.record(caller, "runner.remove", github.scope().display(), "failed", e.getMessage());
-            throw new ApiException(502, "github-error", "Cannot remove runners", e.getMessage(),
+            throw DomainException.upstream("github-error", "Cannot remove runners", e.getMessage(),
                     "Try again; the registration is kept until its runners are gone.");
         }
         try {
@@ -300,7 +300,7 @@ public class RunnerService {
                 }
             });
         } catch (IOException | SQLException e) {
-            throw new ApiException(500, "store-failed", "Cannot forget the registration", e.getMessage(), null);
+            throw DomainException.failed("store-failed", "Cannot forget the registration", e.getMessage(), null);
         }
         api = null;
         stored = null;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.github.RunnerScope;
 import org.rigdesk.daemon.jobs.RunnerVmRequest;
 
@@ -22,21 +22,21 @@ final class TestJobs {
 
     static Map<String, String> files(RunnerTestJob request) {
         if (!RunnerScope.isRepository(request.repository())) {
-            throw ApiException.badRequest("repository must look like OWNER/REPO");
+            throw DomainException.invalid("repository must look like OWNER/REPO");
         }
         String workflow = text("workflow", request.workflow(), "CI");
         String job = text("job", request.job(), "test");
         long runId = request.runId() == null ? System.currentTimeMillis() / 1000 : request.runId();
         int attempt = request.runAttempt() == null ? 1 : request.runAttempt();
         if (runId < 1 || attempt < 1 || attempt > 1000) {
-            throw ApiException.badRequest("runId must be positive and runAttempt between 1 and 1000");
+            throw DomainException.invalid("runId must be positive and runAttempt between 1 and 1000");
         }
         String script = request.script();
         if (script == null || script.isBlank()) {
-            throw ApiException.badRequest("script is required: what the test job runs");
+            throw DomainException.invalid("script is required: what the test job runs");
         }
         if (script.getBytes(StandardCharsets.UTF_8).length > MAX_SCRIPT || script.indexOf('\0') >= 0) {
-            throw ApiException.badRequest("script must be text of at most 64 KiB");
+            throw DomainException.invalid("script must be text of at most 64 KiB");
         }
         Map<String, String> env = new LinkedHashMap<>();
         env.put("GITHUB_REPOSITORY", request.repository());
@@ -55,7 +55,7 @@ final class TestJobs {
             return fallback;
         }
         if (value.length() > 100 || value.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest(field + " must be at most 100 printable characters");
+            throw DomainException.invalid(field + " must be at most 100 printable characters");
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.settings;
 
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
@@ -21,7 +22,7 @@ public final class SettingsRoutes {
             Settings patch;
             try {
                 patch = exchange.body(Settings.class);
-            } catch (ApiException e) {
+            } catch (ApiException | DomainException e) {
                 audit.record(caller, "settings.update", null, "rejected", e.getMessage());
                 throw e;
             }
@@ -31,7 +32,7 @@ public final class SettingsRoutes {
                 audit.record(caller, "settings.update", null, "ok", asked);
                 events.publish(EventType.SETTINGS, now);
                 exchange.json(200, now);
-            } catch (ApiException e) {
+            } catch (ApiException | DomainException e) {
                 audit.record(caller, "settings.update", null, "rejected", e.getMessage());
                 throw e;
             }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.Database;
 
 /** Settings kept in SQLite; each field is range-checked before anything is written. */
@@ -67,7 +67,7 @@ public class SettingsService {
             return fallback;
         }
         if (wanted < min || wanted > max) {
-            throw ApiException.badRequest(name + " must be between " + min + " and " + max + ", got " + wanted);
+            throw DomainException.invalid(name + " must be between " + min + " and " + max + ", got " + wanted);
         }
         return wanted;
     }

@@ -1,10 +1,10 @@
 package org.rigdesk.daemon.telemetry;
 
+import org.rigdesk.daemon.problems.DomainException;
 import java.io.IOException;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.ComputeProcesses;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.gpu.Bdf;
 
@@ -19,10 +19,10 @@ public final class TelemetryRoutes {
         router.add("GET", "/v1/telemetry/history?gpu&seconds", exchange -> {
             String gpu = exchange.query("gpu");
             if (gpu == null) {
-                throw ApiException.badRequest("the gpu parameter is required, e.g. ?gpu=0000:01:00.0&seconds=300");
+                throw DomainException.invalid("the gpu parameter is required, e.g. ?gpu=0000:01:00.0&seconds=300");
             }
             if (!Bdf.isValid(gpu)) {
-                throw ApiException.badRequest("not a PCI address: " + Bdf.printable(gpu));
+                throw DomainException.invalid("not a PCI address: " + Bdf.printable(gpu));
             }
             int seconds = exchange.queryInt("seconds", 300, 1, 30 * 86_400);
             exchange.json(200, telemetry.history(gpu, seconds));
@@ -33,7 +33,7 @@ public final class TelemetryRoutes {
             try {
                 exchange.text(200, telemetry.table());
             } catch (IOException e) {
-                throw new ApiException(503, "telemetry-unavailable", "nvidia-smi unavailable", e.getMessage(),
+                throw DomainException.unavailable("telemetry-unavailable", "nvidia-smi unavailable", e.getMessage(),
                         "Install the NVIDIA driver (it brings nvidia-smi), or check 'nvidia-smi' in a shell.");
             }
         });

@@ -1,8 +1,8 @@
 package org.rigdesk.daemon.vfio;
 
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.api.wire.ModeRequest;
-import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.gpu.Bdf;
 
@@ -18,11 +18,11 @@ public final class GpuRoutes {
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
             String bdf = exchange.path("bdf");
             if (!Bdf.isValid(bdf)) {
-                throw ApiException.badRequest("not a PCI address: " + Bdf.printable(bdf)
+                throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdf)
                         + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
             }
             exchange.json(200, gpus.get(bdf).orElseThrow(
-                    () -> ApiException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
+                    () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
         });
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();

@@ -1,9 +1,9 @@
 package org.rigdesk.daemon.vfio;
 
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 
-/** The refusal codes of {@code PUT /v1/gpus/{bdf}/mode} (409), as blockers and as API errors. */
+/** The refusal codes of {@code PUT /v1/gpus/{bdf}/mode} (409), as blockers and as the refusal a toggle throws. */
 public final class Refusal {
 
     public static final String IOMMU_OFF = "iommu-off";
@@ -17,7 +17,7 @@ public final class Refusal {
     private Refusal() {
     }
 
-    public static ApiException toApi(Gpu.Blocker blocker) {
-        return new ApiException(409, blocker.code(), "Refused", blocker.detail(), blocker.remedy());
+    public static DomainException toException(Gpu.Blocker blocker) {
+        return DomainException.refused(blocker.code(), "Refused", blocker.detail(), blocker.remedy());
     }
 }

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Gpu.Blocker;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.gpu.DeviceRole;
@@ -45,8 +45,8 @@ public class VfioService {
     private final EventHub events;
     private final Set<String> accelerators;
     private final GpuLeases leases;
-    private volatile DeviceUsers deviceUsers = DeviceUsers.NONE;
-    private volatile Function<String, String> liveName = bdf -> null;
+    private final DeviceUsers deviceUsers;
+    private final Function<String, String> liveName;
 
     /** Our own users of GPU device nodes (the telemetry sampler): stopped while a driver changes under them. */
     public interface DeviceUsers {
@@ -65,18 +65,16 @@ public class VfioService {
         void resume();
     }
 
-    /** Where to find a name for cards pci.ids does not know (the driver's own name, from telemetry). */
-    public void setNameSource(Function<String, String> liveName) {
-        this.liveName = liveName;
-    }
-
-    public void setDeviceUsers(DeviceUsers users) {
-        this.deviceUsers = users;
-    }
     private volatile Map<String, Gpu> inventory = Map.of();
 
+    /**
+     * {@code deviceUsers}: our own users of the cards' device nodes (the sampler), paused while a
+     * driver changes; {@code liveName}: a name for cards pci.ids does not know (the driver's own,
+     * from telemetry), or null.
+     */
     public VfioService(SysfsReader sysfs, PciIds names, Preflight preflight, GroupMover mover, ModeJournal journal,
-                       AuditStore audit, EventHub events, Set<String> accelerators, GpuLeases leases) {
+                       AuditStore audit, EventHub events, Set<String> accelerators, GpuLeases leases,
+                       DeviceUsers deviceUsers, Function<String, String> liveName) {
         this.sysfs = sysfs;
         this.names = names;
         this.preflight = preflight;
@@ -86,6 +84,8 @@ public class VfioService {
         this.events = events;
         this.accelerators = Set.copyOf(accelerators);
         this.leases = leases;
+        this.deviceUsers = deviceUsers;
+        this.liveName = liveName;
     }
 
     public List<Gpu> list() {
@@ -137,23 +137,23 @@ public class VfioService {
     }
 
     /**
-     * {@code PUT /v1/gpus/{bdf}/mode}. Returns the GPU as it now is; throws ApiException with the
+     * {@code PUT /v1/gpus/{bdf}/mode}. Returns the GPU as it now is; throws DomainException with the
      * contract's status and code otherwise. Nothing is written unless every check passes.
      */
     public Gpu setMode(String bdfText, String mode, String caller) {
         if (!Bdf.isValid(bdfText)) {
             audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
-            throw ApiException.badRequest("not a PCI address: " + Bdf.printable(bdfText)
+            throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdfText)
                     + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
         }
         Bdf bdf = Bdf.parse(bdfText);
         if (!Gpu.VFIO.equals(mode) && !Gpu.HOST.equals(mode)) {
             audit.record(caller, "gpu.mode", bdf.value(), "rejected", "unknown mode");
-            throw ApiException.badRequest("mode must be \"vfio\" or \"host\", got " + Bdf.printable(mode));
+            throw DomainException.invalid("mode must be \"vfio\" or \"host\", got " + Bdf.printable(mode));
         }
         PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(() -> {
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "rejected", "no such GPU");
-            return ApiException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them");
+            return DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them");
         });
         Card card = cardOf(device);
         String group = groupKey(card);
@@ -221,13 +221,13 @@ public class VfioService {
         } catch (GroupMover.MoveFailedException e) {
             journalQuietly(bdf, device, previous);
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
-            throw new ApiException(409, "toggle-failed", "Toggle failed", e.getMessage(),
+            throw DomainException.refused("toggle-failed", "Toggle failed", e.getMessage(),
                     "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
         } catch (GroupMover.StuckException e) {
             leases.markStuck(groupKey(card));
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
             LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
-            throw new ApiException(500, "stuck", "Kernel did not answer", e.getMessage(),
+            throw DomainException.failed("stuck", "Kernel did not answer", e.getMessage(),
                     "The card is left alone until a reboot; check dmesg for a driver hang.");
         } catch (IOException | SQLException e) {
             journalQuietly(bdf, device, previous);
@@ -379,9 +379,9 @@ public class VfioService {
         return GpuLeases.key(card.gpu().iommuGroup(), card.gpu().bdf().slot());
     }
 
-    private ApiException refuse(String caller, String mode, Bdf bdf, Blocker blocker) {
+    private DomainException refuse(String caller, String mode, Bdf bdf, Blocker blocker) {
         audit.record(caller, "gpu.mode " + mode, bdf.value(), "refused", blocker.code() + ": " + blocker.detail());
-        return Refusal.toApi(blocker);
+        return Refusal.toException(blocker);
     }
 
     /** One refusal for several blockers: the first one's code, every detail and remedy. */

@@ -64,7 +64,7 @@ public final class GpuFixture implements AutoCloseable {
         VfioService service = new VfioService(sysfs, names,
                 new Preflight(sysfs, new HolderScanner(tree.proc(), sysfs), names, SysfsTree.modulesDir(tree.sys())),
                 new GroupMover(withKernel, sysfs, writeTimeout), journal, audit, events, accelerators,
-                new org.rigdesk.daemon.lease.GpuLeases());
+                new org.rigdesk.daemon.lease.GpuLeases(), VfioService.DeviceUsers.NONE, bdf -> null);
         service.refresh();
         return service;
     }

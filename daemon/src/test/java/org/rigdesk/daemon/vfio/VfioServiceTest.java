@@ -19,7 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.api.ApiException;
+import org.rigdesk.daemon.api.Problems;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.simulation.DemoRigs;
 import org.rigdesk.daemon.simulation.EmulatedKernel.Fault;
 import org.rigdesk.daemon.simulation.SysfsTree;
@@ -54,8 +55,8 @@ class VfioServiceTest {
         return SysfsTree.create(dir.resolve("rig")).iommu().drivers("pcieport", "nvidia", "snd_hda_intel", "igc");
     }
 
-    private static ApiException refused(Runnable call) {
-        return assertThrows(ApiException.class, call::run);
+    private static org.rigdesk.api.wire.Problem refused(Runnable call) {
+        return Problems.of(assertThrows(DomainException.class, call::run));
     }
 
     @Test
@@ -108,12 +109,12 @@ class VfioServiceTest {
         Map<String, String> before = fixture.fingerprint();
         Gpu gpu = gpus.get(GPU1).orElseThrow();
         assertFalse(gpu.passthrough().possible());
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(409, e.problem().status());
-        assertEquals(Refusal.GROUP_NOT_ISOLATED, e.problem().code());
-        assertTrue(e.problem().detail().contains("0000:03:00.0"), e.problem().detail());
-        assertTrue(e.problem().detail().contains("igc"), e.problem().detail());
-        assertNotNull(e.problem().remedy());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(409, e.status());
+        assertEquals(Refusal.GROUP_NOT_ISOLATED, e.code());
+        assertTrue(e.detail().contains("0000:03:00.0"), e.detail());
+        assertTrue(e.detail().contains("igc"), e.detail());
+        assertNotNull(e.remedy());
         assertEquals(before, fixture.fingerprint());
         assertEquals("refused", fixture.audit.latest(1).get(0).outcome());
     }
@@ -124,16 +125,16 @@ class VfioServiceTest {
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").add());
         Gpu gpu = gpus.get(GPU1).orElseThrow();
         assertNull(gpu.iommuGroup());
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(Refusal.IOMMU_OFF, e.problem().code());
-        assertTrue(e.problem().remedy().contains("intel_iommu=on"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(Refusal.IOMMU_OFF, e.code());
+        assertTrue(e.remedy().contains("intel_iommu=on"));
     }
 
     @Test
     void noIommuModeRefuses() throws Exception {
         VfioService gpus = on(bare().noIommuMode()
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").group(12).add());
-        assertEquals(Refusal.IOMMU_OFF, refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root")).problem().code());
+        assertEquals(Refusal.IOMMU_OFF, refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root")).code());
     }
 
     @Test
@@ -192,8 +193,8 @@ class VfioServiceTest {
     void vfioPciMissingIsRefusedBeforeAnyWrite() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")).loadable());
         Map<String, String> before = fixture.fingerprint();
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(Refusal.VFIO_UNAVAILABLE, e.problem().code());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(Refusal.VFIO_UNAVAILABLE, e.code());
         assertEquals(before, fixture.fingerprint());
     }
 
@@ -202,9 +203,9 @@ class VfioServiceTest {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         fixture.kernel.failModprobe();
         Map<String, String> before = fixture.fingerprint();
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(Refusal.VFIO_UNAVAILABLE, e.problem().code());
-        assertTrue(e.problem().detail().contains("modprobe"), e.problem().detail());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(Refusal.VFIO_UNAVAILABLE, e.code());
+        assertTrue(e.detail().contains("modprobe"), e.detail());
         assertEquals(before, fixture.fingerprint());
         assertEquals(Gpu.HOST, fixture.journal.all().get(0).desiredMode(), "journal back to where it was");
     }
@@ -213,17 +214,17 @@ class VfioServiceTest {
     void missingDriverOverrideRefuses() throws Exception {
         VfioService gpus = on(bare()
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").group(12).withoutDriverOverride().add());
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(Refusal.NO_DRIVER_OVERRIDE, e.problem().code());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(Refusal.NO_DRIVER_OVERRIDE, e.code());
     }
 
     @Test
     void bootVgaIsRefusedWithARemedy() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
-        ApiException e = refused(() -> gpus.setMode("0000:00:02.0", Gpu.VFIO, "root"));
-        assertEquals(Refusal.BOOT_VGA, e.problem().code());
-        assertTrue(e.problem().type().endsWith("/boot-vga"));
-        assertTrue(e.problem().remedy().contains("primary display"), e.problem().remedy());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode("0000:00:02.0", Gpu.VFIO, "root"));
+        assertEquals(Refusal.BOOT_VGA, e.code());
+        assertTrue(e.type().endsWith("/boot-vga"));
+        assertTrue(e.remedy().contains("primary display"), e.remedy());
         assertEquals("i915", fixture.driver("0000:00:02.0"));
     }
 
@@ -233,11 +234,11 @@ class VfioServiceTest {
                 .process(4242, "python3", "/dev/nvidia0", "/dev/null")
                 .process(777, "Xorg", "/dev/dri/card1")
                 .process(999, "bash", "/dev/nvidia1"));
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(Refusal.IN_USE, e.problem().code());
-        assertTrue(e.problem().detail().contains("4242 (python3)"), e.problem().detail());
-        assertTrue(e.problem().detail().contains("777 (Xorg)"), e.problem().detail());
-        assertFalse(e.problem().detail().contains("999"), "the other card's user is not named");
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(Refusal.IN_USE, e.code());
+        assertTrue(e.detail().contains("4242 (python3)"), e.detail());
+        assertTrue(e.detail().contains("777 (Xorg)"), e.detail());
+        assertFalse(e.detail().contains("999"), "the other card's user is not named");
         assertTrue(Files.isDirectory(fixture.tree.proc().resolve("4242")));
         assertEquals("nvidia", fixture.driver(GPU1));
     }
@@ -246,9 +247,9 @@ class VfioServiceTest {
     void probeThatBindsNothingRollsTheGroupBack() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         fixture.kernel.inject("bus/pci/drivers_probe", GPU1, Fault.PROBE_BINDS_NOTHING);
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals("toggle-failed", e.problem().code());
-        assertTrue(e.problem().detail().contains("rolled back"), e.problem().detail());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals("toggle-failed", e.code());
+        assertTrue(e.detail().contains("rolled back"), e.detail());
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1), "the audio function went back too");
         assertNull(fixture.override(GPU1));
@@ -262,8 +263,8 @@ class VfioServiceTest {
         VfioService gpus = on(DemoRigs.turing(dir.resolve("rig")));
         // Order: audio, usb, serial-bus, then the display: fail the third one.
         fixture.kernel.inject("bus/pci/drivers/nvidia-gpu/unbind", null, Fault.FAIL);
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals("toggle-failed", e.problem().code());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals("toggle-failed", e.code());
         assertEquals("nvidia", fixture.driver("0000:01:00.0"));
         assertEquals("snd_hda_intel", fixture.driver("0000:01:00.1"));
         assertEquals("xhci_hcd", fixture.driver("0000:01:00.2"));
@@ -278,11 +279,11 @@ class VfioServiceTest {
         fixture = new GpuFixture(DemoRigs.desktop(dir.resolve("rig")), dir, Set.of(), Duration.ofMillis(300));
         VfioService gpus = fixture.service();
         fixture.kernel.inject("bus/pci/drivers/nvidia/unbind", GPU1, Fault.HANG);
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
-        assertEquals(500, e.problem().status());
-        assertEquals("stuck", e.problem().code());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        assertEquals(500, e.status());
+        assertEquals("stuck", e.code());
         assertEquals(Gpu.CHANGING, gpus.get(GPU1).orElseThrow().mode());
-        assertEquals(Refusal.BUSY, refused(() -> gpus.setMode(GPU1, Gpu.HOST, "root")).problem().code(),
+        assertEquals(Refusal.BUSY, refused(() -> gpus.setMode(GPU1, Gpu.HOST, "root")).code(),
                 "a stuck card is left alone");
         assertEquals(Gpu.VFIO, gpus.setMode(GPU2, Gpu.VFIO, "root").mode(), "the other card still moves");
     }
@@ -296,8 +297,8 @@ class VfioServiceTest {
         while (!Gpu.CHANGING.equals(gpus.get(GPU1).orElseThrow().mode()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        ApiException e = refused(() -> gpus.setMode(GPU1, Gpu.HOST, "b"));
-        assertEquals(Refusal.BUSY, e.problem().code());
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.HOST, "b"));
+        assertEquals(Refusal.BUSY, e.code());
         assertEquals(Gpu.VFIO, first.get(20, TimeUnit.SECONDS).mode());
     }
 
@@ -388,11 +389,11 @@ class VfioServiceTest {
         Map<String, String> before = fixture.fingerprint();
         for (String junk : List.of("../../etc", "0000:01:00.0/../../x", "0000:01:00.0\n", "0000:01:00.8",
                 "0000:01:00.0 ", "0000:01:00", "0000:1:00.0", "0000:01:00.0;rm -rf /", "", "ZZZZ:01:00.0")) {
-            assertEquals(400, refused(() -> gpus.setMode(junk, Gpu.VFIO, "root")).problem().status(), junk);
+            assertEquals(400, refused(() -> gpus.setMode(junk, Gpu.VFIO, "root")).status(), junk);
         }
-        assertEquals(400, refused(() -> gpus.setMode(GPU1, "VFIO", "root")).problem().status());
-        assertEquals(400, refused(() -> gpus.setMode(GPU1, null, "root")).problem().status());
-        assertEquals(404, refused(() -> gpus.setMode("0000:04:00.0", Gpu.VFIO, "root")).problem().status(),
+        assertEquals(400, refused(() -> gpus.setMode(GPU1, "VFIO", "root")).status());
+        assertEquals(400, refused(() -> gpus.setMode(GPU1, null, "root")).status());
+        assertEquals(404, refused(() -> gpus.setMode("0000:04:00.0", Gpu.VFIO, "root")).status(),
                 "a NIC is not a GPU");
         assertEquals(before, fixture.fingerprint());
     }
