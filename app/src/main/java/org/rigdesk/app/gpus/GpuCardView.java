@@ -107,8 +107,7 @@ public class GpuCardView extends VBox {
         getChildren().addAll(header, address, live, facts, controls, refusal);
 
         model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
-        model.holderStateProperty().addListener((obs, old, state) ->
-                badge.setText(GpuCardViewModel.badge(model.gpuProperty().get(), state)));
+        model.holderStateProperty().addListener((obs, old, state) -> showBadge(badge));
         show(model.gpuProperty().get(), name, badge, address, facts);
         model.workingProperty().addListener((obs, was, now) -> {
             if (!now) {
@@ -121,16 +120,20 @@ public class GpuCardView extends VBox {
             }
         });
         name.textProperty().addListener((obs, o, n) -> name.setTooltip(new Tooltip(n)));
-        badge.getStyleClass().add("mode-" + "host");
-        badge.textProperty().addListener((obs, o, n) -> {
-            badge.getStyleClass().removeIf(c -> c.startsWith("mode-") && !c.equals("mode-badge"));
-            badge.getStyleClass().add("mode-" + n.toLowerCase().split(" ")[0]);
-        });
+    }
+
+    /** The badge's words and style, both from the card's state. */
+    private void showBadge(Label badge) {
+        Gpu gpu = model.gpuProperty().get();
+        CardState state = CardState.of(gpu, model.holderStateProperty().get());
+        badge.setText(state.badge(gpu));
+        badge.getStyleClass().removeIf(c -> c.startsWith("mode-") && !c.equals("mode-badge"));
+        badge.getStyleClass().add(state.styleClass());
     }
 
     private void show(Gpu gpu, Label name, Label badge, Label address, GridPane facts) {
         name.setText(gpu.name());
-        badge.setText(GpuCardViewModel.badge(gpu, model.holderStateProperty().get()));
+        showBadge(badge);
         address.setText(gpu.bdf() + " · " + gpu.vendor());
         facts.getChildren().clear();
         int row = 0;

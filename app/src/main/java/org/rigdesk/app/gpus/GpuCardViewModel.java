@@ -125,15 +125,7 @@ public class GpuCardViewModel {
      * for a GitHub job), Changing or Unbound.
      */
     public static String badge(Gpu gpu, String holderState) {
-        if (gpu.usedBy() != null) {
-            return org.rigdesk.api.wire.Job.READY.equals(holderState) ? "Runner ready" : "In job #" + gpu.usedBy();
-        }
-        return switch (gpu.mode()) {
-            case Gpu.VFIO -> "VFIO";
-            case Gpu.CHANGING -> "Changing";
-            case Gpu.UNBOUND -> "Unbound";
-            default -> "Host";
-        };
+        return CardState.of(gpu, holderState).badge(gpu);
     }
 
     /** What a move takes along: the GPU and every non-bridge function of its IOMMU group. */

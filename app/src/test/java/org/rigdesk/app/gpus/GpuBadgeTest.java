@@ -23,4 +23,14 @@ class GpuBadgeTest {
         assertEquals("VFIO", GpuCardViewModel.badge(gpu(Gpu.VFIO, null), Job.READY), "a stale holder is ignored");
         assertEquals("Host", GpuCardViewModel.badge(gpu(Gpu.HOST, null), null));
     }
+
+    @Test
+    void theBadgesStyleComesFromTheCardsStateNotItsWords() {
+        assertEquals("mode-runner-ready", CardState.of(gpu(Gpu.VFIO, "7"), Job.READY).styleClass());
+        assertEquals("mode-in-job", CardState.of(gpu(Gpu.VFIO, "7"), Job.RUNNING).styleClass());
+        assertEquals("mode-changing", CardState.of(gpu(Gpu.CHANGING, null), null).styleClass());
+        assertEquals("mode-unbound", CardState.of(gpu(Gpu.UNBOUND, null), null).styleClass());
+        assertEquals("mode-host", CardState.of(gpu("something new", null), null).styleClass(),
+                "a mode this app does not know reads as the host's");
+    }
 }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.runner;
 
+import org.rigdesk.api.wire.SlotState;
 import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.time.Clock;
@@ -85,10 +86,10 @@ public class RunnerPool implements AutoCloseable {
         this.events = events;
         this.paused = paused;
         for (int i = 0; i < config.gpuSlots(); i++) {
-            slots.add(new Slot("gpu" + i, true));
+            slots.add(new Slot("gpu" + i, true, config.clock()));
         }
         for (int i = 0; i < config.cpuSlots(); i++) {
-            slots.add(new Slot("cpu" + i, false));
+            slots.add(new Slot("cpu" + i, false, config.clock()));
         }
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, "runner-pool");
@@ -151,7 +152,7 @@ public class RunnerPool implements AutoCloseable {
     void addTestJob(TestJob job) {
         run(() -> {
             testJobs.addLast(job);
-            slots.stream().filter(s -> s.gpu == job.gpu() && RunnerStatus.Slot.IDLE.equals(s.state)).findFirst()
+            slots.stream().filter(s -> s.gpu == job.gpu() && s.state == SlotState.IDLE).findFirst()
                     .ifPresent(slot -> stop(slot, "recycled to take a test job"));
             tick();
         });
@@ -186,15 +187,15 @@ public class RunnerPool implements AutoCloseable {
         }
         for (Slot slot : slots) {
             if (paused) {
-                if (slot.hasVm() && slot.stopReason == null && !RunnerStatus.Slot.BUSY.equals(slot.state)) {
+                if (slot.hasVm() && slot.stopReason == null && slot.state != SlotState.BUSY) {
                     stop(slot, "the pool is paused");
                 } else if (!slot.hasVm()) {
-                    slot.to(RunnerStatus.Slot.PAUSED, "resume to start runners again");
+                    slot.to(SlotState.PAUSED, "resume to start runners again");
                 }
             } else if (!slot.hasVm() && !now.isBefore(slot.retryAt) && !backoff.blocked(now)) {
                 fill(slot);
             } else if (!slot.hasVm() && backoff.blocked(now)) {
-                slot.to(RunnerStatus.Slot.WAITING, backoff.describe(now));
+                slot.to(SlotState.WAITING, backoff.describe(now));
             }
         }
         publish();
@@ -206,7 +207,7 @@ public class RunnerPool implements AutoCloseable {
         if (slot.gpu) {
             gpu = freeGpu().orElse(null);
             if (gpu == null) {
-                slot.to(RunnerStatus.Slot.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
+                slot.to(SlotState.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
                         + "(rigdesk gpu mode BDF vfio) or register fewer GPU slots");
                 slot.retryAt = config.clock().instant().plusSeconds(5);
                 return;
@@ -215,13 +216,13 @@ public class RunnerPool implements AutoCloseable {
         String name = config.ownedPrefix() + slot.key + "-" + Long.toString(serial++, 36);
         List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels())
                 : RunnerLabels.gpuSlot(config.labels(), gpuName(gpu), gpuMemoryMiB.apply(gpu));
-        slot.to(RunnerStatus.Slot.STARTING, "asking GitHub for a just-in-time runner");
+        slot.to(SlotState.STARTING, "asking GitHub for a just-in-time runner");
         GitHubApi.JitConfig jit;
         try {
             jit = createRunner(name, labels);
         } catch (IOException e) {
             Duration wait = backoff.failed(e, config.clock().instant());
-            slot.to(RunnerStatus.Slot.WAITING, "GitHub refused a new runner: " + e.getMessage() + "; retry in "
+            slot.to(SlotState.WAITING, "GitHub refused a new runner: " + e.getMessage() + "; retry in "
                     + wait.toSeconds() + " s");
             githubState = backoff.describe(config.clock().instant());
             return;
@@ -243,7 +244,7 @@ public class RunnerPool implements AutoCloseable {
                 testJobs.addFirst(test);
             }
             deleteQuietly(jit.runnerId());
-            slot.to(RunnerStatus.Slot.WAITING, e.detail() + (e.remedy() == null ? "" : " — " + e.remedy()));
+            slot.to(SlotState.WAITING, e.detail() + (e.remedy() == null ? "" : " — " + e.remedy()));
             slot.retryAt = config.clock().instant().plusSeconds(15);
             return;
         }
@@ -252,7 +253,7 @@ public class RunnerPool implements AutoCloseable {
         slot.runnerId = jit.runnerId();
         slot.jobId = job.id();
         slot.labels = labels;
-        slot.to(RunnerStatus.Slot.BOOTING, test == null ? "job " + job.id() : "job " + job.id() + " (with a test job)");
+        slot.to(SlotState.BOOTING, test == null ? "job " + job.id() : "job " + job.id() + " (with a test job)");
     }
 
     /** {@code generate-jitconfig}; a 409 for the name is resolved by deleting the idle runner that holds it. */
@@ -289,13 +290,13 @@ public class RunnerPool implements AutoCloseable {
             return;
         }
         switch (job.state()) {
-            case Job.BOOTING -> slot.to(RunnerStatus.Slot.BOOTING, "job " + job.id());
+            case Job.BOOTING -> slot.to(SlotState.BOOTING, "job " + job.id());
             case Job.READY -> {
                 slot.listeningSince = config.clock().instant();
-                slot.to(RunnerStatus.Slot.IDLE, "listening for a job");
+                slot.to(SlotState.IDLE, "listening for a job");
                 slot.failures = 0;
             }
-            case Job.RUNNING -> slot.to(RunnerStatus.Slot.BUSY, job.name());
+            case Job.RUNNING -> slot.to(SlotState.BUSY, job.name());
             default -> {
                 if (job.finished()) {
                     ended(slot, job);
@@ -315,13 +316,13 @@ public class RunnerPool implements AutoCloseable {
             slot.failures++;
             long wait = GitHubBackoff.doubling(slot.failures).toSeconds(); // the same schedule as GitHub's
             slot.retryAt = config.clock().instant().plusSeconds(wait);
-            slot.to(RunnerStatus.Slot.WAITING, "the VM of runner " + runnerName + " ended before it took a job: "
+            slot.to(SlotState.WAITING, "the VM of runner " + runnerName + " ended before it took a job: "
                     + job.error() + "; refilling in " + wait + " s");
             audit.record(ACTOR, "runner.slot", slot.key, "failed", job.error());
             LOG.warning("runner slot " + slot.key + ": " + job.error());
         } else {
             slot.retryAt = Instant.EPOCH;
-            slot.to(RunnerStatus.Slot.STARTING, tookJob ? "job " + job.id() + " " + job.state() + "; refilling"
+            slot.to(SlotState.STARTING, tookJob ? "job " + job.id() + " " + job.state() + "; refilling"
                     : reason);
         }
         if (runnerId != null) {
@@ -345,7 +346,7 @@ public class RunnerPool implements AutoCloseable {
 
     private void stop(Slot slot, String reason) {
         slot.stopReason = reason;
-        slot.to(RunnerStatus.Slot.STOPPING, reason);
+        slot.to(SlotState.STOPPING, reason);
         jobs.stopRunnerVm(slot.jobId);
     }
 
@@ -377,7 +378,7 @@ public class RunnerPool implements AutoCloseable {
                 continue;
             }
             Optional<GitHubRunner> seen = listed.stream().filter(r -> r.id() == slot.runnerId).findFirst();
-            if (RunnerStatus.Slot.IDLE.equals(slot.state)) {
+            if (slot.state == SlotState.IDLE) {
                 if (seen.isEmpty()) {
                     stop(slot, "GitHub no longer lists runner " + slot.runnerName);
                 } else if (!seen.get().online() && slot.listeningSince != null
@@ -385,7 +386,7 @@ public class RunnerPool implements AutoCloseable {
                     stop(slot, "runner " + slot.runnerName + " stayed offline on GitHub for "
                             + config.offlineGrace().toMinutes() + " min after it started listening");
                 }
-            } else if (RunnerStatus.Slot.BUSY.equals(slot.state)) {
+            } else if (slot.state == SlotState.BUSY) {
                 checkJobOnGitHub(slot, now);
             }
         }
@@ -442,7 +443,7 @@ public class RunnerPool implements AutoCloseable {
         Runnable last = () -> {
             closed = true;
             for (Slot slot : slots) {
-                if (slot.hasVm() && !RunnerStatus.Slot.BUSY.equals(slot.state)) {
+                if (slot.hasVm() && slot.state != SlotState.BUSY) {
                     stop(slot, "the pool stopped");
                 }
             }

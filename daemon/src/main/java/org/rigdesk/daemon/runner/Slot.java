@@ -1,17 +1,20 @@
 package org.rigdesk.daemon.runner;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.SlotState;
 
-/** One runner slot's state. Touched only on the pool's thread. */
+/** One runner slot's state, timed on the pool's clock. Touched only on the pool's thread. */
 final class Slot {
 
     final String key;
     final boolean gpu;
-    String state = RunnerStatus.Slot.STARTING;
+    private final Clock clock;
+    SlotState state = SlotState.STARTING;
     String detail;
-    Instant since = Instant.now();
+    Instant since;
     String gpuBdf;
     String runnerName;
     Long runnerId;
@@ -26,14 +29,17 @@ final class Slot {
     Instant retryAt = Instant.EPOCH;
     String stopReason;
 
-    Slot(String key, boolean gpu) {
+    Slot(String key, boolean gpu, Clock clock) {
         this.key = key;
         this.gpu = gpu;
+        this.clock = clock;
+        this.since = clock.instant();
     }
 
-    void to(String next, String why) {
-        if (!next.equals(state)) {
-            since = Instant.now();
+    /** Moves to {@code next}; {@code since} changes only with the state, not with the detail. */
+    void to(SlotState next, String why) {
+        if (next != state) {
+            since = clock.instant();
         }
         state = next;
         detail = why;
@@ -55,7 +61,7 @@ final class Slot {
     }
 
     RunnerStatus.Slot snapshot() {
-        return new RunnerStatus.Slot(key, gpu ? "gpu" : "cpu", gpuBdf, state, runnerName, runnerId, jobId, detail,
+        return new RunnerStatus.Slot(key, gpu ? "gpu" : "cpu", gpuBdf, state.wire(), runnerName, runnerId, jobId, detail,
                 since, labels);
     }
 }
