@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.vm.VmInstance;
@@ -316,6 +317,11 @@ public class JobRun implements Runnable {
     }
 
     private void update(Job next) {
+        JobState from = JobState.of(job.state()).orElseThrow();
+        JobState to = JobState.of(next.state()).orElseThrow();
+        if (!from.canBecome(to)) {
+            throw new IllegalStateException("job " + job.id() + " cannot go from " + from.wire() + " to " + to.wire());
+        }
         job = next;
         if (!abandoned) {
             updates.accept(next);
