@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the .deb into a throw-away Debian root (debootstrap minbase, cached between runs) and
-# checks what a user gets, then removes and purges it and checks what is left. Runs as root.
+# Installs the .deb into a throw-away Debian root (debootstrap minbase with what the .deb's Depends
+# and Recommends bring in, as `apt install ./rigdesk_*.deb` would; both cached between runs) and
+# checks what a user gets: the programs, the unit, the window on an X server, then removes and
+# purges it and checks what is left. Runs as root.
 #   packaging/deb/test-deb.sh [DEB]     (default: packaging/target/rigdesk_*_amd64.deb)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +23,31 @@ if [ ! -s "$base" ]; then
     tar -C "$tmp" -cf "$base.new" . && mv "$base.new" "$base"
     rm -rf "$tmp"
 fi
+# The root with the package's dependencies: made once per set of Depends and Recommends, by apt
+# installing the .deb itself (recommended packages included, as apt does by default) and removing
+# it again, so the package's own files and scripts are tested on a root that never had them.
+fields=$(dpkg-deb -f "$deb" Depends Recommends)
+deps="$cache/debroot-bookworm-deps-$(echo "$fields" | sha256sum | cut -c1-12).tar"
+if [ ! -s "$deps" ]; then
+    echo "test-deb: installing the package's Depends and Recommends into a root once ($deps)" >&2
+    tmp=$(mktemp -d)
+    tar -C "$tmp" -xf "$base"
+    mount -t proc proc "$tmp/proc"
+    printf '#!/bin/sh\nexit 101\n' > "$tmp/usr/sbin/policy-rc.d" && chmod 755 "$tmp/usr/sbin/policy-rc.d"
+    cp "$deb" "$tmp/tmp/rigdesk.deb"
+    status=0
+    { chroot "$tmp" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+        sh -c 'apt-get update && apt-get install -y /tmp/rigdesk.deb && dpkg -P rigdesk && apt-get clean' \
+        > "$cache/deps.log" 2>&1; } || status=$?
+    rm -f "$tmp/usr/sbin/policy-rc.d" "$tmp/tmp/rigdesk.deb"
+    umount "$tmp/proc" || umount -l "$tmp/proc"
+    if [ "$status" -ne 0 ]; then tail -n 30 "$cache/deps.log" >&2; rm -rf --one-file-system "$tmp"; exit 1; fi
+    rm -f "$cache"/debroot-bookworm-deps-*.tar
+    tar -C "$tmp" -cf "$deps.new" . && mv "$deps.new" "$deps"
+    rm -rf --one-file-system "$tmp"
+fi
 root=$(mktemp -d)
+xvfb=
 # Stops the demo daemon's session (the daemon and its fake nvidia-smi) and waits until it is gone:
 # a JVM still shutting down keeps files of the root's /proc open, and /proc cannot be unmounted then.
 stop_demo() {
@@ -38,6 +64,7 @@ stop_demo() {
 cleanup() {
     local status=$?
     stop_demo
+    [ -z "$xvfb" ] || { kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null || true; }
     for _ in $(seq 1 50); do mountpoint -q "$root/proc" || break; umount "$root/proc" 2>/dev/null || sleep 0.1; done
     if mountpoint -q "$root/proc"; then
         umount -l "$root/proc" 2>/dev/null || true
@@ -50,7 +77,7 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
-tar -C "$root" -xf "$base"
+tar -C "$root" -xf "$deps"
 mount -t proc proc "$root/proc"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 before=$(cd "$root" && find . -xdev -path ./proc -prune -o -print | sort)
@@ -72,9 +99,35 @@ in_root setsid sh -c 'echo $$ > /tmp/rd.pid; exec rigdeskd --socket /tmp/rd.sock
 for i in $(seq 1 100); do [ -S "$root/tmp/rd.sock" ] && break; sleep 0.1; done
 in_root rigdesk --socket /tmp/rd.sock gpus > "$root/tmp/gpus.txt" 2>&1 || { stop_demo; cat "$root/tmp/rd.log" \
     "$root/tmp/gpus.txt" >&2; fail "demo daemon + CLI"; }
-stop_demo
 grep -q "0000:01:00.0 .* host .* ready" "$root/tmp/gpus.txt" || { cat "$root/tmp/gpus.txt" >&2; fail "rigdesk gpus"; }
 ok "the installed rigdeskd serves the installed rigdesk (demo rig)"
+# The installed window, on an X server of the host's (the root reaches it through the abstract
+# socket; nothing of X is installed in the root but what the package pulls in): it must come up
+# with the GPU cards' live readings and save a screenshot (rigdesk --smoke), with JavaFX as modules.
+Xvfb -displayfd 9 -screen 0 1280x800x24 -nolisten tcp 9>"$root/tmp/display" 2>/dev/null &
+xvfb=$!
+for _ in $(seq 1 100); do [ -s "$root/tmp/display" ] && break; sleep 0.1; done
+[ -s "$root/tmp/display" ] || fail "Xvfb did not start (the host needs xvfb)"
+started=$SECONDS
+in_root DISPLAY=":$(cat "$root/tmp/display")" rigdesk --socket /tmp/rd.sock --smoke /tmp/window.png \
+    > "$root/tmp/window.log" 2>&1 || { stop_demo; cat "$root/tmp/window.log" >&2; fail "the installed window"; }
+stop_demo
+! grep -q "Unsupported JavaFX configuration" "$root/tmp/window.log" || fail "JavaFX runs from the class path"
+python3 - "$root/tmp/window.png" <<'PY' || fail "the window's screenshot is blank or not a PNG"
+import sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+chunks, at = b"", 8
+while at < len(data):
+    size = int.from_bytes(data[at:at + 4], "big")
+    if data[at + 4:at + 8] == b"IDAT":
+        chunks += data[at + 8:at + 8 + size]
+    at += 12 + size
+pixels = zlib.decompress(chunks)
+assert len(set(pixels)) > 32, "too few distinct byte values: a blank window"
+PY
+mkdir -p "$top/build" && cp "$root/tmp/window.png" "$top/build/deb-window.png"
+ok "the installed window shows the GPU cards with live readings ($((SECONDS - started)) s, build/deb-window.png): $(grep smoke: "$root/tmp/window.log")"
 in_root getent group rigdesk >/dev/null || fail "the rigdesk group"
 ok "group rigdesk exists"
 unit="$root/lib/systemd/system/rigdeskd.service"
