@@ -3,9 +3,7 @@ package org.rigdesk.app.gpus;
 import java.util.stream.Collectors;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tooltip;
@@ -196,23 +194,7 @@ public class GpuCardView extends VBox {
     }
 
     private void confirmAndRequest(boolean toVfio) {
-        Gpu gpu = model.gpuProperty().get();
-        GpuMode target = toVfio ? GpuMode.VFIO : GpuMode.HOST;
-        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
-        confirm.setTitle("Rigdesk");
-        confirm.setHeaderText(toVfio ? "Hand " + gpu.name() + " to vfio-pci?" : "Return " + gpu.name() + " to the host?");
-        confirm.setContentText((toVfio
-                ? "These functions leave their host drivers and are bound to vfio-pci, ready for job VMs:\n\n"
-                : "These functions leave vfio-pci and go back to their host drivers:\n\n")
-                + String.join("\n", GpuCardViewModel.functionsThatMove(gpu)));
-        confirm.getDialogPane().setId("confirm-mode");
-        if (getScene() != null) {
-            confirm.initOwner(getScene().getWindow());
-        }
-        boolean go = confirm.showAndWait().filter(ButtonType.OK::equals).isPresent();
-        if (go) {
-            model.requestMode(target);
-        } else {
+        if (!model.toggle(toVfio ? GpuMode.VFIO : GpuMode.HOST)) {
             syncToggle();
         }
     }

@@ -18,12 +18,14 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.api.wire.GpuSample;
 
 /** One GPU card: its latest state, a mode change in flight, and the daemon's last refusal. */
 public class GpuCardViewModel {
 
     private final RigdeskApi client;
+    private final Dialogs dialogs;
     private final Executor background;
     private final Executor ui;
     private final ObjectProperty<Gpu> gpu = new SimpleObjectProperty<>();
@@ -38,8 +40,9 @@ public class GpuCardViewModel {
     private final java.util.ArrayDeque<Long> recentTimes = new java.util.ArrayDeque<>();
     static final long SPARKLINE_MILLIS = 60_000;
 
-    public GpuCardViewModel(Gpu initial, RigdeskApi client, Executor background, Executor ui) {
+    public GpuCardViewModel(Gpu initial, RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
         this.client = client;
+        this.dialogs = dialogs;
         this.background = background;
         this.ui = ui;
         gpu.set(initial);
@@ -139,6 +142,24 @@ public class GpuCardViewModel {
             }
         }
         return functions;
+    }
+
+    /**
+     * The switch was flipped: says which functions move (a card's name alone does not tell two
+     * alike apart) and, once the person agrees, asks the daemon. False when they did not.
+     */
+    public boolean toggle(GpuMode target) {
+        Gpu now = gpu.get();
+        boolean toVfio = target == GpuMode.VFIO;
+        boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-mode",
+                toVfio ? "Hand " + now.name() + " to vfio-pci?" : "Return " + now.name() + " to the host?",
+                (toVfio ? "These functions leave their host drivers and are bound to vfio-pci, ready for job VMs:\n\n"
+                        : "These functions leave vfio-pci and go back to their host drivers:\n\n")
+                        + String.join("\n", functionsThatMove(now))));
+        if (go) {
+            requestMode(target);
+        }
+        return go;
     }
 
     /** Asks the daemon for {@code mode}; the card shows progress, then the new state or the refusal. */

@@ -1,13 +1,11 @@
 package org.rigdesk.app.gpus;
 
 import javafx.collections.ListChangeListener;
-import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.VBox;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** The home page: a card per GPU. */
 public class GpusPage implements Page {
@@ -30,8 +28,6 @@ public class GpusPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("GPUs");
-        heading.getStyleClass().add("title-2");
         Label status = new Label();
         status.getStyleClass().add("text-muted");
         status.textProperty().bind(model.statusProperty());
@@ -41,12 +37,7 @@ public class GpusPage implements Page {
         cards.setId("gpu-cards");
         model.cards().addListener((ListChangeListener<GpuCardViewModel>) change -> fill(cards));
         fill(cards);
-        VBox page = new VBox(14, heading, status, cards);
-        page.setPadding(new Insets(20, 24, 20, 24));
-        ScrollPane scroll = new ScrollPane(page);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
-        return scroll;
+        return PageScaffold.scrolling(14, null, null, PageScaffold.heading("GPUs"), status, cards);
     }
 
     private void fill(FlowPane cards) {

@@ -15,12 +15,14 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.shell.EventDispatcher;
 
 /** The GPUs page: a card per GPU, loaded on connect and kept current by {@code gpu} events. */
 public class GpusViewModel {
 
     private final RigdeskApi client;
+    private final Dialogs dialogs;
     private final Executor background;
     private final Executor ui;
     private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
@@ -28,8 +30,9 @@ public class GpusViewModel {
     /** Job id → state, as the jobs list last had them. */
     private Map<String, String> jobStates = new java.util.HashMap<>();
 
-    public GpusViewModel(RigdeskApi client, Executor background, Executor ui) {
+    public GpusViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
         this.client = client;
+        this.dialogs = dialogs;
         this.background = background;
         this.ui = ui;
     }
@@ -95,7 +98,7 @@ public class GpusViewModel {
         List<GpuCardViewModel> next = gpus.stream().map(gpu -> {
             GpuCardViewModel card = existing.get(gpu.bdf());
             if (card == null) {
-                return new GpuCardViewModel(gpu, client, background, ui);
+                return new GpuCardViewModel(gpu, client, background, ui, dialogs);
             }
             card.update(gpu);
             return card;

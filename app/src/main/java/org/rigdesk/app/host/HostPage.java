@@ -1,17 +1,16 @@
 package org.rigdesk.app.host;
 
 import javafx.collections.ListChangeListener;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.rigdesk.app.shell.ConnectionViewModel;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** The Host page: the daemon and every host check with a tick or a cross and its remedy. */
 public class HostPage implements Page {
@@ -38,8 +37,6 @@ public class HostPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("Host");
-        heading.getStyleClass().add("title-2");
         Label daemon = new Label();
         daemon.setId("host-daemon");
         daemon.textProperty().bind(model.daemonProperty());
@@ -63,12 +60,8 @@ public class HostPage implements Page {
         model.checks().addListener((ListChangeListener<HostViewModel.CheckRow>) change -> fill(grid));
         fill(grid);
 
-        VBox page = new VBox(10, heading, daemon, simulated, paths, summary, grid);
-        page.setPadding(new Insets(20, 24, 20, 24));
-        ScrollPane scroll = new ScrollPane(page);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
-        return scroll;
+        return PageScaffold.scrolling(10, null, null, PageScaffold.heading("Host"), daemon, simulated, paths, summary,
+                grid);
     }
 
     private void fill(GridPane grid) {

@@ -12,7 +12,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
@@ -35,6 +34,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** The Jobs page: a live table, a state filter, the selected job's log (virtualised), run and cancel. */
 public class JobsPage implements Page {
@@ -60,8 +60,7 @@ public class JobsPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("Jobs");
-        heading.getStyleClass().add("title-2");
+        Label heading = PageScaffold.heading("Jobs");
         ChoiceBox<String> filter = new ChoiceBox<>();
         filter.setId("jobs-filter");
         List<String> states = new ArrayList<>(List.of(JobsViewModel.ALL));
@@ -77,7 +76,7 @@ public class JobsPage implements Page {
         cancel.disableProperty().bind(model.selectedProperty().isNull().or(
                 javafx.beans.binding.Bindings.createBooleanBinding(() -> model.selectedProperty().get() == null
                         || model.selectedProperty().get().finished(), model.selectedProperty())));
-        cancel.setOnAction(e -> confirmCancel(cancel));
+        cancel.setOnAction(e -> model.cancelSelected());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label filterLabel = new Label("State");
@@ -96,9 +95,7 @@ public class JobsPage implements Page {
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
-        VBox page = new VBox(10, toolbar, message, split);
-        page.setPadding(new Insets(20, 24, 16, 24));
-        return page;
+        return PageScaffold.filling(10, null, toolbar, message, split);
     }
 
     private TableView<Job> table() {
@@ -216,22 +213,6 @@ public class JobsPage implements Page {
                 logList.scrollTo(index);
                 return;
             }
-        }
-    }
-
-    private void confirmCancel(Node owner) {
-        Job job = model.selectedProperty().get();
-        if (job == null) {
-            return;
-        }
-        Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Job " + job.id() + " (" + job.name()
-                + ") is powered down; if it does not stop within the grace period its VM is stopped.",
-                ButtonType.CANCEL, ButtonType.OK);
-        confirm.setHeaderText("Cancel job " + job.id() + "?");
-        confirm.getDialogPane().setId("confirm-cancel");
-        confirm.initOwner(owner.getScene().getWindow());
-        if (confirm.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
-            model.cancel(job);
         }
     }
 

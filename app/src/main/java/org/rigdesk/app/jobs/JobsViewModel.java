@@ -16,6 +16,7 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.shell.EventDispatcher;
 
 /** The Jobs page: the job list kept current by {@code job} events, a state filter, run and cancel. */
@@ -25,6 +26,7 @@ public class JobsViewModel {
     public static final String ALL = "all";
 
     private final RigdeskApi client;
+    private final Dialogs dialogs;
     private final Executor background;
     private final Executor ui;
     private final ObservableList<Job> jobs = FXCollections.observableArrayList();
@@ -34,8 +36,9 @@ public class JobsViewModel {
     private final StringProperty message = new SimpleStringProperty("");
     private final LogViewModel log;
 
-    public JobsViewModel(RigdeskApi client, Executor background, Executor ui) {
+    public JobsViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
         this.client = client;
+        this.dialogs = dialogs;
         this.background = background;
         this.ui = ui;
         this.log = new LogViewModel(client, ui);
@@ -124,6 +127,16 @@ public class JobsViewModel {
                 ui.execute(() -> message.set("Cannot reach the daemon: " + e.getMessage()));
             }
         });
+    }
+
+    /** Cancels the selected job once the person agrees. */
+    public void cancelSelected() {
+        Job job = selected.get();
+        if (job != null && !job.finished() && dialogs.confirm(new Dialogs.Confirmation("confirm-cancel",
+                "Cancel job " + job.id() + "?", "Job " + job.id() + " (" + job.name() + ") is powered down; if it "
+                + "does not stop within the grace period its VM is stopped."))) {
+            cancel(job);
+        }
     }
 
     public void cancel(Job job) {

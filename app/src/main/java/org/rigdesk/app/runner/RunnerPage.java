@@ -2,15 +2,11 @@ package org.rigdesk.app.runner;
 
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -22,6 +18,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** The Runner page: a short wizard when not registered, the registration and our runners when registered. */
 public class RunnerPage implements Page {
@@ -44,8 +41,6 @@ public class RunnerPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("GitHub runner");
-        heading.getStyleClass().add("title-2");
         Label problem = new Label();
         problem.setId("runner-problem");
         problem.getStyleClass().add("problem");
@@ -67,17 +62,7 @@ public class RunnerPage implements Page {
         model.statusProperty().addListener((obs, old, now) -> swap.run());
         swap.run();
 
-        VBox page = new VBox(14, heading, refusal, body);
-        page.setPadding(new Insets(20, 24, 20, 24));
-        page.sceneProperty().addListener((obs, old, scene) -> {
-            if (scene != null) {
-                model.reload();
-            }
-        });
-        ScrollPane scroll = new ScrollPane(page);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
-        return scroll;
+        return PageScaffold.scrolling(14, model::reload, null, PageScaffold.heading("GitHub runner"), refusal, body);
     }
 
     private Node wizard() {
@@ -212,16 +197,7 @@ public class RunnerPage implements Page {
         Button remove = new Button("Remove registration…");
         remove.setId("runner-remove");
         remove.getStyleClass().add("danger");
-        remove.setOnAction(e -> {
-            Alert confirm = new Alert(Alert.AlertType.CONFIRMATION, "Our idle runners are deleted from GitHub and the "
-                    + "token is forgotten. Busy runners finish their job first.", ButtonType.CANCEL, ButtonType.OK);
-            confirm.setHeaderText("Remove the runner registration?");
-            confirm.getDialogPane().setId("confirm-remove");
-            confirm.initOwner(remove.getScene().getWindow());
-            if (confirm.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
-                model.remove();
-            }
-        });
+        remove.setOnAction(e -> model.removeRegistration());
         model.statusProperty().addListener((obs, old, status) -> {
             facts.getChildren().clear();
             if (!status.registered()) {

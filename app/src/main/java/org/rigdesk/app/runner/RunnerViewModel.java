@@ -1,5 +1,6 @@
 package org.rigdesk.app.runner;
 
+import org.rigdesk.app.shell.Dialogs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,9 @@ public class RunnerViewModel {
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
     private final RigdeskApi client;
+    private final Dialogs dialogs;
+    static final String REMOVE_CONSEQUENCES = "Our idle runners are deleted from GitHub and the token is forgotten. "
+            + "Busy runners finish their job first.";
     private final Executor background;
     private final Executor ui;
     private final ObjectProperty<RunnerStatus> status = new SimpleObjectProperty<>(RunnerStatus.unregistered());
@@ -37,8 +41,9 @@ public class RunnerViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
 
-    public RunnerViewModel(RigdeskApi client, Executor background, Executor ui) {
+    public RunnerViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
         this.client = client;
+        this.dialogs = dialogs;
         this.background = background;
         this.ui = ui;
     }
@@ -127,6 +132,14 @@ public class RunnerViewModel {
                         + e.getMessage()));
             }
         });
+    }
+
+    /** Removes the registration once the person agrees. */
+    public void removeRegistration() {
+        if (dialogs.confirm(new Dialogs.Confirmation("confirm-remove", "Remove the runner registration?",
+                REMOVE_CONSEQUENCES))) {
+            remove();
+        }
     }
 
     public void remove() {

@@ -7,13 +7,13 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** Settings: the daemon's (sampling, history, job retention) and the window's (theme); the socket in use. */
 public class SettingsPage implements Page {
@@ -36,8 +36,7 @@ public class SettingsPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("Settings");
-        heading.getStyleClass().add("title-2");
+        Label heading = PageScaffold.heading("Settings");
 
         // One grid for both sections, so labels and controls line up down the page.
         GridPane grid = form();
@@ -112,17 +111,7 @@ public class SettingsPage implements Page {
         minimised.disableProperty().bind(model.trayProperty().isEqualTo("none"));
         row(grid, 14, "Start", minimised, null);
 
-        VBox page = new VBox(12, heading, grid);
-        page.setPadding(new Insets(20, 24, 20, 24));
-        page.sceneProperty().addListener((obs, old, scene) -> {
-            if (scene != null) {
-                model.reload();
-            }
-        });
-        ScrollPane scroll = new ScrollPane(page);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
-        return scroll;
+        return PageScaffold.scrolling(12, model::reload, null, heading, grid);
     }
 
     private static Label section(String title) {

@@ -60,13 +60,15 @@ public class Shell implements AutoCloseable {
         Executor ui = Platform::runLater;
         this.events = new EventDispatcher(ui);
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
-        this.gpus = new GpusViewModel(client, background, ui);
+        // Dialogs belong to the window, which exists only once the view-models do.
+        Dialogs dialogs = new FxDialogs(this::ownerWindow);
+        this.gpus = new GpusViewModel(client, background, ui, dialogs);
         events.on(EventType.GPU, gpus::onEvents);
         events.on(EventType.SAMPLE, gpus::onSamples);
-        this.jobs = new JobsViewModel(client, background, ui);
+        this.jobs = new JobsViewModel(client, background, ui, dialogs);
         events.on(EventType.JOB, jobs::onEvents);
         events.on(EventType.JOB_REMOVED, jobs::onRemoved);
-        this.runner = new RunnerViewModel(client, background, ui);
+        this.runner = new RunnerViewModel(client, background, ui, dialogs);
         events.on(EventType.RUNNER, batch -> runner.reload());
         this.preferences = preferences;
         this.settings = new SettingsViewModel(client, background, ui, preferences, RigdeskApp::applyTheme);
@@ -91,6 +93,10 @@ public class Shell implements AutoCloseable {
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> gpus.onJobs(jobs.all()));
         runner.statusProperty().addListener((obs, old, now) -> activity.run());
         activity.run();
+    }
+
+    private javafx.stage.Window ownerWindow() {
+        return window == null || window.getScene() == null ? null : window.getScene().getWindow();
     }
 
     /**

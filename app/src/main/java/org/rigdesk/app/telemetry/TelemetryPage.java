@@ -10,7 +10,6 @@ import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
-import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
@@ -19,7 +18,6 @@ import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
@@ -29,7 +27,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
@@ -38,6 +35,7 @@ import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.app.gpus.GpuCardViewModel;
 import org.rigdesk.app.gpus.GpusViewModel;
 import org.rigdesk.app.shell.Page;
+import org.rigdesk.app.shell.PageScaffold;
 
 /** The Telemetry page: history charts per GPU with a window selector, CSV export, processes, nvidia-smi. */
 public class TelemetryPage implements Page {
@@ -64,8 +62,7 @@ public class TelemetryPage implements Page {
 
     @Override
     public Node view() {
-        Label heading = new Label("Telemetry");
-        heading.getStyleClass().add("title-2");
+        Label heading = PageScaffold.heading("Telemetry");
         ChoiceBox<String> gpu = new ChoiceBox<>();
         gpu.setId("telemetry-gpu");
         gpu.setConverter(new StringConverter<>() {
@@ -194,27 +191,17 @@ public class TelemetryPage implements Page {
         table.setPrefRowCount(18);
         table.textProperty().bind(model.tableProperty());
 
-        VBox page = new VBox(12, toolbar, facts, resolution, message, charts, processTitle, processes, tableBar, table);
-        page.setPadding(new Insets(20, 24, 20, 24));
-        ScrollPane scroll = new ScrollPane(page);
-        scroll.setFitToWidth(true);
-        scroll.getStyleClass().add("edge-to-edge");
         // Live while shown: history and processes every 5 s, the table on first show and on request.
         Timeline refreshTimer = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
             model.reload();
             fillFacts.run(); // the UUID and driver version come with the first sample
         }));
         refreshTimer.setCycleCount(Timeline.INDEFINITE);
-        scroll.sceneProperty().addListener((obs, old, scene) -> {
-            if (scene != null) {
-                model.reload();
-                model.reloadTable();
-                refreshTimer.play();
-            } else {
-                refreshTimer.stop();
-            }
-        });
-        return scroll;
+        return PageScaffold.scrolling(12, () -> {
+            model.reload();
+            model.reloadTable();
+            refreshTimer.play();
+        }, refreshTimer::stop, toolbar, facts, resolution, message, charts, processTitle, processes, tableBar, table);
     }
 
     private LineChart<Number, Number> chart(int metric) {

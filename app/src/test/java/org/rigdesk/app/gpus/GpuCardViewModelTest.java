@@ -12,6 +12,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** One card's model: the toggle's progress and outcome, the readings and the one-minute sparkline. */
@@ -23,7 +24,7 @@ class GpuCardViewModelTest {
     void aToggleShowsProgressThenTheNewMode() {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
         List<Runnable> background = new ArrayList<>();
-        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, background::add, Runnable::run);
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, background::add, Runnable::run, Dialogs.YES);
 
         card.requestMode(GpuMode.VFIO);
         assertTrue(card.workingProperty().get(), "working until the daemon answers");
@@ -40,7 +41,7 @@ class GpuCardViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
         api.refuseNext = Problem.of(409, "in-use", "GPU in use", "process 4242 (Xorg) holds /dev/nvidia0",
                 "Stop the process, or move the display to another GPU.");
-        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run);
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES);
 
         card.requestMode(GpuMode.VFIO);
 
@@ -57,7 +58,7 @@ class GpuCardViewModelTest {
     @Test
     void samplesFillTheSparklineForOneMinuteOnly() {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
-        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run);
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES);
         Instant start = Instant.parse("2026-12-01T10:00:00Z");
         for (int second = 0; second <= 90; second++) {
             card.accept(GpusViewModelTest.sample(BDF, second, start.plusSeconds(second)));
@@ -76,5 +77,22 @@ class GpuCardViewModelTest {
                 null, null, GpuSample.NONE, null, null);
         assertEquals("n/a", GpuCardViewModel.readings(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null), none)
                 .get("Load"));
+    }
+
+    @Test
+    void theSwitchAsksFirstNamingWhatMovesAndANoChangesNothing() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
+        List<Dialogs.Confirmation> asked = new ArrayList<>();
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run,
+                question -> asked.add(question) && false);
+
+        assertFalse(card.toggle(GpuMode.VFIO));
+
+        assertEquals(1, asked.size());
+        assertEquals("confirm-mode", asked.get(0).id());
+        assertEquals("Hand RTX 3060 to vfio-pci?", asked.get(0).question());
+        assertTrue(asked.get(0).consequences().contains(BDF + "  RTX 3060 (gpu, nvidia)"), asked.get(0).consequences());
+        assertTrue(api.calls.isEmpty(), "nothing asked of the daemon: " + api.calls);
+        assertEquals(Gpu.HOST, card.gpuProperty().get().mode());
     }
 }

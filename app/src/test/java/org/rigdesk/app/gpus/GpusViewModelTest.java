@@ -13,6 +13,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.shell.EventDispatcher;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
@@ -35,7 +36,7 @@ class GpusViewModelTest {
         TelemetryHistory.Values values = new TelemetryHistory.Values(30.0, 1.0, 40.0, 50.0);
         api.history.put("0000:01:00.0", new TelemetryHistory("0000:01:00.0", 60, "1s",
                 List.of(new TelemetryHistory.Point(NOW.minusSeconds(2), values, values, values))));
-        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run);
+        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
 
         model.reload();
 
@@ -53,7 +54,7 @@ class GpusViewModelTest {
     void aGpuEventUpdatesItsCardInPlaceAndTheHolderShowsTheJobsState() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk()
                 .with(InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060", GpuMode.VFIO, null));
-        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run);
+        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         GpuCardViewModel card = model.cards().get(0);
 
@@ -69,7 +70,7 @@ class GpusViewModelTest {
     @Test
     void aMalformedEventChangesNothingAndNoGpusSaysWhy() {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run);
+        GpusViewModel model = new GpusViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         model.onEvents(List.of(new EventDispatcher.Received("gpu", "{not json")));
         model.onSamples(List.of(new EventDispatcher.Received("sample", "[]")));

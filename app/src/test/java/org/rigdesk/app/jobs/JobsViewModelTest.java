@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.shell.EventDispatcher;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
@@ -24,7 +25,7 @@ class JobsViewModelTest {
     void listsNewestFirstAndEventsUpdateRowsInPlace() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(1, Job.SUCCEEDED, List.of()))
                 .with(InMemoryRigdesk.job(2, Job.RUNNING, List.of()));
-        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run);
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         assertEquals(List.of(2L, 1L), model.all().stream().map(Job::id).toList());
         assertTrue(api.calls.contains("jobs null 200"), api.calls.toString());
@@ -43,7 +44,7 @@ class JobsViewModelTest {
     @Test
     void aRemovedRunnerVmLeavesTheTableAndTheSelection() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(4, Job.READY, List.of()));
-        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run);
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         model.selectedProperty().set(model.all().get(0));
         model.onRemoved(List.of(event("job-removed", InMemoryRigdesk.job(4, Job.CANCELLED, List.of()))));
@@ -54,7 +55,7 @@ class JobsViewModelTest {
     @Test
     void runAndCancelGoThroughTheContractAndARefusalIsShownWithItsRemedy() {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run);
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         List<Job> started = new ArrayList<>();
 
         model.run("nvidia-smi", 1, 2, 1024, started::add);
@@ -68,5 +69,25 @@ class JobsViewModelTest {
         model.run("nvidia-smi", 1, 2, 1024, started::add);
         assertEquals(1, started.size(), "a refused job is not started");
         assertTrue(model.messageProperty().get().endsWith(" — Move more GPUs to vfio"), model.messageProperty().get());
+    }
+
+    @Test
+    void cancellingTheSelectedJobAsksFirst() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(5, Job.RUNNING, List.of()));
+        List<String> asked = new ArrayList<>();
+        boolean[] answer = {false};
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, question -> {
+            asked.add(question.question());
+            return answer[0];
+        });
+        model.reload();
+        model.selectedProperty().set(model.all().get(0));
+        model.cancelSelected();
+        assertEquals(List.of("Cancel job 5?"), asked);
+        assertTrue(api.calls.stream().noneMatch(call -> call.startsWith("cancel")), api.calls.toString());
+        answer[0] = true;
+        model.cancelSelected();
+        assertTrue(api.calls.contains("cancel 5"), api.calls.toString());
+        assertEquals(Job.CANCELLED, model.all().get(0).state());
     }
 }

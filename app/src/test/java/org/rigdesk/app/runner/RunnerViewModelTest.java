@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The Runner page's model: the form is checked before anything is sent, then the daemon's word is shown. */
@@ -15,7 +16,7 @@ class RunnerViewModelTest {
     @Test
     void anInvalidFormSendsNothingAndSaysWhatIsWrong() {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.urlProperty().set("github.com/octo");
         model.tokenProperty().set("ghp_ has spaces");
         assertFalse(model.register());
@@ -28,7 +29,7 @@ class RunnerViewModelTest {
     @Test
     void registeringSendsTheFormAndForgetsTheToken() {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.urlProperty().set("https://github.com/octo/gpu-ci");
         model.tokenProperty().set("ghp_0123456789");
         assertTrue(model.addLabel("whisper"));
@@ -50,7 +51,7 @@ class RunnerViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.refuseNext = Problem.of(422, "github-refused", "GitHub refused the token", "GitHub answered 401: Bad credentials",
                 "Create a fine-grained token with Administration: write on the repository.");
-        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run);
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.urlProperty().set("https://github.com/octo/gpu-ci");
         model.tokenProperty().set("ghp_expired");
         model.register();
@@ -58,5 +59,20 @@ class RunnerViewModelTest {
         assertEquals("Create a fine-grained token with Administration: write on the repository.",
                 model.remedyProperty().get());
         assertFalse(model.statusProperty().get().registered());
+    }
+
+    @Test
+    void removingTheRegistrationAsksFirst() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        boolean[] answer = {false};
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, question -> {
+            assertEquals("Remove the runner registration?", question.question());
+            return answer[0];
+        });
+        model.removeRegistration();
+        assertTrue(api.calls.isEmpty(), api.calls.toString());
+        answer[0] = true;
+        model.removeRegistration();
+        assertEquals(List.of("remove"), api.calls);
     }
 }
