@@ -53,56 +53,7 @@ public class GpuCardView extends VBox {
         facts.setVgap(3);
         facts.getStyleClass().add("gpu-facts");
 
-        ProgressIndicator progress = new ProgressIndicator();
-        progress.setPrefSize(18, 18);
-        progress.visibleProperty().bind(model.workingProperty());
-        progress.managedProperty().bind(progress.visibleProperty());
-        toggle.setId(getId() + "-toggle");
-        toggle.disableProperty().bind(model.workingProperty());
-        toggle.setTooltip(new Tooltip("On: the card and its group are bound to vfio-pci, ready for job VMs.\n"
-                + "Off: the card is on its host driver."));
-        HBox controls = new HBox(10, toggle, progress);
-        controls.setAlignment(Pos.CENTER_LEFT);
-
-        Label problem = new Label();
-        problem.setId(getId() + "-problem");
-        problem.getStyleClass().add("problem");
-        problem.setWrapText(true);
-        problem.textProperty().bind(model.problemProperty());
-        Label remedy = new Label();
-        remedy.setId(getId() + "-remedy");
-        remedy.getStyleClass().add("remedy");
-        remedy.setWrapText(true);
-        remedy.textProperty().bind(model.remedyProperty());
-        remedy.visibleProperty().bind(model.remedyProperty().isNotEmpty());
-        remedy.managedProperty().bind(remedy.visibleProperty());
-        Button dismiss = new Button("Dismiss");
-        dismiss.getStyleClass().add("flat");
-        dismiss.setOnAction(e -> model.dismissProblem());
-        VBox refusal = new VBox(4, problem, remedy, dismiss);
-        refusal.getStyleClass().add("refusal");
-        refusal.visibleProperty().bind(model.problemProperty().isNotEmpty());
-        refusal.managedProperty().bind(refusal.visibleProperty());
-
-        GridPane readings = new GridPane();
-        readings.setHgap(10);
-        readings.setVgap(3);
-        readings.getStyleClass().add("gpu-readings");
-        readings.setId(getId() + "-readings");
-        Sparkline sparkline = new Sparkline(model.recentLoad());
-        sparkline.setId(getId() + "-sparkline");
-        Label sparkTitle = new Label("Load, last 60 s");
-        sparkTitle.getStyleClass().addAll("text-muted", "small");
-        VBox spark = new VBox(2, sparkTitle, sparkline);
-        // No sampler for this card (an iGPU, a card in a VM): no empty chart either.
-        spark.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.recentLoad()));
-        spark.managedProperty().bind(spark.visibleProperty());
-        VBox live = new VBox(4, readings, spark);
-        model.sampleProperty().addListener((obs, old, now) -> showReadings(readings));
-        model.gpuProperty().addListener((obs, old, now) -> showReadings(readings));
-        showReadings(readings);
-
-        getChildren().addAll(header, address, live, facts, controls, refusal);
+        getChildren().addAll(header, address, live(), facts, controls(), refusal());
 
         model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
         model.holderStateProperty().addListener((obs, old, state) -> showBadge(badge));
@@ -127,6 +78,66 @@ public class GpuCardView extends VBox {
         badge.setText(state.badge(gpu));
         badge.getStyleClass().removeIf(c -> c.startsWith("mode-") && !c.equals("mode-badge"));
         badge.getStyleClass().add(state.styleClass());
+    }
+
+    /** The switch and, while the daemon works on it, a spinner. */
+    private HBox controls() {
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setPrefSize(18, 18);
+        progress.visibleProperty().bind(model.workingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+        toggle.setId(getId() + "-toggle");
+        toggle.disableProperty().bind(model.workingProperty());
+        toggle.setTooltip(new Tooltip("On: the card and its group are bound to vfio-pci, ready for job VMs.\n"
+                + "Off: the card is on its host driver."));
+        HBox controls = new HBox(10, toggle, progress);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        return controls;
+    }
+
+    /** The daemon's last refusal in place, with its remedy, until dismissed. */
+    private VBox refusal() {
+        Label problem = new Label();
+        problem.setId(getId() + "-problem");
+        problem.getStyleClass().add("problem");
+        problem.setWrapText(true);
+        problem.textProperty().bind(model.problemProperty());
+        Label remedy = new Label();
+        remedy.setId(getId() + "-remedy");
+        remedy.getStyleClass().add("remedy");
+        remedy.setWrapText(true);
+        remedy.textProperty().bind(model.remedyProperty());
+        remedy.visibleProperty().bind(model.remedyProperty().isNotEmpty());
+        remedy.managedProperty().bind(remedy.visibleProperty());
+        Button dismiss = new Button("Dismiss");
+        dismiss.getStyleClass().add("flat");
+        dismiss.setOnAction(e -> model.dismissProblem());
+        VBox refusal = new VBox(4, problem, remedy, dismiss);
+        refusal.getStyleClass().add("refusal");
+        refusal.visibleProperty().bind(model.problemProperty().isNotEmpty());
+        refusal.managedProperty().bind(refusal.visibleProperty());
+        return refusal;
+    }
+
+    /** The live readings and the one-minute sparkline. */
+    private VBox live() {
+        GridPane readings = new GridPane();
+        readings.setHgap(10);
+        readings.setVgap(3);
+        readings.getStyleClass().add("gpu-readings");
+        readings.setId(getId() + "-readings");
+        Sparkline sparkline = new Sparkline(model.recentLoad());
+        sparkline.setId(getId() + "-sparkline");
+        Label sparkTitle = new Label("Load, last 60 s");
+        sparkTitle.getStyleClass().addAll("text-muted", "small");
+        VBox spark = new VBox(2, sparkTitle, sparkline);
+        // No sampler for this card (an iGPU, a card in a VM): no empty chart either.
+        spark.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.recentLoad()));
+        spark.managedProperty().bind(spark.visibleProperty());
+        model.sampleProperty().addListener((obs, old, now) -> showReadings(readings));
+        model.gpuProperty().addListener((obs, old, now) -> showReadings(readings));
+        showReadings(readings);
+        return new VBox(4, readings, spark);
     }
 
     private void show(Gpu gpu, Label name, Label badge, Label address, GridPane facts) {

@@ -148,11 +148,73 @@ public class RunnerPage implements Page {
         return chip;
     }
 
+    /** Once registered: the registration's facts, the actions, the slots and our runners on GitHub. */
     private Node registered() {
         GridPane facts = new GridPane();
         facts.setId("runner-facts");
         facts.setHgap(12);
         facts.setVgap(6);
+        TableView<RunnerStatus.Slot> slots = slotsTable();
+        TableView<RunnerStatus.Runner> runners = runnersTable();
+        Button refresh = new Button("Refresh");
+        refresh.setOnAction(e -> model.reload());
+        Button pause = new Button("Pause");
+        pause.setId("runner-pause");
+        pause.setTooltip(new javafx.scene.control.Tooltip("Drain: running jobs finish, idle runners stop, "
+                + "no new ones start"));
+        pause.setOnAction(e -> model.setPaused(!model.statusProperty().get().paused()));
+        Label github = new Label();
+        github.setId("runner-github");
+        github.getStyleClass().add("problem");
+        github.setWrapText(true);
+        github.managedProperty().bind(github.visibleProperty());
+        Button remove = new Button("Remove registration…");
+        remove.setId("runner-remove");
+        remove.getStyleClass().add("danger");
+        remove.setOnAction(e -> model.removeRegistration());
+        model.statusProperty().addListener((obs, old, status) -> {
+            if (!status.registered()) {
+                facts.getChildren().clear();
+                return;
+            }
+            pause.setText(status.paused() ? "Resume" : "Pause");
+            github.setVisible(status.github() != null);
+            github.setText(status.github() == null ? "" : "GitHub: " + status.github());
+            fillFacts(facts, status);
+            runners.getItems().setAll(status.runners());
+            slots.getItems().setAll(status.slots());
+        });
+        HBox actions = new HBox(8, pause, refresh, remove);
+        Label slotsTitle = new Label("Slots");
+        slotsTitle.getStyleClass().add("title-4");
+        Label title = new Label("Our runners on GitHub");
+        title.getStyleClass().add("title-4");
+        return new VBox(12, facts, github, actions, slotsTitle, slots, title, runners);
+    }
+
+    private static void fillFacts(GridPane facts, RunnerStatus status) {
+        facts.getChildren().clear();
+        int row = 0;
+        for (String[] fact : new String[][] {
+            {"Scope", status.scope() + " (" + status.url() + ")"},
+            {"Token", status.tokenHint()},
+            {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},
+            {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
+                    + " vCPU, " + status.slotMemoryMiB() + " MiB"},
+            {"Runner pool", status.pool()},
+            {"Last GitHub contact", status.lastApiContact() == null ? "never" : java.time.format.DateTimeFormatter
+                    .ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(status.lastApiContact())},
+            {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
+            Label key = new Label(fact[0]);
+            key.getStyleClass().add("text-muted");
+            Label value = new Label(fact[1]);
+            value.setWrapText(true);
+            facts.addRow(row++, key, value);
+        }
+    }
+
+    /** Each slot with its state; the detail also as the row's tooltip. */
+    private static TableView<RunnerStatus.Slot> slotsTable() {
         TableView<RunnerStatus.Slot> slots = new TableView<>();
         slots.setId("runner-slots");
         slots.setPrefHeight(170);
@@ -172,6 +234,10 @@ public class RunnerPage implements Page {
                         : new javafx.scene.control.Tooltip(slot.detail()));
             }
         });
+        return slots;
+    }
+
+    private static TableView<RunnerStatus.Runner> runnersTable() {
         TableView<RunnerStatus.Runner> runners = new TableView<>();
         runners.setId("runner-runners");
         runners.setPrefHeight(170);
@@ -182,56 +248,7 @@ public class RunnerPage implements Page {
         runners.getColumns().forEach(c -> c.setMinWidth(70));
         runners.getColumns().add(column("Labels", r -> String.join(", ", r.labels())));
         runners.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        Button refresh = new Button("Refresh");
-        refresh.setOnAction(e -> model.reload());
-        Button pause = new Button("Pause");
-        pause.setId("runner-pause");
-        pause.setTooltip(new javafx.scene.control.Tooltip("Drain: running jobs finish, idle runners stop, "
-                + "no new ones start"));
-        pause.setOnAction(e -> model.setPaused(!model.statusProperty().get().paused()));
-        Label github = new Label();
-        github.setId("runner-github");
-        github.getStyleClass().add("problem");
-        github.setWrapText(true);
-        github.managedProperty().bind(github.visibleProperty());
-        Button remove = new Button("Remove registration…");
-        remove.setId("runner-remove");
-        remove.getStyleClass().add("danger");
-        remove.setOnAction(e -> model.removeRegistration());
-        model.statusProperty().addListener((obs, old, status) -> {
-            facts.getChildren().clear();
-            if (!status.registered()) {
-                return;
-            }
-            pause.setText(status.paused() ? "Resume" : "Pause");
-            github.setVisible(status.github() != null);
-            github.setText(status.github() == null ? "" : "GitHub: " + status.github());
-            int row = 0;
-            for (String[] fact : new String[][] {
-                {"Scope", status.scope() + " (" + status.url() + ")"},
-                {"Token", status.tokenHint()},
-                {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},
-                {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
-                        + " vCPU, " + status.slotMemoryMiB() + " MiB"},
-                {"Runner pool", status.pool()},
-                {"Last GitHub contact", status.lastApiContact() == null ? "never" : java.time.format.DateTimeFormatter
-                        .ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(status.lastApiContact())},
-                {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
-                Label key = new Label(fact[0]);
-                key.getStyleClass().add("text-muted");
-                Label value = new Label(fact[1]);
-                value.setWrapText(true);
-                facts.addRow(row++, key, value);
-            }
-            runners.getItems().setAll(status.runners());
-            slots.getItems().setAll(status.slots());
-        });
-        HBox actions = new HBox(8, pause, refresh, remove);
-        Label slotsTitle = new Label("Slots");
-        slotsTitle.getStyleClass().add("title-4");
-        Label title = new Label("Our runners on GitHub");
-        title.getStyleClass().add("title-4");
-        return new VBox(12, facts, github, actions, slotsTitle, slots, title, runners);
+        return runners;
     }
 
     private static <T> TableColumn<T, String> column(String title, java.util.function.Function<T, String> value) {

@@ -62,7 +62,79 @@ public class TelemetryPage implements Page {
 
     @Override
     public Node view() {
+        GridPane facts = facts();
+        Runnable fillFacts = () -> fillFacts(facts);
+        model.gpuProperty().addListener((obs, old, now) -> fillFacts.run());
+        gpus.cards().addListener((ListChangeListener<GpuCardViewModel>) change -> fillFacts.run());
+        fillFacts.run();
+        Label resolution = new Label();
+        resolution.getStyleClass().addAll("text-muted", "small");
+        resolution.textProperty().bind(model.resolutionProperty());
+        Label message = new Label();
+        message.getStyleClass().add("problem");
+        message.textProperty().bind(model.messageProperty());
+        message.visibleProperty().bind(model.messageProperty().isNotEmpty());
+        message.managedProperty().bind(message.visibleProperty());
+        Label processTitle = new Label("Compute processes");
+        processTitle.getStyleClass().add("title-4");
+        Button refresh = new Button("Refresh");
+        refresh.setOnAction(e -> model.reloadTable());
+        Label tableTitle = new Label("nvidia-smi");
+        tableTitle.getStyleClass().add("title-4");
+        HBox tableBar = new HBox(10, tableTitle, refresh);
+        tableBar.setAlignment(Pos.CENTER_LEFT);
+
+        // Live while shown: history and processes every 5 s, the table on first show and on request.
+        Timeline refreshTimer = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
+            model.reload();
+            fillFacts.run(); // the UUID and driver version come with the first sample
+        }));
+        refreshTimer.setCycleCount(Timeline.INDEFINITE);
+        return PageScaffold.scrolling(12, () -> {
+            model.reload();
+            model.reloadTable();
+            refreshTimer.play();
+        }, refreshTimer::stop, toolbar(), facts, resolution, message, charts(), processTitle, processes(), tableBar,
+                smiTable());
+    }
+
+    /** The heading, the GPU picker, the time windows and the export. */
+    private HBox toolbar() {
         Label heading = PageScaffold.heading("Telemetry");
+        ChoiceBox<String> gpu = gpuPicker();
+        HBox windows = new HBox();
+        windows.getStyleClass().add("segmented");
+        ToggleGroup group = new ToggleGroup();
+        for (int seconds : TelemetryViewModel.WINDOWS) {
+            ToggleButton button = new ToggleButton(seconds >= 86_400 ? "24 h" : seconds / 60 + " min");
+            button.setId("window-" + seconds);
+            button.setToggleGroup(group);
+            button.setSelected(seconds == model.windowProperty().get());
+            button.setOnAction(e -> {
+                model.windowProperty().set(seconds);
+                button.setSelected(true);
+            });
+            windows.getChildren().add(button);
+        }
+        Button export = new Button("Export CSV…");
+        export.setId("telemetry-export");
+        export.setOnAction(e -> exportCsv(export));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        // The heading and the buttons keep their width; the GPU picker gives way on a narrow window.
+        heading.setMinWidth(Region.USE_PREF_SIZE);
+        export.setMinWidth(Region.USE_PREF_SIZE);
+        windows.getChildren().forEach(b -> ((ToggleButton) b).setMinWidth(Region.USE_PREF_SIZE));
+        windows.setMinWidth(Region.USE_PREF_SIZE);
+        gpu.setMinWidth(120);
+        gpu.setMaxWidth(340);
+        HBox toolbar = new HBox(10, heading, spacer, gpu, windows, export);
+        toolbar.setAlignment(Pos.CENTER_LEFT);
+        return toolbar;
+    }
+
+    /** Every card by name and address; it starts on the first one a sampler can see. */
+    private ChoiceBox<String> gpuPicker() {
         ChoiceBox<String> gpu = new ChoiceBox<>();
         gpu.setId("telemetry-gpu");
         gpu.setConverter(new StringConverter<>() {
@@ -95,68 +167,35 @@ public class TelemetryPage implements Page {
                 model.gpuProperty().set(now);
             }
         });
+        return gpu;
+    }
 
-        HBox windows = new HBox();
-        windows.getStyleClass().add("segmented");
-        ToggleGroup group = new ToggleGroup();
-        for (int seconds : TelemetryViewModel.WINDOWS) {
-            ToggleButton button = new ToggleButton(seconds >= 86_400 ? "24 h" : seconds / 60 + " min");
-            button.setId("window-" + seconds);
-            button.setToggleGroup(group);
-            button.setSelected(seconds == model.windowProperty().get());
-            button.setOnAction(e -> {
-                model.windowProperty().set(seconds);
-                button.setSelected(true);
-            });
-            windows.getChildren().add(button);
-        }
-        Button export = new Button("Export CSV…");
-        export.setId("telemetry-export");
-        export.setOnAction(e -> exportCsv(export));
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        // The heading and the buttons keep their width; the GPU picker gives way on a narrow window.
-        heading.setMinWidth(Region.USE_PREF_SIZE);
-        export.setMinWidth(Region.USE_PREF_SIZE);
-        windows.getChildren().forEach(b -> ((ToggleButton) b).setMinWidth(Region.USE_PREF_SIZE));
-        windows.setMinWidth(Region.USE_PREF_SIZE);
-        gpu.setMinWidth(120);
-        gpu.setMaxWidth(340);
-        HBox toolbar = new HBox(10, heading, spacer, gpu, windows, export);
-        toolbar.setAlignment(Pos.CENTER_LEFT);
-
-        Label resolution = new Label();
-        resolution.getStyleClass().addAll("text-muted", "small");
-        resolution.textProperty().bind(model.resolutionProperty());
-        Label message = new Label();
-        message.getStyleClass().add("problem");
-        message.textProperty().bind(model.messageProperty());
-        message.visibleProperty().bind(model.messageProperty().isNotEmpty());
-        message.managedProperty().bind(message.visibleProperty());
-
+    private static GridPane facts() {
         GridPane facts = new GridPane();
         facts.setId("telemetry-facts");
         facts.setHgap(12);
         facts.setVgap(4);
-        Runnable fillFacts = () -> {
-            facts.getChildren().clear();
-            gpus.cards().stream().filter(c -> c.bdf().equals(model.gpuProperty().get())).findFirst().ifPresent(card -> {
-                int row = 0;
-                for (Map.Entry<String, String> fact : GpuFacts.of(card.gpuProperty().get(),
-                        card.sampleProperty().get()).entrySet()) {
-                    Label key = new Label(fact.getKey());
-                    key.getStyleClass().add("text-muted");
-                    key.setMinWidth(Region.USE_PREF_SIZE);
-                    Label value = new Label(fact.getValue());
-                    value.setWrapText(true);
-                    facts.addRow(row++, key, value);
-                }
-            });
-        };
-        model.gpuProperty().addListener((obs, old, now) -> fillFacts.run());
-        gpus.cards().addListener((ListChangeListener<GpuCardViewModel>) change -> fillFacts.run());
-        fillFacts.run();
+        return facts;
+    }
 
+    /** The chosen card's facts: UUID, driver, PCIe link, NUMA node, IOMMU group and its devices. */
+    private void fillFacts(GridPane facts) {
+        facts.getChildren().clear();
+        gpus.cards().stream().filter(c -> c.bdf().equals(model.gpuProperty().get())).findFirst().ifPresent(card -> {
+            int row = 0;
+            for (Map.Entry<String, String> fact : GpuFacts.of(card.gpuProperty().get(),
+                    card.sampleProperty().get()).entrySet()) {
+                Label key = new Label(fact.getKey());
+                key.getStyleClass().add("text-muted");
+                key.setMinWidth(Region.USE_PREF_SIZE);
+                Label value = new Label(fact.getValue());
+                value.setWrapText(true);
+                facts.addRow(row++, key, value);
+            }
+        });
+    }
+
+    private GridPane charts() {
         GridPane charts = new GridPane();
         charts.setHgap(12);
         charts.setVgap(12);
@@ -165,9 +204,10 @@ public class TelemetryPage implements Page {
             GridPane.setHgrow(chart, Priority.ALWAYS);
             charts.add(chart, metric % 2, metric / 2);
         }
+        return charts;
+    }
 
-        Label processTitle = new Label("Compute processes");
-        processTitle.getStyleClass().add("title-4");
+    private TableView<ComputeProcess> processes() {
         TableView<ComputeProcess> processes = new TableView<>(model.processes());
         processes.setId("telemetry-processes");
         processes.setPrefHeight(120);
@@ -177,31 +217,17 @@ public class TelemetryPage implements Page {
         processes.getColumns().add(column("GPU memory", p -> p.usedMemoryMiB() == null ? "n/a"
                 : Math.round(p.usedMemoryMiB()) + " MiB"));
         processes.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        return processes;
+    }
 
-        Label tableTitle = new Label("nvidia-smi");
-        tableTitle.getStyleClass().add("title-4");
-        Button refresh = new Button("Refresh");
-        refresh.setOnAction(e -> model.reloadTable());
-        HBox tableBar = new HBox(10, tableTitle, refresh);
-        tableBar.setAlignment(Pos.CENTER_LEFT);
+    private TextArea smiTable() {
         TextArea table = new TextArea();
         table.setId("telemetry-smi");
         table.setEditable(false);
         table.getStyleClass().add("smi-table");
         table.setPrefRowCount(18);
         table.textProperty().bind(model.tableProperty());
-
-        // Live while shown: history and processes every 5 s, the table on first show and on request.
-        Timeline refreshTimer = new Timeline(new KeyFrame(Duration.seconds(5), e -> {
-            model.reload();
-            fillFacts.run(); // the UUID and driver version come with the first sample
-        }));
-        refreshTimer.setCycleCount(Timeline.INDEFINITE);
-        return PageScaffold.scrolling(12, () -> {
-            model.reload();
-            model.reloadTable();
-            refreshTimer.play();
-        }, refreshTimer::stop, toolbar, facts, resolution, message, charts, processTitle, processes, tableBar, table);
+        return table;
     }
 
     private LineChart<Number, Number> chart(int metric) {
