@@ -1,6 +1,7 @@
 package org.rigdesk.daemon.api;
 
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.daemon.problems.DomainException;
 
 /** Thrown by an endpoint to answer with a problem document instead of a result. */
 public class ApiException extends RuntimeException {
@@ -24,15 +25,14 @@ public class ApiException extends RuntimeException {
         return new ApiException(409, code, "Refused", detail, remedy);
     }
 
-    /** A value from the request, quoted for a problem's detail: see {@link #shorten}. */
+    /** A value from the request, quoted for a problem's detail (the capabilities' one way). */
     public static String quote(String value) {
-        return "'" + shorten(value) + "'";
+        return DomainException.quote(value);
     }
 
     /** A value from the request as a problem's detail shows it: cut short, control characters shown as '?'. */
     public static String shorten(String value) {
-        String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        return DomainException.shorten(value);
     }
 
     public Problem problem() {
