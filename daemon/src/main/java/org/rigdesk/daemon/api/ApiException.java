@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.api;
 
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Problem;
 import org.rigdesk.daemon.problems.DomainException;
 
@@ -14,11 +15,11 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException badRequest(String detail) {
-        return new ApiException(400, "bad-request", "Bad request", detail, null);
+        return new ApiException(400, ProblemCode.BAD_REQUEST, "Bad request", detail, null);
     }
 
     public static ApiException notFound(String detail) {
-        return new ApiException(404, "not-found", "Not found", detail, null);
+        return new ApiException(404, ProblemCode.NOT_FOUND, "Not found", detail, null);
     }
 
     public static ApiException conflict(String code, String detail, String remedy) {

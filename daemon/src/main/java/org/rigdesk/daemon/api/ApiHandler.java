@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.api;
 
+import org.rigdesk.api.wire.ProblemCode;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -37,7 +38,7 @@ class ApiHandler extends Handler.Abstract {
         if (raw == null || path == null || !raw.equals(path) || raw.contains("%")) {
             // Dot segments and escapes have no place in our paths; refusing them keeps a crafted
             // path from ever being read as another resource.
-            new Exchange(request, response, callback, java.util.Map.of()).problem(Problem.of(400, "bad-request",
+            new Exchange(request, response, callback, java.util.Map.of()).problem(Problem.of(400, ProblemCode.BAD_REQUEST,
                     "Bad request", "the path must be plain: no '.', '..' or %-escaped segments", null));
             return true;
         }
@@ -45,11 +46,11 @@ class ApiHandler extends Handler.Abstract {
         Exchange exchange = new Exchange(request, response, callback, match.params());
         if (match.endpoint() == null) {
             if (match.allowed().isEmpty()) {
-                exchange.problem(Problem.of(404, "not-found", "Not found", "no such endpoint: " + method + " " + path,
+                exchange.problem(Problem.of(404, ProblemCode.NOT_FOUND, "Not found", "no such endpoint: " + method + " " + path,
                         "see GET /v1/info and the API table in ARCHITECTURE.md"));
             } else {
                 response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
-                exchange.problem(Problem.of(405, "method-not-allowed", "Method not allowed",
+                exchange.problem(Problem.of(405, ProblemCode.METHOD_NOT_ALLOWED, "Method not allowed",
                         method + " is not allowed on " + path + "; allowed: " + String.join(", ", match.allowed()),
                         null));
             }
@@ -59,7 +60,7 @@ class ApiHandler extends Handler.Abstract {
             Peer peer = exchange.peer();
             if (!access.mayChange(peer)) {
                 refusals.refused(peer, method, path);
-                exchange.problem(Problem.of(403, "forbidden", "Not allowed",
+                exchange.problem(Problem.of(403, ProblemCode.FORBIDDEN, "Not allowed",
                         peer.user() + " may read but not change anything: changes need root or the "
                                 + access.adminGroup() + " group",
                         "Join the group and log in again: sudo usermod -aG " + access.adminGroup() + " " + peer.user()));
@@ -75,7 +76,7 @@ class ApiHandler extends Handler.Abstract {
             answer(exchange, Problems.of(e));
         } catch (Exception | StackOverflowError e) {
             LOG.log(Level.SEVERE, "internal error on " + method + " " + path, e);
-            answer(exchange, Problem.of(500, "internal", "Internal error",
+            answer(exchange, Problem.of(500, ProblemCode.INTERNAL, "Internal error",
                     "rigdeskd failed while handling " + method + " " + path + ": " + e.getClass().getSimpleName(),
                     "see the daemon's log: journalctl -u rigdeskd"));
         }

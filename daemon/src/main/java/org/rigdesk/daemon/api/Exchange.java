@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.api;
 
+import org.rigdesk.api.wire.ProblemCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -135,7 +136,7 @@ public final class Exchange {
             bytes = new byte[MAX_BODY_BYTES + 1];
         }
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "body-too-large", "Body too large",
+            throw new ApiException(413, ProblemCode.BODY_TOO_LARGE, "Body too large",
                     "request bodies are limited to " + MAX_BODY_BYTES + " bytes", null);
         }
         if (bytes.length == 0) {

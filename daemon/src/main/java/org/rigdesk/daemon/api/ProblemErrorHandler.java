@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.api;
 
+import org.rigdesk.api.wire.ProblemCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,12 +30,12 @@ class ProblemErrorHandler extends ErrorHandler {
         }
         String reason = HttpStatus.getMessage(status);
         String code = switch (status) {
-            case 400 -> "bad-request";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 413 -> "body-too-large";
-            case 414, 431 -> "headers-too-large";
-            default -> status >= 500 ? "internal" : "http-" + status;
+            case 400 -> ProblemCode.BAD_REQUEST;
+            case 404 -> ProblemCode.NOT_FOUND;
+            case 405 -> ProblemCode.METHOD_NOT_ALLOWED;
+            case 413 -> ProblemCode.BODY_TOO_LARGE;
+            case 414, 431 -> ProblemCode.HEADERS_TOO_LARGE;
+            default -> status >= 500 ? ProblemCode.INTERNAL : "http-" + status;
         };
         Problem problem = Problem.of(status, code, reason, message == null ? reason : message.toString(), null);
         byte[] body = Json.mapper().writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.jobs;
 
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ public class JobEngine implements AutoCloseable {
         try {
             job = store.insert(draft);
         } catch (SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot store the job", e.getMessage(),
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the job", e.getMessage(),
                     "Check the state directory's disk.");
         }
         if (runner != null) {
@@ -139,12 +140,12 @@ public class JobEngine implements AutoCloseable {
         for (String address : valid.gpuAddresses()) {
             Gpu gpu = gpus.get(address).orElseThrow(() -> DomainException.invalid("no GPU at " + address));
             if (pool.stream().noneMatch(g -> g.bdf().equals(gpu.bdf()))) {
-                throw DomainException.refused("not-in-passthrough", address + " is on its host driver, not vfio-pci",
+                throw DomainException.refused(ProblemCode.NOT_IN_PASSTHROUGH, address + " is on its host driver, not vfio-pci",
                         "Hand it to job VMs first: rigdesk gpu mode " + address + " vfio");
             }
         }
         if (valid.gpuCount() > pool.size()) {
-            throw DomainException.refused("not-enough-gpus", "the job asks for " + valid.gpuCount() + " GPU(s), but "
+            throw DomainException.refused(ProblemCode.NOT_ENOUGH_GPUS, "the job asks for " + valid.gpuCount() + " GPU(s), but "
                     + pool.size() + " are in passthrough mode", "Move more GPUs to vfio: rigdesk gpu mode BDF vfio");
         }
     }
@@ -153,14 +154,14 @@ public class JobEngine implements AutoCloseable {
         try {
             vmms.choose(gpu, network);
         } catch (IllegalStateException e) {
-            throw DomainException.refused("no-vmm", e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
+            throw DomainException.refused(ProblemCode.NO_VMM, e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
         }
     }
 
     private void checkImage() {
         for (Path file : List.of(config.kernel(), config.initramfs(), config.rootDisk())) {
             if (!Files.isReadable(file)) {
-                throw DomainException.refused("no-image", "No VM image",
+                throw DomainException.refused(ProblemCode.NO_IMAGE, "No VM image",
                         "the job VM image is missing: " + file + " does not exist",
                         "Build it: packaging/image/build-test-image.sh " + config.image()
                                 + " (or start rigdeskd with --image DIR)");
@@ -272,7 +273,7 @@ public class JobEngine implements AutoCloseable {
     public Job cancel(long id, String caller) {
         Job job = get(id).orElseThrow(() -> DomainException.notFound("no job " + id));
         if (job.finished()) {
-            throw DomainException.refused("already-finished", "job " + id + " has already " + job.state(), null);
+            throw DomainException.refused(ProblemCode.ALREADY_FINISHED, "job " + id + " has already " + job.state(), null);
         }
         synchronized (this) {
             Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
@@ -324,7 +325,7 @@ public class JobEngine implements AutoCloseable {
         try {
             return store.get(id);
         } catch (SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot read jobs", e.getMessage(), null);
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read jobs", e.getMessage(), null);
         }
     }
 
@@ -338,7 +339,7 @@ public class JobEngine implements AutoCloseable {
             }
             return live;
         } catch (SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot read jobs", e.getMessage(), null);
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read jobs", e.getMessage(), null);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.problems;
 
+import org.rigdesk.api.wire.ProblemCode;
 /**
  * Why a capability (vfio, jobs, runner, settings, telemetry, store) did not do what it was asked,
  * in its own terms: the request was invalid, the thing was not found, the capability refused (with
@@ -39,7 +40,7 @@ public final class DomainException extends RuntimeException {
     }
 
     public static DomainException invalid(String detail) {
-        return new DomainException(Kind.INVALID, "bad-request", "Bad request", detail, null);
+        return new DomainException(Kind.INVALID, ProblemCode.BAD_REQUEST, "Bad request", detail, null);
     }
 
     public static DomainException invalid(String code, String title, String detail, String remedy) {
@@ -47,7 +48,7 @@ public final class DomainException extends RuntimeException {
     }
 
     public static DomainException notFound(String detail) {
-        return new DomainException(Kind.NOT_FOUND, "not-found", "Not found", detail, null);
+        return new DomainException(Kind.NOT_FOUND, ProblemCode.NOT_FOUND, "Not found", detail, null);
     }
 
     public static DomainException refused(String code, String detail, String remedy) {

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.runner;
 
+import org.rigdesk.api.wire.ProblemCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ public class RunnerService {
             throw refusal(e, scope);
         } catch (IOException e) {
             audit.record(caller, "runner.register", scope.display(), "failed", e.getMessage());
-            throw DomainException.upstream("github-unreachable", "GitHub unreachable",
+            throw DomainException.upstream(ProblemCode.GITHUB_UNREACHABLE, "GitHub unreachable",
                     "cannot reach " + scope.apiBase() + ": " + e.getMessage(), "Check the network and the apiUrl.");
         }
         stopPool(true);
@@ -124,7 +125,7 @@ public class RunnerService {
             writeToken(token);
             store(wanted);
         } catch (IOException | SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot store the registration", e.getMessage(),
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the registration", e.getMessage(),
                     "Check the state directory.");
         }
         api = candidate;
@@ -137,13 +138,13 @@ public class RunnerService {
 
     private static DomainException refusal(GitHubException e, RunnerScope scope) {
         return switch (e.status()) {
-            case 401 -> DomainException.invalid("bad-token", "GitHub refused the token",
+            case 401 -> DomainException.invalid(ProblemCode.BAD_TOKEN, "GitHub refused the token",
                     "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
-            case 403 -> DomainException.invalid("missing-permission", "The token may not manage runners",
+            case 403 -> DomainException.invalid(ProblemCode.MISSING_PERMISSION, "The token may not manage runners",
                     "GitHub says: " + e.getMessage(), TOKEN_REMEDY);
-            case 404 -> DomainException.invalid("unknown-scope", "No such repository or organisation",
+            case 404 -> DomainException.invalid(ProblemCode.UNKNOWN_SCOPE, "No such repository or organisation",
                     scope.display() + " does not exist, or the token cannot see it", TOKEN_REMEDY);
-            default -> DomainException.upstream("github-error", "GitHub error", e.getMessage(),
+            default -> DomainException.upstream(ProblemCode.GITHUB_ERROR, "GitHub error", e.getMessage(),
                     e.retryAfter() == null ? "Try again later." : "Try again in " + e.retryAfter().toSeconds() + " s.");
         };
     }
@@ -219,7 +220,7 @@ public class RunnerService {
         try {
             store(current.withPaused(paused));
         } catch (IOException | SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot store the registration", e.getMessage(), null);
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the registration", e.getMessage(), null);
         }
         stored = current.withPaused(paused);
         if (paused) {
@@ -239,14 +240,14 @@ public class RunnerService {
             throw DomainException.notFound("no runner registration: register first (rigdesk runner register)");
         }
         if (!pools.testImage()) {
-            throw DomainException.refused("not-test-image", "the job image is not the test image, so its runner is "
+            throw DomainException.refused(ProblemCode.NOT_TEST_IMAGE, "the job image is not the test image, so its runner is "
                     + "GitHub's own: jobs come from GitHub", "Push a commit to a workflow with runs-on: [self-hosted, "
                     + "rigdesk]; or start rigdeskd with --image pointing at the test image");
         }
         Map<String, String> files = TestJobs.files(request);
         boolean gpu = Boolean.TRUE.equals(request.gpu());
         if (!running.hasSlot(gpu)) {
-            throw DomainException.refused("no-slot", "there is no " + (gpu ? "GPU" : "CPU") + " slot to take it",
+            throw DomainException.refused(ProblemCode.NO_SLOT, "there is no " + (gpu ? "GPU" : "CPU") + " slot to take it",
                     "Register with " + (gpu ? "--gpu-slots 1" : "--cpu-slots 1") + " or more");
         }
         running.addTestJob(new RunnerPool.TestJob(gpu, files));
@@ -289,7 +290,7 @@ public class RunnerService {
             kept = github.deleteIdleRunners(owned); // another host's or foreign runners are never touched
         } catch (IOException e) {
             audit.record(caller, "runner.remove", github.scope().display(), "failed", e.getMessage());
-            throw DomainException.upstream("github-error", "Cannot remove runners", e.getMessage(),
+            throw DomainException.upstream(ProblemCode.GITHUB_ERROR, "Cannot remove runners", e.getMessage(),
                     "Try again; the registration is kept until its runners are gone.");
         }
         try {
@@ -300,7 +301,7 @@ public class RunnerService {
                 }
             });
         } catch (IOException | SQLException e) {
-            throw DomainException.failed("store-failed", "Cannot forget the registration", e.getMessage(), null);
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot forget the registration", e.getMessage(), null);
         }
         api = null;
         stored = null;

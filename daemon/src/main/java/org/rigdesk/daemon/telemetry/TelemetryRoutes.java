@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.telemetry;
 
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.problems.DomainException;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -33,7 +34,7 @@ public final class TelemetryRoutes {
             try {
                 exchange.text(200, telemetry.table());
             } catch (IOException e) {
-                throw DomainException.unavailable("telemetry-unavailable", "nvidia-smi unavailable", e.getMessage(),
+                throw DomainException.unavailable(ProblemCode.TELEMETRY_UNAVAILABLE, "nvidia-smi unavailable", e.getMessage(),
                         "Install the NVIDIA driver (it brings nvidia-smi), or check 'nvidia-smi' in a shell.");
             }
         });

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.vfio;
 
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -221,13 +222,13 @@ public class VfioService {
         } catch (GroupMover.MoveFailedException e) {
             journalQuietly(bdf, device, previous);
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "failed", e.getMessage());
-            throw DomainException.refused("toggle-failed", "Toggle failed", e.getMessage(),
+            throw DomainException.refused(ProblemCode.TOGGLE_FAILED, "Toggle failed", e.getMessage(),
                     "See the daemon log (journalctl -u rigdeskd) and dmesg for the kernel's side.");
         } catch (GroupMover.StuckException e) {
             leases.markStuck(groupKey(card));
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "stuck", e.getMessage());
             LOG.severe("card " + bdf + " is stuck: " + e.getMessage());
-            throw DomainException.failed("stuck", "Kernel did not answer", e.getMessage(),
+            throw DomainException.failed(ProblemCode.STUCK, "Kernel did not answer", e.getMessage(),
                     "The card is left alone until a reboot; check dmesg for a driver hang.");
         } catch (IOException | SQLException e) {
             journalQuietly(bdf, device, previous);

@@ -1,0 +1,51 @@
+package org.rigdesk.api.wire;
+
+/**
+ * Every problem code the daemon answers with ({@link Problem#code()}): stable, for scripts and
+ * for the app to tell refusals apart without reading their words.
+ */
+public final class ProblemCode {
+
+    private ProblemCode() {
+    }
+
+    // The request itself
+    public static final String BAD_REQUEST = "bad-request";
+    public static final String NOT_FOUND = "not-found";
+    public static final String METHOD_NOT_ALLOWED = "method-not-allowed";
+    public static final String BODY_TOO_LARGE = "body-too-large";
+    public static final String HEADERS_TOO_LARGE = "headers-too-large";
+    public static final String FORBIDDEN = "forbidden";
+    public static final String INTERNAL = "internal";
+
+    // GPU mode changes (PUT /v1/gpus/{bdf}/mode)
+    public static final String IOMMU_OFF = "iommu-off";
+    public static final String GROUP_NOT_ISOLATED = "group-not-isolated";
+    public static final String BOOT_VGA = "boot-vga";
+    public static final String IN_USE = "in-use";
+    public static final String VFIO_UNAVAILABLE = "vfio-unavailable";
+    public static final String BUSY = "busy";
+    public static final String NO_DRIVER_OVERRIDE = "no-driver-override";
+    public static final String TOGGLE_FAILED = "toggle-failed";
+    public static final String STUCK = "stuck";
+
+    // Jobs
+    public static final String NOT_IN_PASSTHROUGH = "not-in-passthrough";
+    public static final String NOT_ENOUGH_GPUS = "not-enough-gpus";
+    public static final String NO_VMM = "no-vmm";
+    public static final String NO_IMAGE = "no-image";
+    public static final String ALREADY_FINISHED = "already-finished";
+    public static final String STORE_FAILED = "store-failed";
+
+    // The runner and GitHub
+    public static final String BAD_TOKEN = "bad-token";
+    public static final String MISSING_PERMISSION = "missing-permission";
+    public static final String UNKNOWN_SCOPE = "unknown-scope";
+    public static final String GITHUB_UNREACHABLE = "github-unreachable";
+    public static final String GITHUB_ERROR = "github-error";
+    public static final String NO_SLOT = "no-slot";
+    public static final String NOT_TEST_IMAGE = "not-test-image";
+
+    // Telemetry
+    public static final String TELEMETRY_UNAVAILABLE = "telemetry-unavailable";
+}
