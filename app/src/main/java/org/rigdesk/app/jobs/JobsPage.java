@@ -13,21 +13,16 @@ import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
-import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.control.Spinner;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -70,7 +65,7 @@ public class JobsPage implements Page {
         Button run = new Button("Run…");
         run.setId("jobs-run");
         run.getStyleClass().add("accent");
-        run.setOnAction(e -> showRunDialog(run));
+        run.setOnAction(e -> model.runFromDialog());
         Button cancel = new Button("Cancel job");
         cancel.setId("jobs-cancel");
         cancel.disableProperty().bind(model.selectedProperty().isNull().or(
@@ -213,39 +208,6 @@ public class JobsPage implements Page {
                 logList.scrollTo(index);
                 return;
             }
-        }
-    }
-
-    private void showRunDialog(Node owner) {
-        Dialog<ButtonType> dialog = new Dialog<>();
-        dialog.setTitle("Run a job");
-        dialog.setHeaderText("Run a script in a fresh VM");
-        dialog.initOwner(owner.getScene().getWindow());
-        dialog.getDialogPane().setId("run-dialog");
-        TextArea script = new TextArea("nvidia-smi || uname -a");
-        script.setId("run-script");
-        script.setPrefRowCount(5);
-        script.getStyleClass().add("mono");
-        Spinner<Integer> gpus = new Spinner<>(0, 16, 0);
-        gpus.setId("run-gpus");
-        Spinner<Integer> cpus = new Spinner<>(1, 64, 2);
-        cpus.setId("run-cpus");
-        Spinner<Integer> memory = new Spinner<>(128, 1 << 20, 1024, 256);
-        memory.setId("run-memory");
-        memory.setEditable(true);
-        GridPane form = new GridPane();
-        form.setHgap(10);
-        form.setVgap(8);
-        form.addRow(0, new Label("Script"), script);
-        form.addRow(1, new Label("GPUs"), gpus);
-        form.addRow(2, new Label("CPUs"), cpus);
-        form.addRow(3, new Label("Memory (MiB)"), memory);
-        dialog.getDialogPane().setContent(form);
-        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ButtonType.OK);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(script.textProperty().isEmpty());
-        if (dialog.showAndWait().filter(ButtonType.OK::equals).isPresent()) {
-            model.run(script.getText(), gpus.getValue(), cpus.getValue(), memory.getValue(),
-                    job -> model.selectedProperty().set(job));
         }
     }
 }

@@ -129,6 +129,12 @@ public class JobsViewModel {
         });
     }
 
+    /** Asks for a local job and runs it; the table then shows it selected, its log followed. */
+    public void runFromDialog() {
+        dialogs.askForJob().ifPresent(form -> run(form.script(), form.gpus(), form.cpus(), form.memoryMiB(),
+                selected::set));
+    }
+
     /** Cancels the selected job once the person agrees. */
     public void cancelSelected() {
         Job job = selected.get();

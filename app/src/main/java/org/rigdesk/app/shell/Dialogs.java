@@ -10,9 +10,31 @@ public interface Dialogs {
     record Confirmation(String id, String question, String consequences) {
     }
 
+    /** A local job as the person filled it in. */
+    record JobForm(String script, int gpus, int cpus, int memoryMiB) {
+    }
+
     /** Asks, and waits for the answer (on the UI thread): true when the person goes ahead. */
     boolean confirm(Confirmation confirmation);
 
-    /** Answers yes to everything, for tests and scripted runs. */
-    Dialogs YES = confirmation -> true;
+    /** Asks for a local job to run; empty when the person cancels. */
+    java.util.Optional<JobForm> askForJob();
+
+    /** Answers yes to every question and runs no job, for tests and scripted runs. */
+    Dialogs YES = answering(question -> true, null);
+
+    /** Answers questions with {@code answers} and the job form with {@code job} (null: cancelled). */
+    static Dialogs answering(java.util.function.Predicate<Confirmation> answers, JobForm job) {
+        return new Dialogs() {
+            @Override
+            public boolean confirm(Confirmation confirmation) {
+                return answers.test(confirmation);
+            }
+
+            @Override
+            public java.util.Optional<JobForm> askForJob() {
+                return java.util.Optional.ofNullable(job);
+            }
+        };
+    }
 }

@@ -1,8 +1,14 @@
 package org.rigdesk.app.shell;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextArea;
+import javafx.scene.layout.GridPane;
 import javafx.stage.Window;
 
 /** {@link Dialogs} as JavaFX alerts over the window. */
@@ -27,5 +33,40 @@ public final class FxDialogs implements Dialogs {
             alert.initOwner(window);
         }
         return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
+    }
+
+    @Override
+    public Optional<JobForm> askForJob() {
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.setTitle("Run a job");
+        dialog.setHeaderText("Run a script in a fresh VM");
+        Window window = owner.get();
+        if (window != null) {
+            dialog.initOwner(window);
+        }
+        dialog.getDialogPane().setId("run-dialog");
+        TextArea script = new TextArea("nvidia-smi || uname -a");
+        script.setId("run-script");
+        script.setPrefRowCount(5);
+        script.getStyleClass().add("mono");
+        Spinner<Integer> gpus = new Spinner<>(0, 16, 0);
+        gpus.setId("run-gpus");
+        Spinner<Integer> cpus = new Spinner<>(1, 64, 2);
+        cpus.setId("run-cpus");
+        Spinner<Integer> memory = new Spinner<>(128, 1 << 20, 1024, 256);
+        memory.setId("run-memory");
+        memory.setEditable(true);
+        GridPane form = new GridPane();
+        form.setHgap(10);
+        form.setVgap(8);
+        form.addRow(0, new Label("Script"), script);
+        form.addRow(1, new Label("GPUs"), gpus);
+        form.addRow(2, new Label("CPUs"), cpus);
+        form.addRow(3, new Label("Memory (MiB)"), memory);
+        dialog.getDialogPane().setContent(form);
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ButtonType.OK);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(script.textProperty().isEmpty());
+        return dialog.showAndWait().filter(ButtonType.OK::equals)
+                .map(ok -> new JobForm(script.getText(), gpus.getValue(), cpus.getValue(), memory.getValue()));
     }
 }

@@ -84,7 +84,7 @@ class GpuCardViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
         List<Dialogs.Confirmation> asked = new ArrayList<>();
         GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run,
-                question -> asked.add(question) && false);
+                Dialogs.answering(question -> asked.add(question) && false, null));
 
         assertFalse(card.toggle(GpuMode.VFIO));
 

@@ -76,10 +76,10 @@ class JobsViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(5, Job.RUNNING, List.of()));
         List<String> asked = new ArrayList<>();
         boolean[] answer = {false};
-        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, question -> {
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.answering(question -> {
             asked.add(question.question());
             return answer[0];
-        });
+        }, null));
         model.reload();
         model.selectedProperty().set(model.all().get(0));
         model.cancelSelected();
@@ -89,5 +89,18 @@ class JobsViewModelTest {
         model.cancelSelected();
         assertTrue(api.calls.contains("cancel 5"), api.calls.toString());
         assertEquals(Job.CANCELLED, model.all().get(0).state());
+    }
+
+    @Test
+    void aJobFromTheRunDialogIsSubmittedAndSelected() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run,
+                Dialogs.answering(question -> true, new Dialogs.JobForm("nvidia-smi", 1, 2, 1024)));
+        model.runFromDialog();
+        assertEquals(List.of("submit nvidia-smi gpus=1"), api.calls.stream().filter(c -> c.startsWith("submit")).toList());
+        assertEquals(1L, model.selectedProperty().get().id());
+        JobsViewModel cancelled = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
+        cancelled.runFromDialog();
+        assertEquals(1, api.jobs.size(), "a cancelled form submits nothing");
     }
 }

@@ -65,10 +65,10 @@ class RunnerViewModelTest {
     void removingTheRegistrationAsksFirst() {
         InMemoryRigdesk api = new InMemoryRigdesk();
         boolean[] answer = {false};
-        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, question -> {
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.answering(question -> {
             assertEquals("Remove the runner registration?", question.question());
             return answer[0];
-        });
+        }, null));
         model.removeRegistration();
         assertTrue(api.calls.isEmpty(), api.calls.toString());
         answer[0] = true;
