@@ -37,6 +37,12 @@ public record RunnerStatus(
         slots = slots == null ? List.of() : List.copyOf(slots);
     }
 
+    /** The registration's state, derived from what is on the wire (not itself sent). */
+    public RunnerState state() {
+        return !registered ? RunnerState.NOT_REGISTERED : paused ? RunnerState.PAUSED
+                : github != null ? RunnerState.CANNOT_REACH_GITHUB : RunnerState.READY;
+    }
+
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
                 "not registered", false, null, 0, 0, List.of(), null);

@@ -1,5 +1,6 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.api.wire.RunnerState;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -72,9 +73,7 @@ public class StatusBar extends HBox {
     public void activity(long runningJobs, org.rigdesk.api.wire.RunnerStatus runner) {
         String jobs = runningJobs == 0 ? "no jobs running" : runningJobs + (runningJobs == 1 ? " job" : " jobs")
                 + " running";
-        String pool = runner == null || !runner.registered() ? "runner not registered"
-                : runner.paused() ? "runner paused" : runner.github() != null ? "runner cannot reach GitHub"
-                : "runner ready";
-        activity.setText(jobs + " · " + pool);
+        RunnerState state = runner == null ? RunnerState.NOT_REGISTERED : runner.state();
+        activity.setText(jobs + " · runner " + state.words());
     }
 }

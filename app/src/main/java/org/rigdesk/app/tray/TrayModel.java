@@ -42,8 +42,7 @@ public final class TrayModel {
         }
         String title = status == TrayState.Status.BUSY ? "Rigdesk — " + tooltip : "Rigdesk";
         if (connected && runner != null && runner.registered()) {
-            tooltip += " · runner " + (runner.paused() ? "paused" : runner.github() != null ? "cannot reach GitHub"
-                    : "ready");
+            tooltip += " · runner " + runner.state().words();
         }
         List<TrayState.MenuItem> menu = new ArrayList<>();
         menu.add(new TrayState.MenuItem("Open Rigdesk", "open", true));
