@@ -2,8 +2,6 @@ package org.rigdesk.daemon.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -183,10 +181,9 @@ public class JobRun implements Runnable {
         Heard heard = new Heard();
         StopPolicy.Stop stop = null;
         int vmmStatus = 0;
-        try (RandomAccessFile control = new RandomAccessFile(dir.resolve("control.log").toFile(), "r")) {
-            StringBuilder partial = new StringBuilder();
+        try (ControlLines control = new ControlLines(dir.resolve("control.log"))) {
             while (true) {
-                for (String line : newLines(control, partial)) {
+                for (String line : control.read()) {
                     GuestEvent.parse(line).ifPresent(event -> apply(event, heard, policy));
                 }
                 heard.alive = heard.alive || Files.size(dir.resolve("console.log")) > preamble;
@@ -194,7 +191,7 @@ public class JobRun implements Runnable {
                 if (ended.isPresent()) {
                     vmmStatus = ended.getAsInt();
                     // Only the exit code still counts once the VM is gone.
-                    for (String line : newLines(control, partial)) {
+                    for (String line : control.read()) {
                         GuestEvent.parse(line).filter(GuestEvent.Exit.class::isInstance)
                                 .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
                     }
@@ -206,6 +203,10 @@ public class JobRun implements Runnable {
                     break;
                 }
             }
+        } catch (ControlLines.Overflow overflow) {
+            // What the guest did is the job's failure; its VM goes at once (nothing it says is believed now).
+            vm.kill();
+            return new Outcome(Job.FAILED, heard.exit, overflow.getMessage());
         }
         if (stop != null) {
             return new Outcome(stop.state(), heard.exit, stop.reason());
@@ -296,24 +297,6 @@ public class JobRun implements Runnable {
         if (vm.waitFor(config.cancelGrace()).isEmpty()) {
             vm.kill();
         }
-    }
-
-    private static List<String> newLines(RandomAccessFile file, StringBuilder partial) throws IOException {
-        long length = file.length();
-        long position = file.getFilePointer();
-        if (length <= position) {
-            return List.of();
-        }
-        byte[] bytes = new byte[(int) Math.min(length - position, 1 << 20)];
-        file.readFully(bytes);
-        partial.append(new String(bytes, StandardCharsets.UTF_8));
-        List<String> lines = new java.util.ArrayList<>();
-        int newline;
-        while ((newline = partial.indexOf("\n")) >= 0) {
-            lines.add(partial.substring(0, newline).strip());
-            partial.delete(0, newline + 1);
-        }
-        return lines;
     }
 
     private void update(Job next) {

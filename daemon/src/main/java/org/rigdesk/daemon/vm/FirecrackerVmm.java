@@ -1,10 +1,7 @@
 package org.rigdesk.daemon.vm;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -98,18 +95,15 @@ public class FirecrackerVmm implements Vmm {
     /** Copies the serial output to the job log, moving prefixed control lines to the control log. */
     private static void splitSerial(Process process, VmSpec spec) {
         Thread splitter = new Thread(() -> {
-            try (BufferedReader serial = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
+            try (java.io.InputStream serial = process.getInputStream();
                  OutputStream console = Files.newOutputStream(spec.consoleLog(), StandardOpenOption.APPEND);
                  OutputStream control = Files.newOutputStream(spec.controlLog(), StandardOpenOption.APPEND)) {
-                for (String line; (line = serial.readLine()) != null; ) {
-                    String clean = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-                    boolean isControl = clean.startsWith(CONTROL_PREFIX);
-                    OutputStream target = isControl ? control : console;
-                    target.write(((isControl ? clean.substring(CONTROL_PREFIX.length()) : clean) + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
-                    target.flush();
+                SerialSplitter split = new SerialSplitter(CONTROL_PREFIX, console, control);
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = serial.read(buffer)) > 0; ) {
+                    split.accept(buffer, n);
                 }
+                split.finish();
             } catch (IOException e) {
                 LOG.fine(() -> "serial of " + spec.name() + " ended: " + e.getMessage());
             }

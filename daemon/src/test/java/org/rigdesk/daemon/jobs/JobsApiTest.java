@@ -125,6 +125,17 @@ class JobsApiTest {
     }
 
     @Test
+    void aGuestThatFloodsTheControlChannelFailsItsJobAndFreesItsGpu() throws Exception {
+        // A hostile job: one 200 KB line without an end on the control channel, then it waits.
+        Job job = submit("head -c 200000 /dev/zero | tr '\\0' a > /dev/hvc0; sleep 120", 1);
+        Job done = awaitFinished(job.id());
+        assertEquals(Job.FAILED, done.state(), done.toString());
+        assertEquals("the guest sent a control line over 64 KiB", done.error());
+        assertNull(client.get("/v1/gpus/" + done.gpus().get(0), Gpu.class).usedBy(), "the GPU is free again");
+        assertNotNull(client.info(), "the daemon answers");
+    }
+
+    @Test
     void aJobLongerThanItsTimeoutIsStopped() throws Exception {
         // 30 s: the timeout counts from boot, and a TCG boot on a loaded 2-core machine can take 10 s.
         Job job = client.send("POST", "/v1/jobs", request("echo waiting; sleep 300", 0, 30, null), Job.class);

@@ -1,0 +1,127 @@
+package org.rigdesk.daemon.vm;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Splits a guest's serial output into the job's console log and its control channel, byte by byte
+ * as it comes, in linear time and fixed memory whatever the guest prints (it is untrusted): a line
+ * that starts with the control prefix goes, without the prefix, to the control channel (whose
+ * reader bounds it); any other line to the console, cut at {@link #MAX_CONSOLE_LINE} bytes with a
+ * marker. A carriage return before a newline is dropped.
+ */
+final class SerialSplitter {
+
+    static final int MAX_CONSOLE_LINE = 64 * 1024;
+    static final byte[] CUT_MARKER = " [rigdesk: line cut at 64 KiB]".getBytes(StandardCharsets.UTF_8);
+
+    private enum Target { UNDECIDED, CONSOLE, CONTROL }
+
+    private final byte[] prefix;
+    private final OutputStream console;
+    private final OutputStream control;
+    /** The start of a line, while it may still be the prefix. */
+    private final byte[] head;
+    private int headLength;
+    private Target target = Target.UNDECIDED;
+    private long lineBytes;
+    private boolean cut;
+    private boolean pendingReturn;
+
+    /** Writes go through buffers, flushed after each chunk the guest sent. */
+    SerialSplitter(String controlPrefix, OutputStream console, OutputStream control) {
+        this.prefix = controlPrefix.getBytes(StandardCharsets.UTF_8);
+        this.head = new byte[prefix.length];
+        this.console = new BufferedOutputStream(console, 64 * 1024);
+        this.control = new BufferedOutputStream(control, 16 * 1024);
+    }
+
+    void accept(byte[] bytes, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                pendingReturn = false;
+                endLine();
+            } else {
+                if (pendingReturn) {
+                    pendingReturn = false;
+                    put((byte) '\r');
+                }
+                if (b == '\r') {
+                    pendingReturn = true;
+                } else {
+                    put(b);
+                }
+            }
+        }
+        console.flush();
+        control.flush();
+    }
+
+    /** The guest is gone: a last line without its newline still counts. */
+    void finish() throws IOException {
+        if (pendingReturn) {
+            pendingReturn = false;
+            put((byte) '\r');
+        }
+        if (target != Target.UNDECIDED || headLength > 0) {
+            endLine();
+        }
+        console.flush();
+        control.flush();
+    }
+
+    private void put(byte b) throws IOException {
+        if (target == Target.UNDECIDED) {
+            head[headLength++] = b;
+            if (head[headLength - 1] != prefix[headLength - 1]) {
+                target = Target.CONSOLE;
+                write(head, headLength);
+                headLength = 0;
+            } else if (headLength == prefix.length) {
+                target = Target.CONTROL;
+                headLength = 0;
+            }
+            return;
+        }
+        if (target == Target.CONTROL) {
+            control.write(b);
+        } else if (lineBytes++ < MAX_CONSOLE_LINE) {
+            console.write(b);
+        } else {
+            cut = true;
+        }
+    }
+
+    private void write(byte[] bytes, int count) throws IOException {
+        if (target == Target.CONTROL) {
+            control.write(bytes, 0, count);
+            return;
+        }
+        int room = (int) Math.max(0, MAX_CONSOLE_LINE - lineBytes);
+        if (count > room) {
+            cut = true;
+        }
+        console.write(bytes, 0, Math.min(count, room));
+        lineBytes += count;
+    }
+
+    private void endLine() throws IOException {
+        if (target == Target.UNDECIDED) {
+            // A short line that matched the prefix so far: it is console output.
+            target = Target.CONSOLE;
+            write(head, headLength);
+            headLength = 0;
+        }
+        OutputStream out = target == Target.CONTROL ? control : console;
+        if (cut) {
+            out.write(CUT_MARKER);
+        }
+        out.write('\n');
+        target = Target.UNDECIDED;
+        lineBytes = 0;
+        cut = false;
+    }
+}
