@@ -1,6 +1,7 @@
 package org.rigdesk.app.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -124,11 +125,16 @@ class TrayDbusTest {
             assertEquals(List.of("job:7", "pause", "open"), actions);
 
             // The job fails: a critical notification, and the tray asks for attention.
-            events.accept("job", Json.mapper().writeValueAsString(job(7, Job.FAILED, "exit code 1")));
+            // Its reason holds markup (names come from jobs): the body shows it as text.
+            events.accept("job", Json.mapper().writeValueAsString(job(7, Job.FAILED,
+                    "exit code 1 <a href=\"https://evil.example\">details</a> & more")));
             events.flush();
             await(() -> notified.size() == 1, "a notification is sent");
             assertEquals("Job failed", notified.get(0)[0]);
-            assertTrue(((String) notified.get(0)[1]).contains("exit code 1"), (String) notified.get(0)[1]);
+            String body = (String) notified.get(0)[1];
+            assertTrue(body.contains("exit code 1 &lt;a href=\"https://evil.example\"&gt;details&lt;/a&gt; &amp; more"),
+                    body);
+            assertFalse(body.contains("<"), body);
             assertEquals((byte) 2, notified.get(0)[2], "urgency critical");
             assertEquals("NeedsAttention", value(properties.Get("org.kde.StatusNotifierItem", "Status")));
             await(() -> statusSignals.contains("NeedsAttention"), "NewStatus is signalled");

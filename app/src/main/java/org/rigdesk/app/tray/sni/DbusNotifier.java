@@ -40,9 +40,22 @@ public final class DbusNotifier implements Notifier {
         hints.put("desktop-entry", new Variant<>("rigdesk"));
         hints.put("category", new Variant<>(critical ? "device.error" : "device"));
         try {
-            server.Notify("Rigdesk", new UInt32(0), "", summary, body, List.of(), hints, -1);
+            server.Notify("Rigdesk", new UInt32(0), "", plain(summary), markupSafe(body), List.of(), hints, -1);
         } catch (RuntimeException e) {
             LOG.fine(() -> "notification not shown: " + e);
         }
+    }
+
+    /**
+     * A body as text in the spec's markup (servers render <b>, <a href>, <img>): names in it come
+     * from jobs, and a workflow called {@code <a href=…>} must read as those characters.
+     */
+    static String markupSafe(String body) {
+        return plain(body).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** Control characters (but line breaks) shown as '?'. */
+    static String plain(String text) {
+        return text == null ? "" : text.replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
     }
 }
