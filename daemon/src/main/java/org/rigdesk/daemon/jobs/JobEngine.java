@@ -196,6 +196,8 @@ public class JobEngine implements AutoCloseable {
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
             thread.setDaemon(true);
+            // The last guard against a zombie: a job whose thread dies before it reported an end.
+            thread.setUncaughtExceptionHandler((dead, e) -> threadDied(run, e));
             thread.start();
         }
     }
@@ -267,6 +269,15 @@ public class JobEngine implements AutoCloseable {
         }
         if (job.finished()) {
             schedule();
+        }
+    }
+
+    /** A job's thread ended by a throwable it did not catch: the job ends, failed, and frees what it held. */
+    private void threadDied(JobRun run, Throwable e) {
+        LOG.severe("the thread of job " + run.job().id() + " died: " + e);
+        if (running.containsKey(run.job().id()) && !run.job().finished()) {
+            onUpdate(Jobs.finished(run.job(), Job.FAILED, null, "rigdeskd lost the job's thread: " + e,
+                    size(JobRun.logFile(config.jobsDir(), run.job().id()))));
         }
     }
 

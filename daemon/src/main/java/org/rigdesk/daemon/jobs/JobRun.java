@@ -114,18 +114,26 @@ public class JobRun implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever the thread meets, the job ends with the reason and its resources are freed:
+            // a job left "running" would hold its CPUs, memory and GPUs until the daemon restarts.
             error = "internal error: " + e;
             LOG.severe("job " + job.id() + " failed inside rigdeskd: " + e);
         } finally {
-            VmInstance current = vm;
-            if (current != null && current.isAlive()) {
-                current.kill();
+            try {
+                VmInstance current = vm;
+                if (current != null && current.isAlive()) {
+                    current.kill();
+                }
+            } finally {
+                cleanUp();
             }
-            cleanUp();
         }
         if (!abandoned) {
-            update(Jobs.finished(job, state, exitCode, error, JobEngine.size(logFile(config.jobsDir(), job.id()))));
+            long logBytes = JobEngine.size(logFile(config.jobsDir(), job.id()));
+            // Straight to the end, past the transition check: the end must be reported whatever came before.
+            job = Jobs.finished(job, state, exitCode, error, logBytes);
+            updates.accept(job);
         }
     }
 

@@ -1,0 +1,83 @@
+package org.rigdesk.daemon.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.daemon.vm.VmInstance;
+import org.rigdesk.daemon.vm.VmSpec;
+import org.rigdesk.daemon.vm.Vmm;
+
+/** No zombie jobs: whatever a job's thread meets, the job ends with the reason and its disks go. */
+class JobRunEndsTest {
+
+    @TempDir
+    Path dir;
+
+    /** A VMM that fails in the way given. */
+    private record FailingVmm(Throwable failure) implements Vmm {
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public boolean supportsVfio() {
+            return true;
+        }
+
+        @Override
+        public void createRootDisk(Path base, Path target) throws java.io.IOException {
+            Files.writeString(target, "disk");
+        }
+
+        @Override
+        public VmInstance boot(VmSpec spec) {
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw (Error) failure;
+        }
+    }
+
+    private List<Job> run(Throwable failure) {
+        JobsConfig config = new JobsConfig(dir.resolve("jobs"), dir.resolve("image"), VmSpec.Accel.TCG,
+                Duration.ofSeconds(30), Duration.ofSeconds(1), 4, 4096, false);
+        Job job = new Job(7, Job.KIND_LOCAL, "hostile", Job.QUEUED, List.of("0000:01:00.0"), false, "failing", "tcg",
+                1, 256, 60, Instant.now(), null, null, null, 0, null, null, null, null, null, null);
+        JobValidator.Valid request = new JobValidator.Valid("hostile", "true", 1, List.of("0000:01:00.0"), 1, 256, 60,
+                Map.of(), Map.of("TOKEN", "secret"));
+        List<Job> updates = new CopyOnWriteArrayList<>();
+        new JobRun(job, request, null, config, new FailingVmm(failure), List.of(), updates::add, sample -> { }).run();
+        return updates;
+    }
+
+    @Test
+    void anErrorInTheJobsThreadEndsTheJobWithTheReasonAndRemovesItsDisks() {
+        List<Job> updates = run(new OutOfMemoryError("Java heap space"));
+        Job end = updates.get(updates.size() - 1);
+        assertEquals(Job.FAILED, end.state());
+        assertEquals("internal error: java.lang.OutOfMemoryError: Java heap space", end.error());
+        assertTrue(end.finished());
+        Path jobDir = dir.resolve("jobs").resolve("7");
+        assertFalse(Files.exists(jobDir.resolve("config.img")), "the config disk (with the secret) is gone");
+        assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "the root disk is gone");
+    }
+
+    @Test
+    void aRuntimeFailureEndsItTheSameWay() {
+        List<Job> updates = run(new IllegalStateException("a bug"));
+        assertEquals(List.of(Job.BOOTING, Job.FAILED), updates.stream().map(Job::state).toList());
+        assertEquals("internal error: java.lang.IllegalStateException: a bug", updates.get(1).error());
+    }
+}
