@@ -12,6 +12,9 @@ import org.rigdesk.daemon.gpu.Bdf;
  */
 public final class QemuCommand {
 
+    /** libvirt's choice for QEMU, as strict as a VM that never spawns helpers allows. */
+    static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
     private QemuCommand() {
     }
 
@@ -44,7 +47,10 @@ public final class QemuCommand {
                 "-chardev", "file,id=control,path=" + spec.controlLog(),
                 "-device", "virtconsole,chardev=control",
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
-                "-pidfile", pidFile.toString()));
+                "-pidfile", pidFile.toString(),
+                // QEMU faces the guest: its own seccomp filter (mode 2) denies obsolete system
+                // calls, setuid and friends, fork and exec, and scheduler and resource changes.
+                "-sandbox", SANDBOX));
         if (spec.network()) {
             // User-mode NAT: outbound connections only, no host setup. The guest is 10.0.2.15, the
             // gateway 10.0.2.2 (which is also the host's loopback: see the README's security notes).

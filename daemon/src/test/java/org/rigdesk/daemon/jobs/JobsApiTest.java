@@ -234,6 +234,11 @@ class JobsApiTest {
         List<String> commandLines = ProcessHandle.allProcesses()
                 .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains(SECRET)).toList();
         assertEquals(List.of(), commandLines, "ps shows the secret");
+        // The VMM that faces the guest runs under its own seccomp filter.
+        ProcessHandle vmm = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
+                .contains("-name rigdesk-job-" + job.id() + " ")).findFirst().orElseThrow();
+        String status = Files.readString(Path.of("/proc", Long.toString(vmm.pid()), "status"));
+        assertTrue(status.contains("\nSeccomp:\t2\n"), "QEMU is not seccomp-filtered:\n" + status);
         Job done = awaitFinished(job.id());
         assertEquals(Job.SUCCEEDED, done.state());
         String log = log(job.id(), 0);
