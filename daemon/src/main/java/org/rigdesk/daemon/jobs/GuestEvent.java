@@ -64,9 +64,20 @@ sealed interface GuestEvent {
         });
     }
 
+    /** The longest name a guest may give (a repository, a workflow, a job, a result). */
+    int MAX_TEXT = 200;
+
+    /**
+     * A name from the guest as the daemon keeps it: text only, control characters shown as '?',
+     * cut to {@link #MAX_TEXT} characters; null when blank or not text.
+     */
     private static String text(JsonNode event, String field) {
-        String value = event.path(field).asText("");
-        return value.isBlank() ? null : value;
+        JsonNode node = event.path(field);
+        if (!node.isTextual() || node.asText().isBlank()) {
+            return null;
+        }
+        String value = node.asText().strip().replaceAll("\\p{Cntrl}", "?");
+        return value.length() > MAX_TEXT ? value.substring(0, MAX_TEXT) + "…" : value;
     }
 
     private static Long number(JsonNode event, String field) {

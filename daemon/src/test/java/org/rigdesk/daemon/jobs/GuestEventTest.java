@@ -37,4 +37,14 @@ class GuestEventTest {
             assertEquals(Optional.empty(), GuestEvent.parse(junk), junk);
         }
     }
+
+    @Test
+    void namesFromTheGuestAreTextWithoutControlCharactersAndCutShort() {
+        GuestEvent.JobStarted started = (GuestEvent.JobStarted) GuestEvent.parse("{\"event\":\"job-started\","
+                + "\"repository\":\"octo/\\u001b[31mred\\u0007\",\"workflow\":\"" + "w".repeat(5000) + "\","
+                + "\"job\":{\"nested\":1}}").orElseThrow();
+        assertEquals("octo/?[31mred?", started.repository());
+        assertEquals("w".repeat(GuestEvent.MAX_TEXT) + "…", started.workflow());
+        assertEquals(null, started.job(), "not text: dropped");
+    }
 }
