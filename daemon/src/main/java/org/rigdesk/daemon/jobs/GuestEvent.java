@@ -76,7 +76,15 @@ sealed interface GuestEvent {
         if (!node.isTextual() || node.asText().isBlank()) {
             return null;
         }
-        String value = node.asText().strip().replaceAll("\\p{Cntrl}", "?");
+        return clean(node.asText());
+    }
+
+    /** Text from the guest as the daemon keeps it: stripped, control characters as '?', cut to {@link #MAX_TEXT}. */
+    static String clean(String text) {
+        if (text == null) {
+            return null;
+        }
+        String value = text.strip().replaceAll("\\p{Cntrl}", "?");
         return value.length() > MAX_TEXT ? value.substring(0, MAX_TEXT) + "…" : value;
     }
 

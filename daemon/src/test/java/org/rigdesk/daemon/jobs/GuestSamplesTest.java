@@ -46,6 +46,18 @@ class GuestSamplesTest {
             assertEquals("0000:01:00.0", shown.bdf());
             assertEquals(97.0, shown.utilizationGpu());
             assertEquals(165.5, shown.powerDrawW());
+
+            // A hostile guest's sample: nonsense readings are dropped, its text cleaned and cut.
+            String forged = "{\"event\":\"sample\",\"gpus\":[{\"temperatureC\":-40,\"utilizationGpu\":1e308,"
+                    + "\"powerDrawW\":99,\"memoryUsedMiB\":1e30,\"name\":\"<b>pwned</b>\\u001b[2J" + "x".repeat(500) + "\"}]}";
+            GuestSamples.forward(new JobRun.GuestSample(7, List.of("0000:01:00.0"), Json.mapper().readTree(forged)),
+                    telemetry);
+            GpuSample hostile = telemetry.status().samples().get(0);
+            assertEquals(null, hostile.temperatureC());
+            assertEquals(null, hostile.utilizationGpu());
+            assertEquals(null, hostile.memoryUsedMiB());
+            assertEquals(99.0, hostile.powerDrawW());
+            assertEquals("<b>pwned</b>?[2J" + "x".repeat(GuestEvent.MAX_TEXT - 16) + "…", hostile.name());
         } finally {
             scheduler.shutdownNow();
         }
