@@ -154,8 +154,7 @@ public class DaemonClient implements RigdeskApi {
         if (follow) {
             url.addQueryParameter("follow", "true");
         }
-        return execute(streaming, new Request.Builder().url(url.build()).header("Accept", "text/plain").build())
-                .body().byteStream();
+        return openText(url.build());
     }
 
     @Override
@@ -209,7 +208,7 @@ public class DaemonClient implements RigdeskApi {
     }
 
     private <T> T get(HttpUrl.Builder url, Class<T> type) throws IOException {
-        return call(new Request.Builder().url(url.build()).get().build(), mapper.constructType(type));
+        return call(request(url.build()).get().build(), mapper.constructType(type));
     }
 
     // The untyped calls: for benchmarks and tests that speak the wire directly.
@@ -240,21 +239,16 @@ public class DaemonClient implements RigdeskApi {
      * bytes copied. Blocks until the daemon ends the stream.
      */
     public long stream(String pathAndQuery, java.io.OutputStream sink) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        try (java.io.InputStream in = openStream(pathAndQuery)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sink.write(buffer, 0, n);
-                sink.flush();
-                total += n;
-            }
-        }
-        return total;
+        return Streams.copy(openStream(pathAndQuery), sink);
     }
 
     /** Opens a streamed text answer; closing the stream (from any thread) ends it. */
     public java.io.InputStream openStream(String pathAndQuery) throws IOException {
-        return execute(streaming, request(pathAndQuery).header("Accept", "text/plain").build()).body().byteStream();
+        return openText(url(pathAndQuery));
+    }
+
+    private java.io.InputStream openText(HttpUrl url) throws IOException {
+        return execute(streaming, request(url).header("Accept", "text/plain").build()).body().byteStream();
     }
 
     /** Subscribes to {@code /v1/events}; cancel the subscription to stop. */
@@ -306,7 +300,11 @@ public class DaemonClient implements RigdeskApi {
     }
 
     private Request.Builder request(String pathAndQuery) {
-        return new Request.Builder().url(url(pathAndQuery)).header("Accept", "application/json");
+        return request(url(pathAndQuery));
+    }
+
+    private static Request.Builder request(HttpUrl url) {
+        return new Request.Builder().url(url).header("Accept", "application/json");
     }
 
     private <T> T call(Request request, JavaType type) throws IOException {

@@ -61,16 +61,7 @@ public interface RigdeskApi extends Closeable {
 
     /** Copies a job's log to {@code sink} as it arrives; returns the bytes copied. */
     default long copyLog(long id, long offset, boolean follow, OutputStream sink) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        try (InputStream in = openLog(id, offset, follow)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sink.write(buffer, 0, n);
-                sink.flush();
-                total += n;
-            }
-        }
-        return total;
+        return Streams.copy(openLog(id, offset, follow), sink);
     }
 
     RunnerStatus runner() throws IOException;
