@@ -1,8 +1,6 @@
 package org.rigdesk.app.shell;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -12,10 +10,7 @@ import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Labeled;
-import javafx.scene.image.PixelFormat;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
-import javax.imageio.ImageIO;
 
 /**
  * {@code rigdesk --smoke PNG}: proves that the window comes up for real. Once the shown window
@@ -60,10 +55,9 @@ public final class SmokeProbe {
                 boolean live = readings.stream().anyMatch(text -> text.matches(".*\\d.*"));
                 if (stage.isShowing() && !cards.isEmpty() && live) {
                     stop();
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    finish(scene.snapshot(null), String.format("%d GPU cards with live readings after %.1f s",
-                            cards.size(), seconds));
-                } else if (System.nanoTime() - start > timeoutNanos) {
+                    finish(Png.of(scene.snapshot(null)), String.format("%d GPU cards with live readings after %.1f s",
+                            cards.size(), (now - start) / 1e9));
+                } else if (now - start > timeoutNanos) {
                     stop();
                     fail(String.format("the window showed no GPU card with live readings within %d s "
                             + "(window %s, %d GPU cards, readings %s)", timeoutNanos / 1_000_000_000L,
@@ -79,24 +73,13 @@ public final class SmokeProbe {
                 .collect(Collectors.toList());
     }
 
-    private static void finish(WritableImage image, String what) {
-        int width = (int) image.getWidth();
-        int height = (int) image.getHeight();
-        int[] pixels = new int[width * height];
-        image.getPixelReader().getPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), pixels, 0, width);
+    private static void finish(Png png, String what) {
         Path file = screenshot;
         Thread writer = new Thread(() -> {
             try {
-                BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-                picture.setRGB(0, 0, width, height, pixels, 0, width);
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                if (!ImageIO.write(picture, "png", file.toFile())) {
-                    throw new IOException("no PNG writer in this runtime");
-                }
-                System.out.println("rigdesk: smoke: " + what + "; screenshot " + file + " (" + width + "x" + height + ")");
+                png.write(file);
+                System.out.println("rigdesk: smoke: " + what + "; screenshot " + file + " (" + png.width() + "x"
+                        + png.height() + ")");
                 Platform.runLater(Platform::exit);
             } catch (IOException | RuntimeException e) {
                 Platform.runLater(() -> fail("could not save the screenshot " + file + ": " + e.getMessage()));
