@@ -77,9 +77,7 @@ final class SerialSplitter {
         if (target == Target.UNDECIDED) {
             head[headLength++] = b;
             if (head[headLength - 1] != prefix[headLength - 1]) {
-                target = Target.CONSOLE;
-                write(head, headLength);
-                headLength = 0;
+                headIsConsole();
             } else if (headLength == prefix.length) {
                 target = Target.CONTROL;
                 headLength = 0;
@@ -95,25 +93,18 @@ final class SerialSplitter {
         }
     }
 
-    private void write(byte[] bytes, int count) throws IOException {
-        if (target == Target.CONTROL) {
-            control.write(bytes, 0, count);
-            return;
-        }
-        int room = (int) Math.max(0, MAX_CONSOLE_LINE - lineBytes);
-        if (count > room) {
-            cut = true;
-        }
-        console.write(bytes, 0, Math.min(count, room));
-        lineBytes += count;
+    /** The line's start is not the prefix: it, and the rest of the line, go to the console. */
+    private void headIsConsole() throws IOException {
+        target = Target.CONSOLE;
+        console.write(head, 0, headLength);
+        lineBytes = headLength;
+        headLength = 0;
     }
 
     private void endLine() throws IOException {
         if (target == Target.UNDECIDED) {
             // A short line that matched the prefix so far: it is console output.
-            target = Target.CONSOLE;
-            write(head, headLength);
-            headLength = 0;
+            headIsConsole();
         }
         OutputStream out = target == Target.CONTROL ? control : console;
         if (cut) {
