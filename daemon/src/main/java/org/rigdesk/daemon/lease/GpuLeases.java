@@ -2,7 +2,6 @@ package org.rigdesk.daemon.lease;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,11 +47,6 @@ public final class GpuLeases {
         return Optional.ofNullable(holders.get(group));
     }
 
-    /** The job a group is lent to, if any. */
-    public synchronized Optional<Long> job(String group) {
-        return holders.get(group) instanceof ForJob lent ? Optional.of(lent.jobId()) : Optional.empty();
-    }
-
     /**
      * Takes a group for a driver change. Returns empty when taken (release it with
      * {@link #endChange}), or whoever holds it, untouched.
@@ -89,12 +83,5 @@ public final class GpuLeases {
     /** Gives back everything lent to the job. */
     public synchronized void giveBack(long jobId) {
         holders.values().removeIf(holder -> holder instanceof ForJob lent && lent.jobId() == jobId);
-    }
-
-    /** Groups lent to the job. */
-    public synchronized List<String> lentTo(long jobId) {
-        return holders.entrySet().stream()
-                .filter(entry -> entry.getValue() instanceof ForJob lent && lent.jobId() == jobId)
-                .map(Map.Entry::getKey).sorted().toList();
     }
 }

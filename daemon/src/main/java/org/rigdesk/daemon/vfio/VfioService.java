@@ -1,7 +1,5 @@
 package org.rigdesk.daemon.vfio;
 
-import org.rigdesk.api.wire.ProblemCode;
-import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,8 +11,10 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Gpu.Blocker;
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
@@ -347,8 +347,8 @@ public class VfioService {
     private Gpu toWire(Card card) {
         PciDevice gpu = card.gpu();
         Optional<GpuLeases.Holder> holder = leases.holder(groupKey(card));
-        String job = holder.filter(GpuLeases.ForJob.class::isInstance)
-                .map(lent -> Long.toString(((GpuLeases.ForJob) lent).jobId())).orElse(null);
+        String job = holder.filter(GpuLeases.ForJob.class::isInstance).map(GpuLeases.ForJob.class::cast)
+                .map(lent -> Long.toString(lent.jobId())).orElse(null);
         boolean changing = holder.isPresent() && job == null;
         String mode = changing ? Gpu.CHANGING
                 : VFIO_DRIVER.equals(gpu.driver()) ? Gpu.VFIO
