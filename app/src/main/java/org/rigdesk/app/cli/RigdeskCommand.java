@@ -8,8 +8,10 @@ import org.rigdesk.api.client.DaemonUnreachableException;
 import org.rigdesk.api.client.SocketLocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** {@code rigdesk [--socket PATH] [COMMAND]}: the window when no command is given. */
 @Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
@@ -34,6 +36,9 @@ public class RigdeskCommand implements Callable<Integer> {
             description = "Page to open first: gpus, jobs, runner, telemetry or host.")
     String page;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--smoke", paramLabel = "PNG",
             description = "Open the window, wait until the GPU cards show live readings, save the window to PNG "
                     + "and quit; exit 1 with the reason when they do not within --smoke-timeout.")
@@ -54,7 +59,7 @@ public class RigdeskCommand implements Callable<Integer> {
     public Integer call() {
         // Loaded only here, so CLI runs never touch JavaFX.
         if (smokeTimeout < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "--smoke-timeout must be at least 1 second, got " + smokeTimeout);
         }
         return org.rigdesk.app.GuiLauncher.launch(
