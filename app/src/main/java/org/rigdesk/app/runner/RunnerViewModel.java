@@ -1,6 +1,5 @@
 package org.rigdesk.app.runner;
 
-import org.rigdesk.app.shell.Dialogs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.app.shell.Dialogs;
 
 /** The Runner page: the registration wizard (checked here before the daemon is asked) and the status. */
 public class RunnerViewModel {

@@ -1,8 +1,8 @@
 package org.rigdesk.app.shell;
 
-import org.rigdesk.api.wire.EventType;
 import java.nio.file.Path;
 import java.util.List;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.app.gpus.GpuCardViewModel;
 import org.rigdesk.app.tray.DesktopAlerts;
 import org.rigdesk.app.tray.Notifier;

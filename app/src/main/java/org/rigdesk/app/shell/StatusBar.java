@@ -1,6 +1,5 @@
 package org.rigdesk.app.shell;
 
-import org.rigdesk.api.wire.RunnerState;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -10,6 +9,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
+import org.rigdesk.api.wire.RunnerState;
 
 /** The bottom line: connection state with its remedy, and the "simulated" badge. */
 public class StatusBar extends HBox {

@@ -1,6 +1,5 @@
 package org.rigdesk.app.shell;
 
-import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +7,7 @@ import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;

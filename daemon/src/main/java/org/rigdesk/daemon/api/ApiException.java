@@ -1,7 +1,7 @@
 package org.rigdesk.daemon.api;
 
-import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.problems.DomainException;
 
 /** Thrown by an endpoint to answer with a problem document instead of a result. */

@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.api;
 
-import org.rigdesk.api.wire.ProblemCode;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -9,6 +8,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.ProblemCode;
 
 /** Routes each request and turns every failure into a problem+json answer. */
 class ApiHandler extends Handler.Abstract {

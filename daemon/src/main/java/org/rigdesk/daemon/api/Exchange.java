@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.api;
 
-import org.rigdesk.api.wire.ProblemCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.ProblemCode;
 
 /** One request and its response, with the helpers endpoints need. Completes the callback once. */
 public final class Exchange {

@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.api;
 
-import org.rigdesk.api.wire.ProblemCode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
@@ -11,6 +10,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
+import org.rigdesk.api.wire.ProblemCode;
 
 /** Errors Jetty raises itself (bad request line, oversized headers…) as problem+json too. */
 class ProblemErrorHandler extends ErrorHandler {

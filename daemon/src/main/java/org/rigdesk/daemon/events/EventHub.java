@@ -1,10 +1,10 @@
 package org.rigdesk.daemon.events;
 
-import org.rigdesk.api.wire.EventType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Json;
 
 /**

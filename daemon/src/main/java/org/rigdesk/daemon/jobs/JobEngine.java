@@ -1,7 +1,5 @@
 package org.rigdesk.daemon.jobs;
 
-import org.rigdesk.api.wire.ProblemCode;
-import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +19,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;

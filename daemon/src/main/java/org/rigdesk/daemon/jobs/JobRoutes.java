@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.jobs;
 
-import org.rigdesk.daemon.problems.DomainException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.problems.DomainException;
 
 /** The jobs endpoints, with the log streamed while the job runs. */
 public final class JobRoutes {

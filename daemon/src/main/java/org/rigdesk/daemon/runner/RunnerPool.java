@@ -1,7 +1,5 @@
 package org.rigdesk.daemon.runner;
 
-import org.rigdesk.api.wire.SlotState;
-import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.SlotState;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;

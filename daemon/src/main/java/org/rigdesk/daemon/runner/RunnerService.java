@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.runner;
 
-import org.rigdesk.api.wire.ProblemCode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;

@@ -1,12 +1,12 @@
 package org.rigdesk.daemon.settings;
 
-import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.api.ApiException;
 import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 
 /** {@code GET/PUT /v1/settings}: changes are audited and announced as {@code settings} events. */

@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.telemetry;
 
-import org.rigdesk.api.wire.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;

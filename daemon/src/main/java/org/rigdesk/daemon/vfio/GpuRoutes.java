@@ -1,10 +1,10 @@
 package org.rigdesk.daemon.vfio;
 
-import org.rigdesk.daemon.problems.DomainException;
-import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.api.wire.ModeRequest;
+import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.problems.DomainException;
 
 /** {@code GET /v1/gpus}, {@code GET /v1/gpus/{bdf}}, {@code PUT /v1/gpus/{bdf}/mode}. */
 public final class GpuRoutes {

@@ -1,7 +1,7 @@
 package org.rigdesk.daemon.vfio;
 
-import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.problems.DomainException;
 
 /** The refusal codes of {@code PUT /v1/gpus/{bdf}/mode} (409), as blockers and as the refusal a toggle throws. */

@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.events;
 
-import org.rigdesk.api.wire.EventType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.EventType;
 
 class EventHubTest {
 
