@@ -13,7 +13,11 @@ if ROLE == "firecracker":
     socket_path = args[args.index("--api-sock") + 1]
 else:
     socket_path = args[args.index("--api-socket") + 1].split("path=", 1)[1]
-record = open(socket_path + ".requests.jsonl", "a")
+# The requests are recorded where the test says (FAKE_VMM_RECORDS, one file per job directory), as
+# the VMM's own directory goes with its job; each record carries the uid the VMM runs as.
+records = os.environ.get("FAKE_VMM_RECORDS")
+job = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(socket_path))))
+record = open(os.path.join(records, job + ".jsonl") if records else socket_path + ".requests.jsonl", "a")
 state = {"config": None, "booted": False, "drives": {}, "boot": None, "machine": None}
 
 def check(obj, spec, where):
@@ -141,7 +145,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(400, {"fault_message": text} if ROLE == "firecracker" else text)
 
     def do_GET(self):
-        record.write(json.dumps({"method": "GET", "path": self.path}) + "\n"); record.flush()
+        record.write(json.dumps({"method": "GET", "path": self.path, "uid": os.getuid()}) + "\n"); record.flush()
         if ROLE == "cloud-hypervisor" and self.path == "/api/v1/vm.info":
             if state["config"] is None:
                 return self.answer(500, "VM is not created")
@@ -157,7 +161,7 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             return self.refuse("body is not JSON")
-        record.write(json.dumps({"method": "PUT", "path": self.path, "body": body}) + "\n"); record.flush()
+        record.write(json.dumps({"method": "PUT", "path": self.path, "body": body, "uid": os.getuid()}) + "\n"); record.flush()
         (self.put_ch if ROLE == "cloud-hypervisor" else self.put_fc)(body)
 
     def put_ch(self, body):

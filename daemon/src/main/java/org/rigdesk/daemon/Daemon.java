@@ -11,6 +11,11 @@ import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
 import org.rigdesk.daemon.runner.HostPools;
+import org.rigdesk.daemon.sandbox.Cgroups;
+import org.rigdesk.daemon.sandbox.OthersAccess;
+import org.rigdesk.daemon.sandbox.SandboxCheck;
+import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.runner.RunnerRoutes;
 import org.rigdesk.daemon.runner.RunnerService;
 import org.rigdesk.daemon.jobs.GuestSamples;
@@ -96,9 +101,9 @@ public class Daemon implements AutoCloseable {
         Path modulesDir = config.modulesDir() != null ? config.modulesDir()
                 : config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
                 : Path.of("/lib/modules", System.getProperty("os.version"));
-        InfoService info = new InfoService(config,
-                new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir, System.getenv("PATH"))
-                        .withImage(config.image()));
+        HostChecks hostChecks = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir,
+                System.getenv("PATH")).withImage(config.image());
+        InfoService info = new InfoService(config, hostChecks);
         AuditStore audit = new AuditStore(database);
         auditStore = audit;
         SettingsService settings;
@@ -117,7 +122,7 @@ public class Daemon implements AutoCloseable {
         telemetry = telemetry(settings);
         TelemetryRoutes.register(router, telemetry, vfio::list);
         TelemetryService sampler = telemetry;
-        jobs = jobs(audit, settings, guest -> GuestSamples.forward(guest, sampler));
+        jobs = jobs(audit, settings, guest -> GuestSamples.forward(guest, sampler), hostChecks);
         JobRoutes.register(router, jobs);
         try {
             HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
@@ -206,8 +211,8 @@ public class Daemon implements AutoCloseable {
     }
 
     private JobEngine jobs(AuditStore audit, SettingsService settings,
-                           java.util.function.Consumer<org.rigdesk.daemon.jobs.JobRun.GuestSample> guestSamples)
-            throws StartupException {
+                           java.util.function.Consumer<org.rigdesk.daemon.jobs.JobRun.GuestSample> guestSamples,
+                           HostChecks hostChecks) throws StartupException {
         HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"),
                 System.getenv("PATH"));
         java.util.Map<String, org.rigdesk.daemon.vm.Vmm> vmms = new java.util.HashMap<>();
@@ -230,12 +235,15 @@ public class Daemon implements AutoCloseable {
             case "tcg" -> VmSpec.Accel.TCG;
             default -> kvm ? VmSpec.Accel.KVM : VmSpec.Accel.TCG;
         };
-        JobsConfig jobsConfig = new JobsConfig(config.stateDir().resolve("jobs"), config.image(), accel,
+        VmmSandbox sandbox = sandbox(tools);
+        Path jobsDir = config.stateDir().resolve("jobs");
+        hostChecks.withCheck(() -> SandboxCheck.of(sandbox, jobsDir));
+        JobsConfig jobsConfig = new JobsConfig(jobsDir, vmImage(sandbox), accel,
                 // vCPUs are host threads: job VMs may have twice the cores between them.
                 config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
-                HostBudget.memoryMiB(), config.simulated());
+                HostBudget.memoryMiB(), config.simulated(), config.jobLogMaxBytes());
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
-                settings::current, leases, guestSamples);
+                settings::current, leases, guestSamples, sandbox);
         try {
             engine.recover();
         } catch (java.io.IOException e) {
@@ -246,6 +254,40 @@ public class Daemon implements AutoCloseable {
 
     public JobEngine jobs() {
         return jobs;
+    }
+
+    /** Each job's VMM as a uid of its own in a cgroup of its own, when the daemon is root. */
+    private VmmSandbox sandbox(HostChecks tools) {
+        boolean root = VmmSandbox.runningAsRoot();
+        String selfCgroup;
+        try {
+            selfCgroup = Files.readString(Path.of("/proc/self/cgroup"));
+        } catch (IOException e) {
+            selfCgroup = "";
+        }
+        VmmSandbox sandbox = new VmmSandbox(root, tools.onPath("setpriv").map(Path::toString).orElse(null),
+                new VmmUsers(config.vmmUidBase()), Cgroups.detect(Path.of("/sys/fs/cgroup"), selfCgroup, root),
+                config.sysfsRoot(), Path.of("/dev"));
+        LOG.info(sandbox.describe());
+        return sandbox;
+    }
+
+    /** The VM image as VMMs running as other uids can read it: staged beside the state when it is closed to them. */
+    private Path vmImage(VmmSandbox sandbox) throws StartupException {
+        if (!sandbox.confines()) {
+            return config.image();
+        }
+        try {
+            Path image = OthersAccess.readableImage(config.image(), JobsConfig.IMAGE_FILES,
+                    config.stateDir().resolve("image-stage"));
+            if (!image.equals(config.image())) {
+                LOG.info("the VM image " + config.image() + " is closed to other users: job VMMs use a copy in " + image);
+            }
+            return image;
+        } catch (IOException e) {
+            throw new StartupException("cannot stage the VM image for the VMMs' users: " + e.getMessage(),
+                    "make " + config.image() + " readable by others (chmod o+rx on the way there)", e);
+        }
     }
 
     public TelemetryService telemetry() {
@@ -268,11 +310,17 @@ public class Daemon implements AutoCloseable {
         try {
             if (!Files.isDirectory(config.stateDir())) {
                 Files.createDirectories(config.stateDir(),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             }
         } catch (IOException e) {
             throw new StartupException("cannot create the state directory " + config.stateDir() + ": " + e.getMessage(),
                     "run as root, or pass --state-dir with a directory you can write", e);
+        }
+        try {
+            // Others may pass through to their job's files (each job's VMM is a uid of its own), not list.
+            Files.setPosixFilePermissions(config.stateDir(), PosixFilePermissions.fromString("rwx--x--x"));
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warning("cannot open " + config.stateDir() + " to the VMMs' users: " + e.getMessage());
         }
         if (!Files.isWritable(config.stateDir())) {
             throw new StartupException("the state directory " + config.stateDir() + " is not writable",

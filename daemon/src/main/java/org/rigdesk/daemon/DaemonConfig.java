@@ -29,7 +29,9 @@ public record DaemonConfig(
         Path modulesDir,
         int pauseAfterWrite,
         HostPools.Timings runnerTimings,
-        String adminGroup) {
+        String adminGroup,
+        long jobLogMaxBytes,
+        int vmmUidBase) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -15,6 +15,7 @@ import org.rigdesk.api.client.SocketLocator;
 import org.rigdesk.daemon.logging.Logs;
 import org.rigdesk.daemon.runner.FastClock;
 import org.rigdesk.daemon.runner.HostPools;
+import org.rigdesk.daemon.sandbox.VmmUsers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,6 +106,14 @@ public class Rigdeskd implements Callable<Integer> {
             description = "Slows every emulated kernel write (fault tests).")
     long emulatedDelayMs;
 
+    @Option(names = "--job-log-max-mib", paramLabel = "MIB", defaultValue = "1024",
+            description = "A job's console log is cut here, with a marker line (default: ${DEFAULT-VALUE}).")
+    long jobLogMaxMib;
+
+    @Option(names = "--vmm-uid-base", paramLabel = "UID", defaultValue = "" + VmmUsers.DEFAULT_BASE, hidden = true,
+            description = "The first of the 65536 uids job VMMs run as.")
+    int vmmUidBase;
+
     @Option(names = "--socket-group", paramLabel = "NAME",
             description = "Group that owns the socket (mode 0660); its members can use Rigdesk.")
     String socketGroup;
@@ -178,7 +187,8 @@ public class Rigdeskd implements Callable<Integer> {
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
-                        Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup);
+                        Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
+                jobLogMaxMib << 20, vmmUidBase);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -221,6 +231,12 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (runnerPollMs < 100 || runnerPollMs > 3_600_000 || runnerOfflineGrace < 1 || runnerJobGrace < 1) {
             return "--runner-poll-ms must be between 100 and 3600000, and the runner graces positive";
+        }
+        if (jobLogMaxMib < 1 || jobLogMaxMib > 1L << 20) {
+            return "--job-log-max-mib must be between 1 and 1048576";
+        }
+        if (vmmUidBase < 1000 || (long) vmmUidBase + VmmUsers.SIZE > Integer.MAX_VALUE) {
+            return "--vmm-uid-base must be between 1000 and " + (Integer.MAX_VALUE - VmmUsers.SIZE);
         }
         if (bootTimeout < 5 || bootTimeout > 3600) {
             return "--boot-timeout must be between 5 and 3600 seconds";

@@ -23,12 +23,19 @@ public class HostChecks {
     private final Path modulesDir;
     private final String path;
     private Path image;
+    private final List<java.util.function.Supplier<HostCheck>> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HostChecks(Path sysfs, Path devKvm, Path modulesDir, String path) {
         this.sysfs = sysfs;
         this.devKvm = devKvm;
         this.modulesDir = modulesDir;
         this.path = path == null ? "" : path;
+    }
+
+    /** Also report what {@code check} finds (made by a part the daemon builds later, such as the VMM sandbox). */
+    public HostChecks withCheck(java.util.function.Supplier<HostCheck> check) {
+        this.extra.add(check);
+        return this;
     }
 
     /** Also report on the job VM image in {@code dir}. */
@@ -48,6 +55,7 @@ public class HostChecks {
         if (image != null) {
             checks.add(image());
         }
+        extra.forEach(check -> checks.add(check.get()));
         return checks;
     }
 

@@ -29,6 +29,7 @@ import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.lease.GpuLeases;
+import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.vfio.VfioService;
 import org.rigdesk.daemon.vm.VmmSelector;
@@ -56,6 +57,7 @@ public class JobEngine implements AutoCloseable {
     /** Runner slots' listeners, by job id, from submission to the job's end. */
     private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
     private final Consumer<JobRun.GuestSample> guestSamples;
+    private final VmmSandbox sandbox;
     private volatile boolean closed;
 
     /** A queued job with what it was asked for; secrets live only here and on the config disk. */
@@ -64,8 +66,9 @@ public class JobEngine implements AutoCloseable {
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
                      AuditStore audit, Supplier<Settings> settings, GpuLeases leases,
-                     Consumer<JobRun.GuestSample> guestSamples) {
+                     Consumer<JobRun.GuestSample> guestSamples, VmmSandbox sandbox) {
         this.config = config;
+        this.sandbox = sandbox;
         this.store = store;
         this.gpus = gpus;
         this.vmms = vmms;
@@ -191,7 +194,7 @@ public class JobEngine implements AutoCloseable {
             }
             var vmm = vmms.choose(!granted.isEmpty(), head.runner() != null);
             Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
-            JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm,
+            JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
                     config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample));
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
@@ -365,7 +368,8 @@ public class JobEngine implements AutoCloseable {
      */
     public void recover() throws IOException {
         Files.createDirectories(config.jobsDir());
-        Files.setPosixFilePermissions(config.jobsDir(), PosixFilePermissions.fromString("rwx------"));
+        // Others may pass through (not list): each job's VMM runs as a uid of its own and reaches its files.
+        Files.setPosixFilePermissions(config.jobsDir(), PosixFilePermissions.fromString("rwx--x--x"));
         List<Job> unfinished;
         try {
             unfinished = store.unfinished();
@@ -380,6 +384,7 @@ public class JobEngine implements AutoCloseable {
                 JobRun.stopLeftovers(dir, commandLines);
             }
         }
+        sandbox.cgroups().removeLeftovers();
         for (Job job : unfinished) {
             if (Jobs.isIdleRunner(job)) {
                 forget(job.id());

@@ -18,7 +18,10 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.vm.ConsolePump;
 import org.rigdesk.daemon.vm.VmInstance;
+import org.rigdesk.daemon.vm.VmmLaunch;
 import org.rigdesk.daemon.vm.VmSpec;
 import org.rigdesk.daemon.vm.Vmm;
 
@@ -40,10 +43,13 @@ public class JobRun implements Runnable {
     private final RunnerVmRequest runner;
     private final JobsConfig config;
     private final Vmm vmm;
+    private final VmmSandbox sandbox;
     private final List<Bdf> vfioFunctions;
     private final Consumer<Job> updates;
     private final Consumer<GuestSample> samples;
     private final Path dir;
+    /** The VMM's own directory: its disks, sockets, pid file and console FIFO; owned by its uid. */
+    private final Path vmDir;
     private volatile Job job;
     private volatile boolean cancelRequested;
     private volatile boolean abandoned;
@@ -52,16 +58,18 @@ public class JobRun implements Runnable {
     private long preamble;
 
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
-           List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples) {
+           VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples) {
         this.job = job;
         this.request = request;
         this.runner = runner;
         this.config = config;
         this.vmm = vmm;
+        this.sandbox = sandbox;
         this.vfioFunctions = vfioFunctions;
         this.updates = updates;
         this.samples = samples;
         this.dir = config.jobsDir().resolve(Long.toString(job.id()));
+        this.vmDir = dir.resolve("vm");
     }
 
     public Job job() {
@@ -99,10 +107,17 @@ public class JobRun implements Runnable {
         String state = Job.FAILED;
         Integer exitCode = null;
         String error = null;
+        VmmSandbox.Confinement confinement = null;
+        ConsolePump console = null;
         try {
             update(Jobs.withState(job, Job.BOOTING));
-            prepare();
-            vm = vmm.boot(spec());
+            confinement = sandbox.confine("job-" + job.id(), job.cpus(), job.memoryMiB(),
+                    config.accel() == VmSpec.Accel.TCG, vfioFunctions);
+            prepare(confinement);
+            console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
+                    config.consoleMaxBytes(), "job-" + job.id());
+            confinement.own(vmDir.resolve("console.fifo"));
+            vm = vmm.boot(spec(confinement.launch()));
             Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
             Outcome outcome = watch();
             state = outcome.state;
@@ -125,8 +140,17 @@ public class JobRun implements Runnable {
                 if (current != null && current.isAlive()) {
                     current.kill();
                 }
+                if (console != null) {
+                    // A VMM that ran closed the FIFO as it ended; one that never started leaves nothing to wait for.
+                    console.finish(current == null ? Duration.ofMillis(1) : Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 cleanUp();
+                if (confinement != null) {
+                    confinement.close();
+                }
             }
         }
         if (!abandoned) {
@@ -137,9 +161,13 @@ public class JobRun implements Runnable {
         }
     }
 
-    private void prepare() throws IOException {
+    /**
+     * The job's directory is root's, open to pass through (rwx--x--x) but not to list: the log stays
+     * root's, the control channel and the {@code vm/} directory go to the VMM's uid.
+     */
+    private void prepare(VmmSandbox.Confinement confinement) throws IOException {
         Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Path log = dir.resolve("console.log");
         Files.deleteIfExists(log);
         Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -149,8 +177,14 @@ public class JobRun implements Runnable {
         }
         preamble = Files.size(log);
         Files.deleteIfExists(dir.resolve("control.log"));
-        Files.createFile(dir.resolve("control.log"));
-        vmm.createRootDisk(config.rootDisk(), dir.resolve("root.qcow2"));
+        Files.createFile(dir.resolve("control.log"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        confinement.own(dir.resolve("control.log"));
+        deleteDir(vmDir);
+        Files.createDirectory(vmDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        confinement.own(vmDir);
+        vmm.createRootDisk(config.rootDisk(), vmDir.resolve("root.qcow2"));
+        confinement.own(vmDir.resolve("root.qcow2"));
         Map<String, Object> spec = new java.util.LinkedHashMap<>();
         spec.put("id", job.id());
         spec.put("name", job.name());
@@ -164,13 +198,15 @@ public class JobRun implements Runnable {
                     .add("env", ConfigDisk.exports(request.env()))
                     .add("secrets", ConfigDisk.exports(request.secrets()));
         }
-        disk.write(dir.resolve("config.img"));
+        disk.write(vmDir.resolve("config.img"));
+        confinement.own(vmDir.resolve("config.img"));
     }
 
-    private VmSpec spec() {
-        return new VmSpec("job-" + job.id(), dir, config.kernel(), config.initramfs(), dir.resolve("root.qcow2"),
-                dir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
-                dir.resolve("console.log"), dir.resolve("control.log"), runner != null);
+    private VmSpec spec(VmmLaunch launch) {
+        return new VmSpec("job-" + job.id(), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
+                vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
+                vmDir.resolve("console.fifo"), dir.resolve("control.log"), runner != null, dir.resolve("vmm.log"),
+                launch);
     }
 
     private record Outcome(String state, Integer exitCode, String error) {
@@ -324,17 +360,19 @@ public class JobRun implements Runnable {
         removeDisposables(dir);
     }
 
-    /** What a VM leaves in its job directory that must not outlive it (disks, the config disk, sockets). */
-    private static final List<String> DISPOSABLE = List.of("root.qcow2", "config.img", "qmp.sock", "vmm-api.sock",
-            "job.pid", "vmm.pid");
-
+    /**
+     * What a VM leaves that must not outlive it: the VMM's directory (disks, the config disk,
+     * sockets, the console FIFO) and the pid file.
+     */
     private static void removeDisposables(Path dir) {
-        for (String file : DISPOSABLE) {
-            try {
+        try {
+            deleteDir(dir.resolve("vm"));
+            // Before the VMM had a directory of its own (0.1), its files lay beside the log.
+            for (String file : List.of("job.pid", "root.qcow2", "config.img", "qmp.sock", "vmm-api.sock", "vmm.pid")) {
                 Files.deleteIfExists(dir.resolve(file));
-            } catch (IOException e) {
-                LOG.warning("cannot remove " + dir.resolve(file) + ": " + e.getMessage());
             }
+        } catch (IOException e) {
+            LOG.warning("cannot remove what the VM of " + dir + " left: " + e.getMessage());
         }
     }
 

@@ -66,9 +66,9 @@ public class CloudHypervisorVmm implements Vmm {
     @Override
     public VmInstance boot(VmSpec spec) throws IOException {
         Path socket = spec.workDir().resolve("vmm-api.sock");
-        Process process = new ProcessBuilder(binary, "--api-socket", "path=" + socket)
+        Process process = new ProcessBuilder(spec.launch().wrap(List.of(binary, "--api-socket", "path=" + socket)))
                 .redirectErrorStream(true)
-                .redirectOutput(spec.workDir().resolve("vmm.log").toFile())
+                .redirectOutput(spec.vmmLog().toFile())
                 .start();
         UnixHttp api = new UnixHttp(socket);
         try {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -54,8 +55,8 @@ public class FirecrackerVmm implements Vmm {
             throw new IOException("Firecracker cannot pass PCI devices through");
         }
         Path socket = spec.workDir().resolve("vmm-api.sock");
-        Process process = new ProcessBuilder(binary, "--api-sock", socket.toString())
-                .redirectError(spec.workDir().resolve("vmm.log").toFile())
+        Process process = new ProcessBuilder(spec.launch().wrap(List.of(binary, "--api-sock", socket.toString())))
+                .redirectError(spec.vmmLog().toFile())
                 .start();
         splitSerial(process, spec);
         UnixHttp api = new UnixHttp(socket);

@@ -36,8 +36,8 @@ public final class QemuCommand {
                 "-kernel", spec.kernel().toString(),
                 "-initrd", spec.initramfs().toString(),
                 "-append", VmSpec.CMDLINE,
-                // append=on: the daemon may have written a note at the top of the log already.
-                "-chardev", "file,id=console,path=" + spec.consoleLog() + ",append=on",
+                // A FIFO the daemon reads into the job's log (it bounds what the guest prints).
+                "-chardev", "file,id=console,path=" + spec.consoleLog(),
                 "-serial", "chardev:console",
                 "-drive", "id=root,file=" + spec.rootDisk() + ",format=qcow2,if=none,cache=unsafe",
                 "-device", "virtio-blk-" + bus + ",drive=root,serial=rigdesk-root",

@@ -53,9 +53,9 @@ public class QemuVmm implements Vmm {
     public VmInstance boot(VmSpec spec) throws IOException {
         Path qmp = spec.workDir().resolve("qmp.sock");
         List<String> argv = QemuCommand.build(qemu, spec, qmp, spec.workDir().resolve("vmm.pid"));
-        Process process = new ProcessBuilder(argv)
+        Process process = new ProcessBuilder(spec.launch().wrap(argv))
                 .redirectErrorStream(true)
-                .redirectOutput(spec.workDir().resolve("vmm.log").toFile())
+                .redirectOutput(spec.vmmLog().toFile())
                 .start();
         LOG.fine(() -> "started " + String.join(" ", argv));
         return new ProcessVm(process) {

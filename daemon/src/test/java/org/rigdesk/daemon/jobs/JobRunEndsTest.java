@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.daemon.sandbox.Cgroups;
+import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.VmInstance;
 import org.rigdesk.daemon.vm.VmSpec;
 import org.rigdesk.daemon.vm.Vmm;
@@ -52,13 +54,16 @@ class JobRunEndsTest {
 
     private List<Job> run(Throwable failure) {
         JobsConfig config = new JobsConfig(dir.resolve("jobs"), dir.resolve("image"), VmSpec.Accel.TCG,
-                Duration.ofSeconds(30), Duration.ofSeconds(1), 4, 4096, false);
+                Duration.ofSeconds(30), Duration.ofSeconds(1), 4, 4096, false, JobsConfig.DEFAULT_CONSOLE_MAX_BYTES);
         Job job = new Job(7, Job.KIND_LOCAL, "hostile", Job.QUEUED, List.of("0000:01:00.0"), false, "failing", "tcg",
                 1, 256, 60, Instant.now(), null, null, null, 0, null, null, null, null, null, null);
         JobValidator.Valid request = new JobValidator.Valid("hostile", "true", 1, List.of("0000:01:00.0"), 1, 256, 60,
                 Map.of(), Map.of("TOKEN", "secret"));
         List<Job> updates = new CopyOnWriteArrayList<>();
-        new JobRun(job, request, null, config, new FailingVmm(failure), List.of(), updates::add, sample -> { }).run();
+        // As a daemon that is not root runs its VMMs: the failure, not the confinement, is under test.
+        VmmSandbox unconfined = new VmmSandbox(false, null, null, new Cgroups.Disabled("not root"), dir, dir);
+        new JobRun(job, request, null, config, new FailingVmm(failure), unconfined, List.of(), updates::add,
+                sample -> { }).run();
         return updates;
     }
 
@@ -70,8 +75,7 @@ class JobRunEndsTest {
         assertEquals("internal error: java.lang.OutOfMemoryError: Java heap space", end.error());
         assertTrue(end.finished());
         Path jobDir = dir.resolve("jobs").resolve("7");
-        assertFalse(Files.exists(jobDir.resolve("config.img")), "the config disk (with the secret) is gone");
-        assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "the root disk is gone");
+        assertFalse(Files.exists(jobDir.resolve("vm")), "the VMM's directory (disks, config disk with the secret) is gone");
     }
 
     @Test

@@ -15,7 +15,8 @@ class StopPolicyTest {
 
     private static final long S = 1_000_000_000L;
     private static final JobsConfig CONFIG = new JobsConfig(Path.of("/tmp/jobs"), Path.of("/tmp/image"),
-            VmSpec.Accel.KVM, Duration.ofSeconds(30), Duration.ofSeconds(5), 4, 4096, false);
+            VmSpec.Accel.KVM, Duration.ofSeconds(30), Duration.ofSeconds(5), 4, 4096, false,
+            JobsConfig.DEFAULT_CONSOLE_MAX_BYTES);
 
     private static Optional<StopPolicy.Stop> check(StopPolicy policy, long now, boolean cancel, boolean alive,
                                                    String diskFull) {

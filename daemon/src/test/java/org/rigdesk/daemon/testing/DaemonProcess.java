@@ -92,12 +92,27 @@ public final class DaemonProcess implements AutoCloseable {
         }
         command.addAll(rest);
         Files.createDirectories(log.getParent());
+        openToVmmUsers(stateDir);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         return builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+    }
+
+    /**
+     * A test's temp directory is closed to others (0700), and job VMMs run as uids of their own
+     * that must pass through it to their job's files: as with /var/lib, others may pass, not list.
+     */
+    private static void openToVmmUsers(Path stateDir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        for (Path dir = stateDir.toAbsolutePath().getParent(); dir != null && dir.startsWith(tmp) && !dir.equals(tmp);
+             dir = dir.getParent()) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
+            permissions.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(dir, permissions);
+        }
     }
 
     public Info awaitReady(Duration timeout) throws IOException, InterruptedException {

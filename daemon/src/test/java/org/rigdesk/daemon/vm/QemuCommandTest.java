@@ -49,7 +49,8 @@ class QemuCommandTest {
     void runnerVmsGetANattedNetworkCardOnTheirBus() {
         VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
         VmSpec runner = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),
-                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(), true);
+                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(), true,
+                local.vmmLog(), local.launch());
         List<String> argv = QemuCommand.build("qemu-system-x86_64", runner, Path.of("/q.sock"), Path.of("/q.pid"));
         assertEquals("user,id=net0", after(argv, "-netdev"));
         assertEquals("virtio-net-device,netdev=net0", after(argv, "-device", argv.indexOf("-netdev")));

@@ -20,6 +20,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
@@ -46,8 +47,9 @@ class VmmClientsTest {
         return bin;
     }
 
-    private static List<JsonNode> requests(Path jobDir) throws Exception {
-        return Files.readAllLines(jobDir.resolve("vmm-api.sock.requests.jsonl")).stream().map(line -> {
+    /** What the fake VMM of job {@code id} was asked, recorded where the test told it. */
+    private List<JsonNode> requests(long id) throws Exception {
+        return Files.readAllLines(dir.resolve("records").resolve(id + ".jsonl")).stream().map(line -> {
             try {
                 return Json.mapper().readTree(line);
             } catch (Exception e) {
@@ -76,8 +78,11 @@ class VmmClientsTest {
     @Test
     void cpuJobsGoToFirecrackerAndGpuJobsToCloudHypervisor() throws Exception {
         Path bin = fakes();
+        Path records = Files.createDirectories(dir.resolve("records"));
+        Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
-                .withEnv("PATH", bin + ":" + System.getenv("PATH")).start();
+                .withEnv("PATH", bin + ":" + System.getenv("PATH")).withEnv("FAKE_VMM_RECORDS", records.toString())
+                .start();
              DaemonClient client = daemon.client()) {
             client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
 
@@ -90,11 +95,11 @@ class VmmClientsTest {
             String cpuLog = log(client, cpu.id());
             assertTrue(cpuLog.contains("fake firecracker guest ran: echo cpu; exit 3"), cpuLog);
             assertTrue(!cpuLog.contains("RIGDESK"), "control lines are split off the log:\n" + cpuLog);
-            List<String> fcPaths = requests(daemon.stateDir().resolve("jobs/" + cpu.id())).stream()
+            List<String> fcPaths = requests(cpu.id()).stream()
                     .map(r -> r.get("path").asText()).toList();
             assertEquals(List.of("/boot-source", "/drives/rootfs", "/drives/config", "/machine-config", "/actions"),
                     fcPaths);
-            JsonNode machine = requests(daemon.stateDir().resolve("jobs/" + cpu.id())).get(3).get("body");
+            JsonNode machine = requests(cpu.id()).get(3).get("body");
             assertEquals(2, machine.get("vcpu_count").asInt());
             assertEquals(512, machine.get("mem_size_mib").asInt());
 
@@ -103,7 +108,7 @@ class VmmClientsTest {
             Job gpuDone = awaitFinished(client, gpu.id());
             assertEquals("cloud-hypervisor", gpuDone.vmm());
             assertEquals(Job.SUCCEEDED, gpuDone.state(), gpuDone.toString());
-            List<JsonNode> chRequests = requests(daemon.stateDir().resolve("jobs/" + gpu.id()));
+            List<JsonNode> chRequests = requests(gpu.id());
             assertEquals("/api/v1/vm.create", chRequests.get(0).get("path").asText());
             assertEquals("/api/v1/vm.boot", chRequests.get(1).get("path").asText());
             JsonNode config = chRequests.get(0).get("body");
@@ -114,8 +119,11 @@ class VmmClientsTest {
             assertTrue(log(client, gpu.id()).contains("fake cloud-hypervisor guest ran: nvidia-smi"));
             for (Job done : List.of(cpuDone, gpuDone)) {
                 Path jobDir = daemon.stateDir().resolve("jobs/" + done.id());
-                for (String gone : List.of("vmm-api.sock", "root.qcow2", "config.img")) {
-                    assertTrue(!Files.exists(jobDir.resolve(gone)), gone + " outlived job " + done.id());
+                assertTrue(!Files.exists(jobDir.resolve("vm")), "the VMM's directory (sockets, disks) outlived job "
+                        + done.id());
+                for (JsonNode request : requests(done.id())) {
+                    // The daemon runs as root here: each VMM must not.
+                    assertTrue(request.get("uid").asInt() >= VmmUsers.DEFAULT_BASE, request.toString());
                 }
             }
         }

@@ -1,0 +1,51 @@
+package org.rigdesk.daemon.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One job's cgroup: a directory per hierarchy (one under cgroup v2, one per controller under v1).
+ * The VMM's launcher writes its own pid into each {@code cgroup.procs} before it becomes the VMM,
+ * so the limits hold from the VMM's first allocation.
+ */
+public record JobCgroup(List<Path> dirs) {
+
+    private static final Logger LOG = Logger.getLogger(JobCgroup.class.getName());
+
+    public JobCgroup {
+        dirs = List.copyOf(dirs);
+    }
+
+    public List<Path> procsFiles() {
+        return dirs.stream().map(dir -> dir.resolve("cgroup.procs")).toList();
+    }
+
+    /** Removes the directories once their processes are gone (the kernel empties them a moment after exit). */
+    public void remove() {
+        for (Path dir : dirs) {
+            removeDir(dir);
+        }
+    }
+
+    static void removeDir(Path dir) {
+        for (int attempt = 0; attempt < 50 && Files.isDirectory(dir); attempt++) {
+            try {
+                Files.delete(dir); // rmdir: a cgroup's files are not files to delete
+                return;
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (Files.isDirectory(dir)) {
+            LOG.warning("cannot remove the cgroup " + dir + ": processes are still in it");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.rigdesk.daemon.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.vm.VmmLaunch;
+
+/**
+ * Confines each job's VMM, the process a hostile guest attacks first: its own unprivileged uid
+ * (it owns only its job's files, its VFIO groups and, by group, /dev/kvm), its own cgroup with
+ * limits, no capabilities and no way back to them ({@code setpriv --no-new-privs}, empty bounding
+ * set). The VMM's own seccomp filter comes on top (QEMU's {@code -sandbox}).
+ */
+public final class VmmSandbox {
+
+    private static final Logger LOG = Logger.getLogger(VmmSandbox.class.getName());
+
+    /**
+     * The launcher: the shell joins the cgroups (as root, before any VMM code runs), raises the
+     * locked-memory limit a VFIO guest needs, then becomes setpriv, which becomes the VMM.
+     */
+    private static final String JOIN = "for f; do [ \"$f\" = -- ] && break; echo $$ > \"$f\" || exit 125; done; "
+            + "while [ \"$1\" != -- ]; do shift; done; shift; ";
+
+    private final boolean root;
+    private final String setpriv;
+    private final VmmUsers users;
+    private final Cgroups cgroups;
+    private final Path sysfs;
+    private final Path dev;
+
+    public VmmSandbox(boolean root, String setpriv, VmmUsers users, Cgroups cgroups, Path sysfs, Path dev) {
+        this.root = root;
+        this.setpriv = setpriv;
+        this.users = users;
+        this.cgroups = cgroups;
+        this.sysfs = sysfs;
+        this.dev = dev;
+    }
+
+    public Cgroups cgroups() {
+        return cgroups;
+    }
+
+    /** How VMMs run here, in a sentence: for the host check and the log. */
+    public String describe() {
+        if (!root) {
+            return "VMMs run as rigdeskd's own user (it is not root), in its cgroup";
+        }
+        return setpriv == null ? "setpriv (util-linux) is missing: rigdeskd refuses to start VMs as root"
+                : "each job's VMM runs as a uid of its own, without privileges; " + cgroups.describe();
+    }
+
+    /** Whether VMMs run as uids of their own (the daemon is root). */
+    public boolean confines() {
+        return root;
+    }
+
+    /** Whether the real and effective uids of this process are 0 (from /proc: no extra module needed). */
+    public static boolean runningAsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).strip().split("\\s+");
+                    return ids[0].equals("0") && ids[1].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            // no procfs: fall back on the name
+        }
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Whether VMs can start: a root daemon never starts a VMM as root. */
+    public boolean ready() {
+        return !root || setpriv != null;
+    }
+
+    /**
+     * Confines the VMM of job {@code name}: a uid, a cgroup, the VFIO groups of {@code vfio} handed
+     * to that uid. The caller hands it the job's files with {@link Confinement#own} and closes it
+     * after the VMM is gone.
+     */
+    public Confinement confine(String name, int cpus, int memoryMiB, boolean tcg, List<Bdf> vfio) throws IOException {
+        if (!root) {
+            return new Confinement(null, -1, new JobCgroup(List.of()), VmmLaunch.DIRECT);
+        }
+        if (setpriv == null) {
+            throw new IOException("setpriv (util-linux) is missing: rigdeskd does not start a VMM as root; "
+                    + "install util-linux");
+        }
+        int uid = users.acquire();
+        JobCgroup cgroup;
+        try {
+            cgroup = cgroups.create(name, CgroupLimits.forVm(cpus, memoryMiB, tcg));
+        } catch (IOException e) {
+            users.release(uid);
+            throw e;
+        }
+        Confinement confinement = new Confinement(users, uid, cgroup,
+                new VmmLaunch(launcher(uid, cgroup, tcg, vfio.isEmpty() ? 0 : memoryMiB), uid));
+        try {
+            for (Path group : vfioGroups(vfio)) {
+                confinement.own(group);
+            }
+        } catch (IOException e) {
+            confinement.close();
+            throw e;
+        }
+        return confinement;
+    }
+
+    private List<String> launcher(int uid, JobCgroup cgroup, boolean tcg, int pinnedMiB) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
+                JOIN + (pinnedMiB > 0 ? "ulimit -l " + ((long) pinnedMiB * 1024 + (64L << 10)) + " || exit 125; " : "")
+                        + "exec \"$@\"", "rigdesk-vmm"));
+        cgroup.procsFiles().forEach(file -> argv.add(file.toString()));
+        argv.addAll(List.of("--", setpriv, "--reuid=" + uid, "--regid=" + uid));
+        Path kvm = dev.resolve("kvm");
+        if (!tcg && Files.exists(kvm)) {
+            // /dev/kvm is root:kvm 0660: the VMM gets the kvm group, nothing else.
+            argv.add("--groups=" + Files.getAttribute(kvm, "unix:gid"));
+        } else {
+            argv.add("--clear-groups");
+        }
+        argv.addAll(List.of("--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--"));
+        return argv;
+    }
+
+    /** /dev/vfio/N for each IOMMU group of the functions. */
+    private List<Path> vfioGroups(List<Bdf> functions) throws IOException {
+        List<Path> nodes = new ArrayList<>();
+        for (Bdf function : functions) {
+            Path link = sysfs.resolve("bus/pci/devices").resolve(function.value()).resolve("iommu_group");
+            Path node = dev.resolve("vfio").resolve(Files.readSymbolicLink(link).getFileName().toString());
+            if (!nodes.contains(node)) {
+                nodes.add(node);
+            }
+        }
+        return nodes;
+    }
+
+    /**
+     * The uid, cgroup, files and devices of one job's VMM; closing gives them back: what still
+     * exists of what the uid was handed returns to root, so that a later job given the same uid
+     * finds nothing of this one's.
+     */
+    public static final class Confinement implements AutoCloseable {
+
+        private final VmmUsers users;
+        private final int uid;
+        private final JobCgroup cgroup;
+        private final List<Path> owned = new ArrayList<>();
+        private final VmmLaunch launch;
+
+        Confinement(VmmUsers users, int uid, JobCgroup cgroup, VmmLaunch launch) {
+            this.users = users;
+            this.uid = uid;
+            this.cgroup = cgroup;
+            this.launch = launch;
+        }
+
+        public VmmLaunch launch() {
+            return launch;
+        }
+
+        /** -1 when the VMM runs as the daemon's own user. */
+        public int uid() {
+            return uid;
+        }
+
+        /** Hands a file or directory the daemon made to the VMM's uid (no-op when not confined). */
+        public void own(Path path) throws IOException {
+            if (uid >= 0) {
+                chown(path, uid);
+                owned.add(path);
+            }
+        }
+
+        private static void chown(Path path, int id) throws IOException {
+            Files.setAttribute(path, "unix:gid", id, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:uid", id, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        public void close() {
+            for (Path path : owned) {
+                try {
+                    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                        chown(path, 0);
+                    }
+                } catch (IOException e) {
+                    LOG.warning("cannot give " + path + " back to root: " + e.getMessage());
+                }
+            }
+            cgroup.remove();
+            if (users != null) {
+                users.release(uid);
+            }
+        }
+    }
+}
