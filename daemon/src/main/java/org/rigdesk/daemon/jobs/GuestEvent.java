@@ -1,9 +1,10 @@
 package org.rigdesk.daemon.jobs;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Optional;
-import org.rigdesk.api.wire.Json;
 
 /**
  * A line the guest agent wrote on the control channel (the guest contract, ARCHITECTURE.md),
@@ -40,11 +41,24 @@ sealed interface GuestEvent {
     record Other(String name) implements GuestEvent {
     }
 
+    /**
+     * The guest's JSON, read within what the contract's events need: nesting 8 deep (a sample is 3),
+     * numbers of 32 digits; deeper or longer is refused as it is read, not after.
+     */
+    ObjectMapper MAPPER = guestMapper();
+
+    private static ObjectMapper guestMapper() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(8).maxNumberLength(32).maxStringLength(64 * 1024).build());
+        return mapper;
+    }
+
     /** One control line; empty for anything that is not a JSON object (ignored). */
     static Optional<GuestEvent> parse(String line) {
         JsonNode event;
         try {
-            event = Json.mapper().readTree(line);
+            event = MAPPER.readTree(line);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -54,7 +68,7 @@ sealed interface GuestEvent {
         String name = event.path("event").asText();
         return Optional.of(switch (name) {
             case "started" -> new Started();
-            case "exit" -> new Exit(event.path("code").asInt(-1));
+            case "exit" -> new Exit(exitCode(event.path("code")));
             case "sample" -> new Sample(event);
             case "runner" -> "listening".equals(event.path("state").asText()) ? new RunnerListening() : new Other(name);
             case "job-started" -> new JobStarted(text(event, "repository"), text(event, "workflow"), text(event, "job"),
@@ -86,6 +100,12 @@ sealed interface GuestEvent {
         }
         String value = text.strip().replaceAll("\\p{Cntrl}", "?");
         return value.length() > MAX_TEXT ? value.substring(0, MAX_TEXT) + "…" : value;
+    }
+
+    /** A process's exit status is 0 to 255; anything else the guest sends is -1 (none). */
+    private static int exitCode(JsonNode code) {
+        return code.isIntegralNumber() && code.canConvertToInt() && code.asInt() >= 0 && code.asInt() <= 255
+                ? code.asInt() : -1;
     }
 
     private static Long number(JsonNode event, String field) {

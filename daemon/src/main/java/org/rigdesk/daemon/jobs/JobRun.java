@@ -56,6 +56,8 @@ public class JobRun implements Runnable {
     private volatile VmInstance vm;
     /** Bytes the daemon itself put at the top of the log: not a sign of a booting guest. */
     private long preamble;
+    /** What the job takes of the guest's events; set when the VM is watched. */
+    private volatile EventGate gate;
 
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
            VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples) {
@@ -153,6 +155,14 @@ public class JobRun implements Runnable {
                 }
             }
         }
+        String refused = gate == null ? null : gate.summary().orElse(null);
+        if (refused != null) {
+            LOG.warning("job " + job.id() + ": ignored from the guest: " + refused);
+            note("rigdesk: ignored from the guest's control channel: " + refused);
+            if (error != null) {
+                error += " (ignored from the guest: " + refused + ")";
+            }
+        }
         if (!abandoned) {
             long logBytes = JobEngine.size(logFile(config.jobsDir(), job.id()));
             // Straight to the end, past the transition check: the end must be reported whatever came before.
@@ -165,6 +175,15 @@ public class JobRun implements Runnable {
      * The job's directory is root's, open to pass through (rwx--x--x) but not to list: the log stays
      * root's, the control channel and the {@code vm/} directory go to the VMM's uid.
      */
+    /** A line of the daemon's own at the end of the job's log (after the guest's output has all arrived). */
+    private void note(String line) {
+        try {
+            Files.writeString(dir.resolve("console.log"), line + "\n", java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warning("cannot add to the log of job " + job.id() + ": " + e.getMessage());
+        }
+    }
+
     private void prepare(VmmSandbox.Confinement confinement) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -222,13 +241,18 @@ public class JobRun implements Runnable {
     /** Follows the control channel until the VM ends, stopping it when the {@link StopPolicy} says so. */
     private Outcome watch() throws IOException, InterruptedException {
         StopPolicy policy = new StopPolicy(config, job.timeoutSeconds(), runner != null, System.nanoTime());
+        EventGate gate = new EventGate(runner != null, job.gpus().size(), System.nanoTime());
+        this.gate = gate;
         Heard heard = new Heard();
         StopPolicy.Stop stop = null;
         int vmmStatus = 0;
         try (ControlLines control = new ControlLines(dir.resolve("control.log"))) {
             while (true) {
                 for (String line : control.read()) {
-                    GuestEvent.parse(line).ifPresent(event -> apply(event, heard, policy));
+                    heard.alive = true;
+                    if (gate.allowLine(System.nanoTime())) {
+                        GuestEvent.parse(line).filter(gate::admit).ifPresent(event -> apply(event, heard, policy));
+                    }
                 }
                 heard.alive = heard.alive || Files.size(dir.resolve("console.log")) > preamble;
                 OptionalInt ended = vm.waitFor(POLL);
@@ -236,7 +260,7 @@ public class JobRun implements Runnable {
                     vmmStatus = ended.getAsInt();
                     // Only the exit code still counts once the VM is gone.
                     for (String line : control.read()) {
-                        GuestEvent.parse(line).filter(GuestEvent.Exit.class::isInstance)
+                        GuestEvent.parse(line).filter(GuestEvent.Exit.class::isInstance).filter(gate::admit)
                                 .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
                     }
                     break;
@@ -266,9 +290,8 @@ public class JobRun implements Runnable {
         return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
     }
 
-    /** One guest event: the job's state, its exit, its telemetry, a runner's GitHub job. */
+    /** One guest event the {@link EventGate} let through: the job's state, its exit, its telemetry, a runner's job. */
     private void apply(GuestEvent event, Heard heard, StopPolicy policy) {
-        heard.alive = true;
         if (event instanceof GuestEvent.Started) {
             update(Jobs.withState(job, Job.RUNNING));
         } else if (event instanceof GuestEvent.Exit exit) {

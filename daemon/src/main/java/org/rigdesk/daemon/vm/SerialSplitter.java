@@ -9,13 +9,10 @@ import java.nio.charset.StandardCharsets;
  * Splits a guest's serial output into the job's console log and its control channel, byte by byte
  * as it comes, in linear time and fixed memory whatever the guest prints (it is untrusted): a line
  * that starts with the control prefix goes, without the prefix, to the control channel (whose
- * reader bounds it); any other line to the console, cut at {@link #MAX_CONSOLE_LINE} bytes with a
- * marker. A carriage return before a newline is dropped.
+ * reader bounds it); any other line to the console (the job log's FIFO, whose reader,
+ * {@link BoundedConsole}, bounds it). A carriage return before a newline is dropped.
  */
 final class SerialSplitter {
-
-    static final int MAX_CONSOLE_LINE = 64 * 1024;
-    static final byte[] CUT_MARKER = " [rigdesk: line cut at 64 KiB]".getBytes(StandardCharsets.UTF_8);
 
     private enum Target { UNDECIDED, CONSOLE, CONTROL }
 
@@ -26,8 +23,6 @@ final class SerialSplitter {
     private final byte[] head;
     private int headLength;
     private Target target = Target.UNDECIDED;
-    private long lineBytes;
-    private boolean cut;
     private boolean pendingReturn;
 
     /** Writes go through buffers, flushed after each chunk the guest sent. */
@@ -84,20 +79,13 @@ final class SerialSplitter {
             }
             return;
         }
-        if (target == Target.CONTROL) {
-            control.write(b);
-        } else if (lineBytes++ < MAX_CONSOLE_LINE) {
-            console.write(b);
-        } else {
-            cut = true;
-        }
+        (target == Target.CONTROL ? control : console).write(b);
     }
 
     /** The line's start is not the prefix: it, and the rest of the line, go to the console. */
     private void headIsConsole() throws IOException {
         target = Target.CONSOLE;
         console.write(head, 0, headLength);
-        lineBytes = headLength;
         headLength = 0;
     }
 
@@ -106,13 +94,7 @@ final class SerialSplitter {
             // A short line that matched the prefix so far: it is console output.
             headIsConsole();
         }
-        OutputStream out = target == Target.CONTROL ? control : console;
-        if (cut) {
-            out.write(CUT_MARKER);
-        }
-        out.write('\n');
+        (target == Target.CONTROL ? control : console).write('\n');
         target = Target.UNDECIDED;
-        lineBytes = 0;
-        cut = false;
     }
 }

@@ -33,14 +33,6 @@ class SerialSplitterTest {
     }
 
     @Test
-    void aConsoleLineOverTheLimitIsCutWithAMarkerAndTheNextLineIsWhole() throws Exception {
-        String flood = "a".repeat(SerialSplitter.MAX_CONSOLE_LINE + 10_000);
-        String[] out = split(flood, "\nnext\n");
-        assertEquals("a".repeat(SerialSplitter.MAX_CONSOLE_LINE) + " [rigdesk: line cut at 64 KiB]\nnext\n", out[0]);
-        assertEquals("", out[1]);
-    }
-
-    @Test
     void aControlLineIsPassedOnWholeForItsReaderToJudge() throws Exception {
         String line = "x".repeat(100_000);
         String[] out = split(PREFIX + line + "\n");
