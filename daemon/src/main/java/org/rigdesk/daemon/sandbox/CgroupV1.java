@@ -27,24 +27,14 @@ final class CgroupV1 implements Cgroups {
 
     @Override
     public JobCgroup create(String name, CgroupLimits limits) throws IOException {
-        List<Path> dirs = new ArrayList<>();
-        for (Path parent : parents) {
-            Path dir = parent.resolve(name);
-            Files.createDirectories(dir);
-            dirs.add(dir);
-        }
-        JobCgroup cgroup = new JobCgroup(dirs);
-        try {
+        List<Path> dirs = parents.stream().map(parent -> parent.resolve(name)).toList();
+        return JobCgroup.create(dirs, () -> {
             Files.writeString(dirs.get(0).resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
             Files.writeString(dirs.get(1).resolve("pids.max"), Integer.toString(limits.pids()));
             Files.writeString(dirs.get(2).resolve("cpu.shares"), Long.toString(limits.cpuShares()));
             Files.writeString(dirs.get(2).resolve("cpu.cfs_period_us"), Long.toString(PERIOD_US));
             Files.writeString(dirs.get(2).resolve("cpu.cfs_quota_us"), Long.toString(limits.cpuMax() * PERIOD_US));
-        } catch (IOException e) {
-            cgroup.remove();
-            throw new IOException("cannot set the job's cgroup limits: " + e.getMessage(), e);
-        }
-        return cgroup;
+        });
     }
 
     @Override

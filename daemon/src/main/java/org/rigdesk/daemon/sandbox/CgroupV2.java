@@ -68,9 +68,7 @@ final class CgroupV2 implements Cgroups {
     @Override
     public JobCgroup create(String name, CgroupLimits limits) throws IOException {
         Path dir = parent.resolve(name);
-        Files.createDirectories(dir);
-        JobCgroup cgroup = new JobCgroup(List.of(dir));
-        try {
+        return JobCgroup.create(List.of(dir), () -> {
             Files.writeString(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
             if (Files.exists(dir.resolve("memory.swap.max"))) {
                 // Guest memory swapped out would make the limit soft, and a VFIO guest's is pinned anyway.
@@ -79,11 +77,7 @@ final class CgroupV2 implements Cgroups {
             Files.writeString(dir.resolve("pids.max"), Integer.toString(limits.pids()));
             Files.writeString(dir.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
             Files.writeString(dir.resolve("cpu.max"), limits.cpuMax() * PERIOD_US + " " + PERIOD_US);
-        } catch (IOException e) {
-            cgroup.remove();
-            throw new IOException("cannot set the job's cgroup limits: " + e.getMessage(), e);
-        }
-        return cgroup;
+        });
     }
 
     @Override

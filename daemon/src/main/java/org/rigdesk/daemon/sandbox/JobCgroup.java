@@ -19,6 +19,26 @@ public record JobCgroup(List<Path> dirs) {
         dirs = List.copyOf(dirs);
     }
 
+    /** Writes a new cgroup's limits. */
+    interface Limits {
+        void write() throws IOException;
+    }
+
+    /** The cgroup made of {@code dirs} (created), with its limits written; removed again if a limit is refused. */
+    static JobCgroup create(List<Path> dirs, Limits limits) throws IOException {
+        JobCgroup cgroup = new JobCgroup(dirs);
+        try {
+            for (Path dir : dirs) {
+                Files.createDirectories(dir);
+            }
+            limits.write();
+        } catch (IOException e) {
+            cgroup.remove();
+            throw new IOException("cannot set the job's cgroup limits: " + e.getMessage(), e);
+        }
+        return cgroup;
+    }
+
     public List<Path> procsFiles() {
         return dirs.stream().map(dir -> dir.resolve("cgroup.procs")).toList();
     }

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.JobWaits;
 
 /**
  * A real VM (TCG) whose job behaves as a hostile one would on both channels: a console flood past
@@ -42,10 +40,10 @@ class HostileGuestTest {
              DaemonClient client = daemon.client()) {
             Job job = client.send("POST", "/v1/jobs", new JobRequest(null, SCRIPT, IntNode.valueOf(0), 1, 256, 300,
                     null, null), Job.class);
-            Job done = awaitFinished(client, job.id());
+            Job done = JobWaits.finished(client, job.id(), 240);
             assertEquals(Job.FAILED, done.state(), done.toString());
             assertEquals(4, done.exitCode());
-            String log = log(client, job.id());
+            String log = JobWaits.log(client, job.id());
             assertTrue(log.contains("x".repeat(64 * 1024) + " [rigdesk: line cut at 64 KiB]\n"), "no cut line");
             assertTrue(log.contains("[rigdesk: the console log reached its cap of 1 MiB; the rest of the job's output "
                     + "is not kept]"), "no cap marker");
@@ -55,24 +53,9 @@ class HostileGuestTest {
 
             Job next = client.send("POST", "/v1/jobs", new JobRequest(null, "echo next", IntNode.valueOf(0), 1, 256,
                     null, null, null), Job.class);
-            assertEquals(Job.SUCCEEDED, awaitFinished(client, next.id()).state());
+            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, next.id(), 240).state());
         }
     }
 
-    private static Job awaitFinished(DaemonClient client, long id) throws Exception {
-        Await.until(() -> {
-            try {
-                return client.get("/v1/jobs/" + id, Job.class).finished();
-            } catch (Exception e) {
-                return false;
-            }
-        }, 240);
-        return client.get("/v1/jobs/" + id, Job.class);
-    }
 
-    private static String log(DaemonClient client, long id) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        client.stream("/v1/jobs/" + id + "/log", out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }

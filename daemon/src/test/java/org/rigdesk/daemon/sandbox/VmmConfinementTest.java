@@ -24,6 +24,7 @@ import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.daemon.github.FakeGitHub;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.JobWaits;
 
 /**
  * The VMM a hostile guest attacks first runs as nobody: a uid of its own, no capabilities, QEMU's
@@ -52,7 +53,7 @@ class VmmConfinementTest {
                     IntNode.valueOf(0), 2, 384, null, null, null), Job.class);
             ProcessHandle vmm = awaitVmm(first.id());
             ProcessHandle other = awaitVmm(second.id());
-            Await.until(() -> job(client, first.id()).state().equals(Job.RUNNING), 90);
+            Await.until(() -> JobWaits.job(client, first.id()).state().equals(Job.RUNNING), 90);
 
             String status = Files.readString(Path.of("/proc", Long.toString(vmm.pid()), "status"));
             int uid = field(status, "Uid");
@@ -86,7 +87,7 @@ class VmmConfinementTest {
 
             client.send("POST", "/v1/jobs/" + first.id() + "/cancel", null, Job.class);
             client.send("POST", "/v1/jobs/" + second.id() + "/cancel", null, Job.class);
-            Await.until(() -> job(client, first.id()).finished() && job(client, second.id()).finished(), 60);
+            Await.until(() -> JobWaits.job(client, first.id()).finished() && JobWaits.job(client, second.id()).finished(), 60);
             assertFalse(vmm.isAlive());
             Path control = state.resolve("jobs").resolve(Long.toString(first.id())).resolve("control.log");
             assertEquals(0, (int) Files.getAttribute(control, "unix:uid"), "the control log went back to root");
@@ -99,13 +100,6 @@ class VmmConfinementTest {
         }
     }
 
-    private static Job job(DaemonClient client, long id) {
-        try {
-            return client.get("/v1/jobs/" + id, Job.class);
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 
     private static ProcessHandle awaitVmm(long id) throws InterruptedException {
         String name = "-name rigdesk-job-" + id + " ";

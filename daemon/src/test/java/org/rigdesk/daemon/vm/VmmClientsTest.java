@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,8 +19,8 @@ import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.sandbox.VmmUsers;
-import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.JobWaits;
 
 /**
  * The cloud-hypervisor and Firecracker clients against local stand-ins that serve each VMM's REST
@@ -58,22 +56,7 @@ class VmmClientsTest {
         }).toList();
     }
 
-    private static String log(DaemonClient client, long id) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        client.stream("/v1/jobs/" + id + "/log", out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private static Job awaitFinished(DaemonClient client, long id) throws Exception {
-        Await.until(() -> {
-            try {
-                return client.get("/v1/jobs/" + id, Job.class).finished();
-            } catch (Exception e) {
-                return false;
-            }
-        }, 60);
-        return client.get("/v1/jobs/" + id, Job.class);
-    }
 
     @Test
     void cpuJobsGoToFirecrackerAndGpuJobsToCloudHypervisor() throws Exception {
@@ -88,11 +71,11 @@ class VmmClientsTest {
 
             Job cpu = client.send("POST", "/v1/jobs", new JobRequest(null, "echo cpu; exit 3", IntNode.valueOf(0), 2,
                     512, null, null, Map.of("TOKEN", "never-on-a-command-line")), Job.class);
-            Job cpuDone = awaitFinished(client, cpu.id());
+            Job cpuDone = JobWaits.finished(client, cpu.id(), 60);
             assertEquals("firecracker", cpuDone.vmm());
             assertEquals(Job.FAILED, cpuDone.state(), cpuDone.toString());
             assertEquals(3, cpuDone.exitCode(), "the exit code came over the serial control lines");
-            String cpuLog = log(client, cpu.id());
+            String cpuLog = JobWaits.log(client, cpu.id());
             assertTrue(cpuLog.contains("fake firecracker guest ran: echo cpu; exit 3"), cpuLog);
             assertTrue(!cpuLog.contains("RIGDESK"), "control lines are split off the log:\n" + cpuLog);
             List<String> fcPaths = requests(cpu.id()).stream()
@@ -105,7 +88,7 @@ class VmmClientsTest {
 
             Job gpu = client.send("POST", "/v1/jobs", new JobRequest(null, "nvidia-smi", IntNode.valueOf(1), 1, 256,
                     null, null, null), Job.class);
-            Job gpuDone = awaitFinished(client, gpu.id());
+            Job gpuDone = JobWaits.finished(client, gpu.id(), 60);
             assertEquals("cloud-hypervisor", gpuDone.vmm());
             assertEquals(Job.SUCCEEDED, gpuDone.state(), gpuDone.toString());
             List<JsonNode> chRequests = requests(gpu.id());
@@ -116,7 +99,7 @@ class VmmClientsTest {
             assertEquals(256L * 1024 * 1024, config.at("/memory/size").asLong());
             assertEquals("File", config.at("/serial/mode").asText());
             assertEquals(VmSpec.CMDLINE, config.at("/payload/cmdline").asText());
-            assertTrue(log(client, gpu.id()).contains("fake cloud-hypervisor guest ran: nvidia-smi"));
+            assertTrue(JobWaits.log(client, gpu.id()).contains("fake cloud-hypervisor guest ran: nvidia-smi"));
             for (Job done : List.of(cpuDone, gpuDone)) {
                 Path jobDir = daemon.stateDir().resolve("jobs/" + done.id());
                 assertTrue(!Files.exists(jobDir.resolve("vm")), "the VMM's directory (sockets, disks) outlived job "
