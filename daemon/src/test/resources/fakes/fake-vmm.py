@@ -46,6 +46,9 @@ CH_SPECS = {
              "id": (str, False), "iommu": (bool, False)},
     "device": {"path": (str, True), "iommu": (bool, False), "id": (str, False)},
     "console": {"mode": (str, True), "file": (str, False), "iommu": (bool, False)},
+    "net": {"tap": (str, False), "ip": (str, False), "mask": (str, False), "mac": (str, False),
+            "host_mac": (str, False), "mtu": (int, False), "iommu": (bool, False), "num_queues": (int, False),
+            "queue_size": (int, False), "id": (str, False), "vhost_user": (bool, False)},
 }
 VM_CONFIG = {"payload": (dict, True), "cpus": (dict, False), "memory": (dict, False), "disks": (list, False),
              "devices": (list, False), "serial": (dict, False), "console": (dict, False), "net": (list, False),
@@ -71,6 +74,12 @@ def validate_vm_config(config):
             return error
         if not re.fullmatch(r"/sys/bus/pci/devices/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]/", device["path"]):
             return f"devices[]: not a sysfs PCI device path: {device['path']}"
+    for net in config.get("net", []):
+        error = check(net, CH_SPECS["net"], "net[]")
+        if error:
+            return error
+        if "tap" in net and not os.path.exists("/sys/class/net/" + net["tap"]):
+            return f"net[]: Error creating network interface: tap {net['tap']} does not exist"
     for key in ("serial", "console"):
         if key in config:
             error = check(config[key], CH_SPECS["console"], key)
@@ -89,6 +98,8 @@ FC_SPECS = {
     "/machine-config": {"vcpu_count": (int, True), "mem_size_mib": (int, True), "smt": (bool, False),
                         "track_dirty_pages": (bool, False)},
     "/actions": {"action_type": (str, True)},
+    "network-interface": {"iface_id": (str, True), "host_dev_name": (str, True), "guest_mac": (str, False),
+                          "rx_rate_limiter": (dict, False), "tx_rate_limiter": (dict, False)},
 }
 
 def play_guest(serial, control, config_disk):
@@ -197,6 +208,14 @@ class Handler(BaseHTTPRequestHandler):
             if error:
                 return self.refuse(error)
             state["boot" if path == "/boot-source" else "machine"] = body
+            return self.answer(204)
+        if path.startswith("/network-interfaces/"):
+            error = check(body, FC_SPECS["network-interface"], "network-interface")
+            if error:
+                return self.refuse(error)
+            if body["iface_id"] != path[len("/network-interfaces/"):]:
+                return self.refuse("The id from the path does not match the id from the body!")
+            state["net"] = body
             return self.answer(204)
         if path.startswith("/drives/"):
             error = check(body, FC_SPECS["drive"], "drive")

@@ -11,6 +11,7 @@ import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.simulation.EmulatedKernel;
 import org.rigdesk.daemon.simulation.SysfsTree;
 import org.rigdesk.daemon.runner.HostPools;
+import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.Cgroups;
 import org.rigdesk.daemon.sandbox.OthersAccess;
 import org.rigdesk.daemon.sandbox.SandboxCheck;
@@ -77,6 +78,7 @@ public class Daemon implements AutoCloseable {
     /** Set once the sampler starts, after the inventory it samples (read by the toggle's threads). */
     private volatile TelemetryService telemetry;
     private JobEngine jobs;
+    private JobNetworks jobNetworks;
     private RunnerService runner;
     private volatile AuditStore auditStore;
 
@@ -242,8 +244,24 @@ public class Daemon implements AutoCloseable {
                 // vCPUs are host threads: job VMs may have twice the cores between them.
                 config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated(), config.jobLogMaxBytes());
+        JobNetworks networks = new JobNetworks(tools.onPath("ip").map(Path::toString).orElse("ip"),
+                tools.onPath("nft").map(Path::toString).orElse("nft"), config.jobSubnet(), config.dnsUpstreams(),
+                config.stateDir(), Path.of("/proc/sys"));
+        networks.start(sandbox.confines(), settings.current().networkAllow());
+        jobNetworks = networks;
+        settings.onChange(changed -> {
+            try {
+                networks.applyExceptions(changed.networkAllow());
+            } catch (IOException e) {
+                LOG.warning("cannot apply the network exceptions: " + e.getMessage());
+            }
+        });
+        hostChecks.withCheck(() -> new org.rigdesk.api.wire.HostCheck("job-network", "Isolated job networks",
+                networks.unavailable().isEmpty(), false, networks.unavailable().orElse("a routed tap per job VM: the "
+                + "internet, not the host or the LAN (nftables table inet rigdesk)"),
+                networks.unavailable().isPresent() ? "run rigdeskd as root; apt install iproute2 nftables" : null));
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
-                settings::current, leases, guestSamples, sandbox);
+                settings::current, leases, guestSamples, sandbox, networks);
         try {
             engine.recover();
         } catch (java.io.IOException e) {
@@ -335,6 +353,9 @@ public class Daemon implements AutoCloseable {
         }
         if (jobs != null) {
             jobs.close();
+        }
+        if (jobNetworks != null) {
+            jobNetworks.close();
         }
         if (telemetry != null) {
             telemetry.close();

@@ -31,7 +31,9 @@ public record DaemonConfig(
         HostPools.Timings runnerTimings,
         String adminGroup,
         long jobLogMaxBytes,
-        int vmmUidBase) {
+        int vmmUidBase,
+        String jobSubnet,
+        List<java.net.InetSocketAddress> dnsUpstreams) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -15,6 +15,7 @@ import org.rigdesk.api.client.SocketLocator;
 import org.rigdesk.daemon.logging.Logs;
 import org.rigdesk.daemon.runner.FastClock;
 import org.rigdesk.daemon.runner.HostPools;
+import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmUsers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -110,6 +111,14 @@ public class Rigdeskd implements Callable<Integer> {
             description = "A job's console log is cut here, with a marker line (default: ${DEFAULT-VALUE}).")
     long jobLogMaxMib;
 
+    @Option(names = "--job-subnet", paramLabel = "CIDR", defaultValue = JobNetworks.DEFAULT_SUBNET,
+            description = "Where job VMs' links are numbered, a /30 each (default: ${DEFAULT-VALUE}).")
+    String jobSubnet;
+
+    @Option(names = "--dns-upstream", paramLabel = "ADDRESS",
+            description = "A resolver job VMs' DNS is forwarded to (repeatable; default: /etc/resolv.conf's).")
+    List<String> dnsUpstreams = new ArrayList<>();
+
     @Option(names = "--vmm-uid-base", paramLabel = "UID", defaultValue = "" + VmmUsers.DEFAULT_BASE, hidden = true,
             description = "The first of the 65536 uids job VMMs run as.")
     int vmmUidBase;
@@ -188,7 +197,7 @@ public class Rigdeskd implements Callable<Integer> {
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
-                jobLogMaxMib << 20, vmmUidBase);
+                jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams());
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -207,6 +216,15 @@ public class Rigdeskd implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The resolvers job VMs' DNS goes to: those given, else the host's. */
+    private List<java.net.InetSocketAddress> upstreams() {
+        if (dnsUpstreams.isEmpty()) {
+            return JobNetworks.resolvers(Path.of("/etc/resolv.conf"));
+        }
+        // Literals only (validate() checked): getByName looks nothing up.
+        return dnsUpstreams.stream().map(address -> new java.net.InetSocketAddress(address, 53)).toList();
     }
 
     /** Checks the options a user may get wrong; returns the problem, or null. */
@@ -232,6 +250,16 @@ public class Rigdeskd implements Callable<Integer> {
         if (runnerPollMs < 100 || runnerPollMs > 3_600_000 || runnerOfflineGrace < 1 || runnerJobGrace < 1) {
             return "--runner-poll-ms must be between 100 and 3600000, and the runner graces positive";
         }
+        for (String address : dnsUpstreams) {
+            if (!address.matches("[0-9.]+|[0-9A-Fa-f:]+") || !isLiteral(address)) {
+                return "--dns-upstream takes an IP address (e.g. 192.168.1.1), got '" + address + "'";
+            }
+        }
+        try {
+            new JobNetworks("ip", "nft", jobSubnet, List.of(), Path.of("/"), Path.of("/"));
+        } catch (IllegalArgumentException e) {
+            return "--job-subnet: " + e.getMessage();
+        }
         if (jobLogMaxMib < 1 || jobLogMaxMib > 1L << 20) {
             return "--job-log-max-mib must be between 1 and 1048576";
         }
@@ -253,6 +281,15 @@ public class Rigdeskd implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    private static boolean isLiteral(String address) {
+        try {
+            java.net.InetAddress.getByName(address); // a literal: no lookup
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static boolean isRoot() {

@@ -30,6 +30,7 @@ import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
@@ -133,6 +134,11 @@ public class DaemonClient implements RigdeskApi {
     @Override
     public Job job(long id) throws IOException {
         return get("/v1/jobs/" + id, Job.class);
+    }
+
+    @Override
+    public JobNetwork jobNetwork(long id) throws IOException {
+        return get("/v1/jobs/" + id + "/network", JobNetwork.class);
     }
 
     @Override

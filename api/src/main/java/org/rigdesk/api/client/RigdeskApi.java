@@ -12,6 +12,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
@@ -51,6 +52,9 @@ public interface RigdeskApi extends Closeable {
     List<Job> jobs(String state, int limit) throws IOException;
 
     Job job(long id) throws IOException;
+
+    /** The job's network and egress log ({@code enabled} false for a job without one). */
+    JobNetwork jobNetwork(long id) throws IOException;
 
     Job submitJob(JobRequest request) throws IOException;
 

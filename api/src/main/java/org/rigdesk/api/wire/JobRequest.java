@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * {@code POST /v1/jobs}: a local job. {@code gpus} is a count (1) or a list of addresses
  * (["0000:01:00.0"]). {@code secrets} reach the guest on its config disk only: never a command
- * line, a log or an API answer.
+ * line, a log or an API answer. {@code network}: the VM gets a network card that reaches the
+ * internet and nothing of the host's or the LAN's (absent: none).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -18,7 +19,14 @@ public record JobRequest(
         Integer memoryMiB,
         Integer timeoutSeconds,
         Map<String, String> env,
-        Map<String, String> secrets) {
+        Map<String, String> secrets,
+        Boolean network) {
+
+    /** A job without a network card. */
+    public JobRequest(String name, String script, JsonNode gpus, Integer cpus, Integer memoryMiB, Integer timeoutSeconds,
+                      Map<String, String> env, Map<String, String> secrets) {
+        this(name, script, gpus, cpus, memoryMiB, timeoutSeconds, env, secrets, null);
+    }
 
     /** A job on {@code gpuCount} whole GPUs (any free ones in vfio mode). */
     public static JobRequest onGpuCount(String name, String script, int gpuCount, Integer cpus, Integer memoryMiB,

@@ -34,6 +34,7 @@ public final class ProblemCode {
     public static final String NOT_ENOUGH_GPUS = "not-enough-gpus";
     public static final String NO_VMM = "no-vmm";
     public static final String NO_IMAGE = "no-image";
+    public static final String NO_NETWORK = "no-network";
     public static final String ALREADY_FINISHED = "already-finished";
     public static final String STORE_FAILED = "store-failed";
 

@@ -20,6 +20,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
@@ -157,6 +158,15 @@ public final class InMemoryRigdesk implements RigdeskApi {
             throw new DaemonException(Problem.of(404, "not-found", "Not found", "no job " + id, null));
         }
         return job;
+    }
+
+    /** Egress logs the test gives jobs; a job without one has no network. */
+    public final Map<Long, JobNetwork> networks = new HashMap<>();
+
+    @Override
+    public JobNetwork jobNetwork(long id) throws IOException {
+        job(id);
+        return networks.getOrDefault(id, JobNetwork.NONE);
     }
 
     @Override

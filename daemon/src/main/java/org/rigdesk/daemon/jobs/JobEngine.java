@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Settings;
@@ -29,6 +30,7 @@ import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.lease.GpuLeases;
+import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.vfio.VfioService;
@@ -58,6 +60,7 @@ public class JobEngine implements AutoCloseable {
     private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
     private final Consumer<JobRun.GuestSample> guestSamples;
     private final VmmSandbox sandbox;
+    private final JobNetworks networks;
     private volatile boolean closed;
 
     /** A queued job with what it was asked for; secrets live only here and on the config disk. */
@@ -66,8 +69,9 @@ public class JobEngine implements AutoCloseable {
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
                      AuditStore audit, Supplier<Settings> settings, GpuLeases leases,
-                     Consumer<JobRun.GuestSample> guestSamples, VmmSandbox sandbox) {
+                     Consumer<JobRun.GuestSample> guestSamples, VmmSandbox sandbox, JobNetworks networks) {
         this.config = config;
+        this.networks = networks;
         this.sandbox = sandbox;
         this.store = store;
         this.gpus = gpus;
@@ -99,7 +103,7 @@ public class JobEngine implements AutoCloseable {
     public Job submitRunner(RunnerVmRequest runner, String caller) {
         JobValidator.Valid valid = new JobValidator.Valid("runner " + runner.runnerName(), "", runner.gpus().size(),
                 runner.gpus(), runner.cpus(), runner.memoryMiB(), RunnerVmRequest.JOB_TIMEOUT_SECONDS, Map.of(),
-                Map.of());
+                Map.of(), true);
         return enqueue(valid, Job.KIND_GITHUB, runner, caller);
     }
 
@@ -107,7 +111,8 @@ public class JobEngine implements AutoCloseable {
         try {
             checkGpus(valid);
             checkImage();
-            checkVmm(valid.gpuCount() > 0, runner != null);
+            checkVmm(valid.gpuCount() > 0);
+            checkNetwork(valid.network());
         } catch (DomainException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
@@ -153,9 +158,41 @@ public class JobEngine implements AutoCloseable {
         }
     }
 
-    private void checkVmm(boolean gpu, boolean network) {
+    private void saveNetwork(long id, JobNetwork log) {
         try {
-            vmms.choose(gpu, network);
+            store.saveNetwork(id, log);
+        } catch (SQLException e) {
+            LOG.warning("cannot keep the egress log of job " + id + ": " + e.getMessage());
+        }
+    }
+
+    private void checkNetwork(boolean wanted) {
+        networks.unavailable().filter(why -> wanted).ifPresent(why -> {
+            throw DomainException.refused(ProblemCode.NO_NETWORK, "No job network here", why,
+                    "Run rigdeskd as root with ip and nft installed (apt install iproute2 nftables)");
+        });
+    }
+
+    /** The job's network and egress log: live while its VM runs, as kept after; empty for a job not known. */
+    public Optional<JobNetwork> network(long id) {
+        Optional<JobNetwork> live = networks.live(id);
+        if (live.isPresent()) {
+            return live;
+        }
+        try {
+            if (store.get(id).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(store.network(id).orElse(JobNetwork.NONE));
+        } catch (SQLException e) {
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the job's network log", e.getMessage(),
+                    "Check the state directory's disk.");
+        }
+    }
+
+    private void checkVmm(boolean gpu) {
+        try {
+            vmms.choose(gpu);
         } catch (IllegalStateException e) {
             throw DomainException.refused(ProblemCode.NO_VMM, e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
         }
@@ -192,10 +229,12 @@ public class JobEngine implements AutoCloseable {
                             .forEach(d -> functions.add(Bdf.parse(d.bdf())));
                 });
             }
-            var vmm = vmms.choose(!granted.isEmpty(), head.runner() != null);
+            var vmm = vmms.choose(!granted.isEmpty());
             Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
+            long id = job.id();
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
-                    config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample));
+                    config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample),
+                    head.request().network() ? networks : null, log -> saveNetwork(id, log));
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
             thread.setDaemon(true);
@@ -248,6 +287,12 @@ public class JobEngine implements AutoCloseable {
      */
     private void onUpdate(Job job) {
         boolean discard = job.finished() && Jobs.isIdleRunner(job);
+        if (job.finished()) {
+            // Its GPUs are free before anyone can read that the job ended.
+            running.remove(job.id());
+            leases.giveBack(job.id());
+            gpus.refresh();
+        }
         try {
             if (discard) {
                 store.delete(job.id());
@@ -260,9 +305,6 @@ public class JobEngine implements AutoCloseable {
         }
         events.publish(discard ? EventType.JOB_REMOVED : EventType.JOB, job);
         if (job.finished()) {
-            running.remove(job.id());
-            leases.giveBack(job.id());
-            gpus.refresh();
             prune();
         }
         // A runner slot hears of the end only once its GPUs are free, so it can refill at once.

@@ -33,6 +33,10 @@ public final class JobRoutes {
         router.add("POST", "/v1/jobs/{id}/cancel", exchange -> exchange.json(200,
                 engine.cancel(job(engine, exchange).id(), exchange.peer().user())));
         router.add("GET", "/v1/jobs/{id}/log?offset&follow", exchange -> log(engine, exchange));
+        router.add("GET", "/v1/jobs/{id}/network", exchange -> {
+            long id = job(engine, exchange).id();
+            exchange.json(200, engine.network(id).orElseThrow(() -> DomainException.notFound("no job " + id)));
+        });
     }
 
     private static Job job(JobEngine engine, Exchange exchange) {

@@ -15,9 +15,11 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.ConsolePump;
 import org.rigdesk.daemon.vm.VmInstance;
@@ -44,6 +46,8 @@ public class JobRun implements Runnable {
     private final JobsConfig config;
     private final Vmm vmm;
     private final VmmSandbox sandbox;
+    private final JobNetworks networks;
+    private final Consumer<JobNetwork> networkLogs;
     private final List<Bdf> vfioFunctions;
     private final Consumer<Job> updates;
     private final Consumer<GuestSample> samples;
@@ -59,8 +63,15 @@ public class JobRun implements Runnable {
     /** What the job takes of the guest's events; set when the VM is watched. */
     private volatile EventGate gate;
 
+    /**
+     * {@code networks}: where the VM's network comes from, or null for a VM without one;
+     * {@code networkLogs} keeps its egress log when the VM is gone.
+     */
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
-           VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples) {
+           VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples,
+           JobNetworks networks, Consumer<JobNetwork> networkLogs) {
+        this.networks = networks;
+        this.networkLogs = networkLogs;
         this.job = job;
         this.request = request;
         this.runner = runner;
@@ -111,15 +122,19 @@ public class JobRun implements Runnable {
         String error = null;
         VmmSandbox.Confinement confinement = null;
         ConsolePump console = null;
+        JobNetworks.Lease network = null;
         try {
             update(Jobs.withState(job, Job.BOOTING));
             confinement = sandbox.confine("job-" + job.id(), job.cpus(), job.memoryMiB(),
                     config.accel() == VmSpec.Accel.TCG, vfioFunctions);
-            prepare(confinement);
+            if (networks != null) {
+                network = networks.open(job.id(), confinement.uid());
+            }
+            prepare(confinement, network);
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
                     config.consoleMaxBytes(), "job-" + job.id());
             confinement.own(vmDir.resolve("console.fifo"));
-            vm = vmm.boot(spec(confinement.launch()));
+            vm = vmm.boot(spec(confinement.launch(), network));
             Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
             Outcome outcome = watch();
             state = outcome.state;
@@ -145,6 +160,9 @@ public class JobRun implements Runnable {
                 if (console != null) {
                     // A VMM that ran closed the FIFO as it ended; one that never started leaves nothing to wait for.
                     console.finish(current == null ? Duration.ofMillis(1) : Duration.ofSeconds(5));
+                }
+                if (network != null) {
+                    networkLogs.accept(network.finish());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -184,7 +202,7 @@ public class JobRun implements Runnable {
         }
     }
 
-    private void prepare(VmmSandbox.Confinement confinement) throws IOException {
+    private void prepare(VmmSandbox.Confinement confinement, JobNetworks.Lease network) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Path log = dir.resolve("console.log");
@@ -210,6 +228,9 @@ public class JobRun implements Runnable {
         spec.put("gpus", job.gpus());
         spec.put("gpusSimulated", job.gpusSimulated());
         ConfigDisk disk = new ConfigDisk().add("job.json", Json.mapper().writeValueAsString(spec));
+        if (network != null) {
+            disk.add("network", network.guestConfig());
+        }
         if (runner != null) {
             runner.files().forEach(disk::add);
         } else {
@@ -221,11 +242,11 @@ public class JobRun implements Runnable {
         confinement.own(vmDir.resolve("config.img"));
     }
 
-    private VmSpec spec(VmmLaunch launch) {
+    private VmSpec spec(VmmLaunch launch, JobNetworks.Lease network) {
         return new VmSpec("job-" + job.id(), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
-                vmDir.resolve("console.fifo"), dir.resolve("control.log"), runner != null, dir.resolve("vmm.log"),
-                launch);
+                vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
+                dir.resolve("vmm.log"), launch);
     }
 
     private record Outcome(String state, Integer exitCode, String error) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.store.Database;
 
@@ -84,9 +85,41 @@ public class JobStore {
     /** Forgets one job (a runner VM that never took a GitHub job is not history). */
     public void delete(long id) throws SQLException {
         database.with(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
-                delete.setLong(1, id);
-                return delete.executeUpdate();
+            for (String sql : List.of("DELETE FROM jobs WHERE id = ?", "DELETE FROM job_network WHERE job_id = ?")) {
+                try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                    delete.setLong(1, id);
+                    delete.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Keeps a job's final egress log with it. */
+    public void saveNetwork(long id, JobNetwork log) throws SQLException {
+        database.with(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO job_network(job_id, log) VALUES "
+                    + "(?, ?) ON CONFLICT(job_id) DO UPDATE SET log = excluded.log")) {
+                upsert.setLong(1, id);
+                upsert.setString(2, Json.mapper().writeValueAsString(log));
+                return upsert.executeUpdate();
+            } catch (JsonProcessingException e) {
+                throw new SQLException("cannot write the egress log: " + e.getOriginalMessage(), e);
+            }
+        });
+    }
+
+    /** A job's kept egress log, if it had a network. */
+    public Optional<JobNetwork> network(long id) throws SQLException {
+        return database.with(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT log FROM job_network WHERE job_id = ?")) {
+                select.setLong(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(Json.mapper().readValue(rows.getString(1), JobNetwork.class))
+                            : Optional.<JobNetwork>empty();
+                }
+            } catch (JsonProcessingException e) {
+                throw new SQLException("a stored egress log is unreadable: " + e.getOriginalMessage(), e);
             }
         });
     }
@@ -105,12 +138,14 @@ public class JobStore {
                     }
                 }
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.addBatch();
+            for (String sql : List.of("DELETE FROM jobs WHERE id = ?", "DELETE FROM job_network WHERE job_id = ?")) {
+                try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                    for (long id : ids) {
+                        delete.setLong(1, id);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
                 }
-                delete.executeBatch();
             }
             return ids;
         });

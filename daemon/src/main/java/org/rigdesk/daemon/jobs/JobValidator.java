@@ -18,7 +18,7 @@ final class JobValidator {
 
     /** A request that passed: defaults filled in, GPUs as a count or a list of addresses. */
     record Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
-                 int timeoutSeconds, Map<String, String> env, Map<String, String> secrets) {
+                 int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network) {
     }
 
     private JobValidator() {
@@ -67,7 +67,7 @@ final class JobValidator {
             }
         }
         return new Valid(name, script, gpuCount, addresses, cpus, memory, timeout, variables("env", request.env()),
-                variables("secrets", request.secrets()));
+                variables("secrets", request.secrets()), Boolean.TRUE.equals(request.network()));
     }
 
     private static int range(String field, Integer value, int fallback, int min, int max) {

@@ -46,7 +46,7 @@ public final class OthersAccess {
      * when a file's size or time changes.
      */
     public static Path readableImage(Path image, List<String> files, Path stage) throws IOException {
-        if (files.stream().allMatch(file -> problem(image.resolve(file)).isEmpty())) {
+        if (files.stream().map(image::resolve).filter(Files::exists).allMatch(file -> problem(file).isEmpty())) {
             return image;
         }
         Set<PosixFilePermission> open = PosixFilePermissions.fromString("rwxr-xr-x");

@@ -1,5 +1,8 @@
 package org.rigdesk.daemon.settings;
 
+import java.util.List;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.network.NetworkException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,14 +40,16 @@ public class SettingsService {
                 pick("sampleIntervalMs", patch.sampleIntervalMs(), current.sampleIntervalMs(), 100, 60_000),
                 pick("historyDays", patch.historyDays(), current.historyDays(), 1, 365),
                 pick("jobRetentionCount", patch.jobRetentionCount(), current.jobRetentionCount(), 10, 100_000),
-                pick("jobRetentionDays", patch.jobRetentionDays(), current.jobRetentionDays(), 1, 3650));
+                pick("jobRetentionDays", patch.jobRetentionDays(), current.jobRetentionDays(), 1, 3650),
+                patch.networkAllow() == null ? current.networkAllow()
+                        : NetworkException.validate(patch.networkAllow()));
         database.with(connection -> {
             connection.setAutoCommit(false);
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-                for (Map.Entry<String, Integer> entry : asMap(merged).entrySet()) {
+                for (Map.Entry<String, String> entry : asMap(merged).entrySet()) {
                     upsert.setString(1, entry.getKey());
-                    upsert.setString(2, entry.getValue().toString());
+                    upsert.setString(2, entry.getValue());
                     upsert.addBatch();
                 }
                 upsert.executeBatch();
@@ -88,7 +93,16 @@ public class SettingsService {
                 intOr(stored.get("sampleIntervalMs"), d.sampleIntervalMs()),
                 intOr(stored.get("historyDays"), d.historyDays()),
                 intOr(stored.get("jobRetentionCount"), d.jobRetentionCount()),
-                intOr(stored.get("jobRetentionDays"), d.jobRetentionDays()));
+                intOr(stored.get("jobRetentionDays"), d.jobRetentionDays()),
+                listOr(stored.get("networkAllow"), d.networkAllow()));
+    }
+
+    private static List<String> listOr(String stored, List<String> fallback) {
+        try {
+            return stored == null ? fallback : List.of(Json.mapper().readValue(stored, String[].class));
+        } catch (java.io.IOException e) {
+            return fallback;
+        }
     }
 
     private static Integer intOr(String stored, Integer fallback) {
@@ -99,8 +113,15 @@ public class SettingsService {
         }
     }
 
-    private static Map<String, Integer> asMap(Settings settings) {
-        return Map.of("sampleIntervalMs", settings.sampleIntervalMs(), "historyDays", settings.historyDays(),
-                "jobRetentionCount", settings.jobRetentionCount(), "jobRetentionDays", settings.jobRetentionDays());
+    private static Map<String, String> asMap(Settings settings) {
+        try {
+            return Map.of("sampleIntervalMs", settings.sampleIntervalMs().toString(),
+                    "historyDays", settings.historyDays().toString(),
+                    "jobRetentionCount", settings.jobRetentionCount().toString(),
+                    "jobRetentionDays", settings.jobRetentionDays().toString(),
+                    "networkAllow", Json.mapper().writeValueAsString(settings.networkAllow()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -63,6 +63,12 @@ public final class Migrations {
                             registration  TEXT NOT NULL,
                             registered_at TEXT NOT NULL
                         );
+                        """),
+                new Migration(6, "job network egress logs", """
+                        CREATE TABLE job_network (
+                            job_id INTEGER PRIMARY KEY,
+                            log    TEXT NOT NULL
+                        );
                         """));
     }
 }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.telemetry;
 
+import org.rigdesk.daemon.host.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -58,6 +58,9 @@ public class CloudHypervisorVmm implements Vmm {
         if (!devices.isEmpty()) {
             config.put("devices", devices);
         }
+        if (spec.tap() != null) {
+            config.put("net", List.of(Map.of("tap", spec.tap())));
+        }
         config.put("serial", Map.of("mode", "File", "file", spec.consoleLog().toString()));
         config.put("console", Map.of("mode", "File", "file", spec.controlLog().toString()));
         return config;

@@ -69,6 +69,9 @@ public class FirecrackerVmm implements Vmm {
             api.put("/drives/config", Map.of("drive_id", "config", "path_on_host", spec.configDisk().toString(),
                     "is_root_device", false, "is_read_only", true));
             api.put("/machine-config", Map.of("vcpu_count", spec.cpus(), "mem_size_mib", spec.memoryMiB()));
+            if (spec.tap() != null) {
+                api.put("/network-interfaces/eth0", Map.of("iface_id", "eth0", "host_dev_name", spec.tap()));
+            }
             api.put("/actions", Map.of("action_type", "InstanceStart"));
         } catch (IOException e) {
             process.destroyForcibly();

@@ -51,10 +51,10 @@ public final class QemuCommand {
                 // QEMU faces the guest: its own seccomp filter (mode 2) denies obsolete system
                 // calls, setuid and friends, fork and exec, and scheduler and resource changes.
                 "-sandbox", SANDBOX));
-        if (spec.network()) {
-            // User-mode NAT: outbound connections only, no host setup. The guest is 10.0.2.15, the
-            // gateway 10.0.2.2 (which is also the host's loopback: see the README's security notes).
-            argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-" + bus + ",netdev=net0"));
+        if (spec.tap() != null) {
+            // The job's own tap, made by the daemon and owned by the VMM's uid; no helper scripts.
+            argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",
+                    "-device", "virtio-net-" + bus + ",netdev=net0"));
         }
         if (vfio) {
             // The IOMMU and split irqchip let the guest driver use MSI-X on the passed-through card.

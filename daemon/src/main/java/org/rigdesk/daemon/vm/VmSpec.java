@@ -7,8 +7,8 @@ import org.rigdesk.daemon.gpu.Bdf;
 /**
  * One job VM: the image's kernel and initramfs, the job's copy-on-write root disk and its config
  * disk, the VFIO functions to pass (every function of each GPU's group), and where its console
- * (a FIFO the daemon reads into the job log) and control channel go. {@code network}: a NAT'd NIC
- * (runner VMs must reach GitHub). {@code workDir} is the VMM's own directory (its sockets, disks and
+ * (a FIFO the daemon reads into the job log) and control channel go. {@code tap}: the job's own
+ * tap device for its network card (null: no network). {@code workDir} is the VMM's own directory (its sockets, disks and
  * pid file); {@code vmmLog} takes the VMM's own output; {@code launch} says how the VMM is started
  * (as which uid, in which cgroup).
  */
@@ -25,7 +25,7 @@ public record VmSpec(
         Accel accel,
         Path consoleLog,
         Path controlLog,
-        boolean network,
+        String tap,
         Path vmmLog,
         VmmLaunch launch) {
 
@@ -37,7 +37,7 @@ public record VmSpec(
     public VmSpec(String name, Path workDir, Path kernel, Path initramfs, Path rootDisk, Path configDisk, int cpus,
                   int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog) {
         this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
-                controlLog, false, workDir.resolve("vmm.log"), VmmLaunch.DIRECT);
+                controlLog, null, workDir.resolve("vmm.log"), VmmLaunch.DIRECT);
     }
 
     /** The kernel command line: no job data and no secret ever goes here (ps shows it). */

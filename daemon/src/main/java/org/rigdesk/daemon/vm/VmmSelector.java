@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * Picks the VMM for a job: GPU jobs use cloud-hypervisor when found, else QEMU; CPU jobs
- * Firecracker, then cloud-hypervisor, then QEMU; a VM that needs a network (a runner's) QEMU,
- * the only one Rigdesk gives a NIC without a tap device. A configured choice overrides. With no
- * VMM installed the daemon still runs (GPUs, telemetry); jobs are refused with the remedy.
+ * Firecracker, then cloud-hypervisor, then QEMU (each takes the job's tap for a network). A
+ * configured choice overrides. With no VMM installed the daemon still runs (GPUs, telemetry); jobs
+ * are refused with the remedy.
  */
 public class VmmSelector {
 
@@ -28,7 +28,7 @@ public class VmmSelector {
     }
 
     /** Throws IllegalStateException, saying why, when no installed VMM can run such a VM. */
-    public Vmm choose(boolean gpuJob, boolean network) {
+    public Vmm choose(boolean gpuJob) {
         if (available.isEmpty()) {
             throw new IllegalStateException("no VMM is installed: install QEMU (apt install qemu-system-x86 "
                     + "qemu-utils), cloud-hypervisor or Firecracker, then restart rigdeskd");
@@ -38,13 +38,9 @@ public class VmmSelector {
             if (gpuJob && !vmm.supportsVfio()) {
                 throw new IllegalStateException(forced + " cannot pass GPUs through");
             }
-            if (network && !"qemu".equals(forced)) {
-                throw new IllegalStateException(forced + " gets no network without a tap device, which Rigdesk "
-                        + "does not set up yet: runner VMs need QEMU (rigdeskd --vmm auto or qemu)");
-            }
             return vmm;
         }
-        List<String> order = network ? List.of("qemu") : gpuJob ? List.of("cloud-hypervisor", "qemu")
+        List<String> order = gpuJob ? List.of("cloud-hypervisor", "qemu")
                 : List.of("firecracker", "cloud-hypervisor", "qemu");
         for (String name : order) {
             Vmm vmm = available.get(name);
@@ -52,7 +48,7 @@ public class VmmSelector {
                 return vmm;
             }
         }
-        throw new IllegalStateException("no VMM here can run " + (network ? "runner VMs (they need QEMU)"
-                : (gpuJob ? "GPU" : "CPU") + " jobs") + "; found " + available.keySet());
+        throw new IllegalStateException("no VMM here can run " + (gpuJob ? "GPU" : "CPU") + " jobs; found "
+                + available.keySet());
     }
 }

@@ -58,12 +58,12 @@ class JobRunEndsTest {
         Job job = new Job(7, Job.KIND_LOCAL, "hostile", Job.QUEUED, List.of("0000:01:00.0"), false, "failing", "tcg",
                 1, 256, 60, Instant.now(), null, null, null, 0, null, null, null, null, null, null);
         JobValidator.Valid request = new JobValidator.Valid("hostile", "true", 1, List.of("0000:01:00.0"), 1, 256, 60,
-                Map.of(), Map.of("TOKEN", "secret"));
+                Map.of(), Map.of("TOKEN", "secret"), false);
         List<Job> updates = new CopyOnWriteArrayList<>();
         // As a daemon that is not root runs its VMMs: the failure, not the confinement, is under test.
         VmmSandbox unconfined = new VmmSandbox(false, null, null, new Cgroups.Disabled("not root"), dir, dir);
         new JobRun(job, request, null, config, new FailingVmm(failure), unconfined, List.of(), updates::add,
-                sample -> { }).run();
+                sample -> { }, null, log -> { }).run();
         return updates;
     }
 

@@ -85,6 +85,10 @@ public final class DaemonProcess implements AutoCloseable {
                         : testImage().toString(),
                 "--vm-accel", "tcg"));
         command.addAll(rig == null ? List.of("--sysfs-root", sysfsRoot.toString()) : List.of("--simulate", rig));
+        if (!extraArgs.contains("--dns-upstream")) {
+            // Job VMs' DNS goes nowhere but this machine's loopback unless a test gives its own resolver.
+            command.addAll(List.of("--dns-upstream", "127.0.0.1"));
+        }
         List<String> rest = new ArrayList<>(extraArgs);
         int image = rest.indexOf("--image");
         if (image >= 0) {

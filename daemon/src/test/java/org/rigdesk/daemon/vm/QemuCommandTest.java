@@ -46,13 +46,14 @@ class QemuCommandTest {
     }
 
     @Test
-    void runnerVmsGetANattedNetworkCardOnTheirBus() {
+    void aNetworkedVmGetsItsOwnTapWithoutHelperScriptsOnItsBus() {
         VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
         VmSpec runner = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),
-                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(), true,
-                local.vmmLog(), local.launch());
+                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(),
+                "rd-7", local.vmmLog(), local.launch());
         List<String> argv = QemuCommand.build("qemu-system-x86_64", runner, Path.of("/q.sock"), Path.of("/q.pid"));
-        assertEquals("user,id=net0", after(argv, "-netdev"));
+        assertEquals("tap,id=net0,ifname=rd-7,script=no,downscript=no", after(argv, "-netdev"));
+        assertFalse(String.join(" ", argv).contains("user,"), "no user-mode network: its gateway is the host's loopback");
         assertEquals("virtio-net-device,netdev=net0", after(argv, "-device", argv.indexOf("-netdev")));
     }
 
@@ -88,19 +89,17 @@ class QemuCommandTest {
         Vmm ch = fake("cloud-hypervisor", true);
         Vmm fc = fake("firecracker", false);
         VmmSelector all = new VmmSelector(Map.of("qemu", qemu, "cloud-hypervisor", ch, "firecracker", fc), "auto");
-        assertEquals("cloud-hypervisor", all.choose(true, false).name());
-        assertEquals("firecracker", all.choose(false, false).name());
-        assertEquals("qemu", all.choose(true, true).name(), "a runner VM needs a network: QEMU");
-        assertEquals("qemu", all.choose(false, true).name());
+        assertEquals("cloud-hypervisor", all.choose(true).name());
+        assertEquals("firecracker", all.choose(false).name());
         VmmSelector onlyQemu = new VmmSelector(Map.of("qemu", qemu), "auto");
-        assertEquals("qemu", onlyQemu.choose(true, false).name());
-        assertEquals("qemu", onlyQemu.choose(false, false).name());
-        assertEquals("qemu", new VmmSelector(Map.of("qemu", qemu, "firecracker", fc), "qemu").choose(false, false).name());
-        IllegalStateException noNetwork = assertThrows(IllegalStateException.class,
-                () -> new VmmSelector(Map.of("firecracker", fc), "auto").choose(false, true));
-        assertTrue(noNetwork.getMessage().contains("need QEMU"), noNetwork.getMessage());
+        assertEquals("qemu", onlyQemu.choose(true).name());
+        assertEquals("qemu", onlyQemu.choose(false).name());
+        assertEquals("qemu", new VmmSelector(Map.of("qemu", qemu, "firecracker", fc), "qemu").choose(false).name());
+        IllegalStateException noGpu = assertThrows(IllegalStateException.class,
+                () -> new VmmSelector(Map.of("firecracker", fc), "auto").choose(true));
+        assertTrue(noGpu.getMessage().contains("GPU jobs"), noGpu.getMessage());
         IllegalStateException none = assertThrows(IllegalStateException.class,
-                () -> new VmmSelector(Map.of(), "auto").choose(false, false));
+                () -> new VmmSelector(Map.of(), "auto").choose(false));
         assertTrue(none.getMessage().contains("apt install qemu-system-x86"), none.getMessage());
     }
 

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.telemetry;
+package org.rigdesk.daemon.host;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Runs a short command (nvidia-smi queries, rocm-smi) with a deadline; kills it when it hangs. */
-final class CommandRunner {
+/** Runs a short command (nvidia-smi queries, rocm-smi, ip, nft) with a deadline; kills it when it hangs. */
+public final class CommandRunner {
 
     private CommandRunner() {
     }
 
-    static String run(List<String> argv, Duration timeout) throws IOException {
+    /** The command's output; an IOException with its output when it fails or overruns {@code timeout}. */
+    public static String run(List<String> argv, Duration timeout) throws IOException {
         Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
         CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
             try {
@@ -32,7 +33,7 @@ final class CommandRunner {
             String text = new String(output.get(2, TimeUnit.SECONDS), StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new IOException(argv.get(0) + " failed with code " + process.exitValue() + ": "
-                        + NvidiaSmiCsv.abbreviate(text.strip()));
+                        + abbreviate(text.strip()));
             }
             return text;
         } catch (InterruptedException e) {
@@ -43,5 +44,10 @@ final class CommandRunner {
             process.destroyForcibly();
             throw new IOException(argv.get(0) + " output could not be read", e);
         }
+    }
+
+    /** A command's output in an error message: its first 300 characters. */
+    static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 }

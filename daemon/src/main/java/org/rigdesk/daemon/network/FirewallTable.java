@@ -1,0 +1,176 @@
+package org.rigdesk.daemon.network;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.host.CommandRunner;
+
+/**
+ * Rigdesk's own nftables table, {@code inet rigdesk}: the only rules it makes, beside whatever
+ * Docker, libvirt or the owner keep in theirs (it never touches another table). Job VMs' links are
+ * the interfaces named {@code rd-*}. From them: DNS to their own link's host address, the owner's
+ * exceptions, and the internet; never the host (input), private and local ranges, other job VMs
+ * or IPv6 (forward). Into them: only replies. Outbound traffic is masqueraded. Every flow is
+ * counted per destination, and every refused attempt, in two dynamic sets read for the egress log.
+ */
+final class FirewallTable {
+
+    static final String TABLE = "rigdesk";
+    /** The private and local ranges; documentation and other public ranges are the internet. */
+    static final List<String> PRIVATE = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+            "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String TUPLE = "ip saddr . ip daddr . meta l4proto . th dport";
+    /** A refused connection fails at once in the guest (a job learns why), rather than hanging until it times out. */
+    private static final String REFUSE = "reject with icmpx type admin-prohibited";
+    private static final String REPLY_TUPLE = "ip daddr . ip saddr . meta l4proto . th sport";
+
+    private final String nft;
+    private final Path scratch;
+    private final Ipv4.Block subnet;
+
+    FirewallTable(String nft, Path scratch, Ipv4.Block subnet) {
+        this.nft = nft;
+        this.scratch = scratch;
+        this.subnet = subnet;
+    }
+
+    String ruleset() {
+        String counted = "set %s { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic; counter; "
+                + "size 65536; }";
+        return String.join("\n",
+                "table inet " + TABLE + " {",
+                "  set private4 { type ipv4_addr; flags interval; elements = { " + String.join(", ", PRIVATE) + " } }",
+                "  set gateways4 { type ifname . ipv4_addr; }",
+                "  set allow4 { type ipv4_addr . inet_proto . inet_service; flags interval; }",
+                "  " + String.format(counted, "flows4"),
+                "  " + String.format(counted, "refused4"),
+                "  chain input {",
+                "    type filter hook input priority filter; policy accept;",
+                "    iifname \"rd-*\" iifname . ip daddr @gateways4 udp dport 53 accept",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
+                        + TUPLE + " } accept",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } add @refused4 { " + TUPLE + " } " + REFUSE,
+                "    iifname \"rd-*\" " + REFUSE,
+                "  }",
+                "  chain forward {",
+                "    type filter hook forward priority filter; policy accept;",
+                "    oifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { "
+                        + REPLY_TUPLE + " } accept",
+                "    oifname \"rd-*\" ct state established,related accept",
+                "    iifname \"rd-*\" meta nfproto ipv6 drop",
+                "    iifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { " + TUPLE
+                        + " } accept",
+                "    iifname \"rd-*\" ct state established,related accept",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
+                        + TUPLE + " } accept",
+                "    iifname \"rd-*\" ip daddr @private4 meta l4proto { tcp, udp } add @refused4 { " + TUPLE + " } "
+                        + REFUSE,
+                "    iifname \"rd-*\" ip daddr @private4 " + REFUSE,
+                "    oifname \"rd-*\" drop",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } update @flows4 { " + TUPLE + " } accept",
+                "  }",
+                "  chain postrouting {",
+                "    type nat hook postrouting priority srcnat; policy accept;",
+                "    ip saddr " + subnet + " oifname != \"rd-*\" masquerade",
+                "  }",
+                "}",
+                "");
+    }
+
+    /** Replaces the table (a crashed daemon's included) with a fresh one. */
+    void install() throws IOException {
+        remove();
+        apply(ruleset());
+    }
+
+    /** Deletes the table, if there is one. */
+    void remove() throws IOException {
+        String tables = run(List.of(nft, "list", "tables"));
+        if (tables.lines().anyMatch(line -> line.strip().equals("table inet " + TABLE))) {
+            run(List.of(nft, "delete", "table", "inet", TABLE));
+        }
+    }
+
+    boolean installed() {
+        try {
+            return run(List.of(nft, "list", "tables")).lines().anyMatch(line -> line.strip().equals("table inet " + TABLE));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    void addGateway(String tap, String address) throws IOException {
+        run(List.of(nft, "add", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
+    }
+
+    void removeGateway(String tap, String address) throws IOException {
+        run(List.of(nft, "delete", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
+    }
+
+    /** The owner's exceptions, replacing the last ones in one transaction. */
+    void setExceptions(List<Ipv4.Block> blocks, List<Integer> ports) throws IOException {
+        StringBuilder script = new StringBuilder("flush set inet " + TABLE + " allow4\n");
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            for (String protocol : List.of("tcp", "udp")) {
+                elements.add(blocks.get(i) + " . " + protocol + " . " + ports.get(i));
+            }
+        }
+        if (!elements.isEmpty()) {
+            script.append("add element inet " + TABLE + " allow4 { ").append(String.join(", ", elements)).append(" }\n");
+        }
+        apply(script.toString());
+    }
+
+    /** One counted destination of one guest. */
+    record Counted(String address, String protocol, int port, long packets, long bytes) {
+    }
+
+    /** What the set ({@code flows4} or {@code refused4}) holds for {@code guest}. */
+    List<Counted> counted(String set, String guest) throws IOException {
+        JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, set)));
+        List<Counted> counted = new ArrayList<>();
+        for (JsonNode item : answer.path("nftables")) {
+            for (JsonNode element : item.path("set").path("elem")) {
+                JsonNode concat = element.path("elem").path("val").path("concat");
+                if (concat.size() == 4 && guest.equals(concat.get(0).asText())) {
+                    JsonNode counter = element.path("elem").path("counter");
+                    counted.add(new Counted(concat.get(1).asText(), concat.get(2).asText(), concat.get(3).asInt(),
+                            counter.path("packets").asLong(), counter.path("bytes").asLong()));
+                }
+            }
+        }
+        return counted;
+    }
+
+    /** Removes {@code guest}'s entries from the set, so that the next job on its address starts clean. */
+    void forget(String set, String guest, List<Counted> counted) throws IOException {
+        if (counted.isEmpty()) {
+            return;
+        }
+        List<String> elements = counted.stream()
+                .map(c -> guest + " . " + c.address() + " . " + c.protocol() + " . " + c.port()).toList();
+        apply("delete element inet " + TABLE + " " + set + " { " + String.join(", ", elements) + " }\n");
+    }
+
+    private void apply(String script) throws IOException {
+        Files.createDirectories(scratch);
+        Path file = Files.createTempFile(scratch, "nft-", ".rules");
+        try {
+            Files.writeString(file, script);
+            run(List.of(nft, "-f", file.toString()));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static String run(List<String> argv) throws IOException {
+        return CommandRunner.run(argv, TIMEOUT);
+    }
+}

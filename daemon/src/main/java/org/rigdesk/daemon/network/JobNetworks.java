@@ -1,0 +1,338 @@
+package org.rigdesk.daemon.network;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import org.rigdesk.api.wire.JobNetwork;
+import org.rigdesk.daemon.host.CommandRunner;
+
+/**
+ * Job VMs' networks: each VM gets a tap of its own ({@code rd-<job>}, owned by its VMM's uid) with
+ * a routed /30 out of the job subnet — the host end is its gateway and resolver, the VM the other
+ * address. No bridge: VMs share no link, so they cannot reach each other below IP, and above it
+ * {@link FirewallTable} refuses them. Crash-safe: at start every {@code rd-*} link a killed daemon
+ * left is deleted and the table made anew.
+ */
+public final class JobNetworks implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JobNetworks.class.getName());
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_SUBNET = "10.201.0.0/16";
+
+    private final String ip;
+    private final Ipv4.Block subnet;
+    private final List<InetSocketAddress> upstreams;
+    private final FirewallTable table;
+    private final Path procSys;
+    private final Path forwardingNote;
+    private final BitSet used = new BitSet();
+    private final Map<Long, Lease> open = new ConcurrentHashMap<>();
+    private volatile List<String> exceptions = List.of();
+    private volatile String unavailable;
+
+    /**
+     * {@code subnet}: where job links are numbered; {@code upstreams}: the resolvers DNS is forwarded
+     * to; {@code stateDir}: where the forwarding note and nft's scratch files go.
+     */
+    public JobNetworks(String ip, String nft, String subnet, List<InetSocketAddress> upstreams, Path stateDir,
+                       Path procSys) {
+        this.ip = ip;
+        this.subnet = Ipv4.Block.parse(subnet).filter(block -> block.prefix() <= 28)
+                .orElseThrow(() -> new IllegalArgumentException("the job subnet must be an IPv4 block of /28 or "
+                        + "larger, e.g. " + DEFAULT_SUBNET + "; got " + subnet));
+        this.upstreams = List.copyOf(upstreams);
+        this.table = new FirewallTable(nft, stateDir.resolve("network"), this.subnet);
+        this.procSys = procSys;
+        this.forwardingNote = stateDir.resolve("network").resolve("ip_forward.before");
+    }
+
+    /** The host's resolvers as /etc/resolv.conf names them (port 53). */
+    public static List<InetSocketAddress> resolvers(Path resolvConf) {
+        List<InetSocketAddress> found = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(resolvConf)) {
+                String[] words = line.strip().split("\\s+");
+                if (words.length >= 2 && words[0].equals("nameserver")) {
+                    found.add(new InetSocketAddress(InetAddress.getByName(words[1]), 53));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot read " + resolvConf + ": job VMs' DNS has no resolver to ask");
+        }
+        return found;
+    }
+
+    /**
+     * At start: what a killed daemon left goes (its links; its table, made anew), IPv4 forwarding
+     * is on. Without root or the tools, job networks are unavailable and say why.
+     */
+    public synchronized void start(boolean root, List<String> exceptions) {
+        this.exceptions = List.copyOf(exceptions);
+        if (!root) {
+            unavailable = "job VMs get networks only when rigdeskd runs as root";
+            return;
+        }
+        try {
+            removeLeftoverLinks();
+            table.install();
+            applyExceptions(exceptions);
+            enableForwarding();
+            openTun();
+            unavailable = null;
+            LOG.info("job networks: routed /30 links in " + subnet + ", nftables table inet " + FirewallTable.TABLE);
+        } catch (IOException e) {
+            unavailable = "job networks cannot be set up: " + e.getMessage();
+            LOG.warning(unavailable);
+        }
+    }
+
+    /** Why jobs cannot have a network here, or empty. */
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(unavailable);
+    }
+
+    /** The owner's exceptions ({@code HOST:PORT}, {@code CIDR:PORT}), names looked up now. */
+    public synchronized void applyExceptions(List<String> entries) throws IOException {
+        exceptions = List.copyOf(entries);
+        if (unavailable != null && !table.installed()) {
+            return;
+        }
+        List<Ipv4.Block> blocks = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        for (String entry : entries) {
+            NetworkException exception = NetworkException.parse(entry);
+            for (Ipv4.Block block : exception.blocks()) {
+                blocks.add(block);
+                ports.add(exception.port());
+            }
+        }
+        table.setExceptions(blocks, ports);
+    }
+
+    /** A network for job {@code jobId}'s VM, its tap owned by {@code uid} (-1: the daemon's own). */
+    public Lease open(long jobId, int uid) throws IOException {
+        if (unavailable != null) {
+            throw new IOException(unavailable);
+        }
+        int index = allocate();
+        int base = subnet.base() + index * 4;
+        Lease lease = new Lease(jobId, index, "rd-" + jobId, Ipv4.format(base + 1), Ipv4.format(base + 2));
+        try {
+            lease.create(uid);
+        } catch (IOException e) {
+            lease.close();
+            throw e;
+        }
+        open.put(jobId, lease);
+        return lease;
+    }
+
+    /** The egress log so far of a job whose VM runs now. */
+    public Optional<JobNetwork> live(long jobId) {
+        Lease lease = open.get(jobId);
+        return lease == null ? Optional.empty() : Optional.of(lease.log());
+    }
+
+    private synchronized int allocate() throws IOException {
+        int index = used.nextClearBit(0);
+        if (index >= subnet.size() / 4) {
+            throw new IOException("the job subnet " + subnet + " has no free /30 left");
+        }
+        used.set(index);
+        return index;
+    }
+
+    private synchronized void release(int index) {
+        used.clear(index);
+    }
+
+    private void removeLeftoverLinks() throws IOException {
+        for (String line : run(List.of(ip, "-o", "link", "show")).lines().toList()) {
+            String[] fields = line.split(":\\s+", 3);
+            if (fields.length >= 2 && fields[1].startsWith("rd-")) {
+                String name = fields[1].split("@")[0];
+                LOG.warning("removing " + name + ", a job link the previous rigdeskd left");
+                run(List.of(ip, "link", "delete", name));
+            }
+        }
+    }
+
+    /** IPv4 forwarding, as Docker and libvirt turn it on; the value before is noted, and restored when Rigdesk stops. */
+    private void enableForwarding() throws IOException {
+        Path forwarding = procSys.resolve("net/ipv4/ip_forward");
+        String before = Files.readString(forwarding).strip();
+        if (!before.equals("1")) {
+            Files.createDirectories(forwardingNote.getParent());
+            Files.writeString(forwardingNote, before + "\n");
+            Files.writeString(forwarding, "1");
+        }
+    }
+
+    /** /dev/net/tun as distributions ship it (0666): a VMM not root may attach to a tap that is its own. */
+    private void openTun() throws IOException {
+        Path tun = Path.of("/dev/net/tun");
+        if (Files.exists(tun)) {
+            Files.setPosixFilePermissions(tun, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        }
+    }
+
+    /** Rigdesk stops: job links (none should be left), the table and forwarding as they were. */
+    @Override
+    public synchronized void close() {
+        open.values().forEach(Lease::close);
+        if (unavailable != null) {
+            return;
+        }
+        try {
+            removeLeftoverLinks();
+            table.remove();
+            if (Files.exists(forwardingNote)) {
+                Files.writeString(procSys.resolve("net/ipv4/ip_forward"), Files.readString(forwardingNote).strip());
+                Files.delete(forwardingNote);
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot remove the job networks: " + e.getMessage());
+        }
+    }
+
+    private String run(List<String> argv) throws IOException {
+        return CommandRunner.run(argv, TIMEOUT);
+    }
+
+    /** One VM's network: its tap and addresses, its resolver, its counters; closing gives back the log. */
+    public final class Lease implements AutoCloseable {
+
+        private final long jobId;
+        private final int index;
+        private final String tap;
+        private final String gateway;
+        private final String address;
+        private DnsForwarder dns;
+        private boolean gatewayAdded;
+        private JobNetwork last;
+        private boolean closed;
+
+        private Lease(long jobId, int index, String tap, String gateway, String address) {
+            this.jobId = jobId;
+            this.index = index;
+            this.tap = tap;
+            this.gateway = gateway;
+            this.address = address;
+        }
+
+        private void create(int uid) throws IOException {
+            List<String> add = new ArrayList<>(List.of(ip, "tuntap", "add", "dev", tap, "mode", "tap"));
+            if (uid >= 0) {
+                add.addAll(List.of("user", Integer.toString(uid), "group", Integer.toString(uid)));
+            }
+            run(add);
+            // No IPv6 on the link: the host end would have a link-local address the VM could reach.
+            Path ipv6 = procSys.resolve("net/ipv6/conf").resolve(tap).resolve("disable_ipv6");
+            if (Files.exists(ipv6)) {
+                Files.writeString(ipv6, "1");
+            }
+            run(List.of(ip, "address", "add", gateway + "/30", "dev", tap));
+            run(List.of(ip, "link", "set", tap, "up"));
+            table.addGateway(tap, gateway);
+            gatewayAdded = true;
+            dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId);
+        }
+
+        public String tap() {
+            return tap;
+        }
+
+        public String gateway() {
+            return gateway;
+        }
+
+        public String address() {
+            return address;
+        }
+
+        /** What the guest agent reads from the config disk to set its link up (shell assignments). */
+        public String guestConfig() {
+            return "address=" + address + "/30\ngateway=" + gateway + "\ndns=" + gateway + "\n";
+        }
+
+        /** The egress log so far: flows and refusals from the counters, names from the resolver. */
+        JobNetwork log() {
+            try {
+                return new JobNetwork(true, address, gateway, flows(table.counted("flows4", address)),
+                        refusals(table.counted("refused4", address)), dns == null ? List.of() : dns.lookups());
+            } catch (IOException e) {
+                LOG.warning("cannot read the egress counters of job " + jobId + ": " + e.getMessage());
+                return last != null ? last : new JobNetwork(true, address, gateway, List.of(), List.of(),
+                        dns == null ? List.of() : dns.lookups());
+            }
+        }
+
+        private List<JobNetwork.Flow> flows(List<FirewallTable.Counted> counted) {
+            return counted.stream().sorted(Comparator.comparingLong(FirewallTable.Counted::bytes).reversed())
+                    .map(c -> new JobNetwork.Flow(c.address(), c.port(), c.protocol(), nameOf(c.address()),
+                            c.packets(), c.bytes())).toList();
+        }
+
+        private List<JobNetwork.Refusal> refusals(List<FirewallTable.Counted> counted) {
+            return counted.stream().sorted(Comparator.comparingLong(FirewallTable.Counted::packets).reversed())
+                    .map(c -> new JobNetwork.Refusal(c.address(), c.port(), c.protocol(), nameOf(c.address()),
+                            c.packets())).toList();
+        }
+
+        private String nameOf(String destination) {
+            return dns == null ? null : dns.nameOf(destination);
+        }
+
+        /** Takes down the link and the resolver; returns the final egress log (the counters are cleared). */
+        public JobNetwork finish() {
+            JobNetwork log = log();
+            last = log;
+            try {
+                table.forget("flows4", address, table.counted("flows4", address));
+                table.forget("refused4", address, table.counted("refused4", address));
+            } catch (IOException e) {
+                LOG.warning("cannot clear the egress counters of job " + jobId + ": " + e.getMessage());
+            }
+            close();
+            return log;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open.remove(jobId, this);
+            if (dns != null) {
+                dns.close();
+                dns = null;
+            }
+            try {
+                if (gatewayAdded) {
+                    table.removeGateway(tap, gateway);
+                    gatewayAdded = false;
+                }
+            } catch (IOException e) {
+                LOG.warning("cannot remove the gateway of " + tap + ": " + e.getMessage());
+            }
+            try {
+                run(List.of(ip, "link", "delete", tap));
+            } catch (IOException e) {
+                LOG.fine(() -> tap + " was gone already: " + e.getMessage());
+            }
+            release(index);
+        }
+    }
+}
