@@ -103,7 +103,7 @@ Maintainer: Rigdesk <rigdesk@localhost>
 Installed-Size: $installed
 Section: admin
 Priority: optional
-Depends: libc6, zlib1g, passwd
+Depends: libc6, zlib1g, passwd, util-linux, iproute2, nftables
 Recommends: libgtk-3-0t64 | libgtk-3-0, libgl1, qemu-system-x86, qemu-utils, pci.ids, systemd, debootstrap, e2fsprogs, cpio
 Suggests: xdg-utils
 Homepage: https://github.com/rigdesk/rigdesk

@@ -31,8 +31,15 @@ public record JobRequest(
     /** A job on {@code gpuCount} whole GPUs (any free ones in vfio mode). */
     public static JobRequest onGpuCount(String name, String script, int gpuCount, Integer cpus, Integer memoryMiB,
                                         Integer timeoutSeconds, Map<String, String> env, Map<String, String> secrets) {
+        return onGpuCount(name, script, gpuCount, cpus, memoryMiB, timeoutSeconds, env, secrets, null);
+    }
+
+    /** The same, with a network card when {@code network} is true. */
+    public static JobRequest onGpuCount(String name, String script, int gpuCount, Integer cpus, Integer memoryMiB,
+                                        Integer timeoutSeconds, Map<String, String> env, Map<String, String> secrets,
+                                        Boolean network) {
         return new JobRequest(name, script, com.fasterxml.jackson.databind.node.IntNode.valueOf(gpuCount), cpus,
-                memoryMiB, timeoutSeconds, env, secrets);
+                memoryMiB, timeoutSeconds, env, secrets, network);
     }
 
     /** A job on these GPUs, by PCI address. */

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code rigdesk jobs}: recent jobs, newest first. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List recent jobs.")
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List recent jobs.",
+        subcommands = JobShowCommand.class)
 public class JobsCommand implements Callable<Integer> {
 
     @ParentCommand

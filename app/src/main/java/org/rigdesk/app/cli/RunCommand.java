@@ -44,6 +44,9 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "A name for the job list (default: the command).")
     String name;
 
+    @Option(names = "--network", description = "Give the VM a network: the internet, never the host or the LAN.")
+    boolean network;
+
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
     boolean detach;
 
@@ -54,7 +57,7 @@ public class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         JobRequest request = JobRequest.onGpuCount(name, ShellWords.join(command), gpus, cpus, memory,
-                timeout, null, null);
+                timeout, null, null, network ? Boolean.TRUE : null);
         try (DaemonClient client = parent.client()) {
             Job job = client.submitJob(request);
             if (detach) {

@@ -18,6 +18,8 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -86,7 +88,7 @@ public class JobsPage implements Page {
         message.setWrapText(true);
 
         TableView<Job> table = table();
-        SplitPane split = new SplitPane(table, logPane());
+        SplitPane split = new SplitPane(table, detailPane());
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
@@ -128,8 +130,8 @@ public class JobsPage implements Page {
         return table;
     }
 
-    private static TableColumn<Job, String> column(String title, double width, Function<Job, String> value) {
-        TableColumn<Job, String> column = new TableColumn<>(title);
+    private static <T> TableColumn<T, String> column(String title, double width, Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(title);
         column.setPrefWidth(width);
         column.setMinWidth(Math.min(width, 90)); // titles stay readable when the window narrows
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
@@ -143,6 +145,50 @@ public class JobsPage implements Page {
         boolean today = job.startedAt().atZone(ZoneId.systemDefault()).toLocalDate()
                 .equals(java.time.LocalDate.now(ZoneId.systemDefault()));
         return (today ? TODAY : EARLIER).format(job.startedAt());
+    }
+
+    /** The selected job's log and its network, a tab each. */
+    private Node detailPane() {
+        Tab logTab = new Tab("Log", logPane());
+        Tab networkTab = new Tab("Network", networkPane());
+        networkTab.setId("job-network-tab");
+        TabPane tabs = new TabPane(logTab, networkTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        return tabs;
+    }
+
+    /** Where the selected job's VM went, what it was refused, the names it asked for. */
+    private Node networkPane() {
+        NetworkViewModel network = model.network();
+        Label summary = new Label();
+        summary.setId("job-network-summary");
+        summary.setWrapText(true);
+        summary.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                model.selectedProperty().get() == null ? "Select a job to see its network"
+                        : network.summaryProperty().get(), model.selectedProperty(), network.summaryProperty()));
+        Button refresh = new Button("Refresh");
+        refresh.setId("job-network-refresh");
+        refresh.disableProperty().bind(model.selectedProperty().isNull());
+        refresh.setOnAction(e -> network.show(model.selectedProperty().get()));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, summary, spacer, refresh);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        TableView<NetworkViewModel.Row> rows = new TableView<>(network.rows());
+        rows.setId("job-network-rows");
+        rows.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        rows.setPlaceholder(new Label("No traffic"));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("", 90, NetworkViewModel.Row::kind));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Destination", 200, NetworkViewModel.Row::destination));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Port", 60, NetworkViewModel.Row::port));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Proto", 60, NetworkViewModel.Row::protocol));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Name / answer", 220, NetworkViewModel.Row::name));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Count", 110, NetworkViewModel.Row::count));
+        rows.getColumns().add(JobsPage.<NetworkViewModel.Row>column("Bytes", 90, NetworkViewModel.Row::bytes));
+        VBox.setVgrow(rows, Priority.ALWAYS);
+        VBox pane = new VBox(6, bar, rows);
+        pane.setPadding(new Insets(8, 0, 0, 0));
+        return pane;
     }
 
     private Node logPane() {

@@ -35,6 +35,7 @@ public class JobsViewModel {
     private final ObjectProperty<Job> selected = new SimpleObjectProperty<>();
     private final StringProperty message = new SimpleStringProperty("");
     private final LogViewModel log;
+    private final NetworkViewModel network;
 
     public JobsViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
         this.client = client;
@@ -42,9 +43,14 @@ public class JobsViewModel {
         this.background = background;
         this.ui = ui;
         this.log = new LogViewModel(client, ui);
+        this.network = new NetworkViewModel(client, background, ui);
         filter.addListener((obs, old, now) -> shown.setPredicate(
                 job -> now == null || ALL.equals(now) || now.equals(job.state())));
         selected.addListener((obs, old, now) -> {
+            // A new selection, or the selected job moved on (its log grows until it ends).
+            if (now == null || old == null || old.id() != now.id() || now.finished() != old.finished()) {
+                network.show(now);
+            }
             if (now == null) {
                 log.stop();
             } else if (old == null || old.id() != now.id()) {
@@ -174,6 +180,10 @@ public class JobsViewModel {
 
     public StringProperty messageProperty() {
         return message;
+    }
+
+    public NetworkViewModel network() {
+        return network;
     }
 
     public LogViewModel log() {

@@ -1,0 +1,114 @@
+package org.rigdesk.app.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
+
+/**
+ * The selected job's network: where its VM went (bytes), what it was refused, the names it asked
+ * for — one table of rows, read from {@code GET /v1/jobs/{id}/network} when a job is selected or
+ * changes. Everything shown comes from the daemon as text; nothing is markup.
+ */
+public class NetworkViewModel {
+
+    /** One line of the egress log as the table shows it. */
+    public record Row(String kind, String destination, String port, String protocol, String name, String count,
+                      String bytes) {
+    }
+
+    private final RigdeskApi client;
+    private final Executor background;
+    private final Executor ui;
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final StringProperty summary = new SimpleStringProperty("");
+    private volatile long shownId = -1;
+
+    public NetworkViewModel(RigdeskApi client, Executor background, Executor ui) {
+        this.client = client;
+        this.background = background;
+        this.ui = ui;
+    }
+
+    public ObservableList<Row> rows() {
+        return rows;
+    }
+
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary;
+    }
+
+    /** Loads {@code job}'s log (null: nothing selected). */
+    public void show(Job job) {
+        if (job == null) {
+            shownId = -1;
+            rows.clear();
+            summary.set("");
+            return;
+        }
+        long id = job.id();
+        shownId = id;
+        background.execute(() -> {
+            try {
+                JobNetwork network = client.jobNetwork(id);
+                ui.execute(() -> {
+                    if (shownId == id) {
+                        rows.setAll(rows(network));
+                        summary.set(summary(network));
+                    }
+                });
+            } catch (IOException e) {
+                ui.execute(() -> summary.set("Cannot read the job's network: " + e.getMessage()));
+            }
+        });
+    }
+
+    static String summary(JobNetwork network) {
+        if (!network.enabled()) {
+            return "No network: this job's VM had no network card.";
+        }
+        long bytes = network.flows().stream().mapToLong(JobNetwork.Flow::bytes).sum();
+        long refused = network.refused().stream().mapToLong(JobNetwork.Refusal::attempts).sum();
+        return network.address() + " via " + network.gateway() + " · " + network.flows().size() + " destination"
+                + (network.flows().size() == 1 ? "" : "s") + ", " + human(bytes) + " · " + refused + " refused attempt"
+                + (refused == 1 ? "" : "s") + " · " + network.dns().size() + " DNS lookup"
+                + (network.dns().size() == 1 ? "" : "s");
+    }
+
+    static List<Row> rows(JobNetwork network) {
+        List<Row> rows = new ArrayList<>();
+        network.flows().forEach(f -> rows.add(new Row("reached", f.address(), Integer.toString(f.port()), f.protocol(),
+                orDash(f.name()), f.packets() + " packets", human(f.bytes()))));
+        network.refused().forEach(r -> rows.add(new Row("refused", r.address(), Integer.toString(r.port()), r.protocol(),
+                orDash(r.name()), r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts"), "")));
+        network.dns().forEach(l -> rows.add(new Row("DNS " + l.type(), l.name(), "", "", l.error() != null ? l.error()
+                : l.answers().isEmpty() ? "(no address)" : String.join(" ", l.answers()), "", "")));
+        return rows;
+    }
+
+    private static String orDash(String text) {
+        return text == null ? "–" : text;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes / 1024.0;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}
