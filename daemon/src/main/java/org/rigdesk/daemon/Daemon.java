@@ -245,7 +245,8 @@ public class Daemon implements AutoCloseable {
                 config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
                 HostBudget.memoryMiB(), config.simulated(), config.jobLogMaxBytes());
         JobNetworks networks = new JobNetworks(tools.onPath("ip").map(Path::toString).orElse("ip"),
-                tools.onPath("nft").map(Path::toString).orElse("nft"), config.jobSubnet(), config.dnsUpstreams(),
+                tools.onPath("nft").map(Path::toString).orElse("nft"),
+                tools.onPath("iptables").map(Path::toString).orElse(null), config.jobSubnet(), config.dnsUpstreams(),
                 config.stateDir(), Path.of("/proc/sys"));
         networks.start(sandbox.confines(), settings.current().networkAllow());
         jobNetworks = networks;

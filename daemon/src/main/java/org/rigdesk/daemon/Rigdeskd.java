@@ -256,7 +256,7 @@ public class Rigdeskd implements Callable<Integer> {
             }
         }
         try {
-            new JobNetworks("ip", "nft", jobSubnet, List.of(), Path.of("/"), Path.of("/"));
+            new JobNetworks("ip", "nft", null, jobSubnet, List.of(), Path.of("/"), Path.of("/"));
         } catch (IllegalArgumentException e) {
             return "--job-subnet: " + e.getMessage();
         }

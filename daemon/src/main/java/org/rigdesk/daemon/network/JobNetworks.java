@@ -34,6 +34,7 @@ public final class JobNetworks implements AutoCloseable {
     private final Ipv4.Block subnet;
     private final List<InetSocketAddress> upstreams;
     private final FirewallTable table;
+    private final DockerUserChain docker;
     private final Path procSys;
     private final Path forwardingNote;
     private final BitSet used = new BitSet();
@@ -45,9 +46,10 @@ public final class JobNetworks implements AutoCloseable {
      * {@code subnet}: where job links are numbered; {@code upstreams}: the resolvers DNS is forwarded
      * to; {@code stateDir}: where the forwarding note and nft's scratch files go.
      */
-    public JobNetworks(String ip, String nft, String subnet, List<InetSocketAddress> upstreams, Path stateDir,
-                       Path procSys) {
+    public JobNetworks(String ip, String nft, String iptables, String subnet, List<InetSocketAddress> upstreams,
+                       Path stateDir, Path procSys) {
         this.ip = ip;
+        this.docker = new DockerUserChain(iptables);
         this.subnet = Ipv4.Block.parse(subnet).filter(block -> block.prefix() <= 28)
                 .orElseThrow(() -> new IllegalArgumentException("the job subnet must be an IPv4 block of /28 or "
                         + "larger, e.g. " + DEFAULT_SUBNET + "; got " + subnet));
@@ -86,6 +88,7 @@ public final class JobNetworks implements AutoCloseable {
         try {
             removeLeftoverLinks();
             table.install();
+            docker.open();
             applyExceptions(exceptions);
             enableForwarding();
             openTun();
@@ -197,6 +200,7 @@ public final class JobNetworks implements AutoCloseable {
         try {
             removeLeftoverLinks();
             table.remove();
+            docker.close();
             if (Files.exists(forwardingNote)) {
                 Files.writeString(procSys.resolve("net/ipv4/ip_forward"), Files.readString(forwardingNote).strip());
                 Files.delete(forwardingNote);
@@ -236,6 +240,7 @@ public final class JobNetworks implements AutoCloseable {
             if (uid >= 0) {
                 add.addAll(List.of("user", Integer.toString(uid), "group", Integer.toString(uid)));
             }
+            docker.open(); // Docker may have started since
             run(add);
             // No IPv6 on the link: the host end would have a link-local address the VM could reach.
             Path ipv6 = procSys.resolve("net/ipv6/conf").resolve(tap).resolve("disable_ipv6");

@@ -129,6 +129,29 @@ class JobNetworkTest {
         assertEquals(Job.CANCELLED, cancelled.state());
     }
 
+    /** Docker's iptables rules as it makes them: FORWARD policy DROP, and its DOCKER-USER chain jumped to first. */
+    @Test
+    void besideDockersDropPolicyJobsStillReachTheInternetAndNothingMore() throws Exception {
+        NetworkWorld.host("iptables", "-N", "DOCKER-USER");
+        NetworkWorld.host("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
+        NetworkWorld.host("iptables", "-I", "FORWARD", "-j", "DOCKER-USER");
+        NetworkWorld.host("iptables", "-P", "FORWARD", "DROP");
+        try {
+            Job job = run(String.join("\n", "probe internet http://" + NetworkWorld.INTERNET + "/hello.txt",
+                    "probe lan http://" + NetworkWorld.LAN + ":8080/lan.txt"));
+            String log = JobWaits.log(client, job.id()).replace("\r\n", "\n");
+            assertTrue(log.contains("internet=reached\n") && log.contains("lan=refused\n"), log);
+            String chain = NetworkWorld.host("iptables", "-S", "DOCKER-USER");
+            assertTrue(chain.contains("-i rd-+ -j ACCEPT"), chain);
+            assertTrue(NetworkWorld.host("iptables", "-S", "FORWARD").contains("-P FORWARD DROP"), "Docker's policy kept");
+        } finally {
+            NetworkWorld.host("iptables", "-P", "FORWARD", "ACCEPT");
+            NetworkWorld.host("iptables", "-D", "FORWARD", "-j", "DOCKER-USER");
+            NetworkWorld.host("iptables", "-F", "DOCKER-USER");
+            NetworkWorld.host("iptables", "-X", "DOCKER-USER");
+        }
+    }
+
     @Test
     void aBadExceptionIsRefusedAndChangesNothing() throws Exception {
         Settings before = client.get("/v1/settings", Settings.class);
