@@ -61,7 +61,7 @@ class JobsBench {
     private double bare(Path image, int round) throws Exception {
         Path work = Files.createDirectories(dir.resolve("bare-" + round));
         new QemuVmm("qemu-system-x86_64", "qemu-img").createRootDisk(image.resolve("rootfs.ext4"), work.resolve("root.qcow2"));
-        new ConfigDisk().add("script", "echo " + MARK).add("env", "").add("secrets", "").write(work.resolve("config.img"));
+        ConfigDisks.write(work.resolve("config.img"), "echo " + MARK, null);
         Files.createFile(work.resolve("console.log"));
         Files.createFile(work.resolve("control.log"));
         VmSpec spec = new VmSpec("bare", work, image.resolve("vmlinuz"), image.resolve("initrd.img"),

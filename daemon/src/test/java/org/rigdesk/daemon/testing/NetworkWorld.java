@@ -31,10 +31,11 @@ public final class NetworkWorld implements AutoCloseable {
     private final String lan = "rdw-lan-" + tag;
     private final List<Process> servers = new ArrayList<>();
     private final Path dir;
+    private final Path www;
 
     public NetworkWorld(Path dir) throws Exception {
         this.dir = Files.createDirectories(dir.resolve("world"));
-        Path www = Files.createDirectories(this.dir.resolve("www"));
+        this.www = Files.createDirectories(this.dir.resolve("www"));
         Files.writeString(www.resolve("hello.txt"), "hello from the internet\n");
         Files.write(www.resolve("big.bin"), new byte[8 << 20]);
         Path lanWww = Files.createDirectories(this.dir.resolve("lan"));
@@ -63,6 +64,13 @@ public final class NetworkWorld implements AutoCloseable {
         serve(List.of("python3", "-m", "http.server", Integer.toString(HOST_ANY_PORT), "--bind", "0.0.0.0",
                 "--directory", hostWww.toString()));
         Thread.sleep(1500); // the servers bind
+    }
+
+    /** Puts a file of {@code bytes} zero bytes on the internet server, at /NAME. */
+    public void publish(String name, long bytes) throws IOException {
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(www.resolve(name).toFile(), "rw")) {
+            file.setLength(bytes);
+        }
     }
 
     private void link(String namespace, String hostEnd, String hostAddress, String nsAddress) throws Exception {
