@@ -6,7 +6,9 @@ import java.util.List;
  * {@code PUT /v1/runner}: register this workstation for a GitHub organisation or repository.
  * {@code slotCpus} and {@code slotMemoryMiB} size each slot's VM (defaults share the host).
  * The token is checked against GitHub at once, stored 0600 under the state directory, and never
- * returned.
+ * returned. {@code egress}: what the runner VMs may reach — {@code open} (the internet; the default),
+ * {@code allow-list} (only {@code egressAllow}: host names, {@code *.}wildcards, IPv4 blocks) or
+ * {@code audit} (the internet, logging what the list would refuse).
  */
 public record RunnerRegistration(
         String url,
@@ -18,12 +20,23 @@ public record RunnerRegistration(
         Integer gpuSlots,
         Integer cpuSlots,
         Integer slotCpus,
-        Integer slotMemoryMiB) {
+        Integer slotMemoryMiB,
+        String egress,
+        List<String> egressAllow) {
+
+    /** A registration whose VMs reach the internet (egress open). */
+    public RunnerRegistration(String url, String token, List<String> labels, String namePrefix, Long runnerGroupId,
+                              String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
+                              Integer slotMemoryMiB) {
+        this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, null,
+                null);
+    }
 
     @Override
     public String toString() {
         return "RunnerRegistration[url=" + url + ", token=<secret>, labels=" + labels + ", namePrefix=" + namePrefix
                 + ", runnerGroupId=" + runnerGroupId + ", apiUrl=" + apiUrl + ", gpuSlots=" + gpuSlots
-                + ", cpuSlots=" + cpuSlots + ", slotCpus=" + slotCpus + ", slotMemoryMiB=" + slotMemoryMiB + "]";
+                + ", cpuSlots=" + cpuSlots + ", slotCpus=" + slotCpus + ", slotMemoryMiB=" + slotMemoryMiB
+                + ", egress=" + egress + ", egressAllow=" + egressAllow + "]";
     }
 }

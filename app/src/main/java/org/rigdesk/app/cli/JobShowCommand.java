@@ -75,7 +75,8 @@ public class JobShowCommand implements Callable<Integer> {
             out.println("no network: the job's VM had no network card (rigdesk run --network gives one)");
             return;
         }
-        out.println("network  " + log.address() + " via " + log.gateway() + " (its resolver too)");
+        out.println("network  " + log.address() + " via " + log.gateway() + " (its resolver too); egress "
+                + (log.egress() == null ? "open" : log.egress()));
         out.println();
         Table flows = new Table("DESTINATION", "PORT", "PROTO", "NAME", "PACKETS", "BYTES");
         log.flows().forEach(f -> flows.row(f.address(), f.port(), f.protocol(), f.name() == null ? "-" : f.name(),
@@ -86,6 +87,13 @@ public class JobShowCommand implements Callable<Integer> {
         log.refused().forEach(r -> refused.row(r.address(), r.port(), r.protocol(), r.name() == null ? "-" : r.name(),
                 r.attempts()));
         out.print(log.refused().isEmpty() ? "nothing refused\n" : refused.toString());
+        if ("audit".equals(log.egress())) {
+            out.println();
+            Table unlisted = new Table("NOT ON THE LIST", "PORT", "PROTO", "NAME", "ATTEMPTS");
+            log.unlisted().forEach(r -> unlisted.row(r.address(), r.port(), r.protocol(),
+                    r.name() == null ? "-" : r.name(), r.attempts()));
+            out.print(log.unlisted().isEmpty() ? "everything was on the allow-list\n" : unlisted.toString());
+        }
         out.println();
         Table dns = new Table("DNS NAME", "TYPE", "ANSWER");
         log.dns().forEach(l -> dns.row(l.name(), l.type(), l.error() != null ? l.error()

@@ -88,6 +88,14 @@ public class RunnerCommand {
                 + "(default: shared out of three quarters of the host's).")
         Integer slotMemory;
 
+        @Option(names = "--egress", paramLabel = "MODE", description = "What runner VMs may reach: open (the "
+                + "internet; default), allow-list (only --allow) or audit (the internet; logs what the list would refuse).")
+        String egress;
+
+        @Option(names = "--allow", paramLabel = "ENTRY", description = "For --egress allow-list or audit: a host name "
+                + "(github.com), a wildcard (*.githubusercontent.com) or an IPv4 block. Repeatable.")
+        List<String> allow;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isReadable(tokenFile)) {
@@ -96,7 +104,7 @@ public class RunnerCommand {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             try (DaemonClient client = runner.parent.client()) {
                 RunnerStatus status = client.registerRunner(new RunnerRegistration(url, token, labels, null,
-                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory));
+                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }

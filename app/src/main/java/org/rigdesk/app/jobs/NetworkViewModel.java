@@ -77,7 +77,13 @@ public class NetworkViewModel {
         }
         long bytes = network.flows().stream().mapToLong(JobNetwork.Flow::bytes).sum();
         long refused = network.refused().stream().mapToLong(JobNetwork.Refusal::attempts).sum();
-        return network.address() + " via " + network.gateway() + " · " + network.flows().size() + " destination"
+        String policy = switch (network.egress() == null ? "open" : network.egress()) {
+            case "allow-list" -> "allow-list · ";
+            case "audit" -> "audit: " + network.unlisted().size() + " destination"
+                    + (network.unlisted().size() == 1 ? "" : "s") + " the allow-list would refuse · ";
+            default -> "";
+        };
+        return network.address() + " via " + network.gateway() + " · " + policy + network.flows().size() + " destination"
                 + (network.flows().size() == 1 ? "" : "s") + ", " + human(bytes) + " · " + refused + " refused attempt"
                 + (refused == 1 ? "" : "s") + " · " + network.dns().size() + " DNS lookup"
                 + (network.dns().size() == 1 ? "" : "s");
@@ -89,6 +95,9 @@ public class NetworkViewModel {
                 orDash(f.name()), f.packets() + " packets", human(f.bytes()))));
         network.refused().forEach(r -> rows.add(new Row("refused", r.address(), Integer.toString(r.port()), r.protocol(),
                 orDash(r.name()), r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts"), "")));
+        // Under audit: let through, but what the registration's allow-list would have refused.
+        network.unlisted().forEach(r -> rows.add(new Row("unlisted", r.address(), Integer.toString(r.port()),
+                r.protocol(), orDash(r.name()), r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts"), "")));
         network.dns().forEach(l -> rows.add(new Row("DNS " + l.type(), l.name(), "", "", l.error() != null ? l.error()
                 : l.answers().isEmpty() ? "(no address)" : String.join(" ", l.answers()), "", "")));
         return rows;

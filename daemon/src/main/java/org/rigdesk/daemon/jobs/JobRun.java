@@ -19,6 +19,7 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.ConsolePump;
@@ -128,7 +129,8 @@ public class JobRun implements Runnable {
             confinement = sandbox.confine("job-" + job.id(), job.cpus(), job.memoryMiB(),
                     config.accel() == VmSpec.Accel.TCG, vfioFunctions);
             if (networks != null) {
-                network = networks.open(job.id(), confinement.uid());
+                network = networks.open(job.id(), confinement.uid(), runner != null ? runner.egress()
+                        : EgressPolicy.OPEN);
             }
             prepare(confinement, network);
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),

@@ -4,14 +4,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.daemon.network.EgressPolicy;
 
 /**
  * A runner slot's VM: instead of a script, its config disk carries the runner's just-in-time
  * config ({@code jitconfig}) and, on the test image, a test job for the stand-in runner. The
- * listener hears every change of the job record, its end included.
+ * listener hears every change of the job record, its end included. {@code egress}: what the VM may
+ * reach (its registration's policy).
  */
 public record RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB,
-                              Map<String, String> files, Consumer<Job> listener) {
+                              Map<String, String> files, Consumer<Job> listener, EgressPolicy egress) {
 
     /** How long a runner VM may run once it has taken a job (GitHub's own limit is shorter). */
     public static final int JOB_TIMEOUT_SECONDS = 24 * 3600;

@@ -39,7 +39,15 @@ final class DnsForwarder implements AutoCloseable {
     };
     private final Thread thread;
 
-    DnsForwarder(InetAddress bind, List<InetSocketAddress> upstreams, String name) throws IOException {
+    /** What an answer's addresses are handed to before the guest gets it (an allow-list opens them). */
+    interface Answers {
+        void answered(String name, List<String> addresses);
+    }
+
+    private final Answers answers;
+
+    DnsForwarder(InetAddress bind, List<InetSocketAddress> upstreams, String name, Answers answers) throws IOException {
+        this.answers = answers;
         this.socket = new DatagramSocket(new InetSocketAddress(bind, 53));
         this.upstreams = List.copyOf(upstreams);
         this.thread = new Thread(this::serve, "dns-" + name);
@@ -75,6 +83,7 @@ final class DnsForwarder implements AutoCloseable {
                 DatagramPacket reply = new DatagramPacket(answer, answer.length);
                 client.receive(reply);
                 List<String> addresses = DnsMessage.addresses(answer, reply.getLength());
+                answers.answered(question.name(), addresses);
                 record(new JobNetwork.Lookup(question.name(), question.typeName(), addresses, null), addresses);
                 socket.send(new DatagramPacket(answer, reply.getLength(), guest));
                 return;

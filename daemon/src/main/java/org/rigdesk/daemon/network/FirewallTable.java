@@ -50,6 +50,10 @@ final class FirewallTable {
                 "  set allow4 { type ipv4_addr . inet_proto . inet_service; flags interval; }",
                 "  " + String.format(counted, "flows4"),
                 "  " + String.format(counted, "refused4"),
+                "  " + String.format(counted, "unlisted4"),
+                "  set strict4 { type ipv4_addr; }",
+                "  set audit4 { type ipv4_addr; }",
+                "  set permitted4 { type ipv4_addr . ipv4_addr; flags interval; }",
                 "  chain input {",
                 "    type filter hook input priority filter; policy accept;",
                 "    iifname \"rd-*\" iifname . ip daddr @gateways4 udp dport 53 accept",
@@ -69,6 +73,12 @@ final class FirewallTable {
                 "    iifname \"rd-*\" ct state established,related accept",
                 "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
                         + TUPLE + " } accept",
+                // A registration's allow-list: only what it names (its blocks, its names' answers).
+                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 meta l4proto { tcp, udp } "
+                        + "add @refused4 { " + TUPLE + " } " + REFUSE,
+                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 " + REFUSE,
+                "    iifname \"rd-*\" ip saddr @audit4 ip saddr . ip daddr != @permitted4 meta l4proto { tcp, udp } "
+                        + "add @unlisted4 { " + TUPLE + " }",
                 "    iifname \"rd-*\" ip daddr @private4 meta l4proto { tcp, udp } add @refused4 { " + TUPLE + " } "
                         + REFUSE,
                 "    iifname \"rd-*\" ip daddr @private4 " + REFUSE,
@@ -111,6 +121,57 @@ final class FirewallTable {
 
     void removeGateway(String tap, String address) throws IOException {
         run(List.of(nft, "delete", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
+    }
+
+    /** Puts {@code guest} under its registration's policy: its mode's set, its blocks permitted. */
+    void setPolicy(String guest, EgressPolicy policy) throws IOException {
+        if (policy.mode() == EgressPolicy.Mode.OPEN) {
+            return;
+        }
+        StringBuilder script = new StringBuilder("add element inet " + TABLE + " "
+                + (policy.mode() == EgressPolicy.Mode.AUDIT ? "audit4" : "strict4") + " { " + guest + " }\n");
+        for (String block : policy.blocks()) {
+            script.append("add element inet " + TABLE + " permitted4 { " + guest + " . " + block + " }\n");
+        }
+        apply(script.toString());
+    }
+
+    /** Permits {@code guest} to reach {@code addresses} (its resolver's answer for a listed name). */
+    void permit(String guest, List<String> addresses) throws IOException {
+        if (!addresses.isEmpty()) {
+            run(List.of(nft, "add", "element", "inet", TABLE, "permitted4", "{ " + String.join(", ",
+                    addresses.stream().map(address -> guest + " . " + address).toList()) + " }"));
+        }
+    }
+
+    /** Takes {@code guest} out of the policy sets (its address goes to the next job). */
+    void clearPolicy(String guest) throws IOException {
+        StringBuilder script = new StringBuilder();
+        for (String set : List.of("strict4", "audit4")) {
+            JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, set)));
+            for (JsonNode element : answer.findValues("elem")) {
+                element.forEach(value -> {
+                    if (guest.equals(value.asText())) {
+                        script.append("delete element inet " + TABLE + " " + set + " { " + guest + " }\n");
+                    }
+                });
+            }
+        }
+        JsonNode permitted = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, "permitted4")));
+        for (JsonNode elements : permitted.findValues("elem")) {
+            for (JsonNode element : elements) {
+                JsonNode concat = element.path("concat");
+                if (concat.size() == 2 && guest.equals(concat.get(0).asText())) {
+                    JsonNode to = concat.get(1);
+                    String target = to.isTextual() ? to.asText()
+                            : to.path("prefix").path("addr").asText() + "/" + to.path("prefix").path("len").asInt();
+                    script.append("delete element inet " + TABLE + " permitted4 { " + guest + " . " + target + " }\n");
+                }
+            }
+        }
+        if (script.length() > 0) {
+            apply(script.toString());
+        }
     }
 
     /** The owner's exceptions, replacing the last ones in one transaction. */

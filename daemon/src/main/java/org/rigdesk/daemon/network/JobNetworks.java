@@ -123,14 +123,17 @@ public final class JobNetworks implements AutoCloseable {
         table.setExceptions(blocks, ports);
     }
 
-    /** A network for job {@code jobId}'s VM, its tap owned by {@code uid} (-1: the daemon's own). */
-    public Lease open(long jobId, int uid) throws IOException {
+    /**
+     * A network for job {@code jobId}'s VM, its tap owned by {@code uid} (-1: the daemon's own),
+     * reaching what {@code policy} lets it.
+     */
+    public Lease open(long jobId, int uid, EgressPolicy policy) throws IOException {
         if (unavailable != null) {
             throw new IOException(unavailable);
         }
         int index = allocate();
         int base = subnet.base() + index * 4;
-        Lease lease = new Lease(jobId, index, "rd-" + jobId, Ipv4.format(base + 1), Ipv4.format(base + 2));
+        Lease lease = new Lease(jobId, index, "rd-" + jobId, Ipv4.format(base + 1), Ipv4.format(base + 2), policy);
         try {
             lease.create(uid);
         } catch (IOException e) {
@@ -222,12 +225,14 @@ public final class JobNetworks implements AutoCloseable {
         private final String tap;
         private final String gateway;
         private final String address;
+        private final EgressPolicy policy;
         private DnsForwarder dns;
         private boolean gatewayAdded;
         private JobNetwork last;
         private boolean closed;
 
-        private Lease(long jobId, int index, String tap, String gateway, String address) {
+        private Lease(long jobId, int index, String tap, String gateway, String address, EgressPolicy policy) {
+            this.policy = policy;
             this.jobId = jobId;
             this.index = index;
             this.tap = tap;
@@ -249,9 +254,22 @@ public final class JobNetworks implements AutoCloseable {
             }
             run(List.of(ip, "address", "add", gateway + "/30", "dev", tap));
             run(List.of(ip, "link", "set", tap, "up"));
+            table.clearPolicy(address); // what a crashed daemon's job on this address was given
+            table.setPolicy(address, policy);
             table.addGateway(tap, gateway);
             gatewayAdded = true;
-            dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId);
+            dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId, this::answered);
+        }
+
+        /** An answer for a name the policy lists opens its addresses, before the guest has it. */
+        private void answered(String name, List<String> addresses) {
+            if (policy.mode() != EgressPolicy.Mode.OPEN && policy.permitsName(name)) {
+                try {
+                    table.permit(address, addresses.stream().filter(a -> a.indexOf(':') < 0).toList());
+                } catch (IOException e) {
+                    LOG.warning("cannot permit " + name + " for job " + jobId + ": " + e.getMessage());
+                }
+            }
         }
 
         public String tap() {
@@ -274,12 +292,13 @@ public final class JobNetworks implements AutoCloseable {
         /** The egress log so far: flows and refusals from the counters, names from the resolver. */
         JobNetwork log() {
             try {
-                return new JobNetwork(true, address, gateway, flows(table.counted("flows4", address)),
-                        refusals(table.counted("refused4", address)), dns == null ? List.of() : dns.lookups());
+                return new JobNetwork(true, policy.mode().wire(), address, gateway,
+                        flows(table.counted("flows4", address)), refusals(table.counted("refused4", address)),
+                        refusals(table.counted("unlisted4", address)), dns == null ? List.of() : dns.lookups());
             } catch (IOException e) {
                 LOG.warning("cannot read the egress counters of job " + jobId + ": " + e.getMessage());
-                return last != null ? last : new JobNetwork(true, address, gateway, List.of(), List.of(),
-                        dns == null ? List.of() : dns.lookups());
+                return last != null ? last : new JobNetwork(true, policy.mode().wire(), address, gateway, List.of(),
+                        List.of(), List.of(), dns == null ? List.of() : dns.lookups());
             }
         }
 
@@ -306,6 +325,8 @@ public final class JobNetworks implements AutoCloseable {
             try {
                 table.forget("flows4", address, table.counted("flows4", address));
                 table.forget("refused4", address, table.counted("refused4", address));
+                table.forget("unlisted4", address, table.counted("unlisted4", address));
+                table.clearPolicy(address);
             } catch (IOException e) {
                 LOG.warning("cannot clear the egress counters of job " + jobId + ": " + e.getMessage());
             }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.host.HostChecks;
@@ -55,7 +56,8 @@ public class HostPools implements RunnerService.PoolFactory {
                 : Math.max(512, Math.min(16_384, jobs.config().hostMemoryMiB() / slots));
         RunnerPool.Config config = new RunnerPool.Config(registration.labels(), ownedPrefix,
                 registration.runnerGroupId(), registration.gpuSlots(), registration.cpuSlots(), cpus, memory,
-                timings.poll(), timings.offlineGrace(), timings.jobGrace(), timings.clock());
+                timings.poll(), timings.offlineGrace(), timings.jobGrace(), timings.clock(),
+                EgressPolicy.parse(registration.egress(), registration.egressAllow()));
         return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused());
     }
 

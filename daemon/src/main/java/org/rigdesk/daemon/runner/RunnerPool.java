@@ -25,6 +25,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
+import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
@@ -49,7 +50,7 @@ public class RunnerPool implements AutoCloseable {
     /** How the pool is set up; {@code ownedPrefix} marks this host's runners on GitHub. */
     public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
                          int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace,
-                         Clock clock) {
+                         Clock clock, EgressPolicy egress) {
     }
 
     /** A test job waiting for a slot (test image only). */
@@ -238,7 +239,8 @@ public class RunnerPool implements AutoCloseable {
         Job job;
         try {
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
-                    config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update))), ACTOR);
+                    config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update)),
+                    config.egress()), ACTOR);
         } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);

@@ -22,6 +22,7 @@ import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.RunnerScope;
@@ -44,13 +45,17 @@ public class RunnerService {
     public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
             + "Self-hosted runners: write on the organisation (a GitHub App installation token comes later).";
 
-    /** The stored part of a registration (no token); slot sizes null for the host's defaults. */
+    /**
+     * The stored part of a registration (no token); slot sizes null for the host's defaults;
+     * {@code egress} and {@code egressAllow} as {@link EgressPolicy} reads them (null: open).
+     */
     public record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
-                         int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused) {
+                         int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused,
+                         String egress, List<String> egressAllow) {
 
         Stored withPaused(boolean now) {
             return new Stored(url, apiUrl, labels, namePrefix, runnerGroupId, gpuSlots, cpuSlots, slotCpus,
-                    slotMemoryMiB, now);
+                    slotMemoryMiB, now, egress, egressAllow);
         }
     }
 
@@ -189,8 +194,9 @@ public class RunnerService {
         if (request.slotMemoryMiB() != null && (request.slotMemoryMiB() < 256 || request.slotMemoryMiB() > 4 << 20)) {
             throw new IllegalArgumentException("slotMemoryMiB must be between 256 and 4194304");
         }
+        EgressPolicy egress = EgressPolicy.parse(request.egress(), request.egressAllow());
         return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus,
-                request.slotCpus(), request.slotMemoryMiB(), false);
+                request.slotCpus(), request.slotMemoryMiB(), false, egress.mode().wire(), egress.entries());
     }
 
     public RunnerStatus status() {

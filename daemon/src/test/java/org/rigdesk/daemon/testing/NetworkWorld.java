@@ -12,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The world a job VM's network is tested against, made of network namespaces this test creates
- * (it sends nothing anywhere else): an "internet" at 203.0.113.2 (TEST-NET-3, a public range for
- * Rigdesk) with an HTTP server on port 80 and a DNS server answering names under {@code .test}; a
+ * (it sends nothing anywhere else): an "internet" at 203.0.113.2 and .3 (TEST-NET-3, a public range
+ * for Rigdesk) with an HTTP server on port 80 and a DNS server answering names under {@code .test}; a
  * "LAN" host at 192.168.77.2 with HTTP on 8080 and 8081; and services of the host itself — on
  * 127.0.0.1, on its veth address 203.0.113.1, and on every address (0.0.0.0).
  */
 public final class NetworkWorld implements AutoCloseable {
 
     public static final String INTERNET = "203.0.113.2";
+    /** A second internet server (other.test), for allow-lists that name only the first. */
+    public static final String INTERNET_OTHER = "203.0.113.3";
     public static final String HOST_VETH = "203.0.113.1";
     public static final String LAN = "192.168.77.2";
     public static final int HOST_LOOPBACK_PORT = 18080;
@@ -49,10 +51,12 @@ public final class NetworkWorld implements AutoCloseable {
         host("ip", "netns", "add", internet);
         host("ip", "netns", "add", lan);
         link(internet, "rdwi" + tag, HOST_VETH + "/24", INTERNET + "/24");
+        host("ip", "-n", internet, "address", "add", INTERNET_OTHER + "/24", "dev", "eth0");
         link(lan, "rdwl" + tag, "192.168.77.1/24", LAN + "/24");
-        serve(List.of("ip", "netns", "exec", internet, "python3", "-m", "http.server", "80", "--bind", INTERNET,
+        serve(List.of("ip", "netns", "exec", internet, "python3", "-m", "http.server", "80", "--bind", "0.0.0.0",
                 "--directory", www.toString()));
-        serve(List.of("ip", "netns", "exec", internet, "python3", dns.toString(), INTERNET, INTERNET));
+        serve(List.of("ip", "netns", "exec", internet, "python3", dns.toString(), INTERNET, INTERNET,
+                "other.test=" + INTERNET_OTHER));
         for (int port : List.of(8080, 8081)) {
             serve(List.of("ip", "netns", "exec", lan, "python3", "-m", "http.server", Integer.toString(port), "--bind",
                     LAN, "--directory", lanWww.toString()));

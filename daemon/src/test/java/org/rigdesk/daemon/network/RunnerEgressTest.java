@@ -1,0 +1,101 @@
+package org.rigdesk.daemon.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.JobNetwork;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.testing.Await;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.JobWaits;
+import org.rigdesk.daemon.testing.NetworkWorld;
+
+/**
+ * A runner registration's egress policy, in real runner VMs (the test image's stand-in runner): an
+ * allow-list lets a job reach the names it lists and nothing else public; audit lets everything
+ * through and logs what the list would have refused.
+ */
+class RunnerEgressTest {
+
+    private static final String PROBES = "probe() { if timeout 10 wget -q -O /tmp/got \"$2\" 2>/dev/null; then "
+            + "echo \"$1=reached\"; else echo \"$1=refused\"; fi; }\n"
+            + "probe listed http://example.test/hello.txt\n"
+            + "probe unlisted http://other.test/hello.txt\n"
+            + "probe bare http://" + NetworkWorld.INTERNET_OTHER + "/hello.txt\n";
+
+    @TempDir
+    Path dir;
+
+    private static RunnerRegistration registration(FakeGitHub github, String egress, List<String> allow) {
+        return new RunnerRegistration("https://github.com/octo/gpu-ci", FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk",
+                null, github.apiUrl(), 0, 1, 1, 384, egress, allow);
+    }
+
+    /** Runs the probes as a GitHub job in the slot's runner VM; its record once it ended. */
+    private static Job testJob(DaemonClient client, long runId) throws Exception {
+        Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().size() == 1
+                && RunnerStatus.Slot.IDLE.equals(s.slots().get(0).state()), 120, "the slot's runner listens");
+        client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, "octo/gpu-ci", "Egress", "probe", runId, 1,
+                PROBES), Map.class);
+        return Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
+                .filter(j -> Long.valueOf(runId).equals(j.runId()) && j.finished()).findFirst().orElse(null),
+                j -> j != null, 180, "the test job ends");
+    }
+
+    @Test
+    void anAllowListReachesOnlyWhatItNamesAndAuditLogsWhatItWouldRefuse() throws Exception {
+        DaemonProcess.requireTestImage();
+        assumeTrue(VmmSandbox.runningAsRoot(), "job networks need root");
+        try (NetworkWorld world = new NetworkWorld(dir);
+             FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
+             DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
+                     .withArgs("--dns-upstream", NetworkWorld.INTERNET, "--runner-poll-ms", "500").start();
+             DaemonClient client = daemon.client()) {
+            DaemonException bad = org.junit.jupiter.api.Assertions.assertThrows(DaemonException.class,
+                    () -> client.send("PUT", "/v1/runner", registration(github, "allow-list", List.of("exa mple.test")),
+                            RunnerStatus.class));
+            assertEquals(400, bad.status());
+            assertTrue(bad.problem().detail().contains("exa mple.test"), bad.problem().detail());
+
+            client.send("PUT", "/v1/runner", registration(github, "allow-list", List.of("example.test")),
+                    RunnerStatus.class);
+            Job strict = testJob(client, 701);
+            String log = JobWaits.log(client, strict.id()).replace("\r\n", "\n");
+            for (String expected : List.of("listed=reached", "unlisted=refused", "bare=refused")) {
+                assertTrue(log.contains(expected + "\n"), expected + " in:\n" + log);
+            }
+            JobNetwork network = client.jobNetwork(strict.id());
+            assertEquals("allow-list", network.egress());
+            assertTrue(network.refused().stream().anyMatch(r -> r.address().equals(NetworkWorld.INTERNET_OTHER)
+                    && "other.test".equals(r.name())), network.toString());
+
+            client.send("PUT", "/v1/runner", registration(github, "audit", List.of("example.test")), RunnerStatus.class);
+            Job audited = testJob(client, 702);
+            String auditLog = JobWaits.log(client, audited.id()).replace("\r\n", "\n");
+            for (String expected : List.of("listed=reached", "unlisted=reached", "bare=reached")) {
+                assertTrue(auditLog.contains(expected + "\n"), expected + " in:\n" + auditLog);
+            }
+            JobNetwork audit = client.jobNetwork(audited.id());
+            assertEquals("audit", audit.egress());
+            assertTrue(audit.unlisted().stream().anyMatch(r -> r.address().equals(NetworkWorld.INTERNET_OTHER)
+                    && r.port() == 80), audit.toString());
+            assertTrue(audit.unlisted().stream().noneMatch(r -> r.address().equals(NetworkWorld.INTERNET)),
+                    "the listed name's address is on the list: " + audit.unlisted());
+            System.out.println("audit log of runner job " + audited.id() + ": " + audit);
+        }
+    }
+}
