@@ -49,6 +49,14 @@ public class SettingsPage implements Page {
                 "Finished jobs beyond this many, with their logs, are deleted.");
         row(grid, 4, "Jobs kept (days)", spinner("settings-job-days", model.jobRetentionDaysProperty(), 1, 3650, 1),
                 "Finished jobs older than this are deleted.");
+        javafx.scene.control.TextArea allow = new javafx.scene.control.TextArea();
+        allow.setId("settings-network-allow");
+        allow.setPromptText("192.168.1.20:3142");
+        allow.setPrefRowCount(3);
+        allow.getStyleClass().add("mono");
+        allow.textProperty().bindBidirectional(model.networkAllowProperty());
+        row(grid, 5, "Job network exceptions", allow, "Job VMs reach the internet, never this computer or the LAN; "
+                + "one HOST:PORT or CIDR:PORT per line opens that one (a LAN package cache, say).");
         Button save = new Button("Save");
         save.setId("settings-save");
         save.getStyleClass().add("accent");
@@ -57,20 +65,20 @@ public class SettingsPage implements Page {
         message.setId("settings-message");
         message.textProperty().bind(model.messageProperty());
         message.setWrapText(true);
-        grid.add(save, 1, 5);
-        grid.add(message, 2, 5);
+        grid.add(save, 1, 6);
+        grid.add(message, 2, 6);
 
-        grid.add(section("Window"), 0, 6, 3, 1);
+        grid.add(section("Window"), 0, 7, 3, 1);
         ChoiceBox<String> theme = new ChoiceBox<>(FXCollections.observableArrayList(AppPreferences.LIGHT,
                 AppPreferences.DARK));
         theme.setId("settings-theme");
         theme.valueProperty().bindBidirectional(model.themeProperty());
-        row(grid, 7, "Theme", theme, null);
+        row(grid, 8, "Theme", theme, null);
         Label socket = new Label(model.socket());
         socket.getStyleClass().add("mono");
-        row(grid, 8, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
+        row(grid, 9, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
 
-        grid.add(section("Tray and notifications"), 0, 9, 3, 1);
+        grid.add(section("Tray and notifications"), 0, 10, 3, 1);
         Label tray = new Label();
         tray.setId("settings-tray");
         tray.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model.trayProperty()
@@ -79,7 +87,7 @@ public class SettingsPage implements Page {
             case "AWT SystemTray" -> "AWT SystemTray (XEmbed panels)";
             default -> "None: this desktop offers no tray, so closing the window quits";
         }, model.trayProperty()));
-        row(grid, 10, "Tray", tray, null);
+        row(grid, 11, "Tray", tray, null);
         Label notifier = new Label();
         notifier.setId("settings-notifier");
         notifier.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model
@@ -88,7 +96,7 @@ public class SettingsPage implements Page {
             case "AWT tray message" -> "tray messages";
             default -> "none available";
         }, model.notifierProperty()));
-        row(grid, 11, "Notifications", notifier, null);
+        row(grid, 12, "Notifications", notifier, null);
         VBox choices = new VBox(6);
         choices.setId("settings-notify");
         model.notifications().forEach((category, on) -> {
@@ -98,18 +106,18 @@ public class SettingsPage implements Page {
             box.selectedProperty().bindBidirectional(on);
             choices.getChildren().add(box);
         });
-        row(grid, 12, "Notify me of", choices, null);
+        row(grid, 13, "Notify me of", choices, null);
         javafx.scene.control.Spinner<Double> threshold = new javafx.scene.control.Spinner<>(40, 110,
                 model.temperatureThresholdProperty().get(), 1);
         threshold.setId("settings-threshold");
         threshold.setEditable(true);
         threshold.valueProperty().addListener((obs, old, now) -> model.temperatureThresholdProperty().set(now));
-        row(grid, 13, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
+        row(grid, 14, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
         javafx.scene.control.CheckBox minimised = new javafx.scene.control.CheckBox("Start in the tray, window hidden");
         minimised.setId("settings-minimised");
         minimised.selectedProperty().bindBidirectional(model.startMinimisedProperty());
         minimised.disableProperty().bind(model.trayProperty().isEqualTo("none"));
-        row(grid, 14, "Start", minimised, null);
+        row(grid, 15, "Start", minimised, null);
 
         return PageScaffold.scrolling(12, model::reload, null, heading, grid);
     }

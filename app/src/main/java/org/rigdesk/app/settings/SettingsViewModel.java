@@ -23,6 +23,8 @@ public class SettingsViewModel {
     private final IntegerProperty jobRetentionCount = new SimpleIntegerProperty(1000);
     private final IntegerProperty jobRetentionDays = new SimpleIntegerProperty(90);
     private final StringProperty theme = new SimpleStringProperty();
+    /** The owner's network exceptions, one HOST:PORT or CIDR:PORT per line. */
+    private final StringProperty networkAllow = new SimpleStringProperty("");
     private final StringProperty message = new SimpleStringProperty("");
     private final StringProperty tray = new SimpleStringProperty("none");
     private final StringProperty notifier = new SimpleStringProperty("none");
@@ -77,7 +79,8 @@ public class SettingsViewModel {
 
     public void save() {
         Settings wanted = new Settings(sampleIntervalMs.get(), historyDays.get(), jobRetentionCount.get(),
-                jobRetentionDays.get());
+                jobRetentionDays.get(), networkAllow.get().lines().map(String::strip).filter(l -> !l.isEmpty())
+                .toList());
         background.execute(() -> {
             try {
                 Settings saved = client.updateSettings(wanted);
@@ -96,6 +99,11 @@ public class SettingsViewModel {
         historyDays.set(settings.historyDays());
         jobRetentionCount.set(settings.jobRetentionCount());
         jobRetentionDays.set(settings.jobRetentionDays());
+        networkAllow.set(settings.networkAllow() == null ? "" : String.join("\n", settings.networkAllow()));
+    }
+
+    public StringProperty networkAllowProperty() {
+        return networkAllow;
     }
 
     public IntegerProperty sampleIntervalMsProperty() {

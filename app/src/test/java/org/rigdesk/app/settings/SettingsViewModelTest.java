@@ -42,6 +42,18 @@ class SettingsViewModelTest {
             Await.until(() -> model.messageProperty().get().startsWith("Not saved"), 10);
             assertTrue(model.messageProperty().get().contains("historyDays"), model.messageProperty().get());
             assertEquals(30, client.get("/v1/settings", Settings.class).historyDays(), "nothing changed");
+            model.historyDaysProperty().set(30);
+
+            model.networkAllowProperty().set("192.168.1.20:3142\n\n  10.0.0.0/24:443 \n");
+            model.save();
+            Await.until(() -> "Saved.".equals(model.messageProperty().get()), 10);
+            assertEquals(List.of("192.168.1.20:3142", "10.0.0.0/24:443"),
+                    client.get("/v1/settings", Settings.class).networkAllow());
+            model.networkAllowProperty().set("192.168.1.20");
+            model.save();
+            Await.until(() -> model.messageProperty().get().startsWith("Not saved"), 10);
+            assertTrue(model.messageProperty().get().contains("needs a port"), model.messageProperty().get());
+            assertEquals(2, client.get("/v1/settings", Settings.class).networkAllow().size(), "nothing changed");
 
             model.themeProperty().set(AppPreferences.DARK);
             assertEquals(List.of(AppPreferences.DARK), themes);

@@ -87,16 +87,21 @@ public final class JobNetworks implements AutoCloseable {
         }
         try {
             removeLeftoverLinks();
+            enableForwarding();
             table.install();
             docker.open();
             applyExceptions(exceptions);
-            enableForwarding();
             openTun();
             unavailable = null;
             LOG.info("job networks: routed /30 links in " + subnet + ", nftables table inet " + FirewallTable.TABLE);
         } catch (IOException e) {
             unavailable = "job networks cannot be set up: " + e.getMessage();
             LOG.warning(unavailable);
+            try {
+                table.remove(); // nothing half-made stays in the host's rules
+            } catch (IOException ignored) {
+                // no nft, or no table: nothing to remove
+            }
         }
     }
 
