@@ -172,3 +172,10 @@ after=$(cd "$root" && find . -xdev -path ./proc -prune -o -print | sort)
 left=$(comm -13 <(echo "$before") <(echo "$after") | grep -v -E '^\./(tmp|var/lib/dpkg|var/log|var/cache|etc/(group|gshadow|passwd|shadow)-?$)' || true)
 [ -z "$left" ] || fail "left after purge: $left"
 ok "purge removes the state and leaves nothing else"
+# The installed daemon ran on this host's network stack (a chroot shares it): nothing of job
+# networks may outlive the package.
+if command -v nft >/dev/null 2>&1 && nft list tables 2>/dev/null | grep -q "inet rigdesk"; then
+    fail "purge left the nftables table inet rigdesk"
+fi
+if ip -o link show 2>/dev/null | grep -q ": rd-[0-9]*[:@]"; then fail "purge left a job link"; fi
+ok "purge leaves no job network rules or links"
