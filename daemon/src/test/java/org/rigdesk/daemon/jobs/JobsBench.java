@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -48,8 +47,8 @@ class JobsBench {
                 bareSeconds.add(bare(image, round));
             }
         }
-        double daemon = median(daemonSeconds);
-        double bare = median(bareSeconds);
+        double daemon = BenchReport.median(daemonSeconds);
+        double bare = BenchReport.median(bareSeconds);
         BenchReport.row("jobs: boot to first output via rigdeskd (TCG)", String.format("%.2f", daemon), "s (median)",
                 "of " + ROUNDS + ": " + daemonSeconds);
         BenchReport.row("jobs: same image, bare qemu-system-x86_64", String.format("%.2f", bare), "s (median)",
@@ -101,11 +100,6 @@ class JobsBench {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 
     /** Notes when the marker first arrives. */
     private static final class FirstMark extends OutputStream {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -60,8 +59,8 @@ class NetworkBench {
                 }
             }
         }
-        double viaTap = median(tap);
-        double viaUser = median(user);
+        double viaTap = BenchReport.median(tap);
+        double viaUser = BenchReport.median(user);
         BenchReport.row("network: 32 MiB download, Rigdesk job network (tap, nftables, NAT)",
                 String.format("%.1f", BYTES / 1e6 / viaTap), "MB/s (median)", "of " + ROUNDS + ": " + tap + " s; TCG");
         BenchReport.row("network: same download, QEMU -netdev user (bare QEMU)",
@@ -99,9 +98,4 @@ class NetworkBench {
         return seconds(Files.readString(work.resolve("console.log")));
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
-    }
 }

@@ -56,6 +56,14 @@ class RunnerEgressTest {
                 j -> j != null, 180, "the test job ends");
     }
 
+    /** What the job's probes printed (the serial line ends lines with CR LF). */
+    private static void assertProbes(DaemonClient client, Job job, String... expected) throws Exception {
+        String log = JobWaits.log(client, job.id()).replace("\r\n", "\n");
+        for (String line : expected) {
+            assertTrue(log.contains(line + "\n"), line + " in:\n" + log);
+        }
+    }
+
     @Test
     void anAllowListReachesOnlyWhatItNamesAndAuditLogsWhatItWouldRefuse() throws Exception {
         DaemonProcess.requireTestImage();
@@ -74,10 +82,7 @@ class RunnerEgressTest {
             client.send("PUT", "/v1/runner", registration(github, "allow-list", List.of("example.test")),
                     RunnerStatus.class);
             Job strict = testJob(client, 701);
-            String log = JobWaits.log(client, strict.id()).replace("\r\n", "\n");
-            for (String expected : List.of("listed=reached", "unlisted=refused", "bare=refused")) {
-                assertTrue(log.contains(expected + "\n"), expected + " in:\n" + log);
-            }
+            assertProbes(client, strict, "listed=reached", "unlisted=refused", "bare=refused");
             JobNetwork network = client.jobNetwork(strict.id());
             assertEquals("allow-list", network.egress());
             assertTrue(network.refused().stream().anyMatch(r -> r.address().equals(NetworkWorld.INTERNET_OTHER)
@@ -85,10 +90,7 @@ class RunnerEgressTest {
 
             client.send("PUT", "/v1/runner", registration(github, "audit", List.of("example.test")), RunnerStatus.class);
             Job audited = testJob(client, 702);
-            String auditLog = JobWaits.log(client, audited.id()).replace("\r\n", "\n");
-            for (String expected : List.of("listed=reached", "unlisted=reached", "bare=reached")) {
-                assertTrue(auditLog.contains(expected + "\n"), expected + " in:\n" + auditLog);
-            }
+            assertProbes(client, audited, "listed=reached", "unlisted=reached", "bare=reached");
             JobNetwork audit = client.jobNetwork(audited.id());
             assertEquals("audit", audit.egress());
             assertTrue(audit.unlisted().stream().anyMatch(r -> r.address().equals(NetworkWorld.INTERNET_OTHER)

@@ -16,6 +16,13 @@ public final class BenchReport {
     private BenchReport() {
     }
 
+    /** The middle of {@code values} (the upper middle of an even count). */
+    public static double median(java.util.List<Double> values) {
+        java.util.List<Double> sorted = new java.util.ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
     public static void row(String benchmark, String value, String unit, String note) {
         String line = String.format("BENCH | %-48s | %14s | %-18s | %s", benchmark, value, unit, note);
         System.out.println(line);
