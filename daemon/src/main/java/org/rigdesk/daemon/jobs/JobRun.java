@@ -163,15 +163,19 @@ public class JobRun implements Runnable {
                     // A VMM that ran closed the FIFO as it ended; one that never started leaves nothing to wait for.
                     console.finish(current == null ? Duration.ofMillis(1) : Duration.ofSeconds(5));
                 }
-                if (network != null) {
-                    networkLogs.accept(network.finish());
-                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                // The disks (the config disk holds the job's secrets) go as soon as the VM has.
                 cleanUp();
-                if (confinement != null) {
-                    confinement.close();
+                try {
+                    if (network != null) {
+                        networkLogs.accept(network.finish());
+                    }
+                } finally {
+                    if (confinement != null) {
+                        confinement.close();
+                    }
                 }
             }
         }
@@ -282,8 +286,10 @@ public class JobRun implements Runnable {
                 if (ended.isPresent()) {
                     vmmStatus = ended.getAsInt();
                     // Only the exit code still counts once the VM is gone.
+                    // Every event still passes the gate in order (a 'started' read here counts for the
+                    // 'exit' after it), but only the exit code is taken.
                     for (String line : control.read()) {
-                        GuestEvent.parse(line).filter(GuestEvent.Exit.class::isInstance).filter(gate::admit)
+                        GuestEvent.parse(line).filter(gate::admit).filter(GuestEvent.Exit.class::isInstance)
                                 .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
                     }
                     break;

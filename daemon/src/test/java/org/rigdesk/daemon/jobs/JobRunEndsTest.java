@@ -52,7 +52,66 @@ class JobRunEndsTest {
         }
     }
 
+    /**
+     * A VM that is over before its job's thread first looks: the guest's 'started' and 'exit' are
+     * both read after the VMM has gone, and must still count, in their order.
+     */
+    private record InstantVmm() implements Vmm {
+        @Override
+        public String name() {
+            return "instant";
+        }
+
+        @Override
+        public boolean supportsVfio() {
+            return true;
+        }
+
+        @Override
+        public void createRootDisk(Path base, Path target) throws java.io.IOException {
+            Files.writeString(target, "disk");
+        }
+
+        @Override
+        public VmInstance boot(VmSpec spec) throws java.io.IOException {
+            Files.writeString(spec.controlLog(), "{\"event\":\"started\"}\n{\"event\":\"exit\",\"code\":3}\n");
+            new java.io.FileOutputStream(spec.consoleLog().toFile()).close(); // the FIFO's writer comes and goes
+            return new VmInstance() {
+                public long pid() {
+                    return ProcessHandle.current().pid();
+                }
+
+                public boolean isAlive() {
+                    return false;
+                }
+
+                public void powerdown() {
+                }
+
+                public void kill() {
+                }
+
+                public java.util.OptionalInt waitFor(Duration timeout) {
+                    return java.util.OptionalInt.of(0);
+                }
+            };
+        }
+    }
+
+    @Test
+    void aGuestWhoseStartAndExitAreReadOnlyAfterItsVmIsGoneKeepsItsExitCode() {
+        List<Job> updates = run(new InstantVmm());
+        Job end = updates.get(updates.size() - 1);
+        assertEquals(Job.FAILED, end.state(), end.toString());
+        assertEquals(3, end.exitCode(), end.toString());
+        assertEquals("exit code 3", end.error());
+    }
+
     private List<Job> run(Throwable failure) {
+        return run(new FailingVmm(failure));
+    }
+
+    private List<Job> run(Vmm vmm) {
         JobsConfig config = new JobsConfig(dir.resolve("jobs"), dir.resolve("image"), VmSpec.Accel.TCG,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), 4, 4096, false, JobsConfig.DEFAULT_CONSOLE_MAX_BYTES);
         Job job = new Job(7, Job.KIND_LOCAL, "hostile", Job.QUEUED, List.of("0000:01:00.0"), false, "failing", "tcg",
@@ -62,7 +121,7 @@ class JobRunEndsTest {
         List<Job> updates = new CopyOnWriteArrayList<>();
         // As a daemon that is not root runs its VMMs: the failure, not the confinement, is under test.
         VmmSandbox unconfined = new VmmSandbox(false, null, null, new Cgroups.Disabled("not root"), dir, dir);
-        new JobRun(job, request, null, config, new FailingVmm(failure), unconfined, List.of(), updates::add,
+        new JobRun(job, request, null, config, vmm, unconfined, List.of(), updates::add,
                 sample -> { }, null, log -> { }).run();
         return updates;
     }

@@ -223,6 +223,14 @@ class RunnerPoolTest {
         assertEquals(Stream.of(ours + "gpu9-busy", "someone-elses-runner").sorted().toList(),
                 github.runners.values().stream().map(FakeGitHub.Runner::name).sorted().toList());
         Await.until(() -> vmmCommandLines().isEmpty(), 30, "the slots' VMs stop");
+        // Each stopped VM's disks go with it (the config disk holds its JIT config).
+        Await.until(() -> {
+            try (Stream<Path> files = Files.walk(daemon.stateDir().resolve("jobs"))) {
+                return files.noneMatch(file -> file.getFileName().toString().equals("config.img"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, 10, "the stopped VMs' config disks are gone");
         assertFalse(status().registered());
     }
 
@@ -233,18 +241,23 @@ class RunnerPoolTest {
         github.jitRequests.forEach(jit -> secrets.add(jit.encodedJitConfig()));
         String database = new String(Files.readAllBytes(daemon.stateDir().resolve("rigdesk.db")),
                 StandardCharsets.ISO_8859_1);
-        List<String> places = new ArrayList<>(List.of(daemon.log(), client.getText("/v1/jobs"),
-                client.getText("/v1/audit"), client.getText("/v1/runner"), database));
-        places.addAll(commandLines);
+        java.util.Map<String, String> places = new java.util.LinkedHashMap<>();
+        places.put("the daemon's log", daemon.log());
+        places.put("/v1/jobs", client.getText("/v1/jobs"));
+        places.put("/v1/audit", client.getText("/v1/audit"));
+        places.put("/v1/runner", client.getText("/v1/runner"));
+        places.put("the database", database);
+        for (int i = 0; i < commandLines.size(); i++) {
+            places.put("VMM command line " + i, commandLines.get(i));
+        }
         try (Stream<Path> files = Files.walk(daemon.stateDir().resolve("jobs"))) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                places.add(Files.readString(file, StandardCharsets.ISO_8859_1)); // logs; no config disk is left
+                places.put(file.toString(), Files.readString(file, StandardCharsets.ISO_8859_1)); // no config disk is left
             }
         }
         for (String secret : secrets) {
-            for (String place : places) {
-                assertFalse(place.contains(secret), "a secret leaked: " + secret.substring(0, 8) + "…");
-            }
+            places.forEach((where, text) -> assertFalse(text.contains(secret), "a secret leaked into " + where + ": "
+                    + secret.substring(0, 8) + "…"));
         }
         assertTrue(commandLines.size() >= 3, "process lists were captured");
     }
