@@ -55,8 +55,17 @@ public class SettingsPage implements Page {
         allow.setPrefRowCount(3);
         allow.getStyleClass().add("mono");
         allow.textProperty().bindBidirectional(model.networkAllowProperty());
-        row(grid, 5, "Job network exceptions", allow, "Job VMs reach the internet, never this computer or the LAN; "
-                + "one HOST:PORT or CIDR:PORT per line opens that one (a LAN package cache, say).");
+        allow.setPrefColumnCount(8); // small: it fills the two columns it spans, up to its maximum
+        allow.setMaxWidth(520);
+        Label allowHint = new Label("Job VMs reach the internet, never this computer or the LAN; one HOST:PORT or "
+                + "CIDR:PORT per line opens that one (a LAN package cache, say).");
+        allowHint.getStyleClass().addAll("text-muted", "small");
+        allowHint.setWrapText(true);
+        allowHint.setMaxWidth(520);
+        allowHint.setPrefWidth(0); // wraps within the spanned columns rather than widening the first
+        // Wider than a number: the list takes the hint's column too, the hint goes under it.
+        VBox allowBox = new VBox(4, allow, allowHint);
+        row(grid, 5, "Job network exceptions", allowBox, null);
         Button save = new Button("Save");
         save.setId("settings-save");
         save.getStyleClass().add("accent");

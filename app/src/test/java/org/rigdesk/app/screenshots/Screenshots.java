@@ -63,6 +63,12 @@ class Screenshots {
                         }
                         Thread.sleep(2500); // live pages settle: samples, sparklines, the log
                         save(shell.root().getScene(), out.resolve(page + "-" + theme + ".png"));
+                        if (page.equals("jobs")) {
+                            tab(shell, 1); // the selected job's network
+                            Thread.sleep(1500);
+                            save(shell.root().getScene(), out.resolve("jobs-network-" + theme + ".png"));
+                            tab(shell, 0);
+                        }
                     }
                 }
             } finally {
@@ -71,6 +77,12 @@ class Screenshots {
                 UiHarness.close(shell);
             }
         }
+    }
+
+    /** Selects a tab of the Jobs page's detail (0 the log, 1 the network). */
+    private static void tab(Shell shell, int index) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> ((javafx.scene.control.TabPane) shell.root().lookup(".tab-pane"))
+                .getSelectionModel().select(index)).get(10, TimeUnit.SECONDS);
     }
 
     /** GPUs in both modes, the runner registered, a local and a GitHub job done. */
@@ -86,7 +98,9 @@ class Screenshots {
         Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
                 s -> s.slots().stream().allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "slots idle");
         client.send("POST", "/v1/runner/test-job", new RunnerTestJob(true, "octo/gpu-ci", "Transcribe", "whisper",
-                7741L, 1, "echo loading whisper medium\necho transcribing interview.wav\necho done in 41.2 s"), Map.class);
+                7741L, 1, "echo loading whisper medium\nnslookup huggingface.co >/dev/null 2>&1\n"
+                + "wget -q -O /dev/null http://192.168.1.10:8080/models/ || echo 'LAN cache refused'\n"
+                + "echo transcribing interview.wav\necho done in 41.2 s"), Map.class);
         Await.value(() -> client.get("/v1/jobs", JobList.class).jobs(), jobs -> jobs.stream()
                 .anyMatch(j -> j.repository() != null && j.finished()), 180, "the GitHub job finishes");
         Await.value(() -> client.get("/v1/runner", RunnerStatus.class),
