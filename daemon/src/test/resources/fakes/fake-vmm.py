@@ -9,14 +9,21 @@ from http.server import BaseHTTPRequestHandler
 
 ROLE = "firecracker" if "firecracker" in os.path.basename(sys.argv[0]) else "cloud-hypervisor"
 args = sys.argv[1:]
+# Started by the fake jailer: absolute paths are inside its jail (the real jailer chroots).
+JAIL = os.environ.get("FAKE_JAIL_ROOT")
+
+def host_path(path):
+    return os.path.join(JAIL, path.lstrip("/")) if JAIL and path.startswith("/") else path
+
 if ROLE == "firecracker":
-    socket_path = args[args.index("--api-sock") + 1]
+    socket_path = host_path(args[args.index("--api-sock") + 1])
 else:
     socket_path = args[args.index("--api-socket") + 1].split("path=", 1)[1]
 # The requests are recorded where the test says (FAKE_VMM_RECORDS, one file per job directory), as
 # the VMM's own directory goes with its job; each record carries the uid the VMM runs as.
 records = os.environ.get("FAKE_VMM_RECORDS")
-job = os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(socket_path))))
+job_dir = re.search(r"/jobs/(\d+)/", os.path.abspath(socket_path))
+job = job_dir.group(1) if job_dir else "unknown"
 record = open(os.path.join(records, job + ".jsonl") if records else socket_path + ".requests.jsonl", "a")
 state = {"config": None, "booted": False, "drives": {}, "boot": None, "machine": None}
 
@@ -121,7 +128,7 @@ def start_guest():
             sys.stdout.write(line + "\n"); sys.stdout.flush()
         def control(line):
             sys.stdout.write("\x1eRIGDESK " + line + "\n"); sys.stdout.flush()
-        disk = state["drives"]["config"]["path_on_host"]
+        disk = host_path(state["drives"]["config"]["path_on_host"])
     else:
         config = state["config"]
         def appender(path):
@@ -156,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(400, {"fault_message": text} if ROLE == "firecracker" else text)
 
     def do_GET(self):
-        record.write(json.dumps({"method": "GET", "path": self.path, "uid": os.getuid()}) + "\n"); record.flush()
+        record.write(json.dumps({"method": "GET", "path": self.path, "uid": os.getuid(), "jailed": bool(JAIL)}) + "\n"); record.flush()
         if ROLE == "cloud-hypervisor" and self.path == "/api/v1/vm.info":
             if state["config"] is None:
                 return self.answer(500, "VM is not created")
@@ -172,7 +179,8 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             return self.refuse("body is not JSON")
-        record.write(json.dumps({"method": "PUT", "path": self.path, "body": body, "uid": os.getuid()}) + "\n"); record.flush()
+        record.write(json.dumps({"method": "PUT", "path": self.path, "body": body, "uid": os.getuid(),
+                                 "jailed": bool(JAIL)}) + "\n"); record.flush()
         (self.put_ch if ROLE == "cloud-hypervisor" else self.put_fc)(body)
 
     def put_ch(self, body):
@@ -223,7 +231,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.refuse(error)
             if body["drive_id"] != path[len("/drives/"):]:
                 return self.refuse("The id from the path does not match the id from the body!")
-            if not os.path.exists(body["path_on_host"]):
+            if not os.path.exists(host_path(body["path_on_host"])):
                 return self.refuse(f"Unable to open the block device backing file: {body['path_on_host']}")
             state["drives"][body["drive_id"]] = body
             return self.answer(204)

@@ -223,7 +223,8 @@ public class Daemon implements AutoCloseable {
         tools.onPath("cloud-hypervisor").ifPresent(ch -> vmms.put("cloud-hypervisor",
                 new org.rigdesk.daemon.vm.CloudHypervisorVmm(ch.toString())));
         tools.onPath("firecracker").ifPresent(fc -> vmms.put("firecracker",
-                new org.rigdesk.daemon.vm.FirecrackerVmm(fc.toString())));
+                new org.rigdesk.daemon.vm.FirecrackerVmm(fc.toString(),
+                        tools.onPath("jailer").map(Path::toString).orElse(null))));
         VmmSelector selector;
         try {
             selector = new VmmSelector(vmms, config.vmm());

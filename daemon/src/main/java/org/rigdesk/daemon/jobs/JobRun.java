@@ -23,6 +23,7 @@ import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.ConsolePump;
+import org.rigdesk.daemon.vm.FirecrackerVmm;
 import org.rigdesk.daemon.vm.VmInstance;
 import org.rigdesk.daemon.vm.VmmLaunch;
 import org.rigdesk.daemon.vm.VmSpec;
@@ -433,11 +434,13 @@ public class JobRun implements Runnable {
      * are the host's processes, read once for all job directories.
      */
     static void stopLeftovers(Path dir, Map<ProcessHandle, String> commandLines) {
-        // A VMM's command line names files in its job's directory; a pid file would miss a VM
-        // started just before the daemon died, before its pid was written.
+        // A VMM's command line names files in its job's directory (a jailed Firecracker, its jail's
+        // id, made from that directory); a pid file would miss a VM started just before the daemon
+        // died, before its pid was written.
         String marker = dir + "/";
+        String jailed = "--id=" + FirecrackerVmm.jailId("job-" + dir.getFileName(), dir.resolve("vm")) + " ";
         commandLines.forEach((process, line) -> {
-            if (line.contains(marker)) {
+            if (line.contains(marker) || (line + " ").contains(jailed)) {
                 LOG.warning("stopping VM " + process.pid() + " left by the previous rigdeskd (" + dir + ")");
                 process.destroyForcibly();
                 process.onExit().join();

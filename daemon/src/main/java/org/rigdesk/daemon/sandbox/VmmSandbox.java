@@ -102,8 +102,8 @@ public final class VmmSandbox {
             users.release(uid);
             throw e;
         }
-        Confinement confinement = new Confinement(users, uid, cgroup,
-                new VmmLaunch(launcher(uid, cgroup, tcg, vfio.isEmpty() ? 0 : memoryMiB), uid));
+        Confinement confinement = new Confinement(users, uid, cgroup, new VmmLaunch(
+                join(cgroup, vfio.isEmpty() ? 0 : memoryMiB), drop(uid, tcg), uid));
         try {
             for (Path group : vfioGroups(vfio)) {
                 confinement.own(group);
@@ -115,12 +115,19 @@ public final class VmmSandbox {
         return confinement;
     }
 
-    private List<String> launcher(int uid, JobCgroup cgroup, boolean tcg, int pinnedMiB) throws IOException {
+    /** The shell that joins the job's cgroups (as root) and raises the locked-memory limit, then execs. */
+    private static List<String> join(JobCgroup cgroup, int pinnedMiB) {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
                 JOIN + (pinnedMiB > 0 ? "ulimit -l " + ((long) pinnedMiB * 1024 + (64L << 10)) + " || exit 125; " : "")
                         + "exec \"$@\"", "rigdesk-vmm"));
         cgroup.procsFiles().forEach(file -> argv.add(file.toString()));
-        argv.addAll(List.of("--", setpriv, "--reuid=" + uid, "--regid=" + uid));
+        argv.add("--");
+        return argv;
+    }
+
+    /** setpriv, which becomes the VMM as {@code uid} with no groups (but kvm) and no capabilities. */
+    private List<String> drop(int uid, boolean tcg) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(setpriv, "--reuid=" + uid, "--regid=" + uid));
         Path kvm = dev.resolve("kvm");
         if (!tcg && Files.exists(kvm)) {
             // /dev/kvm is root:kvm 0660: the VMM gets the kvm group, nothing else.

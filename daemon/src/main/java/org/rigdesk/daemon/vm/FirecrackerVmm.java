@@ -15,6 +15,9 @@ import java.util.logging.Logger;
  * {@code /drives/config}, {@code /machine-config}, then {@code /actions InstanceStart}. It has no
  * PCI (no GPUs) and no virtio console: the serial port is its stdout, where the guest agent
  * prefixes control lines; they are split off here into the control log, the rest is the job log.
+ * Confined (the daemon is root) and with its jailer installed, it starts through the jailer: a
+ * chroot in the VMM's directory holding links to the VM's files, its own /dev/kvm and
+ * /dev/net/tun, the job's uid (docs/jailer.md); the job's cgroup is joined before, by the launcher.
  */
 public class FirecrackerVmm implements Vmm {
 
@@ -23,9 +26,20 @@ public class FirecrackerVmm implements Vmm {
     public static final String CONTROL_PREFIX = "\u001eRIGDESK ";
 
     private final String binary;
+    private final String jailer;
 
-    public FirecrackerVmm(String binary) {
+    /** {@code jailer}: Firecracker's jailer, or null where it is not installed. */
+    public FirecrackerVmm(String binary, String jailer) {
         this.binary = binary;
+        this.jailer = jailer;
+    }
+
+    /**
+     * The jail's id for the VMM directory {@code vmDir} of VM {@code name}: unique to the directory,
+     * so a daemon that restarts finds a jailed Firecracker it left by the id on its command line.
+     */
+    public static String jailId(String name, Path vmDir) {
+        return name + "-" + Integer.toHexString(vmDir.toAbsolutePath().normalize().toString().hashCode());
     }
 
     @Override
@@ -54,19 +68,32 @@ public class FirecrackerVmm implements Vmm {
         if (!spec.vfioFunctions().isEmpty()) {
             throw new IOException("Firecracker cannot pass PCI devices through");
         }
-        Path socket = spec.workDir().resolve("vmm-api.sock");
-        Process process = new ProcessBuilder(spec.launch().wrap(List.of(binary, "--api-sock", socket.toString())))
+        Jail jail = jailer != null && spec.launch().confined() ? Jail.prepare(spec, binary) : null;
+        Path socket = jail != null ? jail.root().resolve("api.sock") : spec.workDir().resolve("vmm-api.sock");
+        List<String> command = jail != null
+                ? spec.launch().wrapJailer(List.of(jailer, "--id", jail.id(), "--exec-file", binary,
+                        "--uid", Integer.toString(spec.launch().uid()), "--gid", Integer.toString(spec.launch().uid()),
+                        // Version 2 with no --cgroup: the jailer leaves the process in the job's cgroup.
+                        "--cgroup-version", "2", "--chroot-base-dir", jail.base().toString(),
+                        "--", "--api-sock", "/api.sock"))
+                : spec.launch().wrap(List.of(binary, "--api-sock", socket.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectError(spec.vmmLog().toFile())
                 .start();
+        // Inside the jail Firecracker sees its files at the jail's root.
+        Path kernel = jail != null ? Path.of("/vmlinux") : kernelFor(spec);
+        Path initrd = jail != null ? Path.of("/initrd.img") : spec.initramfs();
+        Path rootDisk = jail != null ? Path.of("/rootfs.img") : spec.rootDisk();
+        Path configDisk = jail != null ? Path.of("/config.img") : spec.configDisk();
         splitSerial(process, spec);
         UnixHttp api = new UnixHttp(socket);
         try {
             api.awaitSocket(process, Duration.ofSeconds(10));
-            api.put("/boot-source", Map.of("kernel_image_path", kernelFor(spec).toString(),
-                    "initrd_path", spec.initramfs().toString(), "boot_args", VmSpec.CMDLINE + " reboot=k"));
-            api.put("/drives/rootfs", Map.of("drive_id", "rootfs", "path_on_host", spec.rootDisk().toString(),
+            api.put("/boot-source", Map.of("kernel_image_path", kernel.toString(),
+                    "initrd_path", initrd.toString(), "boot_args", VmSpec.CMDLINE + " reboot=k"));
+            api.put("/drives/rootfs", Map.of("drive_id", "rootfs", "path_on_host", rootDisk.toString(),
                     "is_root_device", false, "is_read_only", false));
-            api.put("/drives/config", Map.of("drive_id", "config", "path_on_host", spec.configDisk().toString(),
+            api.put("/drives/config", Map.of("drive_id", "config", "path_on_host", configDisk.toString(),
                     "is_root_device", false, "is_read_only", true));
             api.put("/machine-config", Map.of("vcpu_count", spec.cpus(), "mem_size_mib", spec.memoryMiB()));
             if (spec.tap() != null) {
@@ -94,6 +121,34 @@ public class FirecrackerVmm implements Vmm {
                 super.kill();
             }
         };
+    }
+
+    /**
+     * The jailer's chroot, {@code <base>/<exec file name>/<id>/root}, made beforehand with the VM's
+     * files linked in (copied where a link cannot cross file systems); the jailer adds the binary
+     * and the device nodes and hands the root to the job's uid.
+     */
+    private record Jail(String id, Path base, Path root) {
+
+        static Jail prepare(VmSpec spec, String binary) throws IOException {
+            String id = jailId(spec.name(), spec.workDir());
+            Path base = spec.workDir().resolve("jail");
+            Path root = base.resolve(Path.of(binary).getFileName().toString()).resolve(id).resolve("root");
+            java.nio.file.Files.createDirectories(root);
+            link(kernelFor(spec), root.resolve("vmlinux"));
+            link(spec.initramfs(), root.resolve("initrd.img"));
+            link(spec.rootDisk(), root.resolve("rootfs.img"));
+            link(spec.configDisk(), root.resolve("config.img"));
+            return new Jail(id, base, root);
+        }
+
+        private static void link(Path source, Path target) throws IOException {
+            try {
+                java.nio.file.Files.createLink(target, source);
+            } catch (IOException | UnsupportedOperationException e) {
+                java.nio.file.Files.copy(source, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     /** Copies the serial output to the job log, moving prefixed control lines to the control log. */
