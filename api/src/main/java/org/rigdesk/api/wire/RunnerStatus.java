@@ -7,7 +7,8 @@ import java.util.List;
  * {@code GET /v1/runner}. Never holds the token: only its last four characters. {@code pool}
  * sums up the ephemeral runner slots in a line; {@code slots} gives each; {@code runners} are
  * the GitHub runners of this host (names starting with {@code ownedPrefix}) as GitHub last listed
- * them; {@code github} says whether GitHub answers or the pool is backing off.
+ * them; {@code github} says whether GitHub answers or the pool is backing off; {@code egress} and
+ * {@code egressAllow} what the runner VMs may reach (open, allow-list or audit, and the list).
  */
 public record RunnerStatus(
         boolean registered,
@@ -29,10 +30,13 @@ public record RunnerStatus(
         int slotCpus,
         int slotMemoryMiB,
         List<Slot> slots,
-        String github) {
+        String github,
+        String egress,
+        List<String> egressAllow) {
 
     public RunnerStatus {
         labels = labels == null ? List.of() : List.copyOf(labels);
+        egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
         runners = runners == null ? List.of() : List.copyOf(runners);
         slots = slots == null ? List.of() : List.copyOf(slots);
     }
@@ -45,7 +49,7 @@ public record RunnerStatus(
 
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered", false, null, 0, 0, List.of(), null);
+                "not registered", false, null, 0, 0, List.of(), null, null, List.of());
     }
 
     /**

@@ -37,6 +37,8 @@ public class RunnerCommand {
                 .append("\nlast GitHub contact: ").append(status.lastApiContact() == null ? "never" : status.lastApiContact())
                 .append(", rate limit left: ").append(status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining())
                 .append(status.github() == null ? "" : "\nGitHub: " + status.github())
+                .append("\negress: ").append(status.egress() == null ? "open" : status.egress())
+                .append(status.egressAllow().isEmpty() ? "" : " (" + String.join(", ", status.egressAllow()) + ")")
                 .append("\n\n");
         Table slots = new Table("SLOT", "GPU", "STATE", "RUNNER", "JOB", "DETAIL");
         for (RunnerStatus.Slot slot : status.slots()) {

@@ -202,6 +202,12 @@ public class RunnerPage implements Page {
             {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
                     + " vCPU, " + status.slotMemoryMiB() + " MiB"},
             {"Runner pool", status.pool()},
+            {"Network", switch (status.egress() == null ? "open" : status.egress()) {
+                case "allow-list" -> "only " + String.join(", ", status.egressAllow());
+                case "audit" -> "the internet; logging what is not on " + (status.egressAllow().isEmpty() ? "the list"
+                        : String.join(", ", status.egressAllow()));
+                default -> "the internet (never this computer or the LAN)";
+            }},
             {"Last GitHub contact", status.lastApiContact() == null ? "never" : java.time.format.DateTimeFormatter
                     .ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(status.lastApiContact())},
             {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {

@@ -213,7 +213,7 @@ public class RunnerService {
                 current.labels(), current.namePrefix(), current.runnerGroupId(), current.gpuSlots(),
                 current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
                 running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
-                running.githubState());
+                running.githubState(), pc.egress().mode().wire(), pc.egress().entries());
     }
 
     /** {@code POST /v1/runner/pause} and {@code /resume}: drain, or start runners again. Kept across restarts. */

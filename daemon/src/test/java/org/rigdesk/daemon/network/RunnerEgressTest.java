@@ -81,6 +81,9 @@ class RunnerEgressTest {
 
             client.send("PUT", "/v1/runner", registration(github, "allow-list", List.of("example.test")),
                     RunnerStatus.class);
+            RunnerStatus status = client.get("/v1/runner", RunnerStatus.class);
+            assertEquals("allow-list", status.egress());
+            assertEquals(List.of("example.test"), status.egressAllow());
             Job strict = testJob(client, 701);
             assertProbes(client, strict, "listed=reached", "unlisted=refused", "bare=refused");
             JobNetwork network = client.jobNetwork(strict.id());
