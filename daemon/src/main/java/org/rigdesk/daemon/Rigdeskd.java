@@ -5,21 +5,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.rigdesk.daemon.gpu.PciIds;
-import org.rigdesk.daemon.simulation.SimulatedRig;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rigdesk.api.client.SocketLocator;
+import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.logging.Logs;
+import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.runner.FastClock;
 import org.rigdesk.daemon.runner.HostPools;
-import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmUsers;
-import picocli.CommandLine;
+import org.rigdesk.daemon.simulation.SimulatedRig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code rigdeskd} command line. */
 @Command(name = "rigdeskd", mixinStandardHelpOptions = true, versionProvider = Rigdeskd.VersionProvider.class,

@@ -25,9 +25,9 @@ import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.ConsolePump;
 import org.rigdesk.daemon.vm.FirecrackerVmm;
 import org.rigdesk.daemon.vm.VmInstance;
-import org.rigdesk.daemon.vm.VmmLaunch;
 import org.rigdesk.daemon.vm.VmSpec;
 import org.rigdesk.daemon.vm.Vmm;
+import org.rigdesk.daemon.vm.VmmLaunch;
 
 /**
  * One job in one VM, from its directory's creation to its removal: root disk overlay and config

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.problems.DomainException;
 
 /** Checks a job request field by field; any problem is a 400 that names the field. Nothing is started. */
 final class JobValidator {

@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.jobs.JobEngine;
+import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.store.AuditStore;
 
 /** Builds runner pools for this host: its job engine and GPUs, slot sizes shared out of its budget. */

@@ -25,14 +25,14 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
-import org.rigdesk.daemon.network.EgressPolicy;
-import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.GitHubRunner;
 import org.rigdesk.daemon.jobs.JobEngine;
 import org.rigdesk.daemon.jobs.RunnerVmRequest;
+import org.rigdesk.daemon.network.EgressPolicy;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 
 /**

@@ -1,16 +1,16 @@
 package org.rigdesk.daemon.settings;
 
-import java.util.List;
-import org.rigdesk.api.wire.Json;
-import org.rigdesk.daemon.network.NetworkException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
+import org.rigdesk.daemon.network.NetworkException;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.Database;
 

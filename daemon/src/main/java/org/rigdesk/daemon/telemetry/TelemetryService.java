@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.telemetry;
 
-import org.rigdesk.daemon.host.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
 import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.host.CommandRunner;
 
 /**
  * Live GPU telemetry: one long-running nvidia-smi per host, parsed and keyed by PCI address;
