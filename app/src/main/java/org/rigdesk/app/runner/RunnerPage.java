@@ -109,6 +109,26 @@ public class RunnerPage implements Page {
         Spinner<Integer> cpus = new Spinner<>(0, 16, model.cpuSlotsProperty().get());
         cpus.valueProperty().addListener((obs, o, n) -> model.cpuSlotsProperty().set(n));
 
+        javafx.scene.control.ChoiceBox<String> egress = new javafx.scene.control.ChoiceBox<>(
+                javafx.collections.FXCollections.observableArrayList("open", "allow-list", "audit"));
+        egress.setId("runner-egress");
+        egress.valueProperty().bindBidirectional(model.egressProperty());
+        javafx.scene.control.TextArea allow = new javafx.scene.control.TextArea();
+        allow.setId("runner-egress-allow");
+        // A prompt shows on one line: its entries are spaced, the hint says one per line.
+        allow.setPromptText("github.com    *.githubusercontent.com    pypi.org");
+        allow.setPrefRowCount(3);
+        allow.setPrefColumnCount(24);
+        allow.getStyleClass().add("mono");
+        allow.textProperty().bindBidirectional(model.egressAllowProperty());
+        allow.disableProperty().bind(model.egressProperty().isEqualTo("open"));
+        Label egressHint = new Label("Runner VMs reach the internet, never this computer or the LAN. allow-list: only "
+                + "these (one host name, *.wildcard or IPv4 block per line); audit: everything, and each job's "
+                + "network log names what the list would refuse.");
+        egressHint.getStyleClass().addAll("text-muted", "small");
+        egressHint.setWrapText(true);
+        egressHint.setMaxWidth(460);
+
         Button register = new Button("Check token and register");
         register.setId("runner-register");
         register.getStyleClass().add("accent");
@@ -124,7 +144,11 @@ public class RunnerPage implements Page {
         form.addRow(4, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
         form.addRow(5, key("GPU slots"), gpus);
         form.addRow(6, key("CPU slots"), cpus);
-        form.add(register, 1, 7);
+        Label networkKey = key("Network");
+        GridPane.setValignment(networkKey, javafx.geometry.VPos.TOP);
+        networkKey.setPadding(new javafx.geometry.Insets(4, 0, 0, 0)); // level with the choice's text
+        form.addRow(7, networkKey, new VBox(6, egress, allow, egressHint));
+        form.add(register, 1, 8);
         url.setPrefColumnCount(36);
         VBox wizard = new VBox(12, intro, form);
         wizard.setId("runner-wizard");

@@ -38,6 +38,9 @@ public class RunnerViewModel {
     private final ObservableList<String> labels = FXCollections.observableArrayList();
     private final IntegerProperty gpuSlots = new SimpleIntegerProperty(1);
     private final IntegerProperty cpuSlots = new SimpleIntegerProperty(1);
+    /** What runner VMs may reach: open, allow-list or audit; the list one entry per line. */
+    private final javafx.beans.property.StringProperty egress = new javafx.beans.property.SimpleStringProperty("open");
+    private final javafx.beans.property.StringProperty egressAllow = new javafx.beans.property.SimpleStringProperty("");
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
 
@@ -82,6 +85,9 @@ public class RunnerViewModel {
         if (!apiUrl.get().isBlank() && !apiUrl.get().strip().matches("^https?://[A-Za-z0-9.-]+(:\\d+)?(/\\S*)?$")) {
             problems.add("The API URL must be an http(s) URL, like https://github.example.com/api/v3.");
         }
+        if (!"open".equals(egress.get()) && allowList().isEmpty()) {
+            problems.add("An allow-list (or an audit of one) needs at least one host name, *.wildcard or IPv4 block.");
+        }
         if (token.get().isBlank()) {
             problems.add("A token is required.");
         } else if (token.get().strip().chars().anyMatch(c -> c <= 32 || c >= 127)) {
@@ -100,7 +106,7 @@ public class RunnerViewModel {
         }
         RunnerRegistration request = new RunnerRegistration(url.get().strip(), token.get().strip(), List.copyOf(labels),
                 null, null, apiUrl.get().isBlank() ? null : apiUrl.get().strip(), gpuSlots.get(), cpuSlots.get(),
-                null, null);
+                null, null, egress.get(), "open".equals(egress.get()) ? null : allowList());
         problem.set("");
         background.execute(() -> {
             try {
@@ -175,6 +181,18 @@ public class RunnerViewModel {
 
     public IntegerProperty gpuSlotsProperty() {
         return gpuSlots;
+    }
+
+    private List<String> allowList() {
+        return egressAllow.get().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+    }
+
+    public javafx.beans.property.StringProperty egressProperty() {
+        return egress;
+    }
+
+    public javafx.beans.property.StringProperty egressAllowProperty() {
+        return egressAllow;
     }
 
     public IntegerProperty cpuSlotsProperty() {

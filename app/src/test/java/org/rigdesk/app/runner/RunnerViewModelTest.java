@@ -47,6 +47,23 @@ class RunnerViewModelTest {
     }
 
     @Test
+    void anAllowListGoesWithTheRegistrationAndAnEmptyOneIsRefusedHere() {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
+        model.urlProperty().set("https://github.com/octo/gpu-ci");
+        model.tokenProperty().set("ghp_0123456789");
+        model.egressProperty().set("allow-list");
+        assertFalse(model.register());
+        assertTrue(model.problemProperty().get().contains("at least one host name"), model.problemProperty().get());
+        assertTrue(api.calls.isEmpty(), "nothing was sent");
+
+        model.egressAllowProperty().set("github.com\n\n  *.githubusercontent.com \n");
+        assertTrue(model.register());
+        assertEquals("allow-list", api.lastRegistration.egress());
+        assertEquals(List.of("github.com", "*.githubusercontent.com"), api.lastRegistration.egressAllow());
+    }
+
+    @Test
     void gitHubsRefusalIsShownWithItsRemedy() {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.refuseNext = Problem.of(422, "github-refused", "GitHub refused the token", "GitHub answered 401: Bad credentials",

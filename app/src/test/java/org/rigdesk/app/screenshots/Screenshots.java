@@ -49,9 +49,13 @@ class Screenshots {
              DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
                      .withArgs("--runner-poll-ms", "1000", "--cancel-grace", "1", "--sample-interval", "500").start();
              DaemonClient client = daemon.client()) {
-            livedIn(client, github);
             Shell shell = UiHarness.open(daemon.socket());
             try {
+                // Before the runner is registered: its page is the registration form.
+                Platform.runLater(() -> shell.window().show("runner"));
+                Thread.sleep(1500);
+                save(shell.root().getScene(), out.resolve("runner-register-light.png"));
+                livedIn(client, github);
                 for (String theme : List.of("light", "dark")) {
                     Platform.runLater(() -> shell.settings().themeProperty().set(theme)); // as the Settings page does
                     for (String page : PAGES) {

@@ -160,6 +160,9 @@ public final class InMemoryRigdesk implements RigdeskApi {
         return job;
     }
 
+    /** The last registration sent (token and all: a test's own). */
+    public RunnerRegistration lastRegistration;
+
     /** Egress logs the test gives jobs; a job without one has no network. */
     public final Map<Long, JobNetwork> networks = new HashMap<>();
 
@@ -204,6 +207,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
     @Override
     public RunnerStatus registerRunner(RunnerRegistration registration) throws IOException {
         calls.add("register " + registration.url() + " labels=" + registration.labels());
+        lastRegistration = registration;
         refuseIfAsked();
         runner = wire("{\"registered\":true,\"scope\":\"repository\",\"url\":\"" + registration.url()
                 + "\",\"labels\":[],\"runners\":[],\"slots\":[]}", RunnerStatus.class);
