@@ -230,7 +230,11 @@ public class JobEngine implements AutoCloseable {
                 });
             }
             var vmm = vmms.choose(!granted.isEmpty());
-            Job job = Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(), vmm.name());
+            // Booting from the moment it holds its cards: whoever reads the job after this (the POST's
+            // caller, a toggle refused for it) sees it has them.
+            Job job = Jobs.withState(Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(),
+                    vmm.name()), Job.BOOTING);
+            onUpdate(job);
             long id = job.id();
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
                     config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample),

@@ -126,7 +126,9 @@ public class JobRun implements Runnable {
         ConsolePump console = null;
         JobNetworks.Lease network = null;
         try {
-            update(Jobs.withState(job, Job.BOOTING));
+            if (Job.QUEUED.equals(job.state())) {
+                update(Jobs.withState(job, Job.BOOTING)); // the engine marks the jobs it schedules itself
+            }
             confinement = sandbox.confine("job-" + job.id(), job.cpus(), job.memoryMiB(),
                     config.accel() == VmSpec.Accel.TCG, vfioFunctions);
             if (networks != null) {
