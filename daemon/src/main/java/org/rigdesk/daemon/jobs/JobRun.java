@@ -129,7 +129,7 @@ public class JobRun implements Runnable {
             if (Job.QUEUED.equals(job.state())) {
                 update(Jobs.withState(job, Job.BOOTING)); // the engine marks the jobs it schedules itself
             }
-            confinement = sandbox.confine("job-" + job.id(), job.cpus(), job.memoryMiB(),
+            confinement = sandbox.confine(vmName(dir), job.cpus(), job.memoryMiB(),
                     config.accel() == VmSpec.Accel.TCG, vfioFunctions);
             if (networks != null) {
                 network = networks.open(job.id(), confinement.uid(), runner != null ? runner.egress()
@@ -137,7 +137,7 @@ public class JobRun implements Runnable {
             }
             prepare(confinement, network);
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
-                    config.consoleMaxBytes(), "job-" + job.id());
+                    config.consoleMaxBytes(), vmName(dir));
             confinement.own(vmDir.resolve("console.fifo"));
             vm = vmm.boot(spec(confinement.launch(), network));
             Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
@@ -198,10 +198,11 @@ public class JobRun implements Runnable {
         }
     }
 
-    /**
-     * The job's directory is root's, open to pass through (rwx--x--x) but not to list: the log stays
-     * root's, the control channel and the {@code vm/} directory go to the VMM's uid.
-     */
+    /** The name a job's VM goes by (its cgroup, its console's reader, its VMM's name and jail id): from its directory. */
+    static String vmName(Path jobDir) {
+        return "job-" + jobDir.getFileName();
+    }
+
     /** A line of the daemon's own at the end of the job's log (after the guest's output has all arrived). */
     private void note(String line) {
         try {
@@ -211,6 +212,10 @@ public class JobRun implements Runnable {
         }
     }
 
+    /**
+     * The job's directory is root's, open to pass through (rwx--x--x) but not to list: the log stays
+     * root's, the control channel and the {@code vm/} directory go to the VMM's uid.
+     */
     private void prepare(VmmSandbox.Confinement confinement, JobNetworks.Lease network) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -252,7 +257,7 @@ public class JobRun implements Runnable {
     }
 
     private VmSpec spec(VmmLaunch launch, JobNetworks.Lease network) {
-        return new VmSpec("job-" + job.id(), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
+        return new VmSpec(vmName(dir), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
                 dir.resolve("vmm.log"), launch);
@@ -440,7 +445,7 @@ public class JobRun implements Runnable {
         // id, made from that directory); a pid file would miss a VM started just before the daemon
         // died, before its pid was written.
         String marker = dir + "/";
-        String jailed = "--id=" + FirecrackerVmm.jailId("job-" + dir.getFileName(), dir.resolve("vm")) + " ";
+        String jailed = "--id=" + FirecrackerVmm.jailId(vmName(dir), dir.resolve("vm")) + " ";
         commandLines.forEach((process, line) -> {
             if (line.contains(marker) || (line + " ").contains(jailed)) {
                 LOG.warning("stopping VM " + process.pid() + " left by the previous rigdeskd (" + dir + ")");
