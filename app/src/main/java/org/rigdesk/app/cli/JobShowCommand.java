@@ -6,6 +6,7 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.app.jobs.ByteSize;
 import org.rigdesk.app.jobs.Elapsed;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ public class JobShowCommand implements Callable<Integer> {
         out.println();
         Table flows = new Table("DESTINATION", "PORT", "PROTO", "NAME", "PACKETS", "BYTES");
         log.flows().forEach(f -> flows.row(f.address(), f.port(), f.protocol(), f.name() == null ? "-" : f.name(),
-                f.packets(), bytes(f.bytes())));
+                f.packets(), ByteSize.human(f.bytes())));
         out.print(log.flows().isEmpty() ? "no traffic out\n" : flows.toString());
         out.println();
         Table refused = new Table("REFUSED", "PORT", "PROTO", "NAME", "ATTEMPTS");
@@ -101,17 +102,4 @@ public class JobShowCommand implements Callable<Integer> {
         out.print(log.dns().isEmpty() ? "no DNS lookups\n" : dns.toString());
     }
 
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
 }

@@ -79,25 +79,28 @@ public class NetworkViewModel {
         long refused = network.refused().stream().mapToLong(JobNetwork.Refusal::attempts).sum();
         String policy = switch (network.egress() == null ? "open" : network.egress()) {
             case "allow-list" -> "allow-list · ";
-            case "audit" -> "audit: " + network.unlisted().size() + " destination"
-                    + (network.unlisted().size() == 1 ? "" : "s") + " the allow-list would refuse · ";
+            case "audit" -> "audit: " + count(network.unlisted().size(), "destination") + " the allow-list would refuse · ";
             default -> "";
         };
-        return network.address() + " via " + network.gateway() + " · " + policy + network.flows().size() + " destination"
-                + (network.flows().size() == 1 ? "" : "s") + ", " + human(bytes) + " · " + refused + " refused attempt"
-                + (refused == 1 ? "" : "s") + " · " + network.dns().size() + " DNS lookup"
-                + (network.dns().size() == 1 ? "" : "s");
+        return network.address() + " via " + network.gateway() + " · " + policy
+                + count(network.flows().size(), "destination") + ", " + ByteSize.human(bytes) + " · "
+                + count(refused, "refused attempt") + " · " + count(network.dns().size(), "DNS lookup");
+    }
+
+    /** "1 destination", "2 destinations". */
+    private static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     static List<Row> rows(JobNetwork network) {
         List<Row> rows = new ArrayList<>();
         network.flows().forEach(f -> rows.add(new Row("reached", f.address(), Integer.toString(f.port()), f.protocol(),
-                orDash(f.name()), f.packets() + " packets", human(f.bytes()))));
+                orDash(f.name()), f.packets() + " packets", ByteSize.human(f.bytes()))));
         network.refused().forEach(r -> rows.add(new Row("refused", r.address(), Integer.toString(r.port()), r.protocol(),
-                orDash(r.name()), r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts"), "")));
+                orDash(r.name()), count(r.attempts(), "attempt"), "")));
         // Under audit: let through, but what the registration's allow-list would have refused.
         network.unlisted().forEach(r -> rows.add(new Row("unlisted", r.address(), Integer.toString(r.port()),
-                r.protocol(), orDash(r.name()), r.attempts() + (r.attempts() == 1 ? " attempt" : " attempts"), "")));
+                r.protocol(), orDash(r.name()), count(r.attempts(), "attempt"), "")));
         network.dns().forEach(l -> rows.add(new Row("DNS " + l.type(), l.name(), "", "", l.error() != null ? l.error()
                 : l.answers().isEmpty() ? "(no address)" : String.join(" ", l.answers()), "", "")));
         return rows;
@@ -105,19 +108,5 @@ public class NetworkViewModel {
 
     private static String orDash(String text) {
         return text == null ? "–" : text;
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double value = bytes / 1024.0;
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }
