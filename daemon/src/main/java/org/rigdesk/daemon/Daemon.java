@@ -18,6 +18,7 @@ import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.host.InfoService;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
 import org.rigdesk.daemon.jobs.JobEngine;
@@ -258,10 +259,7 @@ public class Daemon implements AutoCloseable {
                 LOG.warning("cannot apply the network exceptions: " + e.getMessage());
             }
         });
-        hostChecks.withCheck(() -> new org.rigdesk.api.wire.HostCheck("job-network", "Isolated job networks",
-                networks.unavailable().isEmpty(), false, networks.unavailable().orElse("a routed tap per job VM: the "
-                + "internet, not the host or the LAN (nftables table inet rigdesk)"),
-                networks.unavailable().isPresent() ? "run rigdeskd as root; apt install iproute2 nftables" : null));
+        hostChecks.withCheck(networks::check);
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
                 settings::current, leases, guestSamples, sandbox, networks);
         try {
@@ -278,7 +276,7 @@ public class Daemon implements AutoCloseable {
 
     /** Each job's VMM as a uid of its own in a cgroup of its own, when the daemon is root. */
     private VmmSandbox sandbox(HostChecks tools) {
-        boolean root = VmmSandbox.runningAsRoot();
+        boolean root = ProcessIdentity.isRoot();
         String selfCgroup;
         try {
             selfCgroup = Files.readString(Path.of("/proc/self/cgroup"));

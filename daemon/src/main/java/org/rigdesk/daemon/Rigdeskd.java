@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rigdesk.api.client.SocketLocator;
 import org.rigdesk.daemon.gpu.PciIds;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.logging.Logs;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.runner.FastClock;
@@ -174,7 +175,7 @@ public class Rigdeskd implements Callable<Integer> {
             return 2;
         }
         Path socketPath = socket != null ? socket
-                : isRoot() ? SocketLocator.SYSTEM_SOCKET : SocketLocator.userSocket(System.getenv());
+                : ProcessIdentity.isRoot() ? SocketLocator.SYSTEM_SOCKET : SocketLocator.userSocket(System.getenv());
         Path sys = sysfsRoot == null ? DaemonConfig.REAL_SYSFS : sysfsRoot.toAbsolutePath();
         if (simulate != null) {
             try {
@@ -290,10 +291,6 @@ public class Rigdeskd implements Callable<Integer> {
         } catch (java.net.UnknownHostException e) {
             return false;
         }
-    }
-
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
     }
 
     static class VersionProvider implements CommandLine.IVersionProvider {

@@ -107,14 +107,6 @@ final class FirewallTable {
         }
     }
 
-    boolean installed() {
-        try {
-            return run(List.of(nft, "list", "tables")).lines().anyMatch(line -> line.strip().equals("table inet " + TABLE));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     void addGateway(String tap, String address) throws IOException {
         run(List.of(nft, "add", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
     }

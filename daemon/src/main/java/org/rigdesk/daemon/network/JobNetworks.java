@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import org.rigdesk.api.wire.HostCheck;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.daemon.host.CommandRunner;
 
@@ -105,6 +106,14 @@ public final class JobNetworks implements AutoCloseable {
         }
     }
 
+    /** The host check: whether jobs get isolated networks here, or why not. */
+    public HostCheck check() {
+        return new HostCheck("job-network", "Isolated job networks", unavailable == null, false,
+                unavailable != null ? unavailable : "a routed tap per job VM: the internet, not the host or the LAN "
+                        + "(nftables table inet " + FirewallTable.TABLE + ")",
+                unavailable != null ? "run rigdeskd as root; apt install iproute2 nftables" : null);
+    }
+
     /** Why jobs cannot have a network here, or empty. */
     public Optional<String> unavailable() {
         return Optional.ofNullable(unavailable);
@@ -113,8 +122,8 @@ public final class JobNetworks implements AutoCloseable {
     /** The owner's exceptions ({@code HOST:PORT}, {@code CIDR:PORT}), names looked up now. */
     public synchronized void applyExceptions(List<String> entries) throws IOException {
         exceptions = List.copyOf(entries);
-        if (unavailable != null && !table.installed()) {
-            return;
+        if (unavailable != null) {
+            return; // no table: the entries are applied when one is made
         }
         List<Ipv4.Block> blocks = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
@@ -233,7 +242,6 @@ public final class JobNetworks implements AutoCloseable {
         private final EgressPolicy policy;
         private DnsForwarder dns;
         private boolean gatewayAdded;
-        private JobNetwork last;
         private boolean closed;
 
         private Lease(long jobId, int index, String tap, String gateway, String address, EgressPolicy policy) {
@@ -294,17 +302,31 @@ public final class JobNetworks implements AutoCloseable {
             return "address=" + address + "/30\ngateway=" + gateway + "\ndns=" + gateway + "\n";
         }
 
+        /** The guest's counters in the table: its flows, refusals and audit hits. */
+        private record Counters(List<FirewallTable.Counted> flows, List<FirewallTable.Counted> refused,
+                                List<FirewallTable.Counted> unlisted) {
+
+            static final Counters NONE = new Counters(List.of(), List.of(), List.of());
+        }
+
+        private Counters counters() throws IOException {
+            return new Counters(table.counted("flows4", address), table.counted("refused4", address),
+                    table.counted("unlisted4", address));
+        }
+
         /** The egress log so far: flows and refusals from the counters, names from the resolver. */
         JobNetwork log() {
             try {
-                return new JobNetwork(true, policy.mode().wire(), address, gateway,
-                        flows(table.counted("flows4", address)), refusals(table.counted("refused4", address)),
-                        refusals(table.counted("unlisted4", address)), dns == null ? List.of() : dns.lookups());
+                return log(counters());
             } catch (IOException e) {
                 LOG.warning("cannot read the egress counters of job " + jobId + ": " + e.getMessage());
-                return last != null ? last : new JobNetwork(true, policy.mode().wire(), address, gateway, List.of(),
-                        List.of(), List.of(), dns == null ? List.of() : dns.lookups());
+                return log(Counters.NONE);
             }
+        }
+
+        private JobNetwork log(Counters counters) {
+            return new JobNetwork(true, policy.mode().wire(), address, gateway, flows(counters.flows()),
+                    refusals(counters.refused()), refusals(counters.unlisted()), dns == null ? List.of() : dns.lookups());
         }
 
         private List<JobNetwork.Flow> flows(List<FirewallTable.Counted> counted) {
@@ -323,17 +345,21 @@ public final class JobNetworks implements AutoCloseable {
             return dns == null ? null : dns.nameOf(destination);
         }
 
-        /** Takes down the link and the resolver; returns the final egress log (the counters are cleared). */
+        /**
+         * Takes down the link and the resolver; returns the final egress log. The counters read for
+         * it are the ones cleared, so the next job on this address starts from nothing.
+         */
         public JobNetwork finish() {
-            JobNetwork log = log();
-            last = log;
+            JobNetwork log = log(Counters.NONE);
             try {
-                table.forget("flows4", address, table.counted("flows4", address));
-                table.forget("refused4", address, table.counted("refused4", address));
-                table.forget("unlisted4", address, table.counted("unlisted4", address));
+                Counters counters = counters();
+                log = log(counters);
+                table.forget("flows4", address, counters.flows());
+                table.forget("refused4", address, counters.refused());
+                table.forget("unlisted4", address, counters.unlisted());
                 table.clearPolicy(address);
             } catch (IOException e) {
-                LOG.warning("cannot clear the egress counters of job " + jobId + ": " + e.getMessage());
+                LOG.warning("cannot read or clear the egress counters of job " + jobId + ": " + e.getMessage());
             }
             close();
             return log;

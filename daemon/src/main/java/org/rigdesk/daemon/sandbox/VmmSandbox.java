@@ -61,21 +61,6 @@ public final class VmmSandbox {
         return root;
     }
 
-    /** Whether the real and effective uids of this process are 0 (from /proc: no extra module needed). */
-    public static boolean runningAsRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    String[] ids = line.substring(4).strip().split("\\s+");
-                    return ids[0].equals("0") && ids[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            // no procfs: fall back on the name
-        }
-        return "root".equals(System.getProperty("user.name"));
-    }
-
     /** Whether VMs can start: a root daemon never starts a VMM as root. */
     public boolean ready() {
         return !root || setpriv != null;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -40,7 +40,7 @@ class JobNetworkRecoveryTest {
     @Test
     void aKilledDaemonLeavesNothingOfItsJobNetworksAfterItsRestart() throws Exception {
         DaemonProcess.requireTestImage();
-        assumeTrue(VmmSandbox.runningAsRoot(), "job networks need root");
+        assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
         String forwardingBefore = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
         DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start();
         long id;

@@ -18,7 +18,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -45,7 +45,7 @@ class JobNetworkTest {
     @BeforeAll
     static void start() throws Exception {
         DaemonProcess.requireTestImage();
-        assumeTrue(VmmSandbox.runningAsRoot(), "job networks need root");
+        assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
         world = new NetworkWorld(dir);
         daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--dns-upstream", NetworkWorld.INTERNET).start();
         client = daemon.client();

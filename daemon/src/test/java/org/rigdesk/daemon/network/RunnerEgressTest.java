@@ -18,7 +18,7 @@ import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.sandbox.VmmSandbox;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -67,7 +67,7 @@ class RunnerEgressTest {
     @Test
     void anAllowListReachesOnlyWhatItNamesAndAuditLogsWhatItWouldRefuse() throws Exception {
         DaemonProcess.requireTestImage();
-        assumeTrue(VmmSandbox.runningAsRoot(), "job networks need root");
+        assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
         try (NetworkWorld world = new NetworkWorld(dir);
              FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
              DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")

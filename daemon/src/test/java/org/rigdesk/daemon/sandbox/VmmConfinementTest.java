@@ -22,6 +22,7 @@ import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -39,7 +40,7 @@ class VmmConfinementTest {
     @Test
     void aJobsVmmRunsAsItsOwnUnprivilegedUserInALimitedCgroupAndReadsNothingElse() throws Exception {
         DaemonProcess.requireTestImage();
-        assumeTrue(VmmSandbox.runningAsRoot(), "confinement needs the daemon to run as root");
+        assumeTrue(ProcessIdentity.isRoot(), "confinement needs the daemon to run as root");
         try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
              DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start();
              DaemonClient client = daemon.client()) {

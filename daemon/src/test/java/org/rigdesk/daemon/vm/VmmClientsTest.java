@@ -18,6 +18,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -28,7 +29,7 @@ import org.rigdesk.daemon.testing.JobWaits;
  */
 class VmmClientsTest {
 
-    private static final boolean ROOT = org.rigdesk.daemon.sandbox.VmmSandbox.runningAsRoot();
+    private static final boolean ROOT = ProcessIdentity.isRoot();
 
     @TempDir
     Path dir;
