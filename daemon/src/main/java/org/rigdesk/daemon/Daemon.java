@@ -296,8 +296,11 @@ public class Daemon implements AutoCloseable {
             return config.image();
         }
         try {
+            // Staged once per machine and image directory, in the temp directory rather than the state
+            // (a small state disk must not fill with a copy of the image; under the unit /tmp is its own).
             Path image = OthersAccess.readableImage(config.image(), JobsConfig.IMAGE_FILES,
-                    config.stateDir().resolve("image-stage"));
+                    Path.of(System.getProperty("java.io.tmpdir"), "rigdesk-image-"
+                            + Integer.toHexString(config.image().toAbsolutePath().normalize().toString().hashCode())));
             if (!image.equals(config.image())) {
                 LOG.info("the VM image " + config.image() + " is closed to other users: job VMMs use a copy in " + image);
             }

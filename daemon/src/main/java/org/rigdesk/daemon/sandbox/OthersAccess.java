@@ -2,6 +2,7 @@ package org.rigdesk.daemon.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * What a VMM's uid, which has no group of the host's, may reach: only what "others" may. The job
  * directories are made so; the VM image, which may sit in a checkout under a private home, is
- * staged beside the state when it is not.
+ * staged in the temp directory when it is not.
  */
 public final class OthersAccess {
 
@@ -51,6 +52,10 @@ public final class OthersAccess {
         }
         Set<PosixFilePermission> open = PosixFilePermissions.fromString("rwxr-xr-x");
         Files.createDirectories(stage);
+        // The stage may sit in a shared directory (/tmp): only one of root's own is used.
+        if (Files.isSymbolicLink(stage) || (int) Files.getAttribute(stage, "unix:uid", LinkOption.NOFOLLOW_LINKS) != 0) {
+            throw new IOException(stage + " is not a directory of root's: not staging the VM image there");
+        }
         Files.setPosixFilePermissions(stage, open);
         for (String file : files) {
             Path source = image.resolve(file);
@@ -62,9 +67,8 @@ public final class OthersAccess {
                     && Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(source))) {
                 continue;
             }
-            Path temp = stage.resolve(file + ".part");
-            Files.deleteIfExists(temp);
-            Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES);
+            Path temp = Files.createTempFile(stage, file, ".part"); // daemons staging at once do not collide
+            Files.copy(source, temp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
