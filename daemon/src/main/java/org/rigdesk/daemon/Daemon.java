@@ -26,6 +26,8 @@ import org.rigdesk.daemon.jobs.JobRoutes;
 import org.rigdesk.daemon.jobs.JobStore;
 import org.rigdesk.daemon.jobs.JobsConfig;
 import org.rigdesk.daemon.lease.GpuLeases;
+import org.rigdesk.daemon.lending.LendingRoutes;
+import org.rigdesk.daemon.lending.LendingService;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.runner.HostPools;
 import org.rigdesk.daemon.runner.RunnerRoutes;
@@ -81,6 +83,7 @@ public class Daemon implements AutoCloseable {
     private JobEngine jobs;
     private JobNetworks jobNetworks;
     private RunnerService runner;
+    private LendingService lending;
     private volatile AuditStore auditStore;
 
     public Daemon(DaemonConfig config) {
@@ -121,19 +124,30 @@ public class Daemon implements AutoCloseable {
         SettingsRoutes.register(router, settings, audit, events);
         AuditRoutes.register(router, audit);
         vfio = gpus(audit, modulesDir);
-        GpuRoutes.register(router, vfio);
         telemetry = telemetry(settings);
         TelemetryRoutes.register(router, telemetry, vfio::list);
         TelemetryService sampler = telemetry;
         jobs = jobs(audit, settings, guest -> GuestSamples.forward(guest, sampler), hostChecks);
         JobRoutes.register(router, jobs);
         try {
+            lending = new LendingService(database, vfio, jobs, audit, config.lendingTimings(), java.time.ZoneId.systemDefault());
+        } catch (SQLException e) {
+            database.close();
+            throw new StartupException("cannot read the GPUs' lending policies: " + e.getMessage(),
+                    "check the state database", e);
+        }
+        vfio.decorateWith(lending::decorate);
+        GpuRoutes.register(router, vfio, lending::setMode);
+        LendingRoutes.register(router, lending);
+        try {
             HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
                     .map(org.rigdesk.api.wire.GpuSample::memoryTotalMiB).map(Double::intValue).orElse(null),
-                    audit, events, config.runnerTimings());
+                    audit, events, config.runnerTimings(), lending::wake);
             runner = new RunnerService(database, config.stateDir(), audit, new okhttp3.OkHttpClient(),
                     "rigdeskd/" + Version.get(), pools);
             RunnerRoutes.register(router, runner);
+            RunnerService registered = runner;
+            lending.borrowers(registered::borrower);
         } catch (SQLException e) {
             database.close();
             throw new StartupException("cannot read the runner registration: " + e.getMessage(),
@@ -146,6 +160,7 @@ public class Daemon implements AutoCloseable {
             throw e;
         }
         runner.start();
+        lending.start();
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
                 + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
     }
@@ -351,6 +366,9 @@ public class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lending != null) {
+            lending.close();
+        }
         if (runner != null) {
             runner.close();
         }

@@ -33,7 +33,8 @@ public record DaemonConfig(
         long jobLogMaxBytes,
         int vmmUidBase,
         String jobSubnet,
-        List<java.net.InetSocketAddress> dnsUpstreams) {
+        List<java.net.InetSocketAddress> dnsUpstreams,
+        org.rigdesk.daemon.lending.LendingService.Timings lendingTimings) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -19,6 +19,7 @@ import org.rigdesk.daemon.runner.HostPools;
 import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.simulation.SimulatedRig;
 import picocli.CommandLine.Command;
+import org.rigdesk.daemon.lending.LendingService;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -153,9 +154,27 @@ public class Rigdeskd implements Callable<Integer> {
             description = "A VM whose job GitHub calls completed this long is stopped.")
     long runnerJobGrace;
 
+    @Option(names = "--debug-lending-clock", paramLabel = "LOCAL_TIME", hidden = true,
+            description = "Starts the lending schedules' clock at this local date and time (e.g. 2026-12-07T18:59:50): "
+                    + "lets tests cross a schedule's edge.")
+    java.time.LocalDateTime lendingClockStart;
+
+    @Option(names = "--lending-retry-seconds", paramLabel = "SECONDS", defaultValue = "15", hidden = true,
+            description = "How long a refused lend or return waits before it is tried again.")
+    long lendingRetrySeconds;
+
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "15000", hidden = true,
             description = "SSE heartbeat interval.")
     long heartbeatMs;
+
+    private java.time.Clock lendingClock() {
+        java.time.Clock system = java.time.Clock.systemUTC();
+        if (lendingClockStart == null) {
+            return system;
+        }
+        return java.time.Clock.offset(system, Duration.between(system.instant(),
+                lendingClockStart.atZone(java.time.ZoneId.systemDefault()).toInstant()));
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Rigdeskd()).execute(args));
@@ -198,7 +217,8 @@ public class Rigdeskd implements Callable<Integer> {
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
-                jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams());
+                jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
+                new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)));
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();

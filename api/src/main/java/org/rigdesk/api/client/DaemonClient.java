@@ -33,6 +33,8 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.LendingRequest;
+import org.rigdesk.api.wire.ReclaimRequest;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.ModeRequest;
 import org.rigdesk.api.wire.Problem;
@@ -99,6 +101,16 @@ public class DaemonClient implements RigdeskApi {
     @Override
     public Gpu setGpuMode(String bdf, GpuMode mode) throws IOException {
         return send("PUT", path("v1", "gpus", bdf, "mode"), new ModeRequest(mode.wire()), Gpu.class);
+    }
+
+    @Override
+    public Gpu setGpuLending(String bdf, LendingRequest request) throws IOException {
+        return send("PUT", path("v1", "gpus", bdf, "lending"), request, Gpu.class);
+    }
+
+    @Override
+    public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
+        return send("POST", path("v1", "gpus", bdf, "reclaim"), new ReclaimRequest(cancelJob), Gpu.class);
     }
 
     @Override

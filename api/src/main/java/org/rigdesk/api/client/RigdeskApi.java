@@ -14,6 +14,7 @@ import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
@@ -38,6 +39,12 @@ public interface RigdeskApi extends Closeable {
 
     /** Moves a card (with its IOMMU group) to vfio-pci or back to its host driver. */
     Gpu setGpuMode(String bdf, GpuMode mode) throws IOException;
+
+    /** Whom the card is lent to: ci, desk, on-demand or a schedule ({@code PUT /v1/gpus/{bdf}/lending}). */
+    Gpu setGpuLending(String bdf, LendingRequest request) throws IOException;
+
+    /** "Use on my desk": the card's policy becomes desk; a job on it finishes first unless {@code cancelJob}. */
+    Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException;
 
     TelemetryStatus telemetry() throws IOException;
 

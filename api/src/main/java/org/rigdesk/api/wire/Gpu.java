@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * A GPU (or named accelerator) as {@code GET /v1/gpus} reports it. {@code mode} is host, vfio,
- * unbound or changing; {@code groupDevices} lists every other device of its IOMMU group.
+ * unbound or changing; {@code groupDevices} lists every other device of its IOMMU group;
+ * {@code lending} whom the owner lends it to and where it is on its way (the boot display's is
+ * always desk).
  */
 public record Gpu(
         String bdf,
@@ -21,7 +23,8 @@ public record Gpu(
         Link link,
         List<GroupDevice> groupDevices,
         Passthrough passthrough,
-        String usedBy) {
+        String usedBy,
+        GpuLending lending) {
 
     public static final String HOST = "host";
     public static final String VFIO = "vfio";
@@ -30,6 +33,19 @@ public record Gpu(
 
     public Gpu {
         groupDevices = groupDevices == null ? List.of() : List.copyOf(groupDevices);
+    }
+
+    /** A card as the inventory reads it, before its lending is known. */
+    public Gpu(String bdf, String vendorId, String deviceId, String vendor, String name, String pciClass, String driver,
+               String mode, Integer iommuGroup, boolean bootVga, Integer numaNode, Link link,
+               List<GroupDevice> groupDevices, Passthrough passthrough, String usedBy) {
+        this(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode, link,
+                groupDevices, passthrough, usedBy, null);
+    }
+
+    public Gpu withLending(GpuLending now) {
+        return new Gpu(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode,
+                link, groupDevices, passthrough, usedBy, now);
     }
 
     /** PCIe link as the kernel reports it, e.g. "16.0 GT/s PCIe" x16. */

@@ -28,6 +28,8 @@ public final class ProblemCode {
     public static final String NO_DRIVER_OVERRIDE = "no-driver-override";
     public static final String TOGGLE_FAILED = "toggle-failed";
     public static final String STUCK = "stuck";
+    /** A manual toggle of a card its lending policy moves (on-demand, schedule). */
+    public static final String LENT_BY_POLICY = "lent-by-policy";
 
     // Jobs
     public static final String NOT_IN_PASSTHROUGH = "not-in-passthrough";

@@ -8,7 +8,8 @@ import java.util.List;
  * The token is checked against GitHub at once, stored 0600 under the state directory, and never
  * returned. {@code egress}: what the runner VMs may reach — {@code open} (the internet; the default),
  * {@code allow-list} (only {@code egressAllow}: host names, {@code *.}wildcards, IPv4 blocks) or
- * {@code audit} (the internet, logging what the list would refuse).
+ * {@code audit} (the internet, logging what the list would refuse). {@code queuePollSeconds}: how
+ * often GitHub's queue is read for jobs an on-demand GPU could take (default 15, 5 to 3600).
  */
 public record RunnerRegistration(
         String url,
@@ -22,14 +23,23 @@ public record RunnerRegistration(
         Integer slotCpus,
         Integer slotMemoryMiB,
         String egress,
-        List<String> egressAllow) {
+        List<String> egressAllow,
+        Integer queuePollSeconds) {
 
     /** A registration whose VMs reach the internet (egress open). */
     public RunnerRegistration(String url, String token, List<String> labels, String namePrefix, Long runnerGroupId,
                               String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
                               Integer slotMemoryMiB) {
         this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, null,
-                null);
+                null, null);
+    }
+
+    /** A registration polling GitHub's queue at the default period. */
+    public RunnerRegistration(String url, String token, List<String> labels, String namePrefix, Long runnerGroupId,
+                              String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
+                              Integer slotMemoryMiB, String egress, List<String> egressAllow) {
+        this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, egress,
+                egressAllow, null);
     }
 
     @Override
@@ -37,6 +47,6 @@ public record RunnerRegistration(
         return "RunnerRegistration[url=" + url + ", token=<secret>, labels=" + labels + ", namePrefix=" + namePrefix
                 + ", runnerGroupId=" + runnerGroupId + ", apiUrl=" + apiUrl + ", gpuSlots=" + gpuSlots
                 + ", cpuSlots=" + cpuSlots + ", slotCpus=" + slotCpus + ", slotMemoryMiB=" + slotMemoryMiB
-                + ", egress=" + egress + ", egressAllow=" + egressAllow + "]";
+                + ", egress=" + egress + ", egressAllow=" + egressAllow + ", queuePollSeconds=" + queuePollSeconds + "]";
     }
 }

@@ -8,7 +8,9 @@ import java.util.List;
  * sums up the ephemeral runner slots in a line; {@code slots} gives each; {@code runners} are
  * the GitHub runners of this host (names starting with {@code ownedPrefix}) as GitHub last listed
  * them; {@code github} says whether GitHub answers or the pool is backing off; {@code egress} and
- * {@code egressAllow} what the runner VMs may reach (open, allow-list or audit, and the list).
+ * {@code egressAllow} what the runner VMs may reach (open, allow-list or audit, and the list);
+ * {@code queued} the jobs waiting on GitHub for a runner with labels like ours, as the last
+ * poll of the queue (every {@code queuePollSeconds}) saw them.
  */
 public record RunnerStatus(
         boolean registered,
@@ -32,13 +34,16 @@ public record RunnerStatus(
         List<Slot> slots,
         String github,
         String egress,
-        List<String> egressAllow) {
+        List<String> egressAllow,
+        int queuePollSeconds,
+        List<QueuedJob> queued) {
 
     public RunnerStatus {
         labels = labels == null ? List.of() : List.copyOf(labels);
         egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
         runners = runners == null ? List.of() : List.copyOf(runners);
         slots = slots == null ? List.of() : List.copyOf(slots);
+        queued = queued == null ? List.of() : List.copyOf(queued);
     }
 
     /** The registration's state, derived from what is on the wire (not itself sent). */
@@ -49,7 +54,7 @@ public record RunnerStatus(
 
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered", false, null, 0, 0, List.of(), null, null, List.of());
+                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of());
     }
 
     /**
@@ -69,6 +74,17 @@ public record RunnerStatus(
         public static final String WAITING = "waiting";
 
         public Slot {
+            labels = labels == null ? List.of() : List.copyOf(labels);
+        }
+    }
+
+    /**
+     * A job queued on GitHub that one of our runners could take: its run and job, the labels it
+     * asks for, the on-demand GPU lent for it ({@code gpu}, or null) and what it waits for.
+     */
+    public record QueuedJob(String repository, long runId, long jobId, String name, List<String> labels, String gpu,
+                            String waitingFor) {
+        public QueuedJob {
             labels = labels == null ? List.of() : List.copyOf(labels);
         }
     }

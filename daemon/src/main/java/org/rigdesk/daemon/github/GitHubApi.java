@@ -18,8 +18,8 @@ import org.rigdesk.api.wire.Json;
 
 /**
  * The parts of GitHub's REST API a runner host needs: list, create just-in-time, and delete
- * self-hosted runners of one scope. Every call sends the documented headers; every answer updates
- * the rate-limit figures. The token is sent in the Authorization header only, never logged.
+ * self-hosted runners of one scope, and read the queue of workflow jobs (with conditional
+ * requests). Every call sends the documented headers; every answer updates the rate-limit figures. The token is sent in the Authorization header only, never logged.
  */
 public class GitHubApi {
 
@@ -31,6 +31,17 @@ public class GitHubApi {
     private final String userAgent;
     private volatile Integer rateLimitRemaining;
     private volatile Instant lastSuccess;
+    /** The last answer and ETag per conditional URL: a 304 for it costs no rate limit. */
+    private final Map<String, Cached> cache = java.util.Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > 512;
+        }
+    });
+    private final java.util.concurrent.atomic.AtomicLong notModified = new java.util.concurrent.atomic.AtomicLong();
+
+    private record Cached(String etag, JsonNode body) {
+    }
 
     public GitHubApi(OkHttpClient http, RunnerScope scope, String token, String userAgent) {
         this.http = http;
@@ -95,9 +106,7 @@ public class GitHubApi {
 
     /** The jobs of one run attempt: how the reconciler learns that a job it hosts is over on GitHub. */
     public List<WorkflowJob> jobsOfRun(String repository, long runId, int attempt) throws IOException {
-        if (!RunnerScope.isRepository(repository)) {
-            throw new IllegalArgumentException("not a repository: " + repository);
-        }
+        checkRepository(repository);
         JsonNode answer = call(request("/repos/" + repository + "/actions/runs/" + runId + "/attempts/" + attempt
                 + "/jobs?per_page=100").get().build());
         List<WorkflowJob> jobs = new ArrayList<>();
@@ -107,6 +116,95 @@ public class GitHubApi {
                     job.path("runner_name").isNull() ? null : job.path("runner_name").asText(null)));
         }
         return jobs;
+    }
+
+    /** A job waiting on GitHub for a runner, with the labels its {@code runs-on} asks for. */
+    public record QueuedJob(String repository, long runId, long id, String name, List<String> labels) {
+    }
+
+    /**
+     * The ids of a repository's runs that may hold a queued job: those queued, and those in
+     * progress (a later job of a running workflow waits in the queue too). Conditional requests.
+     */
+    public List<Long> activeRuns(String repository) throws IOException {
+        checkRepository(repository);
+        List<Long> runs = new ArrayList<>();
+        for (String status : List.of("queued", "in_progress")) {
+            JsonNode answer = conditional("/repos/" + repository + "/actions/runs?status=" + status + "&per_page=50");
+            for (JsonNode run : answer.path("workflow_runs")) {
+                runs.add(run.path("id").asLong());
+            }
+        }
+        return runs;
+    }
+
+    /** The queued jobs of a run's latest attempt ({@code GET /repos/{repo}/actions/runs/{id}/jobs}), conditionally. */
+    public List<QueuedJob> queuedJobs(String repository, long runId) throws IOException {
+        checkRepository(repository);
+        JsonNode answer = conditional("/repos/" + repository + "/actions/runs/" + runId + "/jobs?per_page=100");
+        List<QueuedJob> queued = new ArrayList<>();
+        for (JsonNode job : answer.path("jobs")) {
+            if ("queued".equals(job.path("status").asText())) {
+                List<String> labels = new ArrayList<>();
+                job.path("labels").forEach(label -> labels.add(label.asText()));
+                queued.add(new QueuedJob(repository, runId, job.path("id").asLong(), job.path("name").asText(),
+                        List.copyOf(labels)));
+            }
+        }
+        return queued;
+    }
+
+    /** An organisation's repositories pushed to in the last {@code within}, newest first (at most 30). */
+    public List<String> recentRepositories(Duration within) throws IOException {
+        JsonNode answer = conditional("/orgs/" + scope.owner() + "/repos?sort=pushed&direction=desc&per_page=30");
+        Instant since = Instant.now().minus(within);
+        List<String> names = new ArrayList<>();
+        for (JsonNode repo : answer) {
+            String pushed = repo.path("pushed_at").asText("");
+            String name = repo.path("full_name").asText("");
+            try {
+                if (RunnerScope.isRepository(name) && !pushed.isEmpty() && Instant.parse(pushed).isAfter(since)) {
+                    names.add(name);
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // a repository without a readable push time is not recent
+            }
+        }
+        return names;
+    }
+
+    /** Conditional GETs answered 304 so far (they cost no rate limit). */
+    public long notModified() {
+        return notModified.get();
+    }
+
+    private static void checkRepository(String repository) {
+        if (!RunnerScope.isRepository(repository)) {
+            throw new IllegalArgumentException("not a repository: " + repository);
+        }
+    }
+
+    /** GET with If-None-Match: a 304 answers with the body cached beside its ETag. */
+    private JsonNode conditional(String pathAndQuery) throws IOException {
+        Cached known = cache.get(pathAndQuery);
+        Request.Builder request = request(pathAndQuery).get();
+        if (known != null) {
+            request.header("If-None-Match", known.etag());
+        }
+        try (Response response = http.newCall(request.build()).execute()) {
+            rateLimit(response);
+            if (response.code() == 304 && known != null) {
+                notModified.incrementAndGet();
+                lastSuccess = Instant.now();
+                return known.body();
+            }
+            JsonNode body = read(response);
+            String etag = response.header("ETag");
+            if (etag != null) {
+                cache.put(pathAndQuery, new Cached(etag, body));
+            }
+            return body;
+        }
     }
 
     public void deleteRunner(long id) throws IOException {
@@ -167,17 +265,25 @@ public class GitHubApi {
 
     private JsonNode call(Request request) throws IOException {
         try (Response response = http.newCall(request).execute()) {
-            String remaining = response.header("X-RateLimit-Remaining");
-            if (remaining != null && remaining.matches("\\d{1,9}")) {
-                rateLimitRemaining = Integer.valueOf(remaining);
-            }
-            String text = response.body().string();
-            if (!response.isSuccessful()) {
-                throw new GitHubException(response.code(), message(text), retryAfter(response));
-            }
-            lastSuccess = Instant.now();
-            return text.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+            rateLimit(response);
+            return read(response);
         }
+    }
+
+    private void rateLimit(Response response) {
+        String remaining = response.header("X-RateLimit-Remaining");
+        if (remaining != null && remaining.matches("\\d{1,9}")) {
+            rateLimitRemaining = Integer.valueOf(remaining);
+        }
+    }
+
+    private JsonNode read(Response response) throws IOException {
+        String text = response.body().string();
+        if (!response.isSuccessful()) {
+            throw new GitHubException(response.code(), message(text), retryAfter(response));
+        }
+        lastSuccess = Instant.now();
+        return text.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
     }
 
     private static String message(String text) {

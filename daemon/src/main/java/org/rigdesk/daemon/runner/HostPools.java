@@ -28,6 +28,9 @@ public class HostPools implements RunnerService.PoolFactory {
     public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace, Clock clock) {
     }
 
+    /** How often the queue is read when a registration does not say. */
+    public static final int DEFAULT_QUEUE_POLL_SECONDS = 15;
+
     private final JobEngine jobs;
     private final Supplier<List<Gpu>> gpus;
     private final Function<String, Integer> gpuMemoryMiB;
@@ -35,9 +38,11 @@ public class HostPools implements RunnerService.PoolFactory {
     private final EventHub events;
     private final Timings timings;
     private final String hostTag;
+    private final Runnable wakeLending;
 
     public HostPools(JobEngine jobs, Supplier<List<Gpu>> gpus, Function<String, Integer> gpuMemoryMiB,
-                     AuditStore audit, EventHub events, Timings timings) {
+                     AuditStore audit, EventHub events, Timings timings, Runnable wakeLending) {
+        this.wakeLending = wakeLending;
         this.jobs = jobs;
         this.gpus = gpus;
         this.gpuMemoryMiB = gpuMemoryMiB;
@@ -57,8 +62,11 @@ public class HostPools implements RunnerService.PoolFactory {
         RunnerPool.Config config = new RunnerPool.Config(registration.labels(), ownedPrefix,
                 registration.runnerGroupId(), registration.gpuSlots(), registration.cpuSlots(), cpus, memory,
                 timings.poll(), timings.offlineGrace(), timings.jobGrace(), timings.clock(),
-                EgressPolicy.parse(registration.egress(), registration.egressAllow()));
-        return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused());
+                EgressPolicy.parse(registration.egress(), registration.egressAllow()),
+                Duration.ofSeconds(registration.queuePollSeconds() == null ? DEFAULT_QUEUE_POLL_SECONDS
+                        : registration.queuePollSeconds()));
+        return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused(),
+                wakeLending);
     }
 
     @Override

@@ -43,6 +43,16 @@ final class RunnerLabels {
         return new ArrayList<>(labels);
     }
 
+    /** GitHub's rule: a runner takes a job when it carries every label the job asks for (case does not matter). */
+    static boolean matches(List<String> asked, List<String> runner) {
+        if (asked.isEmpty()) {
+            return false;
+        }
+        Set<String> has = new java.util.HashSet<>();
+        runner.forEach(label -> has.add(label.toLowerCase(Locale.ROOT)));
+        return asked.stream().allMatch(label -> has.contains(label.toLowerCase(Locale.ROOT)));
+    }
+
     static boolean isGpuLabel(String label) {
         String lower = label.toLowerCase(Locale.ROOT);
         return lower.equals("gpu") || lower.startsWith("gpu-");

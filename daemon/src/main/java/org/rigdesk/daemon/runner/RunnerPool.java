@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
 import org.rigdesk.daemon.events.EventHub;
@@ -31,6 +34,7 @@ import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.GitHubRunner;
 import org.rigdesk.daemon.jobs.JobEngine;
 import org.rigdesk.daemon.jobs.RunnerVmRequest;
+import org.rigdesk.daemon.lending.LendingService;
 import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
@@ -42,7 +46,7 @@ import org.rigdesk.daemon.store.AuditStore;
  * GitHub keeps calling offline, and stops a VM whose job GitHub says is over. All state changes
  * happen on one thread; GitHub's back-off signals stop every call until they expire.
  */
-public class RunnerPool implements AutoCloseable {
+public class RunnerPool implements AutoCloseable, LendingService.Borrower {
 
     private static final Logger LOG = Logger.getLogger(RunnerPool.class.getName());
     private static final String ACTOR = "rigdeskd";
@@ -50,8 +54,11 @@ public class RunnerPool implements AutoCloseable {
     /** How the pool is set up; {@code ownedPrefix} marks this host's runners on GitHub. */
     public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
                          int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace,
-                         Clock clock, EgressPolicy egress) {
+                         Clock clock, EgressPolicy egress, Duration queuePoll) {
     }
+
+    /** How long a queued job no runner of ours took is left alone after an on-demand card waited for it. */
+    private static final Duration PASSED_OVER = Duration.ofMinutes(10);
 
     /** A test job waiting for a slot (test image only). */
     record TestJob(boolean gpu, Map<String, String> files) {
@@ -68,6 +75,19 @@ public class RunnerPool implements AutoCloseable {
     private final List<Slot> slots = new ArrayList<>();
     private final Deque<TestJob> testJobs = new ArrayDeque<>();
     private final GitHubBackoff backoff = new GitHubBackoff();
+    private final QueueWatch queue;
+    private final Runnable wakeLending;
+    /** GitHub's queue as the last poll saw it, oldest first. */
+    private List<GitHubApi.QueuedJob> queued = List.of();
+    private Instant nextQueuePoll = Instant.EPOCH;
+    /** On-demand slots by the card lent for them. */
+    private final Map<String, Slot> demands = new LinkedHashMap<>();
+    /** Queued jobs an on-demand card waited for in vain: not lent for again before the time. */
+    private final Map<Long, Instant> passedOver = new HashMap<>();
+    /** Read by the lending thread: the cards the pool wants, in words; the cards whose runner VM has no job yet. */
+    private volatile Map<String, String> wanted = Map.of();
+    private volatile Set<String> idleOn = Set.of();
+    private volatile List<RunnerStatus.QueuedJob> queuedView = List.of();
     private volatile List<RunnerStatus.Slot> published = List.of();
     private volatile List<GitHubRunner> ours = List.of();
     private volatile String githubState;
@@ -77,8 +97,11 @@ public class RunnerPool implements AutoCloseable {
     private long serial = System.currentTimeMillis() / 1000;
 
     public RunnerPool(Config config, GitHubApi github, JobEngine jobs, Supplier<List<Gpu>> gpus,
-                      Function<String, Integer> gpuMemoryMiB, AuditStore audit, EventHub events, boolean paused) {
+                      Function<String, Integer> gpuMemoryMiB, AuditStore audit, EventHub events, boolean paused,
+                      Runnable wakeLending) {
         this.config = config;
+        this.queue = new QueueWatch(github, config.clock());
+        this.wakeLending = wakeLending;
         this.github = github;
         this.jobs = jobs;
         this.gpus = gpus;
@@ -101,7 +124,9 @@ public class RunnerPool implements AutoCloseable {
 
     public void start() {
         publish();
-        thread.scheduleWithFixedDelay(this::tick, 0, config.poll().toMillis(), TimeUnit.MILLISECONDS);
+        // Ticks at least every second: a card lent on demand is taken as soon as it is on vfio-pci;
+        // GitHub is called only when the reconcile or the queue poll is due.
+        thread.scheduleWithFixedDelay(this::tick, 0, Math.min(1000, config.poll().toMillis()), TimeUnit.MILLISECONDS);
     }
 
     public Config config() {
@@ -159,8 +184,40 @@ public class RunnerPool implements AutoCloseable {
         });
     }
 
+    /** Whether a job of this kind has somewhere to go: a slot, or for a GPU job an on-demand card. */
     boolean hasSlot(boolean gpu) {
-        return slots.stream().anyMatch(s -> s.gpu == gpu);
+        return slots.stream().anyMatch(s -> s.gpu == gpu) || gpu && gpus.get().stream()
+                .anyMatch(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()));
+    }
+
+    /** The queued jobs one of our runners could take, as the last poll saw them. */
+    public List<RunnerStatus.QueuedJob> queued() {
+        return queuedView;
+    }
+
+    // ---- LendingService.Borrower, called from the lending thread ----
+
+    @Override
+    public boolean wants(String bdf) {
+        return wanted.containsKey(bdf);
+    }
+
+    @Override
+    public Optional<String> wantedFor(String bdf) {
+        return Optional.ofNullable(wanted.get(bdf));
+    }
+
+    @Override
+    public boolean release(String bdf, String reason) {
+        if (!idleOn.contains(bdf)) {
+            return false;
+        }
+        run(() -> slots.stream().filter(s -> bdf.equals(s.gpuBdf) && s.hasVm() && s.state != SlotState.BUSY
+                && s.stopReason == null).findFirst().ifPresent(slot -> {
+                    audit.record(ACTOR, "runner.release", bdf, "ok", reason);
+                    stop(slot, reason);
+                }));
+        return true;
     }
 
     private void run(Runnable task) {
@@ -186,7 +243,22 @@ public class RunnerPool implements AutoCloseable {
             reconcile(now);
             nextReconcile = now.plus(config.poll());
         }
-        for (Slot slot : slots) {
+        if (!paused && !now.isBefore(nextQueuePoll) && !backoff.blocked(now)) {
+            pollQueue(now);
+            nextQueuePoll = now.plus(config.queuePoll());
+        }
+        if (paused) {
+            List.copyOf(demands.values()).forEach(slot -> dropDemand(slot, "the pool is paused"));
+        } else {
+            matchQueue(now);
+        }
+        for (Slot slot : List.copyOf(slots)) {
+            if (slot.pinned != null && slot.state == SlotState.IDLE && slot.stopReason == null
+                    && slot.listeningSince != null && slot.listeningSince.plusSeconds(idleSeconds(slot.pinned)).isBefore(now)) {
+                passedOver.put(slot.forQueuedJob, now.plus(PASSED_OVER));
+                stop(slot, "no job came for " + idleSeconds(slot.pinned) + " s: the card goes back");
+                continue;
+            }
             if (paused) {
                 if (slot.hasVm() && slot.stopReason == null && slot.state != SlotState.BUSY) {
                     stop(slot, "the pool is paused");
@@ -205,7 +277,15 @@ public class RunnerPool implements AutoCloseable {
     /** A fresh JIT runner and a VM for it. */
     private void fill(Slot slot) {
         String gpu = null;
-        if (slot.gpu) {
+        if (slot.pinned != null) {
+            Gpu card = card(slot.pinned);
+            if (card == null || !Gpu.VFIO.equals(card.mode()) || card.usedBy() != null) {
+                slot.to(SlotState.WAITING, "moving " + slot.pinned + " to vfio-pci for " + slot.forWords);
+                wakeLending.run();
+                return;
+            }
+            gpu = slot.pinned;
+        } else if (slot.gpu) {
             gpu = freeGpu().orElse(null);
             if (gpu == null) {
                 slot.to(SlotState.WAITING, "no free GPU in passthrough mode for this slot: move one to vfio "
@@ -314,7 +394,17 @@ public class RunnerPool implements AutoCloseable {
         Long runnerId = slot.runnerId;
         String runnerName = slot.runnerName;
         slot.vacate();
-        if (!tookJob && reason == null) {
+        if (slot.pinned != null) {
+            // An on-demand slot serves one job: it goes, and the card with it.
+            slots.remove(slot);
+            demands.remove(slot.pinned);
+            if (!tookJob && reason == null) {
+                passedOver.put(slot.forQueuedJob, config.clock().instant().plus(Duration.ofMinutes(1)));
+            }
+            audit.record(ACTOR, "runner.on-demand", slot.pinned, tookJob ? "ok" : reason != null ? "stopped" : "failed",
+                    tookJob ? "job " + job.id() + " " + job.state() + "; the card goes back"
+                            : reason != null ? reason : "its VM ended before it took a job: " + job.error());
+        } else if (!tookJob && reason == null) {
             slot.failures++;
             long wait = GitHubBackoff.doubling(slot.failures).toSeconds(); // the same schedule as GitHub's
             slot.retryAt = config.clock().instant().plusSeconds(wait);
@@ -416,12 +506,191 @@ public class RunnerPool implements AutoCloseable {
         }
     }
 
+    /** A card on vfio-pci, free, lent to CI (not on demand: those wait for their job). */
     private Optional<String> freeGpu() {
-        Set<String> taken = new HashSet<>();
+        Set<String> taken = new HashSet<>(demands.keySet());
         slots.stream().filter(s -> s.gpuBdf != null).forEach(s -> taken.add(s.gpuBdf));
         return gpus.get().stream()
-                .filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null && !taken.contains(g.bdf()))
+                .filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null && !taken.contains(g.bdf())
+                        && (g.lending() == null || GpuLending.CI.equals(g.lending().effective())))
                 .map(Gpu::bdf).sorted().findFirst();
+    }
+
+    private Gpu card(String bdf) {
+        return gpus.get().stream().filter(g -> g.bdf().equals(bdf)).findFirst().orElse(null);
+    }
+
+    private int idleSeconds(String bdf) {
+        Gpu card = card(bdf);
+        return card == null || card.lending() == null ? GpuLending.DEFAULT_IDLE_SECONDS : card.lending().idleSeconds();
+    }
+
+    // ---- GitHub's queue and the on-demand cards ----
+
+    private void pollQueue(Instant now) {
+        try {
+            queued = queue.poll();
+            backoff.succeeded();
+            githubState = null;
+        } catch (IOException | IllegalArgumentException e) {
+            if (e instanceof IOException io) {
+                backoff.failed(io, now);
+                githubState = backoff.describe(now);
+            }
+            LOG.info("reading GitHub's queue failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Matches each queued job to a runner of ours that could take it (an idle or booting one, or an
+     * on-demand slot made for it) and lends an on-demand card to a job nothing serves yet. A job
+     * matches a runner as GitHub matches them: every label it asks for is on the runner.
+     */
+    private void matchQueue(Instant now) {
+        passedOver.values().removeIf(until -> until.isBefore(now));
+        List<Gpu> cards = gpus.get();
+        Set<Long> waiting = new HashSet<>();
+        queued.forEach(job -> waiting.add(job.id()));
+        for (Slot slot : List.copyOf(demands.values())) {
+            if (!slot.hasVm() && !waiting.contains(slot.forQueuedJob)) {
+                dropDemand(slot, "its job left GitHub's queue before the card was lent");
+            }
+        }
+        Set<Slot> taken = new HashSet<>();
+        List<RunnerStatus.QueuedJob> view = new ArrayList<>();
+        for (GitHubApi.QueuedJob job : queued) {
+            Optional<Slot> serving = demands.values().stream()
+                    .filter(s -> !taken.contains(s) && Long.valueOf(job.id()).equals(s.forQueuedJob)).findFirst()
+                    .or(() -> slots.stream().filter(s -> !taken.contains(s) && mayTake(s)
+                            && RunnerLabels.matches(job.labels(), labelsOf(s))).findFirst());
+            if (serving.isPresent()) {
+                Slot slot = serving.get();
+                taken.add(slot);
+                if (slot.pinned != null && slot.state == SlotState.WAITING && !slot.hasVm()) {
+                    retarget(slot, job, cards);
+                }
+                view.add(shown(job, slot.gpuBdf != null ? slot.gpuBdf : slot.pinned, servedBy(slot)));
+                continue;
+            }
+            Instant after = passedOver.get(job.id());
+            if (after != null) {
+                view.add(shown(job, null, "no runner of ours took it; lent for again after " + after));
+                continue;
+            }
+            Optional<Gpu> card = lendable(job, cards, null);
+            if (card.isPresent()) {
+                taken.add(demand(card.get(), job));
+                view.add(shown(job, card.get().bdf(), "an on-demand GPU on its way to a VM"));
+            } else if (couldServe(job, cards)) {
+                view.add(shown(job, null, "every runner of ours that fits is busy"));
+            }
+        }
+        queuedView = List.copyOf(view);
+    }
+
+    private String servedBy(Slot slot) {
+        if (slot.pinned == null || slot.hasVm()) {
+            return "runner " + (slot.runnerName == null ? slot.key : slot.runnerName) + " (" + slot.state.wire() + ")";
+        }
+        Gpu card = card(slot.pinned);
+        boolean blocked = card != null && card.lending() != null
+                && LendingState.BLOCKED.wire().equals(card.lending().state());
+        return blocked ? "an on-demand GPU its owner is using: " + card.lending().detail()
+                : "an on-demand GPU on its way to a VM";
+    }
+
+    /** A slot that may take a queued job now or soon: its VM boots or listens, or it is an on-demand slot still waiting for its card. */
+    private static boolean mayTake(Slot slot) {
+        if (slot.stopReason != null || slot.state == SlotState.BUSY || slot.state == SlotState.STOPPING) {
+            return false;
+        }
+        return slot.hasVm() || slot.pinned != null;
+    }
+
+    private List<String> labelsOf(Slot slot) {
+        if (!slot.labels.isEmpty()) {
+            return slot.labels;
+        }
+        return slot.gpu ? gpuLabels(slot.pinned) : RunnerLabels.cpuSlot(config.labels());
+    }
+
+    private List<String> gpuLabels(String bdf) {
+        return RunnerLabels.gpuSlot(config.labels(), gpuName(bdf), bdf == null ? null : gpuMemoryMiB.apply(bdf));
+    }
+
+    /** An on-demand card on the host (or free on vfio-pci) whose runner would carry every label the job asks for. */
+    private Optional<Gpu> lendable(GitHubApi.QueuedJob job, List<Gpu> cards, String besides) {
+        return cards.stream()
+                .filter(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()))
+                .filter(g -> !g.bdf().equals(besides) && !demands.containsKey(g.bdf()))
+                .filter(g -> Gpu.HOST.equals(g.mode()) || Gpu.VFIO.equals(g.mode()) && g.usedBy() == null)
+                .filter(g -> !LendingState.BLOCKED.wire().equals(g.lending().state()))
+                .filter(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())))
+                .sorted(java.util.Comparator.comparing(Gpu::bdf)).findFirst();
+    }
+
+    /** Whether any runner of ours could ever take the job (it is listed then, even while none is free). */
+    private boolean couldServe(GitHubApi.QueuedJob job, List<Gpu> cards) {
+        if (config.cpuSlots() > 0 && RunnerLabels.matches(job.labels(), RunnerLabels.cpuSlot(config.labels()))) {
+            return true;
+        }
+        return cards.stream().filter(g -> g.lending() != null && !GpuLending.DESK.equals(g.lending().effective()))
+                .anyMatch(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())));
+    }
+
+    private Slot demand(Gpu card, GitHubApi.QueuedJob job) {
+        String words = "job " + job.name() + " of " + job.repository();
+        Slot slot = Slot.onDemand(card.bdf(), job.id(), words, config.clock());
+        slot.to(SlotState.WAITING, "moving " + card.bdf() + " to vfio-pci for " + words);
+        slots.add(slot);
+        demands.put(card.bdf(), slot);
+        audit.record(ACTOR, "runner.on-demand", card.bdf(), "ok", "lending it for queued " + words
+                + " (labels " + job.labels() + ")");
+        LOG.info("lending on-demand " + card.bdf() + " for queued " + words);
+        publishWanted();
+        wakeLending.run();
+        return slot;
+    }
+
+    /** The owner is using the card a job waits for: another on-demand card that fits takes over, if there is one. */
+    private void retarget(Slot slot, GitHubApi.QueuedJob job, List<Gpu> cards) {
+        Gpu card = card(slot.pinned);
+        if (card == null || card.lending() == null || !LendingState.BLOCKED.wire().equals(card.lending().state())) {
+            return;
+        }
+        lendable(job, cards, slot.pinned).ifPresent(other -> {
+            dropDemand(slot, slot.pinned + " is in use on the desk; " + other.bdf() + " takes the job");
+            demand(other, job);
+        });
+    }
+
+    private void dropDemand(Slot slot, String reason) {
+        if (slot.hasVm()) {
+            if (slot.stopReason == null) {
+                stop(slot, reason);
+            }
+            return;
+        }
+        slots.remove(slot);
+        demands.remove(slot.pinned);
+        audit.record(ACTOR, "runner.on-demand", slot.pinned, "dropped", reason);
+        publishWanted();
+    }
+
+    private static RunnerStatus.QueuedJob shown(GitHubApi.QueuedJob job, String gpu, String waitingFor) {
+        return new RunnerStatus.QueuedJob(job.repository(), job.runId(), job.id(), job.name(), job.labels(), gpu,
+                waitingFor);
+    }
+
+    /** What the lending thread reads: the cards wanted on demand, and those whose runner VM has no job yet. */
+    private void publishWanted() {
+        Map<String, String> nextWanted = new LinkedHashMap<>();
+        demands.forEach((bdf, slot) -> nextWanted.put(bdf, slot.forWords));
+        wanted = Map.copyOf(nextWanted);
+        Set<String> idle = new HashSet<>();
+        slots.stream().filter(s -> s.gpuBdf != null && s.hasVm() && s.state != SlotState.BUSY)
+                .forEach(s -> idle.add(s.gpuBdf));
+        idleOn = Set.copyOf(idle);
     }
 
     private String gpuName(String bdf) {
@@ -429,6 +698,7 @@ public class RunnerPool implements AutoCloseable {
     }
 
     private void publish() {
+        publishWanted();
         List<RunnerStatus.Slot> next = slots.stream().map(Slot::snapshot).toList();
         if (!next.equals(published)) {
             published = next;

@@ -25,6 +25,7 @@ import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.RunnerScope;
+import org.rigdesk.daemon.lending.LendingService;
 import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
@@ -51,11 +52,11 @@ public class RunnerService {
      */
     public record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
                          int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused,
-                         String egress, List<String> egressAllow) {
+                         String egress, List<String> egressAllow, Integer queuePollSeconds) {
 
         Stored withPaused(boolean now) {
             return new Stored(url, apiUrl, labels, namePrefix, runnerGroupId, gpuSlots, cpuSlots, slotCpus,
-                    slotMemoryMiB, now, egress, egressAllow);
+                    slotMemoryMiB, now, egress, egressAllow, queuePollSeconds);
         }
     }
 
@@ -194,9 +195,13 @@ public class RunnerService {
         if (request.slotMemoryMiB() != null && (request.slotMemoryMiB() < 256 || request.slotMemoryMiB() > 4 << 20)) {
             throw new IllegalArgumentException("slotMemoryMiB must be between 256 and 4194304");
         }
+        if (request.queuePollSeconds() != null && (request.queuePollSeconds() < 2 || request.queuePollSeconds() > 3600)) {
+            throw new IllegalArgumentException("queuePollSeconds must be between 2 and 3600");
+        }
         EgressPolicy egress = EgressPolicy.parse(request.egress(), request.egressAllow());
         return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus,
-                request.slotCpus(), request.slotMemoryMiB(), false, egress.mode().wire(), egress.entries());
+                request.slotCpus(), request.slotMemoryMiB(), false, egress.mode().wire(), egress.entries(),
+                request.queuePollSeconds());
     }
 
     public RunnerStatus status() {
@@ -213,7 +218,14 @@ public class RunnerService {
                 current.labels(), current.namePrefix(), current.runnerGroupId(), current.gpuSlots(),
                 current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
                 running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
-                running.githubState(), pc.egress().mode().wire(), pc.egress().entries());
+                running.githubState(), pc.egress().mode().wire(), pc.egress().entries(),
+                (int) pc.queuePoll().toSeconds(), running.queued());
+    }
+
+    /** The running pool, as the lending thread asks it about cards; none while nothing is registered. */
+    public LendingService.Borrower borrower() {
+        RunnerPool running = pool;
+        return running == null ? LendingService.Borrower.NONE : running;
     }
 
     /** {@code POST /v1/runner/pause} and {@code /resume}: drain, or start runners again. Kept across restarts. */

@@ -28,6 +28,19 @@ final class Slot {
     int failures;
     Instant retryAt = Instant.EPOCH;
     String stopReason;
+    /** An on-demand slot: the card lent for it, the queued GitHub job it was made for, that job in words. */
+    String pinned;
+    Long forQueuedJob;
+    String forWords;
+
+    /** A slot made for one queued job, on the on-demand card lent for it; it ends with its VM. */
+    static Slot onDemand(String bdf, long queuedJob, String words, Clock clock) {
+        Slot slot = new Slot("od-" + bdf.replaceAll("[^0-9a-f]", "").substring(4), true, clock);
+        slot.pinned = bdf;
+        slot.forQueuedJob = queuedJob;
+        slot.forWords = words;
+        return slot;
+    }
 
     Slot(String key, boolean gpu, Clock clock) {
         this.key = key;
@@ -61,7 +74,7 @@ final class Slot {
     }
 
     RunnerStatus.Slot snapshot() {
-        return new RunnerStatus.Slot(key, gpu ? "gpu" : "cpu", gpuBdf, state.wire(), runnerName, runnerId, jobId, detail,
-                since, labels);
+        return new RunnerStatus.Slot(key, gpu ? "gpu" : "cpu", gpuBdf != null ? gpuBdf : pinned, state.wire(), runnerName,
+                runnerId, jobId, detail, since, labels);
     }
 }

@@ -69,6 +69,15 @@ public final class Migrations {
                             job_id INTEGER PRIMARY KEY,
                             log    TEXT NOT NULL
                         );
+                        """),
+                new Migration(7, "GPU lending policies", """
+                        CREATE TABLE gpu_lending (
+                            bdf          TEXT PRIMARY KEY,
+                            policy       TEXT NOT NULL,
+                            schedule     TEXT NOT NULL,
+                            idle_seconds INTEGER NOT NULL,
+                            updated_at   TEXT NOT NULL
+                        );
                         """));
     }
 }

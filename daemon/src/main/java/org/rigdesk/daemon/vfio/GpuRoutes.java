@@ -6,13 +6,21 @@ import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.problems.DomainException;
 
-/** {@code GET /v1/gpus}, {@code GET /v1/gpus/{bdf}}, {@code PUT /v1/gpus/{bdf}/mode}. */
+/**
+ * {@code GET /v1/gpus}, {@code GET /v1/gpus/{bdf}}, {@code PUT /v1/gpus/{bdf}/mode}; the toggle
+ * goes through {@code toggle}, which keeps the card's lending policy in step with it.
+ */
 public final class GpuRoutes {
+
+    /** The toggle as the API offers it. */
+    public interface Toggle {
+        org.rigdesk.api.wire.Gpu setMode(String bdf, String mode, String caller);
+    }
 
     private GpuRoutes() {
     }
 
-    public static void register(Router router, VfioService gpus) {
+    public static void register(Router router, VfioService gpus, Toggle toggle) {
         router.add("GET", "/v1/gpus", exchange -> exchange.bytes(200, "application/json",
                 gpus.listJson(Exchange::serialise)));
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
@@ -27,7 +35,7 @@ public final class GpuRoutes {
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();
             ModeRequest request = exchange.body(ModeRequest.class);
-            exchange.json(200, gpus.setMode(exchange.path("bdf"), request.mode(), caller));
+            exchange.json(200, toggle.setMode(exchange.path("bdf"), request.mode(), caller));
         });
     }
 }

@@ -67,6 +67,8 @@ public class VfioService {
     }
 
     private volatile Map<String, Gpu> inventory = Map.of();
+    /** Fills in what other parts know of a card (its lending), for every answer and event. */
+    private volatile java.util.function.UnaryOperator<Gpu> decorator = java.util.function.UnaryOperator.identity();
 
     /**
      * {@code deviceUsers}: our own users of the cards' device nodes (the sampler), paused while a
@@ -87,6 +89,12 @@ public class VfioService {
         this.leases = leases;
         this.deviceUsers = deviceUsers;
         this.liveName = liveName;
+    }
+
+    /** Set once at start, by the part that knows each card's lending; the inventory is read again through it. */
+    public void decorateWith(java.util.function.UnaryOperator<Gpu> with) {
+        this.decorator = with;
+        refresh();
     }
 
     public List<Gpu> list() {
@@ -371,9 +379,9 @@ public class VfioService {
         Gpu.Link link = gpu.linkSpeed() == null && gpu.linkWidth() == null ? null
                 : new Gpu.Link(gpu.linkSpeed(), gpu.linkWidth());
         String driverName = names.knows(gpu.vendorId(), gpu.deviceId()) ? null : liveName.apply(gpu.bdf().value());
-        return new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
+        return decorator.apply(new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
                 driverName != null ? driverName : names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
-                gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job);
+                gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job));
     }
 
     private static String groupKey(Card card) {
