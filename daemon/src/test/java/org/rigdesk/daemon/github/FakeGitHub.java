@@ -37,6 +37,10 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
                               String runnerName) {
     }
 
+    /** A job of a workflow run as GitHub queues it: queued, in_progress or completed. */
+    public record ActionsJob(long id, String repository, long runId, String name, List<String> labels, String status) {
+    }
+
     /** What a generate-jitconfig call asked for, and the config it got. */
     public record JitRequest(String name, List<String> labels, long runnerGroupId, String encodedJitConfig) {
     }
@@ -47,7 +51,14 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
     public final List<JitRequest> jitRequests = new CopyOnWriteArrayList<>();
     public final List<WorkflowJob> workflowJobs = new CopyOnWriteArrayList<>();
+    /** The queue: workflow jobs by id, their runs made from them. */
+    public final Map<Long, ActionsJob> actionsJobs = new ConcurrentHashMap<>();
+    /** Repositories of the organisation and when each was last pushed to (organisation scopes). */
+    public final Map<String, java.time.Instant> pushedAt = new ConcurrentHashMap<>();
+    /** Conditional requests answered 304 Not Modified. */
+    public final java.util.concurrent.atomic.AtomicInteger notModified = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong ids = new AtomicLong(100);
+    private final AtomicLong jobIds = new AtomicLong(40_000_000_000L);
     private final String scopePath;
     public volatile int failWith5xx;
     /** While set, every call gets 503: GitHub is down. */
@@ -107,6 +118,20 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
                 .matcher(path);
         if (runJobs.matches() && request.getMethod().equals("GET")) {
             return runJobs(Long.parseLong(runJobs.group(2)), Integer.parseInt(runJobs.group(3)));
+        }
+        if (request.getMethod().equals("GET")) {
+            Matcher runs = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs$").matcher(path);
+            if (runs.matches()) {
+                return conditional(request, runs(runs.group(1), request.getUrl().queryParameter("status")));
+            }
+            Matcher latestJobs = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)/jobs$").matcher(path);
+            if (latestJobs.matches()) {
+                return conditional(request, latestJobs(latestJobs.group(1), Long.parseLong(latestJobs.group(2))));
+            }
+            Matcher orgRepos = Pattern.compile("^/orgs/([^/]+)/repos$").matcher(path);
+            if (orgRepos.matches() && scopePath.equals("/orgs/" + orgRepos.group(1))) {
+                return conditional(request, orgRepositories());
+            }
         }
         if (!path.startsWith(scopePath + "/actions/runners")) {
             return error(404, "Not Found");
@@ -238,6 +263,88 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
                 }
             }
             return json(200, Map.of("total_count", jobs.size(), "jobs", jobs));
+        } catch (IOException e) {
+            return error(500, "Server Error");
+        }
+    }
+
+    /** Queues a job of a new run (or of {@code runId} when it is not 0); returns the job's id. */
+    public long queue(String repository, long runId, String name, List<String> labels) {
+        long id = jobIds.incrementAndGet();
+        long run = runId != 0 ? runId : 7_000_000_000L + id % 1_000_000;
+        actionsJobs.put(id, new ActionsJob(id, repository, run, name, List.copyOf(labels), "queued"));
+        return id;
+    }
+
+    public void setJobStatus(long id, String status) {
+        actionsJobs.computeIfPresent(id, (key, job) -> new ActionsJob(job.id(), job.repository(), job.runId(),
+                job.name(), job.labels(), status));
+    }
+
+    /** {@code GET /repos/{repo}/actions/runs?status=}: each run's status follows from its jobs'. */
+    private Object runs(String repository, String status) {
+        Map<Long, List<ActionsJob>> byRun = new java.util.TreeMap<>();
+        actionsJobs.values().stream().filter(j -> j.repository().equals(repository))
+                .forEach(j -> byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j));
+        List<Map<String, Object>> shown = new ArrayList<>();
+        byRun.forEach((run, jobs) -> {
+            String runStatus = jobs.stream().allMatch(j -> j.status().equals("completed")) ? "completed"
+                    : jobs.stream().allMatch(j -> j.status().equals("queued")) ? "queued" : "in_progress";
+            if (status == null || status.equals(runStatus)) {
+                Map<String, Object> r = new java.util.LinkedHashMap<>();
+                r.put("id", run);
+                r.put("name", "CI");
+                r.put("event", "push");
+                r.put("status", runStatus);
+                r.put("conclusion", null);
+                r.put("run_attempt", 1);
+                r.put("repository", Map.of("full_name", repository));
+                r.put("head_repository", Map.of("full_name", repository));
+                shown.add(r);
+            }
+        });
+        return Map.of("total_count", shown.size(), "workflow_runs", shown);
+    }
+
+    /** {@code GET /repos/{repo}/actions/runs/{id}/jobs}: the latest attempt's jobs with their labels. */
+    private Object latestJobs(String repository, long runId) {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        actionsJobs.values().stream().filter(j -> j.repository().equals(repository) && j.runId() == runId)
+                .sorted((a, b) -> Long.compare(a.id(), b.id())).forEach(j -> {
+                    Map<String, Object> job = new java.util.LinkedHashMap<>();
+                    job.put("id", j.id());
+                    job.put("run_id", j.runId());
+                    job.put("run_attempt", 1);
+                    job.put("status", j.status());
+                    job.put("conclusion", j.status().equals("completed") ? "success" : null);
+                    job.put("name", j.name());
+                    job.put("labels", j.labels());
+                    job.put("runner_id", null);
+                    job.put("runner_name", null);
+                    shown.add(job);
+                });
+        return Map.of("total_count", shown.size(), "jobs", shown);
+    }
+
+    private Object orgRepositories() {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        pushedAt.entrySet().stream().sorted((a, b) -> b.getValue().compareTo(a.getValue())).forEach(e ->
+                shown.add(Map.of("full_name", e.getKey(), "pushed_at", e.getValue().toString())));
+        return shown;
+    }
+
+    /** The body with an ETag; 304 and no body when the client's If-None-Match is that ETag, as GitHub does. */
+    private MockResponse conditional(RecordedRequest request, Object body) {
+        try {
+            String text = Json.mapper().writeValueAsString(body);
+            String etag = "W/\"" + Integer.toHexString(text.hashCode()) + "\"";
+            if (etag.equals(request.getHeaders().get("If-None-Match"))) {
+                notModified.incrementAndGet();
+                return new MockResponse.Builder().code(304).addHeader("ETag", etag)
+                        .addHeader("X-RateLimit-Remaining", "4999").build();
+            }
+            return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json; charset=utf-8")
+                    .addHeader("ETag", etag).addHeader("X-RateLimit-Remaining", "4998").body(text).build();
         } catch (IOException e) {
             return error(500, "Server Error");
         }
