@@ -58,6 +58,12 @@ public class LendingService implements AutoCloseable {
         /** Stops the runner VM on this card that has not taken a job; false when there is none. */
         boolean release(String bdf, String reason);
 
+        /**
+         * Whether the pool has read GitHub's queue since it started (or gave up waiting to): until
+         * then an on-demand card found lent (after a restart) is not yet given back.
+         */
+        boolean knowsQueue();
+
         Borrower NONE = new Borrower() {
             @Override
             public boolean wants(String bdf) {
@@ -72,6 +78,11 @@ public class LendingService implements AutoCloseable {
             @Override
             public boolean release(String bdf, String reason) {
                 return false;
+            }
+
+            @Override
+            public boolean knowsQueue() {
+                return true;
             }
         };
     }
@@ -415,6 +426,10 @@ public class LendingService implements AutoCloseable {
             return new Seen(state, words(state, gpu, null), null, null);
         }
         if (gpu.usedBy() == null) {
+            if (onDemand && !pool.knowsQueue()) {
+                return new Seen(LendingState.LENT, words(LendingState.LENT, gpu, "reading GitHub's queue before it goes back"),
+                        null, null);
+            }
             return move(gpu, Gpu.HOST, onDemand ? "no job wants it any more" : "its policy keeps it on the desk");
         }
         return waitForJob(gpu, Long.parseLong(gpu.usedBy()), pool);

@@ -80,6 +80,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     /** GitHub's queue as the last poll saw it, oldest first. */
     private List<GitHubApi.QueuedJob> queued = List.of();
     private Instant nextQueuePoll = Instant.EPOCH;
+    private final Instant startedAt;
+    private volatile boolean queueRead;
     /** On-demand slots by the card lent for them. */
     private final Map<String, Slot> demands = new LinkedHashMap<>();
     /** Queued jobs an on-demand card waited for in vain: not lent for again before the time. */
@@ -102,6 +104,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         this.config = config;
         this.queue = new QueueWatch(github, config.clock());
         this.wakeLending = wakeLending;
+        this.startedAt = config.clock().instant();
         this.github = github;
         this.jobs = jobs;
         this.gpus = gpus;
@@ -205,6 +208,11 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     @Override
     public Optional<String> wantedFor(String bdf) {
         return Optional.ofNullable(wanted.get(bdf));
+    }
+
+    @Override
+    public boolean knowsQueue() {
+        return queueRead || paused || config.clock().instant().isAfter(startedAt.plus(config.queuePoll().multipliedBy(3)));
     }
 
     @Override
@@ -530,6 +538,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private void pollQueue(Instant now) {
         try {
             queued = queue.poll();
+            queueRead = true;
             backoff.succeeded();
             githubState = null;
         } catch (IOException | IllegalArgumentException e) {
