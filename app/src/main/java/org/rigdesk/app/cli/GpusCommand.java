@@ -38,7 +38,7 @@ public class GpusCommand implements Callable<Integer> {
         if (gpus.isEmpty()) {
             return "No GPUs found.\n";
         }
-        Table table = new Table("BDF", "NAME", "MODE", "DRIVER", "GROUP", "MOVES WITH IT", "PASSTHROUGH");
+        Table table = new Table("BDF", "NAME", "MODE", "LENDING", "DRIVER", "GROUP", "MOVES WITH IT", "PASSTHROUGH");
         for (Gpu gpu : gpus) {
             String peers = gpu.groupDevices().stream().filter(d -> !"bridge".equals(d.role()))
                     .map(d -> d.bdf().substring(d.bdf().length() - 4) + " " + d.role())
@@ -47,7 +47,7 @@ public class GpusCommand implements Callable<Integer> {
                     : "refused: " + gpu.passthrough().blockers().stream().map(Gpu.Blocker::code).distinct()
                     .collect(Collectors.joining(", "));
             table.row(gpu.bdf(), gpu.name(), gpu.usedBy() != null ? "in job " + gpu.usedBy() : gpu.mode(),
-                    gpu.driver(), gpu.iommuGroup(), peers.isEmpty() ? null : peers, passthrough);
+                    LendingText.column(gpu), gpu.driver(), gpu.iommuGroup(), peers.isEmpty() ? null : peers, passthrough);
         }
         return table.toString();
     }

@@ -62,6 +62,34 @@ class GpuCommandsTest {
     }
 
     @Test
+    void lendAndReclaimSayWhereTheCardIsAndRefuseBadWindows() {
+        InfoCommandTest.Run onDemand = run("gpu", "lend", "0000:01:00.0", "on-demand", "--idle-seconds", "120");
+        assertEquals(0, onDemand.code(), onDemand.err());
+        assertTrue(onDemand.out().contains("lending: on-demand (back on the desk after 120 s without a job)"), onDemand.out());
+        assertTrue(onDemand.out().contains("now: On demand: on the host until a job asks"), onDemand.out());
+        assertTrue(run("gpus").out().contains("on-demand · standby"), run("gpus").out());
+
+        InfoCommandTest.Run schedule = run("gpu", "lend", "0000:01:00.0", "schedule", "--window", "mon-fri 19:00-08:00 ci",
+                "--window", "sat,sun 00:00-00:00 on-demand");
+        assertEquals(0, schedule.code(), schedule.err());
+        assertTrue(schedule.out().contains("windows: mon-fri 19:00-08:00 ci; sat,sun 00:00-00:00 on-demand"), schedule.out());
+        assertTrue(schedule.out().contains("next: "), schedule.out());
+
+        InfoCommandTest.Run badWindow = run("gpu", "lend", "0000:01:00.0", "schedule", "--window", "someday 19:00-08:00");
+        assertEquals(2, badWindow.code(), badWindow.out());
+        assertTrue(badWindow.err().contains("not a day"), badWindow.err());
+        InfoCommandTest.Run badPolicy = run("gpu", "lend", "0000:01:00.0", "sometimes");
+        assertEquals(RigdeskCommand.EXIT_REFUSED, badPolicy.code(), badPolicy.err());
+        assertTrue(badPolicy.err().contains("ci, desk, on-demand or schedule"), badPolicy.err());
+
+        InfoCommandTest.Run ci = run("gpu", "lend", "0000:01:00.0", "ci");
+        assertTrue(ci.out().contains("is in vfio mode") && ci.out().contains("now: Lent to CI"), ci.out());
+        InfoCommandTest.Run reclaimed = run("gpu", "reclaim", "0000:01:00.0", "--wait");
+        assertEquals(0, reclaimed.code(), reclaimed.err());
+        assertTrue(reclaimed.out().contains("is in host mode") && reclaimed.out().contains("lending: desk"), reclaimed.out());
+    }
+
+    @Test
     void refusalPrintsReasonAndRemedyAndExitsOne() {
         InfoCommandTest.Run run = run("gpu", "mode", "0000:00:02.0", "vfio");
         assertEquals(RigdeskCommand.EXIT_REFUSED, run.code());

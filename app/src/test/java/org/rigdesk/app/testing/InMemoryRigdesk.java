@@ -121,6 +121,45 @@ public final class InMemoryRigdesk implements RigdeskApi {
     }
 
     @Override
+    public Gpu setGpuLending(String bdf, org.rigdesk.api.wire.LendingRequest request) throws IOException {
+        calls.add("lend " + bdf + " " + request.policy());
+        refuseIfAsked();
+        Gpu now = gpus.get(bdf);
+        if (now == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
+        }
+        String state = switch (request.policy()) {
+            case "ci" -> "lent";
+            case "on-demand" -> "standby";
+            default -> "desk";
+        };
+        Gpu lent = gpu(bdf, now.name(), "ci".equals(request.policy()) ? GpuMode.VFIO : GpuMode.HOST, now.usedBy())
+                .withLending(lending(request.policy(), state, state));
+        gpus.put(bdf, lent);
+        return lent;
+    }
+
+    @Override
+    public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
+        calls.add("reclaim " + bdf + (cancelJob ? " cancel" : ""));
+        refuseIfAsked();
+        Gpu now = gpus.get(bdf);
+        if (now == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
+        }
+        Gpu home = (now.usedBy() == null ? gpu(bdf, now.name(), GpuMode.HOST, null) : now)
+                .withLending(lending("desk", now.usedBy() == null ? "desk" : "returning",
+                        now.usedBy() == null ? "On your desk" : "Coming back to your desk: waiting for job " + now.usedBy()));
+        gpus.put(bdf, home);
+        return home;
+    }
+
+    public static org.rigdesk.api.wire.GpuLending lending(String policy, String state, String detail) {
+        return new org.rigdesk.api.wire.GpuLending(policy, List.of(), 300, "schedule".equals(policy) ? "desk" : policy,
+                state, detail, null, null, null, null);
+    }
+
+    @Override
     public TelemetryStatus telemetry() {
         calls.add("telemetry");
         return telemetry;
