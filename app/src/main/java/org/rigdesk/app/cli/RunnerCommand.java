@@ -39,6 +39,7 @@ public class RunnerCommand {
                 .append(status.github() == null ? "" : "\nGitHub: " + status.github())
                 .append("\negress: ").append(status.egress() == null ? "open" : status.egress())
                 .append(status.egressAllow().isEmpty() ? "" : " (" + String.join(", ", status.egressAllow()) + ")")
+                .append("\nGitHub's queue read every ").append(status.queuePollSeconds()).append(" s")
                 .append("\n\n");
         Table slots = new Table("SLOT", "GPU", "STATE", "RUNNER", "JOB", "DETAIL");
         for (RunnerStatus.Slot slot : status.slots()) {
@@ -47,6 +48,14 @@ public class RunnerCommand {
                     slot.detail() == null ? "" : slot.detail());
         }
         text.append(status.slots().isEmpty() ? "No slots.\n" : slots.toString()).append('\n');
+        if (!status.queued().isEmpty()) {
+            Table queued = new Table("QUEUED JOB", "REPOSITORY", "RUN", "LABELS", "GPU", "WAITING FOR");
+            for (RunnerStatus.QueuedJob job : status.queued()) {
+                queued.row(job.name(), job.repository(), job.runId(), String.join(",", job.labels()),
+                        job.gpu() == null ? "-" : job.gpu(), job.waitingFor());
+            }
+            text.append(queued).append('\n');
+        }
         Table runners = new Table("ID", "NAME", "STATUS", "BUSY");
         for (RunnerStatus.Runner runner : status.runners()) {
             runners.row(runner.id(), runner.name(), runner.status(), runner.busy() ? "yes" : "no");
@@ -98,6 +107,10 @@ public class RunnerCommand {
                 + "(github.com), a wildcard (*.githubusercontent.com) or an IPv4 block. Repeatable.")
         List<String> allow;
 
+        @Option(names = "--queue-poll-seconds", paramLabel = "N", description = "How often GitHub's queue is read for "
+                + "jobs an on-demand GPU could take (default 15; unchanged answers cost no rate limit).")
+        Integer queuePollSeconds;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isReadable(tokenFile)) {
@@ -106,7 +119,7 @@ public class RunnerCommand {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             try (DaemonClient client = runner.parent.client()) {
                 RunnerStatus status = client.registerRunner(new RunnerRegistration(url, token, labels, null,
-                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow));
+                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow, queuePollSeconds));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }
