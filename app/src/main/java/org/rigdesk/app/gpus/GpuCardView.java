@@ -14,7 +14,9 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import atlantafx.base.controls.ToggleSwitch;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.LendingState;
 
 /** A GPU card: name, address, mode badge, facts, the passthrough switch and any refusal in place. */
 public class GpuCardView extends VBox {
@@ -53,7 +55,7 @@ public class GpuCardView extends VBox {
         facts.setVgap(3);
         facts.getStyleClass().add("gpu-facts");
 
-        getChildren().addAll(header, address, live(), facts, controls(), refusal());
+        getChildren().addAll(header, address, lending(), live(), facts, controls(), refusal());
 
         model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
         model.holderStateProperty().addListener((obs, old, state) -> showBadge(badge));
@@ -80,6 +82,79 @@ public class GpuCardView extends VBox {
         badge.getStyleClass().add(state.styleClass());
     }
 
+    /**
+     * Whom the card is lent to, in the owner's words, with what it can be lent as: the policy
+     * menu, and "Cancel the job" while the card waits for one to come back.
+     */
+    private VBox lending() {
+        Label state = new Label();
+        state.getStyleClass().add("lending-state");
+        state.setId(getId() + "-lending");
+        state.setWrapText(true);
+        state.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        Label next = new Label();
+        next.getStyleClass().addAll("text-muted", "small");
+        next.setId(getId() + "-lending-next");
+        next.managedProperty().bind(next.visibleProperty());
+        javafx.scene.control.MenuItem ci = item("Lend to CI", "ci", () -> model.lend(GpuLending.CI));
+        javafx.scene.control.MenuItem onDemand = item("Lend on demand (when a job asks)", "on-demand",
+                () -> model.lend(GpuLending.ON_DEMAND));
+        javafx.scene.control.MenuItem schedule = item("Lend on a schedule…", "schedule", model::lendOnSchedule);
+        javafx.scene.control.MenuItem desk = item("Use on my desk", "desk", model::reclaim);
+        javafx.scene.control.MenuButton policy = new javafx.scene.control.MenuButton("Lending");
+        policy.setId(getId() + "-lending-menu");
+        policy.getItems().addAll(ci, onDemand, schedule, new javafx.scene.control.SeparatorMenuItem(), desk);
+        policy.disableProperty().bind(model.workingProperty());
+        policy.managedProperty().bind(policy.visibleProperty());
+        Button cancel = new Button("Cancel the job and take it back");
+        cancel.setId(getId() + "-cancel-for-desk");
+        cancel.getStyleClass().add("danger");
+        cancel.setOnAction(e -> model.cancelJobAndReclaim());
+        cancel.managedProperty().bind(cancel.visibleProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox line = new HBox(8, state, spacer, policy);
+        line.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(state, Priority.SOMETIMES);
+        VBox box = new VBox(4, line, next, cancel);
+        box.getStyleClass().add("lending-line");
+        Runnable show = () -> {
+            Gpu gpu = model.gpuProperty().get();
+            GpuLending lending = gpu.lending();
+            box.setVisible(lending != null);
+            box.setManaged(lending != null);
+            if (lending == null) {
+                return;
+            }
+            state.setText(lending.detail());
+            state.setTooltip(new Tooltip("Policy: " + lending.policy() + " · now " + lending.effective()
+                    + " · " + lending.state() + (lending.policy().equals(GpuLending.ON_DEMAND)
+                    || lending.policy().equals(GpuLending.SCHEDULE) ? "\nOn demand, a runner waits "
+                    + lending.idleSeconds() + " s for its job before the GPU comes back." : "")));
+            box.getStyleClass().removeIf(c -> c.startsWith("lending-") && !c.equals("lending-line"));
+            box.getStyleClass().add("lending-" + lending.state());
+            String change = GpuCardViewModel.nextChange(gpu, java.time.ZoneId.systemDefault());
+            next.setText(change == null ? "" : change);
+            next.setVisible(change != null);
+            policy.setVisible(!gpu.bootVga());
+            ci.setDisable(GpuLending.CI.equals(lending.policy()));
+            onDemand.setDisable(GpuLending.ON_DEMAND.equals(lending.policy()));
+            desk.setDisable(GpuLending.DESK.equals(lending.policy()) && !Gpu.VFIO.equals(gpu.mode()));
+            cancel.setVisible(LendingState.RETURNING.wire().equals(lending.state()) && gpu.usedBy() != null);
+            toggle.setDisable(GpuLending.ON_DEMAND.equals(lending.policy()) || GpuLending.SCHEDULE.equals(lending.policy()));
+        };
+        model.gpuProperty().addListener((obs, old, now) -> show.run());
+        show.run();
+        return box;
+    }
+
+    private javafx.scene.control.MenuItem item(String text, String id, Runnable action) {
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(text);
+        item.setId(getId() + "-lend-" + id);
+        item.setOnAction(e -> action.run());
+        return item;
+    }
+
     /** The switch and, while the daemon works on it, a spinner. */
     private HBox controls() {
         ProgressIndicator progress = new ProgressIndicator();
@@ -87,7 +162,7 @@ public class GpuCardView extends VBox {
         progress.visibleProperty().bind(model.workingProperty());
         progress.managedProperty().bind(progress.visibleProperty());
         toggle.setId(getId() + "-toggle");
-        toggle.disableProperty().bind(model.workingProperty());
+        model.workingProperty().addListener((obs, was, now) -> toggle.setDisable(now || lentByPolicy()));
         toggle.setTooltip(new Tooltip("On: the card and its group are bound to vfio-pci, ready for job VMs.\n"
                 + "Off: the card is on its host driver."));
         HBox controls = new HBox(10, toggle, progress);
@@ -157,6 +232,13 @@ public class GpuCardView extends VBox {
                     .map(Gpu.Blocker::code).distinct().collect(Collectors.joining(", ")));
         }
         syncToggle();
+    }
+
+    /** On demand and on a schedule the daemon moves the card: the switch is not the owner's then. */
+    private boolean lentByPolicy() {
+        GpuLending lending = model.gpuProperty().get().lending();
+        return lending != null && (GpuLending.ON_DEMAND.equals(lending.policy())
+                || GpuLending.SCHEDULE.equals(lending.policy()));
     }
 
     /** The switch shows where the card is, not where the user last pushed it. */

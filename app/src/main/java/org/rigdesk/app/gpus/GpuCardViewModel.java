@@ -17,7 +17,10 @@ import org.rigdesk.api.client.DaemonException;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.LendingRequest;
+import org.rigdesk.api.wire.LendingWindow;
 import org.rigdesk.app.shell.Dialogs;
 import org.rigdesk.api.wire.GpuSample;
 
@@ -164,13 +167,97 @@ public class GpuCardViewModel {
 
     /** Asks the daemon for {@code mode}; the card shows progress, then the new state or the refusal. */
     public void requestMode(GpuMode mode) {
+        String bdf = bdf();
+        request(() -> client.setGpuMode(bdf, mode));
+    }
+
+    /** "Lend to CI", "On demand" or "Use on my desk" as a policy: ci, on-demand or desk. */
+    public void lend(String policy) {
+        String bdf = bdf();
+        GpuLending now = gpu.get().lending();
+        Integer idle = now == null ? null : now.idleSeconds();
+        request(() -> client.setGpuLending(bdf, new LendingRequest(policy, null, idle)));
+    }
+
+    /** "On a schedule…": asks for the windows, then lends on them; false when the person cancelled. */
+    public boolean lendOnSchedule() {
+        Gpu now = gpu.get();
+        GpuLending lending = now.lending();
+        List<String> current = lending == null || lending.schedule().isEmpty()
+                ? List.of("mon-fri 19:00-08:00 ci", "sat,sun 00:00-00:00 on-demand")
+                : lending.schedule().stream().map(LendingWindow::text).toList();
+        java.util.Optional<Dialogs.ScheduleForm> form = dialogs.askForSchedule(label(now), new Dialogs.ScheduleForm(
+                current, lending == null ? GpuLending.DEFAULT_IDLE_SECONDS : lending.idleSeconds()));
+        if (form.isEmpty()) {
+            return false;
+        }
+        List<LendingWindow> windows = new java.util.ArrayList<>();
+        try {
+            form.get().windows().forEach(text -> windows.add(LendingWindow.parse(text)));
+        } catch (IllegalArgumentException e) {
+            remedy.set("Write each window as DAYS FROM-TO and ci or on-demand, e.g. mon-fri 19:00-08:00 ci.");
+            problem.set(e.getMessage());
+            return true;
+        }
+        String bdf = bdf();
+        request(() -> client.setGpuLending(bdf, new LendingRequest(GpuLending.SCHEDULE, windows,
+                form.get().idleSeconds())));
+        return true;
+    }
+
+    /** "Use on my desk": the card comes back; a job on it finishes first. */
+    public void reclaim() {
+        String bdf = bdf();
+        request(() -> client.reclaimGpu(bdf, false));
+    }
+
+    /** The card waits for a job: cancel it and take the card now, once the person agrees. */
+    public boolean cancelJobAndReclaim() {
+        Gpu now = gpu.get();
+        String job = now.usedBy();
+        boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-cancel-for-desk",
+                "Cancel job #" + job + " and take " + label(now) + " back now?",
+                "The job stops as if cancelled on GitHub or with rigdesk cancel; its VM is thrown away."));
+        if (go) {
+            String bdf = bdf();
+            request(() -> client.reclaimGpu(bdf, true));
+        }
+        return go;
+    }
+
+    /** "GeForce RTX 3060 (01:00.0)": a name alone does not tell two alike apart. */
+    public static String label(Gpu gpu) {
+        String bdf = gpu.bdf();
+        return gpu.name() + " (" + (bdf.startsWith("0000:") ? bdf.substring(5) : bdf) + ")";
+    }
+
+    /** When the schedule next changes the card's lending, in words, or null. */
+    public static String nextChange(Gpu gpu, java.time.ZoneId zone) {
+        GpuLending lending = gpu.lending();
+        if (lending == null || lending.nextChange() == null) {
+            return null;
+        }
+        String what = switch (lending.nextPolicy()) {
+            case GpuLending.CI -> "Lent to CI";
+            case GpuLending.ON_DEMAND -> "On demand";
+            default -> "On your desk";
+        };
+        return what + " from " + java.time.format.DateTimeFormatter.ofPattern("EEE HH:mm", java.util.Locale.ENGLISH)
+                .format(lending.nextChange().atZone(zone));
+    }
+
+    private interface Call {
+        Gpu run() throws IOException;
+    }
+
+    /** One change asked of the daemon: the card shows progress, then the new state or the refusal. */
+    private void request(Call call) {
         working.set(true);
         problem.set("");
         remedy.set("");
-        String bdf = bdf();
         background.execute(() -> {
             try {
-                Gpu now = client.setGpuMode(bdf, mode);
+                Gpu now = call.run();
                 ui.execute(() -> {
                     gpu.set(now);
                     working.set(false);

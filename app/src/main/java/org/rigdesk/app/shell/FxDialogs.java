@@ -69,4 +69,39 @@ public final class FxDialogs implements Dialogs {
         return dialog.showAndWait().filter(ButtonType.OK::equals)
                 .map(ok -> new JobForm(script.getText(), gpus.getValue(), cpus.getValue(), memory.getValue()));
     }
+
+    @Override
+    public Optional<ScheduleForm> askForSchedule(String gpu, ScheduleForm current) {
+        Dialog<ButtonType> dialog = new Dialog<>();
+        dialog.setTitle("Lend on a schedule");
+        dialog.setHeaderText("When may CI have " + gpu + "?");
+        Window window = owner.get();
+        if (window != null) {
+            dialog.initOwner(window);
+        }
+        dialog.getDialogPane().setId("schedule-dialog");
+        TextArea windows = new TextArea(String.join("\n", current.windows()));
+        windows.setId("schedule-windows");
+        windows.setPrefRowCount(4);
+        windows.getStyleClass().add("mono");
+        Label hint = new Label("One window a line, in this computer's local time: DAYS FROM-TO and ci or on-demand,\n"
+                + "e.g. mon-fri 19:00-08:00 ci, or sat,sun 00:00-00:00 on-demand. Outside them the GPU is yours.");
+        hint.getStyleClass().addAll("text-muted", "small");
+        hint.setWrapText(true);
+        Spinner<Integer> idle = new Spinner<>(30, 86_400, current.idleSeconds(), 30);
+        idle.setId("schedule-idle");
+        idle.setEditable(true);
+        GridPane form = new GridPane();
+        form.setHgap(10);
+        form.setVgap(8);
+        form.addRow(0, new Label("Windows"), windows);
+        form.add(hint, 1, 1);
+        form.addRow(2, new Label("On demand: back after (s)"), idle);
+        dialog.getDialogPane().setContent(form);
+        ButtonType save = new ButtonType("Lend on this schedule", javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, save);
+        dialog.getDialogPane().lookupButton(save).disableProperty().bind(windows.textProperty().isEmpty());
+        return dialog.showAndWait().filter(save::equals).map(ok -> new ScheduleForm(windows.getText().lines()
+                .map(String::strip).filter(line -> !line.isEmpty()).toList(), idle.getValue()));
+    }
 }

@@ -84,7 +84,20 @@ public class RigdeskApp extends Application {
             case "resume" -> shell.runner().setPaused(false);
             case "quit" -> Platform.exit();
             default -> {
-                if (action.startsWith("job:")) {
+                if (action.startsWith("lend:") || action.startsWith("reclaim:") || action.startsWith("gpu:")) {
+                    String bdf = action.substring(action.indexOf(':') + 1);
+                    shell.gpus().cards().stream().filter(card -> card.bdf().equals(bdf)).findFirst().ifPresent(card -> {
+                        if (action.startsWith("lend:")) {
+                            card.lend(org.rigdesk.api.wire.GpuLending.CI);
+                        } else if (action.startsWith("reclaim:")) {
+                            card.reclaim();
+                        } else {
+                            stage.show();
+                            stage.toFront();
+                            shell.window().show("gpus");
+                        }
+                    });
+                } else if (action.startsWith("job:")) {
                     long id = Long.parseLong(action.substring(4));
                     stage.show();
                     stage.toFront();

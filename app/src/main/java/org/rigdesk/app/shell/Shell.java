@@ -110,16 +110,24 @@ public class Shell implements AutoCloseable {
                 jobs.all(), runner.statusProperty());
         tray.listen(events);
         connection.stateProperty().addListener((obs, old, now) -> tray.connection(now == ConnectionState.CONNECTED));
+        tray.gpus(() -> gpus.cards().stream().map(card -> card.gpuProperty().get()).toList());
         gpus.cards().addListener((javafx.collections.ListChangeListener<GpuCardViewModel>) change -> {
             while (change.next()) {
-                change.getAddedSubList().forEach(this::watchRefusals);
+                change.getAddedSubList().forEach(this::watchCard);
             }
+            tray.gpusChanged();
         });
-        gpus.cards().forEach(this::watchRefusals);
+        gpus.cards().forEach(this::watchCard);
         return tray;
     }
 
-    private void watchRefusals(GpuCardViewModel card) {
+    /** The tray's GPU entries follow the card; what the card is refused is notified. */
+    private void watchCard(GpuCardViewModel card) {
+        card.gpuProperty().addListener((obs, old, now) -> {
+            if (tray != null) {
+                tray.gpusChanged();
+            }
+        });
         card.problemProperty().addListener((obs, old, now) -> {
             if (tray != null && now != null && !now.isBlank()) {
                 tray.refused(card.bdf(), now);
@@ -133,6 +141,10 @@ public class Shell implements AutoCloseable {
 
     public RunnerViewModel runner() {
         return runner;
+    }
+
+    public GpusViewModel gpus() {
+        return gpus;
     }
 
     public JobsViewModel jobs() {

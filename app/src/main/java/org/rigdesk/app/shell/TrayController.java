@@ -32,6 +32,8 @@ public final class TrayController {
     private final DesktopAlerts alerts;
     private final ObservableList<Job> jobs;
     private final ReadOnlyObjectProperty<RunnerStatus> runner;
+    /** The GPUs as the window last had them (each card's state), for the menu's lend and reclaim entries. */
+    private java.util.function.Supplier<List<Gpu>> gpus = List::of;
     private boolean connected;
     private String attention;
 
@@ -48,6 +50,16 @@ public final class TrayController {
             alert(alerts.runner(now));
             refresh();
         });
+        refresh();
+    }
+
+    /** The GPUs to offer in the menu; {@link #gpusChanged} when one of them changes. */
+    public void gpus(java.util.function.Supplier<List<Gpu>> now) {
+        this.gpus = now;
+        refresh();
+    }
+
+    public void gpusChanged() {
         refresh();
     }
 
@@ -98,6 +110,6 @@ public final class TrayController {
     }
 
     private void refresh() {
-        tray.show(TrayModel.of(connected, List.copyOf(jobs), runner.get(), attention));
+        tray.show(TrayModel.of(connected, List.copyOf(jobs), runner.get(), attention, gpus.get()));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.app.jobs.Elapsed;
 import org.rigdesk.api.wire.RunnerStatus;
 
@@ -60,7 +61,14 @@ public final class DesktopAlerts {
         });
     }
 
+    /**
+     * A card's lending changed: lent to CI, back on the desk, or refused because the owner uses it
+     * (from a daemon that lends; an older one's mode changes are told as such).
+     */
     public Optional<Alert> gpu(Gpu gpu) {
+        if (gpu.lending() != null) {
+            return lending(gpu);
+        }
         String before = gpuModes.put(gpu.bdf(), gpu.mode());
         if (before == null || before.equals(gpu.mode()) || Gpu.CHANGING.equals(gpu.mode())) {
             return Optional.empty();
@@ -68,6 +76,25 @@ public final class DesktopAlerts {
         String now = Gpu.VFIO.equals(gpu.mode()) ? "on vfio-pci, ready for job VMs"
                 : Gpu.HOST.equals(gpu.mode()) ? "back on its host driver (" + gpu.driver() + ")" : gpu.mode();
         return Optional.of(new Alert(GPUS, "GPU mode changed", gpu.name() + " (" + gpu.bdf() + ") is " + now, false));
+    }
+
+    private Optional<Alert> lending(Gpu gpu) {
+        String state = gpu.lending().state();
+        String before = gpuModes.put(gpu.bdf(), state);
+        if (before == null || before.equals(state)) {
+            return Optional.empty();
+        }
+        String card = gpu.name() + " (" + gpu.bdf() + ")";
+        return switch (LendingState.of(state).orElse(LendingState.MOVING)) {
+            case DESK, STANDBY -> LendingState.LENT.wire().equals(before) || LendingState.RETURNING.wire().equals(before)
+                    || LendingState.BLOCKED.wire().equals(before)
+                    ? Optional.of(new Alert(GPUS, "GPU back on your desk", card + " is on its host driver again"
+                    + (gpu.driver() == null ? "" : " (" + gpu.driver() + ")") + ".", false)) : Optional.empty();
+            case LENT -> Optional.of(new Alert(GPUS, "GPU lent to CI", card + ": " + gpu.lending().detail(), false));
+            case BLOCKED -> Optional.of(new Alert(GPUS, "GPU kept on your desk", card + ": "
+                    + gpu.lending().detail(), false));
+            case MOVING, RETURNING -> Optional.empty();
+        };
     }
 
     public Optional<Alert> refused(String bdf, String detail) {

@@ -2,7 +2,10 @@ package org.rigdesk.app.tray;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerStatus;
 
 /**
@@ -24,6 +27,11 @@ public final class TrayModel {
      * @param attention the latest thing that needs a look (a refusal, a failed job), or null
      */
     public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention) {
+        return of(connected, jobs, runner, attention, List.of());
+    }
+
+    /** As above, with the GPUs that can be lent: each with where it is and one click to lend or reclaim it. */
+    public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention, List<Gpu> gpus) {
         List<Job> running = jobs.stream().filter(Job::active).toList();
         TrayState.Status status;
         String tooltip;
@@ -41,6 +49,13 @@ public final class TrayModel {
             tooltip = "Idle";
         }
         String title = status == TrayState.Status.BUSY ? "Rigdesk — " + tooltip : "Rigdesk";
+        List<Gpu> lendable = gpus.stream().filter(g -> g.lending() != null && !g.bootVga()).toList();
+        long lent = lendable.stream().filter(g -> !GpuLending.DESK.equals(g.lending().effective())
+                || !LendingState.DESK.wire().equals(g.lending().state())).count();
+        if (connected && !lendable.isEmpty()) {
+            tooltip += " · " + (lent == 0 ? (lendable.size() == 1 ? "the GPU is" : "all GPUs are") + " on your desk"
+                    : lent + " of " + lendable.size() + (lendable.size() == 1 ? " GPU" : " GPUs") + " lent");
+        }
         if (connected && runner != null && runner.registered()) {
             tooltip += " · runner " + runner.state().words();
         }
@@ -58,6 +73,15 @@ public final class TrayModel {
             menu.add(new TrayState.MenuItem("… and " + (running.size() - MENU_JOBS) + " more", "open", true));
         }
         menu.add(TrayState.MenuItem.separator());
+        for (Gpu gpu : lendable) {
+            menu.add(new TrayState.MenuItem(shorten(label(gpu) + ": " + gpu.lending().detail()), "gpu:" + gpu.bdf(), true));
+            boolean onDesk = GpuLending.DESK.equals(gpu.lending().policy());
+            menu.add(onDesk ? new TrayState.MenuItem("    Lend to CI", "lend:" + gpu.bdf(), connected)
+                    : new TrayState.MenuItem("    Use on my desk", "reclaim:" + gpu.bdf(), connected));
+        }
+        if (!lendable.isEmpty()) {
+            menu.add(TrayState.MenuItem.separator());
+        }
         if (runner != null && runner.registered()) {
             menu.add(runner.paused() ? new TrayState.MenuItem("Resume runner", "resume", connected)
                     : new TrayState.MenuItem("Pause runner", "pause", connected));
@@ -70,6 +94,12 @@ public final class TrayModel {
 
     private static String shorten(String name) {
         String text = name == null ? "job" : name;
-        return text.length() > 48 ? text.substring(0, 47) + "…" : text;
+        return text.length() > 64 ? text.substring(0, 63) + "…" : text;
+    }
+
+    /** "RTX 3060 (01:00.0)": two cards alike are told apart by their address. */
+    static String label(Gpu gpu) {
+        String bdf = gpu.bdf().startsWith("0000:") ? gpu.bdf().substring(5) : gpu.bdf();
+        return gpu.name() + " (" + bdf + ")";
     }
 }

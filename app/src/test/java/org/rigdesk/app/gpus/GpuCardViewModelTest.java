@@ -56,6 +56,54 @@ class GpuCardViewModelTest {
     }
 
     @Test
+    void lendingAsksTheDaemonForThePolicyAndShowsWhereTheCardIsNow() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null)
+                .withLending(InMemoryRigdesk.lending("desk", "desk", "On your desk")));
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES);
+        card.lend("on-demand");
+        assertEquals("standby", card.gpuProperty().get().lending().state());
+        card.lend("ci");
+        assertEquals(Gpu.VFIO, card.gpuProperty().get().mode());
+        card.reclaim();
+        assertEquals("desk", card.gpuProperty().get().lending().policy());
+        assertEquals(List.of("lend " + BDF + " on-demand", "lend " + BDF + " ci", "reclaim " + BDF), api.calls);
+    }
+
+    @Test
+    void aScheduleIsAskedForAndABadWindowIsShownWithoutAskingTheDaemon() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null)
+                .withLending(InMemoryRigdesk.lending("desk", "desk", "On your desk")));
+        Dialogs bad = Dialogs.answering(q -> true, null, new Dialogs.ScheduleForm(List.of("weekdays 19:00-08:00"), 300));
+        GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, bad);
+        assertTrue(card.lendOnSchedule());
+        assertTrue(card.problemProperty().get().contains("'weekdays' is not a day"), card.problemProperty().get());
+        assertTrue(api.calls.isEmpty(), "nothing was sent: " + api.calls);
+
+        Dialogs good = Dialogs.answering(q -> true, null,
+                new Dialogs.ScheduleForm(List.of("mon-fri 19:00-08:00 ci", "sat,sun 00:00-00:00 on-demand"), 600));
+        card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, good);
+        assertTrue(card.lendOnSchedule());
+        assertEquals(List.of("lend " + BDF + " schedule"), api.calls);
+        assertFalse(new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES)
+                .lendOnSchedule(), "a cancelled form sends nothing");
+    }
+
+    @Test
+    void cancellingTheJobForTheDeskIsAskedFirstWithTheCardNamed() {
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.VFIO, "12")
+                .withLending(InMemoryRigdesk.lending("desk", "returning", "Coming back to your desk: waiting for job 12")));
+        List<Dialogs.Confirmation> asked = new ArrayList<>();
+        GpuCardViewModel no = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run,
+                Dialogs.answering(q -> asked.add(q) && false, null));
+        assertFalse(no.cancelJobAndReclaim());
+        assertEquals("Cancel job #12 and take RTX 3060 (01:00.0) back now?", asked.get(0).question());
+        assertTrue(api.calls.isEmpty());
+        GpuCardViewModel yes = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES);
+        assertTrue(yes.cancelJobAndReclaim());
+        assertEquals(List.of("reclaim " + BDF + " cancel"), api.calls);
+    }
+
+    @Test
     void samplesFillTheSparklineForOneMinuteOnly() {
         InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null));
         GpuCardViewModel card = new GpuCardViewModel(api.gpus.get(BDF), api, Runnable::run, Runnable::run, Dialogs.YES);

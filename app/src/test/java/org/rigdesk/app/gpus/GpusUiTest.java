@@ -107,6 +107,30 @@ class GpusUiTest {
         assertEquals("Host", text(IGPU + "-badge"));
     }
 
+    @Test
+    void theLendingMenuLendsOnDemandAndBackToTheDeskAndTheCardSaysWhere() throws Exception {
+        assertEquals("On your desk", text(CARD + "-lending"));
+        robot.clickOn(CARD + "-lending-menu");
+        robot.clickOn(CARD + "-lend-on-demand");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> text(CARD + "-lending").equals("On demand: on the host until a job asks"));
+        assertEquals("on-demand", gpu("0000:01:00.0").lending().policy());
+        assertTrue(robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isDisabled(),
+                "the daemon moves an on-demand card: the switch is not the owner's then");
+
+        robot.clickOn(CARD + "-lending-menu");
+        robot.clickOn(CARD + "-lend-ci");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text(CARD + "-lending").startsWith("Lent to CI"));
+        assertEquals("vfio-pci", gpu("0000:01:00.0").driver());
+        assertTrue(robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isSelected());
+
+        robot.clickOn(CARD + "-lending-menu");
+        robot.clickOn(CARD + "-lend-desk");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text(CARD + "-lending").equals("On your desk"));
+        assertEquals("nvidia", gpu("0000:01:00.0").driver());
+        assertFalse(robot.lookup(IGPU + "-lending-menu").query().isVisible(), "the boot display is never lent");
+    }
+
     private Gpu gpu(String bdf) throws Exception {
         try (DaemonClient client = daemon.client()) {
             return client.get("/v1/gpus/" + bdf, Gpu.class);

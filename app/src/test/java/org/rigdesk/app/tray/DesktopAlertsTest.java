@@ -83,6 +83,32 @@ class DesktopAlertsTest {
         assertEquals("Runner back online", alerts.runner(ok).orElseThrow().summary());
     }
 
+    @Test
+    void lendingNotifiesWhenTheCardIsLentRefusedOrBackOnTheDesk() {
+        DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
+        Gpu desk = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060",
+                org.rigdesk.api.wire.GpuMode.HOST, null);
+        Gpu vfio = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060",
+                org.rigdesk.api.wire.GpuMode.VFIO, null);
+        var lending = (java.util.function.BiFunction<String, String, org.rigdesk.api.wire.GpuLending>)
+                (state, detail) -> org.rigdesk.app.testing.InMemoryRigdesk.lending("on-demand", state, detail);
+        assertTrue(alerts.gpu(desk.withLending(lending.apply("standby", "On demand"))).isEmpty(), "first sight");
+        assertTrue(alerts.gpu(desk.withLending(lending.apply("moving", "Moving to a VM"))).isEmpty(), "on its way");
+        DesktopAlerts.Alert lent = alerts.gpu(vfio.withLending(lending.apply("lent", "Lent to CI: for job whisper")))
+                .orElseThrow();
+        assertEquals("GPU lent to CI", lent.summary());
+        assertTrue(lent.body().contains("RTX 3060 (0000:01:00.0)") && lent.body().contains("whisper"), lent.body());
+        assertTrue(alerts.gpu(vfio.withLending(lending.apply("lent", "Lent to CI: for job whisper"))).isEmpty(),
+                "the same state twice notifies once");
+        DesktopAlerts.Alert back = alerts.gpu(desk.withLending(lending.apply("standby", "On demand"))).orElseThrow();
+        assertEquals("GPU back on your desk", back.summary());
+        assertTrue(back.body().contains("(nvidia)"), back.body());
+        DesktopAlerts.Alert kept = alerts.gpu(desk.withLending(lending.apply("blocked",
+                "Wanted for CI, but not taken: process 4242 (python3) holds /dev/nvidia0"))).orElseThrow();
+        assertEquals("GPU kept on your desk", kept.summary());
+        assertTrue(kept.body().contains("python3"), kept.body());
+    }
+
     private static RunnerStatus status(String github) {
         return new RunnerStatus(true, "octo", "https://github.com/octo", "https://api.github.com", List.of(), "rigdesk",
                 1, 1, 1, null, List.of(), null, null, "running", false, "rigdesk-ws-", 1, 1024, List.of(), github,
@@ -100,5 +126,25 @@ class DesktopAlertsTest {
         assertEquals(TrayState.Status.ATTENTION, TrayModel.of(false, List.of(), null, null).status());
         assertEquals(TrayState.Status.ATTENTION, TrayModel.of(true, List.of(), null, "Job failed").status());
         assertEquals(TrayState.Status.IDLE, TrayModel.of(true, List.of(), null, null).status());
+    }
+
+    @Test
+    void theTrayMenuOffersEachLendableGpuInOneClickAndTheTooltipCountsThem() {
+        Gpu lent = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060",
+                org.rigdesk.api.wire.GpuMode.VFIO, null).withLending(org.rigdesk.app.testing.InMemoryRigdesk
+                .lending("ci", "lent", "Lent to CI"));
+        Gpu desk = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:02:00.0", "RTX 3060",
+                org.rigdesk.api.wire.GpuMode.HOST, null).withLending(org.rigdesk.app.testing.InMemoryRigdesk
+                .lending("desk", "desk", "On your desk"));
+        TrayState tray = TrayModel.of(true, List.of(), status(null), null, List.of(lent, desk));
+        List<String> labels = tray.menu().stream().map(TrayState.MenuItem::label).toList();
+        assertEquals(List.of("Open Rigdesk", "", "No jobs running", "", "RTX 3060 (01:00.0): Lent to CI",
+                "    Use on my desk", "RTX 3060 (02:00.0): On your desk", "    Lend to CI", "", "Pause runner",
+                "Quit Rigdesk"), labels);
+        assertEquals("reclaim:0000:01:00.0", tray.menu().get(5).action());
+        assertEquals("lend:0000:02:00.0", tray.menu().get(7).action());
+        assertTrue(tray.tooltip().contains("1 of 2 GPUs lent"), tray.tooltip());
+        assertFalse(TrayModel.of(false, List.of(), null, null, List.of(lent)).menu().get(5).enabled(),
+                "no lending while the daemon is away");
     }
 }
