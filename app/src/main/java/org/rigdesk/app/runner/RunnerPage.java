@@ -180,6 +180,7 @@ public class RunnerPage implements Page {
         facts.setVgap(6);
         TableView<RunnerStatus.Slot> slots = slotsTable();
         TableView<RunnerStatus.Runner> runners = runnersTable();
+        TableView<RunnerStatus.QueuedJob> queued = queuedTable();
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> model.reload());
         Button pause = new Button("Pause");
@@ -207,13 +208,16 @@ public class RunnerPage implements Page {
             fillFacts(facts, status);
             runners.getItems().setAll(status.runners());
             slots.getItems().setAll(status.slots());
+            queued.getItems().setAll(status.queued());
         });
         HBox actions = new HBox(8, pause, refresh, remove);
         Label slotsTitle = new Label("Slots");
         slotsTitle.getStyleClass().add("title-4");
         Label title = new Label("Our runners on GitHub");
         title.getStyleClass().add("title-4");
-        return new VBox(12, facts, github, actions, slotsTitle, slots, title, runners);
+        Label queuedTitle = new Label("Waiting on GitHub for a runner like ours");
+        queuedTitle.getStyleClass().add("title-4");
+        return new VBox(12, facts, github, actions, slotsTitle, slots, queuedTitle, queued, title, runners);
     }
 
     private static void fillFacts(GridPane facts, RunnerStatus status) {
@@ -226,6 +230,7 @@ public class RunnerPage implements Page {
             {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
                     + " vCPU, " + status.slotMemoryMiB() + " MiB"},
             {"Runner pool", status.pool()},
+            {"GitHub's queue", "read every " + status.queuePollSeconds() + " s for jobs an on-demand GPU could take"},
             {"Network", switch (status.egress() == null ? "open" : status.egress()) {
                 case "allow-list" -> "only " + String.join(", ", status.egressAllow());
                 case "audit" -> "the internet; logging what is not on " + (status.egressAllow().isEmpty() ? "the list"
@@ -265,6 +270,21 @@ public class RunnerPage implements Page {
             }
         });
         return slots;
+    }
+
+    /** The queued GitHub jobs the pool sees, and what each waits for (an on-demand GPU on its way, a busy runner). */
+    private static TableView<RunnerStatus.QueuedJob> queuedTable() {
+        TableView<RunnerStatus.QueuedJob> queued = new TableView<>();
+        queued.setId("runner-queued");
+        queued.setPrefHeight(120);
+        queued.setPlaceholder(new Label("No job waits for a runner of ours."));
+        queued.getColumns().add(column("Job", RunnerStatus.QueuedJob::name));
+        queued.getColumns().add(column("Repository", RunnerStatus.QueuedJob::repository));
+        queued.getColumns().add(column("Labels", q -> String.join(", ", q.labels())));
+        queued.getColumns().add(column("GPU", q -> q.gpu() == null ? "–" : q.gpu()));
+        queued.getColumns().add(column("Waiting for", RunnerStatus.QueuedJob::waitingFor));
+        queued.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        return queued;
     }
 
     private static TableView<RunnerStatus.Runner> runnersTable() {
