@@ -406,9 +406,10 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             // An on-demand slot serves one job: it goes, and the card with it.
             slots.remove(slot);
             demands.remove(slot.pinned);
-            if (!tookJob && reason == null) {
-                passedOver.put(slot.forQueuedJob, config.clock().instant().plus(Duration.ofMinutes(1)));
-            }
+            // What the pool knows of the queue is up to a poll old: its job is not lent for again before the next read.
+            Instant notBefore = !tookJob && reason == null ? config.clock().instant().plus(Duration.ofMinutes(1))
+                    : nextQueuePoll.plusSeconds(1);
+            passedOver.merge(slot.forQueuedJob, notBefore, (a, b) -> a.isAfter(b) ? a : b);
             audit.record(ACTOR, "runner.on-demand", slot.pinned, tookJob ? "ok" : reason != null ? "stopped" : "failed",
                     tookJob ? "job " + job.id() + " " + job.state() + "; the card goes back"
                             : reason != null ? reason : "its VM ended before it took a job: " + job.error());
