@@ -6,6 +6,8 @@ It answers as api.github.com does (documented JSON, status codes, X-RateLimit he
   POST   .../actions/runners/generate-jitconfig          201 {runner, encoded_jit_config}; 409 on a name in use
   DELETE .../actions/runners/{id}                        204; 404; 422 while busy
   GET    /repos/{owner}/{repo}/actions/runs/{id}/attempts/{n}/jobs   (no jobs: the demo has no workflows)
+  GET    /repos/{owner}/{repo}/actions/runs?status=…     the queue: empty, with an ETag (304 on If-None-Match)
+  GET    /repos/{owner}/{repo}/actions/runs/{id}/jobs   and /orgs/{org}/repos: empty likewise
 Any token starting with "ghp_" is accepted; others get 401 "Bad credentials".
     packaging/dev/github-standin.py [--port N]     prints its URL and serves until killed
 """
@@ -23,6 +25,10 @@ ids = itertools.count(1000)
 lock = threading.Lock()
 RUNNERS = re.compile(r"^/(repos/[^/]+/[^/]+|orgs/[^/]+)/actions/runners(/generate-jitconfig|/(\d+))?$")
 RUN_JOBS = re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/\d+/attempts/\d+/jobs$")
+QUEUE = {re.compile(r"^/repos/[^/]+/[^/]+/actions/runs$"): {"total_count": 0, "workflow_runs": []},
+         re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/\d+/jobs$"): {"total_count": 0, "jobs": []},
+         re.compile(r"^/orgs/[^/]+/repos$"): []}
+ETAG = 'W/"empty-queue"'
 
 
 def b64(value):
@@ -49,9 +55,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def answer(self, code, body=None):
+    def answer(self, code, body=None, etag=None):
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(code)
+        if etag:
+            self.send_header("ETag", etag)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("X-RateLimit-Limit", "5000")
         self.send_header("X-RateLimit-Remaining", "4999")
@@ -70,6 +78,11 @@ class Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         if RUN_JOBS.match(path) and method == "GET":
             return self.answer(200, {"total_count": 0, "jobs": []})
+        for pattern, empty in QUEUE.items():
+            if pattern.match(path) and method == "GET":
+                if self.headers.get("If-None-Match") == ETAG:
+                    return self.answer(304, etag=ETAG)
+                return self.answer(200, empty, etag=ETAG)
         match = RUNNERS.match(path)
         if not match:
             return self.error(404, "Not Found")

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.image.WritableImage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -16,15 +19,19 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
 import org.rigdesk.app.shell.Png;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
+import org.rigdesk.app.tray.TrayModel;
+import org.rigdesk.app.tray.TrayState;
 import org.rigdesk.daemon.github.FakeGitHub;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.OwnerProcesses;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -81,6 +88,116 @@ class Screenshots {
                 UiHarness.close(shell);
             }
         }
+    }
+
+    /**
+     * The GPU cards in each lending state, and the tray's menu, light and dark: lent (a warm slot)
+     * and on demand; coming back while a job runs, and wanted but kept because the owner uses it;
+     * moving (a second daemon whose emulated kernel is slow, so the move can be seen).
+     */
+    @Test
+    void lendingStatesAndTheTrayMenu() throws Exception {
+        DaemonProcess.requireTestImage();
+        Path out = Files.createDirectories(Path.of("target", "screenshots"));
+        try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
+             DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--runner-poll-ms", "1000",
+                     "--cancel-grace", "1", "--sample-interval", "500", "--lending-retry-seconds", "2").start();
+             DaemonClient client = daemon.client()) {
+            Shell shell = UiHarness.open(daemon.socket());
+            try {
+                Thread.sleep(1500);
+                client.send("PUT", "/v1/gpus/0000:02:00.0/lending", new LendingRequest("on-demand", null, 300), Gpu.class);
+                client.send("PUT", "/v1/gpus/0000:01:00.0/lending", new LendingRequest("ci", null, null), Gpu.class);
+                client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
+                        FakeGitHub.GOOD_TOKEN, List.of("whisper"), "rigdesk", null, github.apiUrl(), 1, 0, 1, 256, null,
+                        null, 2), RunnerStatus.class);
+                Await.value(() -> client.get("/v1/runner", RunnerStatus.class), r -> r.slots().stream()
+                        .anyMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "the warm slot listens");
+                bothThemes(shell, "gpus", out, "gpus-lending-lent-standby");
+                trayMenu(shell, out, "tray-menu-lent-standby");
+
+                // The warm slot runs a long job; a second GPU job waits, and the on-demand card is the owner's.
+                client.send("POST", "/v1/runner/test-job", new RunnerTestJob(true, "octo/gpu-ci", "Transcribe",
+                        "whisper", 9001L, 1, "echo transcribing\nsleep 600"), Map.class);
+                Await.value(() -> client.get("/v1/runner", RunnerStatus.class), r -> r.slots().stream()
+                        .anyMatch(slot -> RunnerStatus.Slot.BUSY.equals(slot.state())), 180, "the warm slot is busy");
+                OwnerProcesses.hold(daemon.sysfsRoot().resolveSibling("proc"), 4242, "python3", "/dev/nvidia1");
+                github.queue("octo/gpu-ci", 0, "render", List.of("self-hosted", "gpu"));
+                Await.value(() -> client.get("/v1/gpus/0000:02:00.0", Gpu.class),
+                        g -> "blocked".equals(g.lending().state()), 60, "the on-demand card is kept on the desk");
+                client.send("POST", "/v1/gpus/0000:01:00.0/reclaim", Map.of(), Gpu.class);
+                Await.value(() -> client.get("/v1/gpus/0000:01:00.0", Gpu.class),
+                        g -> "returning".equals(g.lending().state()), 30, "the lent card waits for its job");
+                bothThemes(shell, "gpus", out, "gpus-lending-returning-blocked");
+                trayMenu(shell, out, "tray-menu-returning-blocked");
+                bothThemes(shell, "runner", out, "runner-queued");
+            } finally {
+                UiHarness.close(shell);
+            }
+        }
+        try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
+             DaemonProcess slow = new DaemonProcess(dir.resolve("slow")).simulate("desktop")
+                     .withArgs("--emulated-write-delay-ms", "2500", "--sysfs-write-timeout-ms", "20000").start();
+             DaemonClient client = slow.client()) {
+            Shell shell = UiHarness.open(slow.socket());
+            try {
+                client.send("PUT", "/v1/gpus/0000:01:00.0/lending", new LendingRequest("on-demand", null, 300), Gpu.class);
+                client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
+                        FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 0, 1, 256, null, null, 2),
+                        RunnerStatus.class);
+                github.queue("octo/gpu-ci", 0, "whisper", List.of("self-hosted", "gpu"));
+                Await.value(() -> client.get("/v1/gpus/0000:01:00.0", Gpu.class),
+                        g -> "moving".equals(g.lending().state()), 60, "the card moves for the job");
+                bothThemes(shell, "gpus", out, "gpus-lending-moving");
+            } finally {
+                UiHarness.close(shell);
+            }
+        }
+    }
+
+    private static void bothThemes(Shell shell, String page, Path out, String name) throws Exception {
+        for (String theme : List.of("light", "dark")) {
+            Platform.runLater(() -> {
+                shell.settings().themeProperty().set(theme);
+                shell.window().show(page);
+            });
+            Thread.sleep(1500);
+            save(shell.root().getScene(), out.resolve(name + "-" + theme + ".png"));
+        }
+        Platform.runLater(() -> shell.settings().themeProperty().set("light"));
+    }
+
+    /**
+     * The tray's menu as the tray gets it (TrayModel over the window's jobs, runner and GPUs), drawn
+     * as a JavaFX context menu: the desktop draws the real one (dbusmenu), which Xvfb has not.
+     */
+    private static void trayMenu(Shell shell, Path out, String name) throws Exception {
+        WritableImage[] image = new WritableImage[1];
+        WaitForAsyncUtils.asyncFx(() -> {
+            TrayState state = TrayModel.of(true, List.copyOf(shell.jobs().all()), shell.runner().statusProperty().get(),
+                    null, shell.gpus().cards().stream().map(c -> c.gpuProperty().get()).toList());
+            ContextMenu menu = new ContextMenu();
+            for (TrayState.MenuItem item : state.menu()) {
+                if (item.label().isEmpty()) {
+                    menu.getItems().add(new SeparatorMenuItem());
+                } else {
+                    MenuItem entry = new MenuItem(item.label());
+                    entry.setDisable(!item.enabled());
+                    menu.getItems().add(entry);
+                }
+            }
+            menu.show(shell.root().getScene().getWindow(), 0, 0);
+            return menu;
+        }).get(10, TimeUnit.SECONDS);
+        Thread.sleep(800);
+        WaitForAsyncUtils.asyncFx(() -> {
+            javafx.stage.Window popup = javafx.stage.Window.getWindows().stream()
+                    .filter(ContextMenu.class::isInstance).findFirst().orElseThrow();
+            image[0] = popup.getScene().snapshot(null);
+            ((ContextMenu) popup).hide();
+        }).get(10, TimeUnit.SECONDS);
+        Png.of(image[0]).write(out.resolve(name + ".png"));
+        System.out.println("screenshot: " + out.resolve(name + ".png").toAbsolutePath());
     }
 
     /** Selects a tab of the Jobs page's detail (0 the log, 1 the network). */

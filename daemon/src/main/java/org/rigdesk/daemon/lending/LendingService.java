@@ -206,7 +206,7 @@ public class LendingService implements AutoCloseable {
             case RETURNING -> "Coming back to your desk";
             case BLOCKED -> "Wanted for CI, but refused";
         };
-        return more == null ? text : text + ": " + more;
+        return more == null ? text : text + (more.startsWith("for ") ? " " : ": ") + more;
     }
 
     // ---- what the owner changes ----
@@ -484,7 +484,7 @@ public class LendingService implements AutoCloseable {
             LendingState state = lend ? LendingState.LENT
                     : GpuLending.ON_DEMAND.equals(effective(policyOf(moved), moved)) ? LendingState.STANDBY
                     : LendingState.DESK;
-            return new Seen(state, words(state, moved, lend ? why : null), null, null);
+            return new Seen(state, words(state, moved, lend && why.startsWith("for ") ? why : null), null, null);
         } catch (DomainException e) {
             retryAt.put(gpu.bdf(), now.plus(retry));
             String reason = e.detail() + (e.remedy() == null ? "" : " (" + e.remedy() + ")");

@@ -82,6 +82,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private Instant nextQueuePoll = Instant.EPOCH;
     private final Instant startedAt;
     private volatile boolean queueRead;
+    private String queueProblem;
     /** On-demand slots by the card lent for them. */
     private final Map<String, Slot> demands = new LinkedHashMap<>();
     /** Queued jobs an on-demand card waited for in vain: not lent for again before the time. */
@@ -540,8 +541,19 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         try {
             queued = queue.poll();
             queueRead = true;
+            queueProblem = null;
             backoff.succeeded();
             githubState = null;
+        } catch (GitHubException e) {
+            if (e.retryAfter() != null || e.status() == 429 || e.status() >= 500) {
+                backoff.failed(e, now);
+                githubState = backoff.describe(now);
+            } else {
+                // A token that may manage runners but not read Actions: the warm slots go on, on-demand cards wait.
+                queued = List.of();
+                queueUnreadable("GitHub refused to show its queue (" + e.status() + ": " + e.getMessage()
+                        + "); on-demand GPUs need a token with Actions: read");
+            }
         } catch (IOException | IllegalArgumentException e) {
             if (e instanceof IOException io) {
                 backoff.failed(io, now);
@@ -549,6 +561,14 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             }
             LOG.info("reading GitHub's queue failed: " + e.getMessage());
         }
+    }
+
+    private void queueUnreadable(String problem) {
+        if (!problem.equals(queueProblem)) {
+            LOG.warning(problem);
+            audit.record(ACTOR, "runner.queue", github.scope().display(), "refused", problem);
+        }
+        queueProblem = problem;
     }
 
     /**

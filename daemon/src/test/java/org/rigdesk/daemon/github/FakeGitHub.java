@@ -57,6 +57,8 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public final Map<String, java.time.Instant> pushedAt = new ConcurrentHashMap<>();
     /** Conditional requests answered 304 Not Modified. */
     public final java.util.concurrent.atomic.AtomicInteger notModified = new java.util.concurrent.atomic.AtomicInteger();
+    /** The queue reads' rate limit: each full answer costs one, a 304 none (as GitHub counts them). */
+    private final java.util.concurrent.atomic.AtomicInteger queueRateLimit = new java.util.concurrent.atomic.AtomicInteger(5000);
     private final AtomicLong ids = new AtomicLong(100);
     private final AtomicLong jobIds = new AtomicLong(40_000_000_000L);
     private final String scopePath;
@@ -341,10 +343,11 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
             if (etag.equals(request.getHeaders().get("If-None-Match"))) {
                 notModified.incrementAndGet();
                 return new MockResponse.Builder().code(304).addHeader("ETag", etag)
-                        .addHeader("X-RateLimit-Remaining", "4999").build();
+                        .addHeader("X-RateLimit-Remaining", Integer.toString(queueRateLimit.get())).build();
             }
             return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json; charset=utf-8")
-                    .addHeader("ETag", etag).addHeader("X-RateLimit-Remaining", "4998").body(text).build();
+                    .addHeader("ETag", etag).addHeader("X-RateLimit-Remaining",
+                            Integer.toString(queueRateLimit.decrementAndGet())).body(text).build();
         } catch (IOException e) {
             return error(500, "Server Error");
         }

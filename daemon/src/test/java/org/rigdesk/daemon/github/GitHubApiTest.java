@@ -104,4 +104,44 @@ class GitHubApiTest {
         assertEquals(502, down.status());
         assertEquals(0, api.listRunners().size(), "and then it works again");
     }
+
+    @Test
+    void theQueueIsReadWithConditionalRequestsAnUnchangedOneCostingNothing() throws Exception {
+        GitHubApi api = api("https://github.com/octo/gpu-ci", FakeGitHub.GOOD_TOKEN);
+        long whisper = github.queue("octo/gpu-ci", 0, "whisper", List.of("self-hosted", "gpu"));
+        long running = github.queue("octo/gpu-ci", 4100, "build", List.of("ubuntu-latest"));
+        long later = github.queue("octo/gpu-ci", 4100, "gpu-test", List.of("self-hosted", "gpu", "gpu-12gb"));
+        github.setJobStatus(running, "in_progress"); // run 4100 is in progress with a job still queued
+        List<Long> runs = api.activeRuns("octo/gpu-ci");
+        assertEquals(2, runs.size(), runs.toString());
+        List<GitHubApi.QueuedJob> queued = new java.util.ArrayList<>();
+        for (long run : runs) {
+            queued.addAll(api.queuedJobs("octo/gpu-ci", run));
+        }
+        assertEquals(java.util.Set.of(whisper, later), queued.stream().map(GitHubApi.QueuedJob::id)
+                .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(List.of("self-hosted", "gpu", "gpu-12gb"), queued.stream().filter(j -> j.id() == later)
+                .findFirst().orElseThrow().labels());
+        assertEquals(0, github.notModified.get());
+
+        int remaining = api.rateLimitRemaining();
+        assertEquals(runs, api.activeRuns("octo/gpu-ci"), "the same answer from the cache");
+        assertEquals(2, github.notModified.get(), "both run lists were unchanged: 304");
+        assertEquals(2, api.notModified());
+        assertEquals(remaining, api.rateLimitRemaining());
+        github.setJobStatus(whisper, "completed");
+        assertEquals(1, api.activeRuns("octo/gpu-ci").size(), "a change is read in full");
+    }
+
+    @Test
+    void anOrganisationsRecentRepositoriesAreTheOnesPushedToLately() throws Exception {
+        github = new FakeGitHub("/orgs/octo");
+        GitHubApi api = new GitHubApi(new OkHttpClient(), RunnerScope.parse("https://github.com/octo", github.apiUrl()),
+                FakeGitHub.GOOD_TOKEN, "rigdesk-test");
+        java.time.Instant now = java.time.Instant.now();
+        github.pushedAt.put("octo/gpu-ci", now.minus(Duration.ofHours(2)));
+        github.pushedAt.put("octo/website", now.minus(Duration.ofDays(3)));
+        github.pushedAt.put("octo/archive", now.minus(Duration.ofDays(90)));
+        assertEquals(List.of("octo/gpu-ci", "octo/website"), api.recentRepositories(Duration.ofDays(7)));
+    }
 }

@@ -30,6 +30,7 @@ import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.LendingWindow;
 import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.OwnerProcesses;
 
 /**
  * Lending policies on a real daemon and the desktop demo rig (emulated kernel), without a runner:
@@ -183,7 +184,7 @@ class LendingApiTest {
                 .withEnv("TZ", "UTC").start();
              DaemonClient on = evening.client()) {
             Path proc = evening.sysfsRoot().resolveSibling("proc");
-            ownersProcess(proc, 4242, "python3", "/dev/nvidia1");
+            OwnerProcesses.hold(proc, 4242, "python3", "/dev/nvidia1");
             Gpu scheduled = lend(on, SECOND, new LendingRequest("schedule", List.of(
                     new LendingWindow(List.of("mon", "tue", "wed", "thu", "fri"), "19:00", "08:00", "ci")), null));
             assertEquals("desk", scheduled.lending().effective());
@@ -208,14 +209,6 @@ class LendingApiTest {
             assertEquals(1, audit(on, "gpu.lend").stream().filter(e -> e.outcome().equals("refused")).count(),
                     "a refusal is audited once, not once per retry");
         }
-    }
-
-    /** A process of the owner's in the rig's /proc, holding a device node (as SysfsTree.process makes them). */
-    static void ownersProcess(Path proc, int pid, String comm, String node) throws IOException {
-        Path dir = Files.createDirectories(proc.resolve(Integer.toString(pid)).resolve("fd")).getParent();
-        Files.writeString(dir.resolve("comm"), comm + "\n");
-        Files.writeString(dir.resolve("maps"), "");
-        Files.createSymbolicLink(dir.resolve("fd").resolve("3"), Path.of(node));
     }
 
     static void deleteTree(Path root) throws IOException {

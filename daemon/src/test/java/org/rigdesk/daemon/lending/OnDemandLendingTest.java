@@ -202,4 +202,20 @@ class OnDemandLendingTest {
         assertTrue(LendingApiTest.audit(client, "gpu.reclaim").stream().anyMatch(e -> e.detail().contains("cancel")));
         completeQueue();
     }
+
+    @Test
+    @Order(5)
+    void aRunnerNoJobTakesGivesTheCardBackAfterItsIdleTimeAndTheJobIsNotChasedAgain() throws Exception {
+        client.send("PUT", "/v1/gpus/" + CARD + "/lending", new LendingRequest("on-demand", null, 30), Gpu.class);
+        long lost = github.queue(REPO, 0, "went elsewhere", List.of("self-hosted", "gpu"));
+        onDemandSlot(RunnerStatus.Slot.IDLE, 180);
+        awaitCardHome("30 s without a job: the VM stops and the card comes back");
+        assertTrue(LendingApiTest.audit(client, "runner.on-demand").stream()
+                .anyMatch(e -> e.detail().contains("no job came for 30 s")));
+        Thread.sleep(4000);
+        assertEquals(Gpu.HOST, card().mode(), "the job still queued is not lent for again at once");
+        RunnerStatus.QueuedJob waiting = runner().queued().stream().filter(q -> q.jobId() == lost).findFirst().orElseThrow();
+        assertTrue(waiting.waitingFor().contains("no runner of ours took it"), waiting.waitingFor());
+        completeQueue();
+    }
 }
