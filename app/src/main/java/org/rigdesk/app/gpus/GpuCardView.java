@@ -103,6 +103,7 @@ public class GpuCardView extends VBox {
         javafx.scene.control.MenuItem desk = item("Use on my desk", "desk", model::reclaim);
         javafx.scene.control.MenuButton policy = new javafx.scene.control.MenuButton("Lending");
         policy.setId(getId() + "-lending-menu");
+        policy.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         policy.getItems().addAll(ci, onDemand, schedule, new javafx.scene.control.SeparatorMenuItem(), desk);
         policy.disableProperty().bind(model.workingProperty());
         policy.managedProperty().bind(policy.visibleProperty());

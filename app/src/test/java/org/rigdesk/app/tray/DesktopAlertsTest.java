@@ -104,7 +104,7 @@ class DesktopAlertsTest {
         assertEquals("GPU back on your desk", back.summary());
         assertTrue(back.body().contains("(nvidia)"), back.body());
         DesktopAlerts.Alert kept = alerts.gpu(desk.withLending(lending.apply("blocked",
-                "Wanted for CI, but not taken: process 4242 (python3) holds /dev/nvidia0"))).orElseThrow();
+                "Wanted for CI, kept on your desk: held open by 4242 (python3) (tried again every 15 s)"))).orElseThrow();
         assertEquals("GPU kept on your desk", kept.summary());
         assertTrue(kept.body().contains("python3"), kept.body());
     }

@@ -487,7 +487,9 @@ public class LendingService implements AutoCloseable {
             return new Seen(state, words(state, moved, lend && why.startsWith("for ") ? why : null), null, null);
         } catch (DomainException e) {
             retryAt.put(gpu.bdf(), now.plus(retry));
-            String reason = e.detail() + (e.remedy() == null ? "" : " (" + e.remedy() + ")");
+            // The preflight's words name the card ("0000:02:00.0 is held open by …"): the card says it of itself.
+            String reason = e.detail().startsWith(gpu.bdf() + " is ") ? e.detail().substring(gpu.bdf().length() + 4)
+                    : e.detail();
             if (last == null || last.state() != LendingState.BLOCKED || !Objects.equals(last.detail(), blockedWords(lend, reason))) {
                 audit.record(ACTOR, lend ? "gpu.lend" : "gpu.return", gpu.bdf(), "refused", e.detail());
                 LOG.info("cannot " + (lend ? "lend " : "give back ") + gpu.bdf() + " now, trying again in "
@@ -498,8 +500,8 @@ public class LendingService implements AutoCloseable {
     }
 
     private String blockedWords(boolean lend, String reason) {
-        return (lend ? "Wanted for CI, but not taken: " : "Cannot come back to the desk yet: ") + reason
-                + "; trying again every " + retry.toSeconds() + " s";
+        return (lend ? "Wanted for CI, kept on your desk: " : "Cannot come back to the desk yet: ") + reason
+                + " (tried again every " + retry.toSeconds() + " s)";
     }
 
     static String age(Duration duration) {

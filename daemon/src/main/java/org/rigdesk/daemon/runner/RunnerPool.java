@@ -289,7 +289,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         if (slot.pinned != null) {
             Gpu card = card(slot.pinned);
             if (card == null || !Gpu.VFIO.equals(card.mode()) || card.usedBy() != null) {
-                slot.to(SlotState.WAITING, "moving " + slot.pinned + " to vfio-pci for " + slot.forWords);
+                slot.to(SlotState.WAITING, blocked(card) ? card.lending().detail()
+                        : "moving " + slot.pinned + " to vfio-pci for " + slot.forWords);
                 wakeLending.run();
                 return;
             }
@@ -622,11 +623,13 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         if (slot.pinned == null || slot.hasVm()) {
             return "runner " + (slot.runnerName == null ? slot.key : slot.runnerName) + " (" + slot.state.wire() + ")";
         }
-        Gpu card = card(slot.pinned);
-        boolean blocked = card != null && card.lending() != null
-                && LendingState.BLOCKED.wire().equals(card.lending().state());
-        return blocked ? "an on-demand GPU its owner is using: " + card.lending().detail()
+        return blocked(card(slot.pinned)) ? "an on-demand GPU its owner is using (tried again)"
                 : "an on-demand GPU on its way to a VM";
+    }
+
+    /** Wanted for a job, but the owner's processes hold it. */
+    private static boolean blocked(Gpu card) {
+        return card != null && card.lending() != null && LendingState.BLOCKED.wire().equals(card.lending().state());
     }
 
     /** A slot that may take a queued job now or soon: its VM boots or listens, or it is an on-demand slot still waiting for its card. */
@@ -654,7 +657,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                 .filter(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()))
                 .filter(g -> !g.bdf().equals(besides) && !demands.containsKey(g.bdf()))
                 .filter(g -> Gpu.HOST.equals(g.mode()) || Gpu.VFIO.equals(g.mode()) && g.usedBy() == null)
-                .filter(g -> !LendingState.BLOCKED.wire().equals(g.lending().state()))
+                .filter(g -> !blocked(g))
                 .filter(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())))
                 .sorted(java.util.Comparator.comparing(Gpu::bdf)).findFirst();
     }
@@ -684,8 +687,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
 
     /** The owner is using the card a job waits for: another on-demand card that fits takes over, if there is one. */
     private void retarget(Slot slot, GitHubApi.QueuedJob job, List<Gpu> cards) {
-        Gpu card = card(slot.pinned);
-        if (card == null || card.lending() == null || !LendingState.BLOCKED.wire().equals(card.lending().state())) {
+        if (!blocked(card(slot.pinned))) {
             return;
         }
         lendable(job, cards, slot.pinned).ifPresent(other -> {
