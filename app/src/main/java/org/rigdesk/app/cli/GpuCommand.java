@@ -32,10 +32,8 @@ public class GpuCommand {
         }
     }
 
-    @Command(name = "mode", mixinStandardHelpOptions = true,
-            description = "Move a GPU, with every function of its IOMMU group, to vfio-pci (for VMs) or back to "
-                    + "its host driver.")
-    static class Mode implements Callable<Integer> {
+    /** What every command on one GPU takes: its address, and --json. */
+    abstract static class OnOneGpu implements Callable<Integer> {
 
         @ParentCommand
         GpuCommand gpu;
@@ -46,11 +44,17 @@ public class GpuCommand {
         @Parameters(index = "0", paramLabel = "BDF", description = "PCI address, e.g. 0000:01:00.0")
         String bdf;
 
-        @Parameters(index = "1", paramLabel = "MODE", description = "vfio or host")
-        Target target;
-
         @Option(names = "--json", description = "Print the GPU as the daemon returns it.")
         boolean json;
+    }
+
+    @Command(name = "mode", mixinStandardHelpOptions = true,
+            description = "Move a GPU, with every function of its IOMMU group, to vfio-pci (for VMs) or back to "
+                    + "its host driver.")
+    static class Mode extends OnOneGpu {
+
+        @Parameters(index = "1", paramLabel = "MODE", description = "vfio or host")
+        Target target;
 
         @Override
         public Integer call() throws Exception {
@@ -97,16 +101,7 @@ public class GpuCommand {
                     + "on-demand in weekly windows of local time, desk outside them).",
                     "Example: rigdesk gpu lend 0000:01:00.0 schedule --window 'mon-fri 19:00-08:00 ci' "
                             + "--window 'sat,sun 00:00-00:00 on-demand'"})
-    static class Lend implements Callable<Integer> {
-
-        @ParentCommand
-        GpuCommand gpu;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "BDF", description = "PCI address, e.g. 0000:01:00.0")
-        String bdf;
+    static class Lend extends OnOneGpu {
 
         @Parameters(index = "1", paramLabel = "POLICY", description = "ci, desk, on-demand or schedule")
         String policy;
@@ -118,9 +113,6 @@ public class GpuCommand {
         @Option(names = "--idle-seconds", paramLabel = "N",
                 description = "On demand: how long a runner waits for its job before the card comes back (default 300).")
         Integer idleSeconds;
-
-        @Option(names = "--json", description = "Print the GPU as the daemon returns it.")
-        boolean json;
 
         @Override
         public Integer call() throws Exception {
@@ -144,25 +136,13 @@ public class GpuCommand {
     @Command(name = "reclaim", mixinStandardHelpOptions = true,
             description = "Use on my desk: the GPU comes back to its host driver and stays (its lending becomes desk). "
                     + "An idle runner VM on it stops at once; a job on it finishes first, unless --cancel-job.")
-    static class Reclaim implements Callable<Integer> {
-
-        @ParentCommand
-        GpuCommand gpu;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "BDF", description = "PCI address, e.g. 0000:01:00.0")
-        String bdf;
+    static class Reclaim extends OnOneGpu {
 
         @Option(names = "--cancel-job", description = "Cancel the job using the GPU instead of waiting for it.")
         boolean cancelJob;
 
         @Option(names = "--wait", description = "Return once the GPU is back on its host driver.")
         boolean await;
-
-        @Option(names = "--json", description = "Print the GPU as the daemon returns it.")
-        boolean json;
 
         @Override
         public Integer call() throws Exception {
