@@ -13,6 +13,8 @@ import org.rigdesk.daemon.api.AccessPolicy;
 import org.rigdesk.daemon.api.ApiServer;
 import org.rigdesk.daemon.api.EventsEndpoint;
 import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.cache.CacheRoutes;
+import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
@@ -129,6 +131,10 @@ public class Daemon implements AutoCloseable {
         TelemetryService sampler = telemetry;
         jobs = jobs(audit, settings, guest -> GuestSamples.forward(guest, sampler), hostChecks);
         JobRoutes.register(router, jobs);
+        caches(audit).ifPresent(caches -> {
+            jobs.useCaches(caches);
+            CacheRoutes.register(router, caches);
+        });
         try {
             lending = new LendingService(database, vfio, jobs, audit, config.lendingTimings(), java.time.ZoneId.systemDefault());
         } catch (SQLException e) {
@@ -283,6 +289,24 @@ public class Daemon implements AutoCloseable {
             throw new StartupException("cannot recover jobs: " + e.getMessage(), "check the state directory", e);
         }
         return engine;
+    }
+
+    /** Persistent caches, where qemu-img and mke2fs are there to make them. */
+    private java.util.Optional<Caches> caches(AuditStore audit) throws StartupException {
+        HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"), System.getenv("PATH"));
+        var qemuImg = tools.onPath("qemu-img");
+        var mke2fs = tools.onPath("mke2fs");
+        if (qemuImg.isEmpty() || mke2fs.isEmpty()) {
+            LOG.warning("no qemu-img or mke2fs: jobs cannot have a cache (install qemu-utils and e2fsprogs)");
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(new Caches(config.stateDir().resolve("caches"), database, audit,
+                    new Caches.Config(qemuImg.get().toString(), mke2fs.get().toString(), config.cacheMinFreeBytes(),
+                            config.pauseInMerge()), java.time.Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new StartupException("cannot open the caches: " + e.getMessage(), "check the state directory", e);
+        }
     }
 
     public JobEngine jobs() {

@@ -34,7 +34,9 @@ public record DaemonConfig(
         int vmmUidBase,
         String jobSubnet,
         List<java.net.InetSocketAddress> dnsUpstreams,
-        org.rigdesk.daemon.lending.LendingService.Timings lendingTimings) {
+        org.rigdesk.daemon.lending.LendingService.Timings lendingTimings,
+        long cacheMinFreeBytes,
+        boolean pauseInMerge) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 

@@ -163,6 +163,15 @@ public class Rigdeskd implements Callable<Integer> {
             description = "How long a refused lend or return waits before it is tried again.")
     long lendingRetrySeconds;
 
+    @Option(names = "--cache-min-free-gib", paramLabel = "GIB", defaultValue = "10",
+            description = "Whole caches are evicted, least recently used first, while the state disk has less free "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long cacheMinFreeGib;
+
+    @Option(names = "--debug-pause-in-merge", hidden = true,
+            description = "Pauses each cache merge before its rename: lets fault tests kill the daemon there.")
+    boolean pauseInMerge;
+
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "15000", hidden = true,
             description = "SSE heartbeat interval.")
     long heartbeatMs;
@@ -218,7 +227,8 @@ public class Rigdeskd implements Callable<Integer> {
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
                 jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
-                new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)));
+                new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
+                cacheMinFreeGib << 30, pauseInMerge);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();

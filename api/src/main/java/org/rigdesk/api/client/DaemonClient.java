@@ -109,6 +109,16 @@ public class DaemonClient implements RigdeskApi {
     }
 
     @Override
+    public List<org.rigdesk.api.wire.CacheInfo> caches() throws IOException {
+        return get("/v1/caches", org.rigdesk.api.wire.CacheList.class).caches();
+    }
+
+    @Override
+    public void clearCache(String name) throws IOException {
+        send("DELETE", path("v1", "caches", name), null, org.rigdesk.api.wire.CacheList.class);
+    }
+
+    @Override
     public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
         return send("POST", path("v1", "gpus", bdf, "reclaim"), new ReclaimRequest(cancelJob), Gpu.class);
     }

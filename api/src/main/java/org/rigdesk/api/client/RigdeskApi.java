@@ -43,6 +43,12 @@ public interface RigdeskApi extends Closeable {
     /** Whom the card is lent to: ci, desk, on-demand or a schedule ({@code PUT /v1/gpus/{bdf}/lending}). */
     Gpu setGpuLending(String bdf, LendingRequest request) throws IOException;
 
+    /** The persistent caches jobs mount at /cache ({@code GET /v1/caches}). */
+    java.util.List<org.rigdesk.api.wire.CacheInfo> caches() throws IOException;
+
+    /** Deletes a cache ({@code DELETE /v1/caches/{name}}); refused (409) while a job uses it. */
+    void clearCache(String name) throws IOException;
+
     /** "Use on my desk": the card's policy becomes desk; a job on it finishes first unless {@code cancelJob}. */
     Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException;
 

@@ -8,7 +8,9 @@ import java.util.Map;
  * {@code POST /v1/jobs}: a local job. {@code gpus} is a count (1) or a list of addresses
  * (["0000:01:00.0"]). {@code secrets} reach the guest on its config disk only: never a command
  * line, a log or an API answer. {@code network}: the VM gets a network card that reaches the
- * internet and nothing of the host's or the LAN's (absent: none).
+ * internet and nothing of the host's or the LAN's (absent: none). {@code cache}: the named cache
+ * mounted at /cache over a copy-on-write layer; {@code cacheWrite}: if the job succeeds, its layer
+ * becomes the cache the next job sees (otherwise it is thrown away).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -20,7 +22,15 @@ public record JobRequest(
         Integer timeoutSeconds,
         Map<String, String> env,
         Map<String, String> secrets,
-        Boolean network) {
+        Boolean network,
+        String cache,
+        Boolean cacheWrite) {
+
+    /** A job without a cache. */
+    public JobRequest(String name, String script, JsonNode gpus, Integer cpus, Integer memoryMiB, Integer timeoutSeconds,
+                      Map<String, String> env, Map<String, String> secrets, Boolean network) {
+        this(name, script, gpus, cpus, memoryMiB, timeoutSeconds, env, secrets, network, null, null);
+    }
 
     /** A job without a network card. */
     public JobRequest(String name, String script, JsonNode gpus, Integer cpus, Integer memoryMiB, Integer timeoutSeconds,

@@ -49,6 +49,11 @@ public final class ProblemCode {
     public static final String NO_SLOT = "no-slot";
     public static final String NOT_TEST_IMAGE = "not-test-image";
 
+    // Caches
+    public static final String CACHE_IN_USE = "cache-in-use";
+    public static final String CACHE_EXISTS = "cache-exists";
+    public static final String NO_CACHE = "no-cache";
+
     // Telemetry
     public static final String TELEMETRY_UNAVAILABLE = "telemetry-unavailable";
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 + "Without a command, opens the window.",
         subcommands = {InfoCommand.class, DoctorCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
                 TelemetryCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class,
-                RunnerCommand.class, AuditCommand.class})
+                RunnerCommand.class, CacheCommand.class, AuditCommand.class})
 public class RigdeskCommand implements Callable<Integer> {
 
     /** Exit code when the daemon cannot be reached. */

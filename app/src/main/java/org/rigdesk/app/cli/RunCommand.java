@@ -47,6 +47,14 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--network", description = "Give the VM a network: the internet, never the host or the LAN.")
     boolean network;
 
+    @Option(names = "--cache", paramLabel = "NAME", description = "Mount the persistent cache NAME at /cache "
+            + "(HF_HOME, TORCH_HOME, PIP_CACHE_DIR and the like point into it); what the job writes is thrown away "
+            + "unless --cache-write.")
+    String cache;
+
+    @Option(names = "--cache-write", description = "If the job succeeds, keep what it wrote in the cache for the next job.")
+    boolean cacheWrite;
+
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
     boolean detach;
 
@@ -56,8 +64,11 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        JobRequest request = JobRequest.onGpuCount(name, ShellWords.join(command), gpus, cpus, memory,
+        JobRequest counted = JobRequest.onGpuCount(name, ShellWords.join(command), gpus, cpus, memory,
                 timeout, null, null, network ? Boolean.TRUE : null);
+        JobRequest request = new JobRequest(counted.name(), counted.script(), counted.gpus(), counted.cpus(),
+                counted.memoryMiB(), counted.timeoutSeconds(), null, null, counted.network(), cache,
+                cacheWrite ? Boolean.TRUE : null);
         try (DaemonClient client = parent.client()) {
             Job job = client.submitJob(request);
             if (detach) {

@@ -139,6 +139,22 @@ public final class InMemoryRigdesk implements RigdeskApi {
         return lent;
     }
 
+    /** The caches this fake knows; clearing one removes it. */
+    public final List<org.rigdesk.api.wire.CacheInfo> caches = new java.util.ArrayList<>();
+
+    @Override
+    public List<org.rigdesk.api.wire.CacheInfo> caches() {
+        calls.add("caches");
+        return List.copyOf(caches);
+    }
+
+    @Override
+    public void clearCache(String name) throws IOException {
+        calls.add("clear cache " + name);
+        refuseIfAsked();
+        caches.removeIf(cache -> cache.name().equals(name));
+    }
+
     @Override
     public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
         calls.add("reclaim " + bdf + (cancelJob ? " cancel" : ""));

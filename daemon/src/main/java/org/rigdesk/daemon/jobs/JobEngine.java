@@ -28,6 +28,7 @@ import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.lease.GpuLeases;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.problems.DomainException;
@@ -66,6 +67,8 @@ public class JobEngine implements AutoCloseable {
     /** A queued job with what it was asked for; secrets live only here and on the config disk. */
     private record Pending(Job job, JobValidator.Valid request, RunnerVmRequest runner) {
     }
+
+    private volatile Caches caches;
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
                      AuditStore audit, Supplier<Settings> settings, GpuLeases leases,
@@ -113,6 +116,7 @@ public class JobEngine implements AutoCloseable {
             checkImage();
             checkVmm(valid.gpuCount() > 0);
             checkNetwork(valid.network());
+            checkCache(valid);
         } catch (DomainException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
@@ -190,6 +194,26 @@ public class JobEngine implements AutoCloseable {
         }
     }
 
+    /** Set once at start: where jobs' caches live (none: jobs asking for one are refused). */
+    public void useCaches(Caches with) {
+        this.caches = with;
+    }
+
+    private void checkCache(JobValidator.Valid valid) {
+        if (valid.cache() == null) {
+            return;
+        }
+        if (caches == null) {
+            throw DomainException.refused(ProblemCode.NO_CACHE, "caches are not available on this host",
+                    "Install qemu-utils and e2fsprogs, then restart rigdeskd");
+        }
+        String vmm = vmms.choose(valid.gpuCount() > 0).name();
+        if (!"qemu".equals(vmm)) {
+            throw DomainException.refused(ProblemCode.NO_CACHE, "a cache is a qcow2 layer, which only QEMU takes for now; "
+                    + "this job would run on " + vmm, "Start rigdeskd with --vmm qemu to run jobs with a cache");
+        }
+    }
+
     private void checkVmm(boolean gpu) {
         try {
             vmms.choose(gpu);
@@ -238,7 +262,8 @@ public class JobEngine implements AutoCloseable {
             long id = job.id();
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
                     config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample),
-                    head.request().network() ? networks : null, log -> saveNetwork(id, log));
+                    head.request().network() ? networks : null, log -> saveNetwork(id, log),
+                    head.request().cache() == null ? null : caches);
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
             thread.setDaemon(true);

@@ -19,6 +19,7 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
@@ -69,9 +70,14 @@ public class JobRun implements Runnable {
      * {@code networks}: where the VM's network comes from, or null for a VM without one;
      * {@code networkLogs} keeps its egress log when the VM is gone.
      */
+    /** Where the job's cache lives, when it asked for one. */
+    private final Caches caches;
+    private Caches.Use cacheUse;
+
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
            VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples,
-           JobNetworks networks, Consumer<JobNetwork> networkLogs) {
+           JobNetworks networks, Consumer<JobNetwork> networkLogs, Caches caches) {
+        this.caches = caches;
         this.networks = networks;
         this.networkLogs = networkLogs;
         this.job = job;
@@ -129,8 +135,12 @@ public class JobRun implements Runnable {
             if (Job.QUEUED.equals(job.state())) {
                 update(Jobs.withState(job, Job.BOOTING)); // the engine marks the jobs it schedules itself
             }
+            if (caches != null) {
+                cacheUse = caches.open(request.cache(), job.id(), request.cacheWrite());
+            }
             confinement = sandbox.confine(vmName(dir), job.cpus(), job.memoryMiB(),
-                    config.accel() == VmSpec.Accel.TCG, vfioFunctions);
+                    config.accel() == VmSpec.Accel.TCG, vfioFunctions,
+                    cacheUse == null ? List.of() : List.of(cacheUse.gid()));
             if (networks != null) {
                 network = networks.open(job.id(), confinement.uid(), runner != null ? runner.egress()
                         : EgressPolicy.OPEN);
@@ -169,6 +179,7 @@ public class JobRun implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                closeCache(state);
                 // The disks (the config disk holds the job's secrets) go as soon as the VM has.
                 cleanUp();
                 try {
@@ -196,6 +207,17 @@ public class JobRun implements Runnable {
             job = Jobs.finished(job, state, exitCode, error, logBytes);
             updates.accept(job);
         }
+    }
+
+    /** The job's layer becomes the cache when it asked to write and succeeded; otherwise it is thrown away. */
+    private void closeCache(String state) {
+        if (cacheUse == null) {
+            return;
+        }
+        boolean commit = cacheUse.write() && Job.SUCCEEDED.equals(state) && !cancelRequested;
+        String reason = !cacheUse.write() ? "the job may read the cache, not change it"
+                : commit ? "a trusted job that succeeded" : "the job did not succeed";
+        note(caches.close(cacheUse, vmDir.resolve("cache.qcow2"), commit, reason));
     }
 
     /** The name a job's VM goes by (its cgroup, its console's reader, its VMM's name and jail id): from its directory. */
@@ -236,6 +258,10 @@ public class JobRun implements Runnable {
         confinement.own(vmDir);
         vmm.createRootDisk(config.rootDisk(), vmDir.resolve("root.qcow2"));
         confinement.own(vmDir.resolve("root.qcow2"));
+        if (cacheUse != null) {
+            caches.layer(cacheUse, vmDir.resolve("cache.qcow2"));
+            confinement.own(vmDir.resolve("cache.qcow2"));
+        }
         Map<String, Object> spec = new java.util.LinkedHashMap<>();
         spec.put("id", job.id());
         spec.put("name", job.name());
@@ -260,7 +286,7 @@ public class JobRun implements Runnable {
         return new VmSpec(vmName(dir), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
-                dir.resolve("vmm.log"), launch);
+                dir.resolve("vmm.log"), launch, cacheUse == null ? null : vmDir.resolve("cache.qcow2"));
     }
 
     private record Outcome(String state, Integer exitCode, String error) {

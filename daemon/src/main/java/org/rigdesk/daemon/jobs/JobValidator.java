@@ -18,7 +18,14 @@ final class JobValidator {
 
     /** A request that passed: defaults filled in, GPUs as a count or a list of addresses. */
     record Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
-                 int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network) {
+                 int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network,
+                 String cache, boolean cacheWrite) {
+
+        /** A job without a cache. */
+        Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
+              int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network) {
+            this(name, script, gpuCount, gpuAddresses, cpus, memoryMiB, timeoutSeconds, env, secrets, network, null, false);
+        }
     }
 
     private JobValidator() {
@@ -66,8 +73,13 @@ final class JobValidator {
                 throw DomainException.invalid("gpus must be a count (1) or a list of PCI addresses ([\"0000:01:00.0\"])");
             }
         }
+        if (Boolean.TRUE.equals(request.cacheWrite()) && request.cache() == null) {
+            throw DomainException.invalid("cacheWrite needs a cache: name one with \"cache\"");
+        }
+        String cache = request.cache() == null ? null : org.rigdesk.daemon.cache.Caches.check(request.cache());
         return new Valid(name, script, gpuCount, addresses, cpus, memory, timeout, variables("env", request.env()),
-                variables("secrets", request.secrets()), Boolean.TRUE.equals(request.network()));
+                variables("secrets", request.secrets()), Boolean.TRUE.equals(request.network()), cache,
+                Boolean.TRUE.equals(request.cacheWrite()));
     }
 
     private static int range(String field, Integer value, int fallback, int min, int max) {

@@ -72,6 +72,12 @@ public final class VmmSandbox {
      * after the VMM is gone.
      */
     public Confinement confine(String name, int cpus, int memoryMiB, boolean tcg, List<Bdf> vfio) throws IOException {
+        return confine(name, cpus, memoryMiB, tcg, vfio, List.of());
+    }
+
+    /** As above; the VMM also gets the supplementary {@code groups} (a cache's: read its committed image). */
+    public Confinement confine(String name, int cpus, int memoryMiB, boolean tcg, List<Bdf> vfio, List<Integer> groups)
+            throws IOException {
         if (!root) {
             return new Confinement(null, -1, new JobCgroup(List.of()), VmmLaunch.DIRECT);
         }
@@ -88,7 +94,7 @@ public final class VmmSandbox {
             throw e;
         }
         Confinement confinement = new Confinement(users, uid, cgroup, new VmmLaunch(
-                join(cgroup, vfio.isEmpty() ? 0 : memoryMiB), drop(uid, tcg), uid));
+                join(cgroup, vfio.isEmpty() ? 0 : memoryMiB), drop(uid, tcg, groups), uid));
         try {
             for (Path group : vfioGroups(vfio)) {
                 confinement.own(group);
@@ -111,15 +117,16 @@ public final class VmmSandbox {
     }
 
     /** setpriv, which becomes the VMM as {@code uid} with no groups (but kvm) and no capabilities. */
-    private List<String> drop(int uid, boolean tcg) throws IOException {
+    private List<String> drop(int uid, boolean tcg, List<Integer> extra) throws IOException {
         List<String> argv = new ArrayList<>(List.of(setpriv, "--reuid=" + uid, "--regid=" + uid));
         Path kvm = dev.resolve("kvm");
+        List<String> groups = new ArrayList<>();
         if (!tcg && Files.exists(kvm)) {
             // /dev/kvm is root:kvm 0660: the VMM gets the kvm group, nothing else.
-            argv.add("--groups=" + Files.getAttribute(kvm, "unix:gid"));
-        } else {
-            argv.add("--clear-groups");
+            groups.add(String.valueOf(Files.getAttribute(kvm, "unix:gid")));
         }
+        extra.forEach(gid -> groups.add(Integer.toString(gid)));
+        argv.add(groups.isEmpty() ? "--clear-groups" : "--groups=" + String.join(",", groups));
         argv.addAll(List.of("--no-new-privs", "--bounding-set=-all", "--inh-caps=-all", "--"));
         return argv;
     }

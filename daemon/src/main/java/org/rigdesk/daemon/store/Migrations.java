@@ -78,6 +78,24 @@ public final class Migrations {
                             idle_seconds INTEGER NOT NULL,
                             updated_at   TEXT NOT NULL
                         );
+                        """),
+                new Migration(8, "persistent caches", """
+                        CREATE TABLE caches (
+                            name            TEXT PRIMARY KEY,
+                            gid             INTEGER NOT NULL UNIQUE,
+                            cap_bytes       INTEGER NOT NULL,
+                            created_at      TEXT NOT NULL,
+                            last_used       TEXT,
+                            last_commit     TEXT,
+                            last_commit_job INTEGER
+                        );
+                        CREATE TABLE cache_uses (
+                            job_id  INTEGER PRIMARY KEY,
+                            cache   TEXT NOT NULL,
+                            outcome TEXT NOT NULL,
+                            reason  TEXT,
+                            at      TEXT NOT NULL
+                        );
                         """));
     }
 }

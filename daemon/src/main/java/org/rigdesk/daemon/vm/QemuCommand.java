@@ -51,6 +51,11 @@ public final class QemuCommand {
                 // QEMU faces the guest: its own seccomp filter (mode 2) denies obsolete system
                 // calls, setuid and friends, fork and exec, and scheduler and resource changes.
                 "-sandbox", SANDBOX));
+        if (spec.cacheDisk() != null) {
+            // The job's copy-on-write layer over a persistent cache (the guest mounts it at /cache).
+            argv.addAll(List.of("-drive", "id=cache,file=" + spec.cacheDisk() + ",format=qcow2,if=none,cache=unsafe",
+                    "-device", "virtio-blk-" + bus + ",drive=cache,serial=rigdesk-cache"));
+        }
         if (spec.tap() != null) {
             // The job's own tap, made by the daemon and owned by the VMM's uid; no helper scripts.
             argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",

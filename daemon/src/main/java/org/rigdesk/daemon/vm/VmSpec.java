@@ -27,10 +27,19 @@ public record VmSpec(
         Path controlLog,
         String tap,
         Path vmmLog,
-        VmmLaunch launch) {
+        VmmLaunch launch,
+        Path cacheDisk) {
 
     public VmSpec {
         vfioFunctions = List.copyOf(vfioFunctions);
+    }
+
+    /** A VM without a cache disk. */
+    public VmSpec(String name, Path workDir, Path kernel, Path initramfs, Path rootDisk, Path configDisk, int cpus,
+                  int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog, String tap,
+                  Path vmmLog, VmmLaunch launch) {
+        this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
+                controlLog, tap, vmmLog, launch, null);
     }
 
     /** A VM without a network card whose VMM runs as the daemon's user and logs into its directory. */

@@ -216,6 +216,27 @@ class RunnerPoolTest {
 
     @Test
     @Order(6)
+    void reclaimingAWarmSlotsCardStopsItsIdleRunnerAndLendingItAgainRefillsTheSlot() throws Exception {
+        RunnerStatus idle = awaitSlots(RunnerStatus.Slot.IDLE, 3, 120);
+        String card = slot(idle, "gpu1").gpu();
+        String runner = slot(idle, "gpu1").runnerName();
+        Gpu reclaimed = client.send("POST", "/v1/gpus/" + card + "/reclaim", Map.of(), Gpu.class);
+        assertEquals("desk", reclaimed.lending().policy());
+        Await.value(() -> client.get("/v1/gpus/" + card, Gpu.class), g -> Gpu.HOST.equals(g.mode()), 60,
+                "the idle runner's VM stops and the card comes home");
+        RunnerStatus waiting = Await.value(RunnerPoolTest::status, s -> s.slots().stream()
+                .anyMatch(x -> RunnerStatus.Slot.WAITING.equals(x.state())), 30, "a GPU slot waits for a card");
+        assertEquals(2, waiting.slots().stream().filter(x -> RunnerStatus.Slot.IDLE.equals(x.state())).count(),
+                "the other GPU slot and the CPU slot listen on");
+        Await.until(() -> github.named(runner).isEmpty(), 20, "the reclaimed card's runner is gone from GitHub");
+        client.send("PUT", "/v1/gpus/" + card + "/lending", new org.rigdesk.api.wire.LendingRequest("ci", null, null),
+                Gpu.class);
+        awaitSlots(RunnerStatus.Slot.IDLE, 3, 120);
+        commandLines.addAll(vmmCommandLines());
+    }
+
+    @Test
+    @Order(7)
     void removeStopsThePoolAndDeletesOurIdleRunnersOnly() throws Exception {
         github.add(ours + "gpu9-busy", "online", true);
         github.add("someone-elses-runner", "online", false);
@@ -235,7 +256,7 @@ class RunnerPoolTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void neitherTheTokenNorAJitConfigLeaks() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(FakeGitHub.GOOD_TOKEN));
         github.jitRequests.forEach(jit -> secrets.add(jit.encodedJitConfig()));

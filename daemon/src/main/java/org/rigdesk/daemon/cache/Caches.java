@@ -1,0 +1,472 @@
+package org.rigdesk.daemon.cache;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.rigdesk.api.wire.CacheInfo;
+import org.rigdesk.api.wire.ProblemCode;
+import org.rigdesk.daemon.host.CommandRunner;
+import org.rigdesk.daemon.problems.DomainException;
+import org.rigdesk.daemon.store.AuditStore;
+import org.rigdesk.daemon.store.Database;
+
+/**
+ * Persistent caches that a job reads and, when trusted, changes for the next job. Each is one ext4
+ * filesystem in a qcow2 image ({@code caches/NAME/cache.qcow2}, root and the cache's own group,
+ * 0640); a job gets a copy-on-write layer over it as a second disk, and its VMM the cache's group
+ * to read the image through. After a trusted job that succeeded the layer is merged: flattened
+ * into a new image beside the old one, synced, and renamed over it, one merge per cache at a time
+ * (a crash leaves the old image whole and a stray {@code .next} file, removed at start). Otherwise
+ * the layer is thrown away. Whole caches not in use are evicted least-recently-used when the
+ * state disk runs low.
+ */
+public class Caches {
+
+    private static final Logger LOG = Logger.getLogger(Caches.class.getName());
+    public static final long DEFAULT_CAP_BYTES = 50_000_000_000L;
+    public static final long MIN_CAP_BYTES = 16L << 20;
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+    private static final String IMAGE = "cache.qcow2";
+    private static final String NEXT = "cache.qcow2.next";
+    /** Gids of caches' groups: no /etc/group entry, above the VMMs' uids. */
+    private static final int GID_BASE = 1_950_000_000;
+
+    /** A job's use of a cache: the layer its VM writes, and whether it may become the cache. */
+    public record Use(String name, long jobId, int gid, boolean write) {
+    }
+
+    /** The tools, the merge's debug pause (fault tests) and when the state disk counts as low. */
+    public record Config(String qemuImg, String mke2fs, long minFreeBytes, boolean pauseInMerge) {
+    }
+
+    private final Path dir;
+    private final Database database;
+    private final AuditStore audit;
+    private final Config config;
+    private final Clock clock;
+    private final Map<String, Set<Long>> inUse = new HashMap<>();
+    private final Map<String, Object> mergeLocks = new HashMap<>();
+
+    public Caches(Path dir, Database database, AuditStore audit, Config config, Clock clock) throws IOException {
+        this.dir = dir;
+        this.database = database;
+        this.audit = audit;
+        this.config = config;
+        this.clock = clock;
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        recover();
+    }
+
+    /** A cache name as jobs give it; bad ones are refused before anything is made. */
+    public static String check(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw DomainException.invalid("cache must be 1-64 of a-z 0-9 . _ -, starting with a letter or digit, got '"
+                    + (name == null ? "" : name.replaceAll("\\p{Cntrl}", "?")) + "'");
+        }
+        return name;
+    }
+
+    /** Leftovers of a merge a crash cut short: the old image stands, the half-written one goes. */
+    private void recover() throws IOException {
+        try (var names = Files.list(dir)) {
+            for (Path cache : names.toList()) {
+                if (Files.deleteIfExists(cache.resolve(NEXT))) {
+                    LOG.warning("removed a merge cut short in " + cache + ": the cache is as it was before it");
+                }
+            }
+        }
+    }
+
+    /** Takes the cache for a job (making it on first use): its group's id goes to the job's VMM. */
+    public Use open(String name, long jobId, boolean write) throws IOException {
+        check(name);
+        int gid;
+        synchronized (lockOf(name)) {
+            gid = ensure(name, DEFAULT_CAP_BYTES);
+        }
+        synchronized (inUse) {
+            inUse.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(jobId);
+        }
+        touch(name);
+        record(jobId, name, "running", null);
+        return new Use(name, jobId, gid, write);
+    }
+
+    /** The job's copy-on-write layer over the cache's committed image, at {@code layer}. */
+    public void layer(Use use, Path layer) throws IOException {
+        Path image = dir.resolve(use.name()).resolve(IMAGE).toAbsolutePath();
+        CommandRunner.run(List.of(config.qemuImg(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.toString(),
+                layer.toString()), Duration.ofSeconds(30));
+    }
+
+    /**
+     * The job is over: its layer is merged into the cache when {@code commit}, else thrown away.
+     * Returns a line for the job's log.
+     */
+    public String close(Use use, Path layer, boolean commit, String reason) {
+        try {
+            if (commit && Files.exists(layer)) {
+                long started = System.nanoTime();
+                merge(use, layer);
+                long took = (System.nanoTime() - started) / 1_000_000;
+                record(use.jobId(), use.name(), "committed", reason);
+                audit.record("rigdeskd", "cache.commit", use.name(), "ok", "job " + use.jobId() + " (" + took + " ms)");
+                return "rigdesk: cache " + use.name() + ": this job's changes are kept for the next job (merged in "
+                        + took + " ms)";
+            }
+            record(use.jobId(), use.name(), "discarded", reason);
+            return "rigdesk: cache " + use.name() + ": this job's changes were thrown away (" + reason + ")";
+        } catch (IOException e) {
+            record(use.jobId(), use.name(), "discarded", "the merge failed: " + e.getMessage());
+            audit.record("rigdeskd", "cache.commit", use.name(), "failed", e.getMessage());
+            LOG.warning("cache " + use.name() + ": merging job " + use.jobId() + " failed, the cache is as it was: "
+                    + e.getMessage());
+            return "rigdesk: cache " + use.name() + ": the merge failed, the cache is as it was: " + e.getMessage();
+        } finally {
+            try {
+                Files.deleteIfExists(layer);
+            } catch (IOException e) {
+                LOG.warning("cannot remove " + layer + ": " + e.getMessage());
+            }
+            synchronized (inUse) {
+                Set<Long> jobs = inUse.get(use.name());
+                if (jobs != null) {
+                    jobs.remove(use.jobId());
+                }
+            }
+            touch(use.name());
+        }
+    }
+
+    /** Flattens image + layer into a new image, syncs it, and renames it over the old one. */
+    private void merge(Use use, Path layer) throws IOException {
+        synchronized (lockOf(use.name())) {
+            Path cache = dir.resolve(use.name());
+            Path next = cache.resolve(NEXT);
+            Files.deleteIfExists(next);
+            CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-O", "qcow2", layer.toString(),
+                    next.toString()), Duration.ofHours(2));
+            try (FileChannel file = FileChannel.open(next, StandardOpenOption.WRITE)) {
+                file.force(true);
+            }
+            restrict(next, use.gid());
+            if (config.pauseInMerge()) {
+                LOG.info("debug: merge paused before the rename (" + next + ")");
+                try {
+                    Thread.sleep(600_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
+            }
+            Files.move(next, cache.resolve(IMAGE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel directory = FileChannel.open(cache, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+            updateCommit(use);
+        }
+    }
+
+    /** Makes the cache's empty image on first use: an ext4 filesystem of {@code capBytes} (the cap), sparse. */
+    private int ensure(String name, long capBytes) throws IOException {
+        Optional<Integer> known = gidOf(name);
+        Path cache = dir.resolve(name);
+        if (known.isPresent() && Files.exists(cache.resolve(IMAGE))) {
+            return known.get();
+        }
+        evictIfLow(name);
+        int gid = known.orElseGet(() -> allocateGid(name, capBytes));
+        Files.createDirectories(cache);
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx--x--x"));
+        Path raw = cache.resolve("cache.raw");
+        Files.deleteIfExists(raw);
+        long cap = capOf(name).orElse(capBytes);
+        try {
+            CommandRunner.run(List.of(config.mke2fs(), "-q", "-F", "-t", "ext4", "-O", "^metadata_csum", "-m", "0",
+                    "-E", "lazy_itable_init=1,lazy_journal_init=1", "-L", "rigdesk-cache", raw.toString(),
+                    (cap / 1024) + "k"), Duration.ofMinutes(2));
+            Path next = cache.resolve(NEXT);
+            CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(),
+                    next.toString()), Duration.ofMinutes(5));
+            restrict(next, gid);
+            Files.move(next, cache.resolve(IMAGE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+        audit.record("rigdeskd", "cache.create", name, "ok", "cap " + cap + " bytes");
+        return gid;
+    }
+
+    /** Root and the cache's group may read it; nobody else. */
+    private static void restrict(Path image, int gid) throws IOException {
+        Files.setAttribute(image, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    /** {@code PUT /v1/caches/{name}}: a new, empty cache with this cap. An existing one keeps its own. */
+    public CacheInfo create(String name, long capBytes, String caller) throws IOException {
+        check(name);
+        if (capBytes < MIN_CAP_BYTES || capBytes > (16L << 40)) {
+            throw DomainException.invalid("capBytes must be between " + MIN_CAP_BYTES + " and " + (16L << 40));
+        }
+        synchronized (lockOf(name)) {
+            if (gidOf(name).isPresent()) {
+                audit.record(caller, "cache.create", name, "refused", "exists");
+                throw DomainException.refused(ProblemCode.CACHE_EXISTS, "Cache exists", "cache " + name
+                        + " exists with its own cap", "Clear it first (rigdesk cache clear " + name + "), then set the cap.");
+            }
+            allocateGid(name, capBytes);
+            ensure(name, capBytes);
+        }
+        return list().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** {@code DELETE /v1/caches/{name}}: refused while a job uses it. */
+    public void clear(String name, String caller) throws IOException {
+        check(name);
+        synchronized (lockOf(name)) {
+            List<Long> users = users(name);
+            if (!users.isEmpty()) {
+                audit.record(caller, "cache.clear", name, "refused", "in use by " + users);
+                throw DomainException.refused(ProblemCode.CACHE_IN_USE, "Cache in use", "cache " + name
+                        + " is in use by job" + (users.size() == 1 ? " " : "s ") + users,
+                        "Wait for " + (users.size() == 1 ? "it" : "them") + " to finish, or cancel "
+                                + (users.size() == 1 ? "it" : "them") + " (rigdesk cancel " + users.get(0) + "), then clear it.");
+            }
+            if (gidOf(name).isEmpty()) {
+                throw DomainException.notFound("no cache " + name + "; rigdesk cache ls lists them");
+            }
+            deleteTree(dir.resolve(name));
+            forget(name);
+            audit.record(caller, "cache.clear", name, "ok", null);
+        }
+    }
+
+    private List<Long> users(String name) {
+        synchronized (inUse) {
+            return List.copyOf(inUse.getOrDefault(name, Set.of()));
+        }
+    }
+
+    /** Whole caches not in use, least recently used first, while the state disk has less than it should free. */
+    private void evictIfLow(String keep) throws IOException {
+        for (String name : namesByLastUse()) {
+            if (Files.getFileStore(dir).getUsableSpace() >= config.minFreeBytes()) {
+                return;
+            }
+            if (name.equals(keep) || !users(name).isEmpty()) {
+                continue;
+            }
+            synchronized (lockOf(name)) {
+                deleteTree(dir.resolve(name));
+                forget(name);
+            }
+            audit.record("rigdeskd", "cache.evict", name, "ok", "the state disk was low on space");
+            LOG.warning("evicted cache " + name + ": the state disk was low on space");
+        }
+    }
+
+    public List<CacheInfo> list() {
+        try {
+            return database.with(connection -> {
+                List<CacheInfo> caches = new ArrayList<>();
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT name, cap_bytes, last_used, last_commit, last_commit_job FROM caches ORDER BY name");
+                     ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        String name = rows.getString(1);
+                        caches.add(new CacheInfo(name, size(name), rows.getLong(2), instant(rows.getString(3)),
+                                instant(rows.getString(4)), (Long) rows.getObject(5) == null ? null : rows.getLong(5),
+                                users(name), recent(connection, name)));
+                    }
+                }
+                return caches;
+            });
+        } catch (SQLException e) {
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
+        }
+    }
+
+    private static List<CacheInfo.Use> recent(java.sql.Connection connection, String name) throws SQLException {
+        List<CacheInfo.Use> uses = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT job_id, outcome, reason, at FROM cache_uses WHERE cache = ? ORDER BY job_id DESC LIMIT 10")) {
+            query.setString(1, name);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    uses.add(new CacheInfo.Use(rows.getLong(1), rows.getString(2), rows.getString(3),
+                            instant(rows.getString(4))));
+                }
+            }
+        }
+        return uses;
+    }
+
+    /** Bytes the committed image takes on the state disk (its allocated blocks, not its apparent size). */
+    private long size(String name) {
+        Path image = dir.resolve(name).resolve(IMAGE);
+        if (!Files.exists(image)) {
+            return 0;
+        }
+        try {
+            String[] blocks = CommandRunner.run(List.of("stat", "-c", "%b %B", image.toString()), Duration.ofSeconds(5))
+                    .strip().split(" ");
+            return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
+        } catch (IOException | RuntimeException e) {
+            try {
+                return Files.size(image);
+            } catch (IOException gone) {
+                return 0;
+            }
+        }
+    }
+
+    // ---- SQLite ----
+
+    private int allocateGid(String name, long capBytes) {
+        try {
+            return database.with(connection -> {
+                int gid = GID_BASE;
+                try (PreparedStatement max = connection.prepareStatement("SELECT MAX(gid) FROM caches");
+                     ResultSet rows = max.executeQuery()) {
+                    if (rows.next() && rows.getObject(1) != null) {
+                        gid = rows.getInt(1) + 1;
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO caches(name, gid, cap_bytes, created_at) VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, name);
+                    insert.setInt(2, gid);
+                    insert.setLong(3, capBytes);
+                    insert.setString(4, clock.instant().toString());
+                    insert.executeUpdate();
+                }
+                return gid;
+            });
+        } catch (SQLException e) {
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the cache", e.getMessage(), null);
+        }
+    }
+
+    private Optional<Integer> gidOf(String name) {
+        return one("SELECT gid FROM caches WHERE name = ?", name).map(Number::intValue);
+    }
+
+    private Optional<Long> capOf(String name) {
+        return one("SELECT cap_bytes FROM caches WHERE name = ?", name).map(Number::longValue);
+    }
+
+    private Optional<Number> one(String sql, String name) {
+        try {
+            return database.with(connection -> {
+                try (PreparedStatement query = connection.prepareStatement(sql)) {
+                    query.setString(1, name);
+                    try (ResultSet rows = query.executeQuery()) {
+                        return rows.next() ? Optional.ofNullable((Number) rows.getObject(1)) : Optional.<Number>empty();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
+        }
+    }
+
+    private List<String> namesByLastUse() {
+        return list().stream().sorted(Comparator.comparing(c -> c.lastUsed() == null ? Instant.EPOCH : c.lastUsed()))
+                .map(CacheInfo::name).toList();
+    }
+
+    private void touch(String name) {
+        update("UPDATE caches SET last_used = ? WHERE name = ?", clock.instant().toString(), name);
+    }
+
+    private void updateCommit(Use use) {
+        update("UPDATE caches SET last_commit = ?, last_commit_job = " + use.jobId() + " WHERE name = ?",
+                clock.instant().toString(), use.name());
+    }
+
+    private void forget(String name) {
+        update("DELETE FROM caches WHERE name = ?", name, null);
+        update("DELETE FROM cache_uses WHERE cache = ?", name, null);
+    }
+
+    private void record(long jobId, String name, String outcome, String reason) {
+        try {
+            database.with(connection -> {
+                try (PreparedStatement upsert = connection.prepareStatement("""
+                        INSERT INTO cache_uses(job_id, cache, outcome, reason, at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(job_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
+                            at = excluded.at""")) {
+                    upsert.setLong(1, jobId);
+                    upsert.setString(2, name);
+                    upsert.setString(3, outcome);
+                    upsert.setString(4, reason);
+                    upsert.setString(5, clock.instant().toString());
+                    return upsert.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warning("cannot note job " + jobId + "'s use of cache " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** One statement with one or two text parameters ({@code second} null: one). */
+    private void update(String sql, String first, String second) {
+        try {
+            database.with(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    statement.setString(1, first);
+                    if (second != null) {
+                        statement.setString(2, second);
+                    }
+                    return statement.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            LOG.warning("cannot update the caches: " + e.getMessage());
+        }
+    }
+
+    private Object lockOf(String name) {
+        synchronized (mergeLocks) {
+            return mergeLocks.computeIfAbsent(name, k -> new Object());
+        }
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
