@@ -298,7 +298,7 @@ public class Caches {
                     while (rows.next()) {
                         String name = rows.getString(1);
                         caches.add(new CacheInfo(name, size(name), rows.getLong(2), instant(rows.getString(3)),
-                                instant(rows.getString(4)), (Long) rows.getObject(5) == null ? null : rows.getLong(5),
+                                instant(rows.getString(4)), rows.getObject(5) == null ? null : rows.getLong(5),
                                 users(name), recent(connection, name)));
                     }
                 }
