@@ -9,7 +9,9 @@ import java.util.List;
  * returned. {@code egress}: what the runner VMs may reach — {@code open} (the internet; the default),
  * {@code allow-list} (only {@code egressAllow}: host names, {@code *.}wildcards, IPv4 blocks) or
  * {@code audit} (the internet, logging what the list would refuse). {@code queuePollSeconds}: how
- * often GitHub's queue is read for jobs an on-demand GPU could take (default 15, 5 to 3600).
+ * often GitHub's queue is read for jobs an on-demand GPU could take (default 15, 2 to 3600);
+ * {@code cacheWriteEvents}: the events whose runs, on the repository itself (never a fork), may
+ * change the scope's cache (default push, schedule, workflow_dispatch; [] makes it read-only).
  */
 public record RunnerRegistration(
         String url,
@@ -24,14 +26,26 @@ public record RunnerRegistration(
         Integer slotMemoryMiB,
         String egress,
         List<String> egressAllow,
-        Integer queuePollSeconds) {
+        Integer queuePollSeconds,
+        List<String> cacheWriteEvents) {
+
+    /** The events whose runs may change the scope's cache, when a registration does not say. */
+    public static final List<String> DEFAULT_CACHE_WRITE_EVENTS = List.of("push", "schedule", "workflow_dispatch");
+
+    /** A registration with the default cache rule. */
+    public RunnerRegistration(String url, String token, List<String> labels, String namePrefix, Long runnerGroupId,
+                              String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
+                              Integer slotMemoryMiB, String egress, List<String> egressAllow, Integer queuePollSeconds) {
+        this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, egress,
+                egressAllow, queuePollSeconds, null);
+    }
 
     /** A registration whose VMs reach the internet (egress open). */
     public RunnerRegistration(String url, String token, List<String> labels, String namePrefix, Long runnerGroupId,
                               String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
                               Integer slotMemoryMiB) {
         this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, null,
-                null, null);
+                null, null, null);
     }
 
     /** A registration polling GitHub's queue at the default period. */
@@ -39,7 +53,7 @@ public record RunnerRegistration(
                               String apiUrl, Integer gpuSlots, Integer cpuSlots, Integer slotCpus,
                               Integer slotMemoryMiB, String egress, List<String> egressAllow) {
         this(url, token, labels, namePrefix, runnerGroupId, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, egress,
-                egressAllow, null);
+                egressAllow, null, null);
     }
 
     @Override
@@ -47,6 +61,6 @@ public record RunnerRegistration(
         return "RunnerRegistration[url=" + url + ", token=<secret>, labels=" + labels + ", namePrefix=" + namePrefix
                 + ", runnerGroupId=" + runnerGroupId + ", apiUrl=" + apiUrl + ", gpuSlots=" + gpuSlots
                 + ", cpuSlots=" + cpuSlots + ", slotCpus=" + slotCpus + ", slotMemoryMiB=" + slotMemoryMiB
-                + ", egress=" + egress + ", egressAllow=" + egressAllow + ", queuePollSeconds=" + queuePollSeconds + "]";
+                + ", egress=" + egress + ", egressAllow=" + egressAllow + ", queuePollSeconds=" + queuePollSeconds + ", cacheWriteEvents=" + cacheWriteEvents + "]";
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * them; {@code github} says whether GitHub answers or the pool is backing off; {@code egress} and
  * {@code egressAllow} what the runner VMs may reach (open, allow-list or audit, and the list);
  * {@code queued} the jobs waiting on GitHub for a runner with labels like ours, as the last
- * poll of the queue (every {@code queuePollSeconds}) saw them.
+ * poll of the queue (every {@code queuePollSeconds}) saw them; {@code cache} the scope's cache (null
+ * where caches are not available) and {@code cacheWriteEvents} the events whose runs may change it.
  */
 public record RunnerStatus(
         boolean registered,
@@ -36,7 +37,9 @@ public record RunnerStatus(
         String egress,
         List<String> egressAllow,
         int queuePollSeconds,
-        List<QueuedJob> queued) {
+        List<QueuedJob> queued,
+        String cache,
+        List<String> cacheWriteEvents) {
 
     public RunnerStatus {
         labels = labels == null ? List.of() : List.copyOf(labels);
@@ -44,6 +47,7 @@ public record RunnerStatus(
         runners = runners == null ? List.of() : List.copyOf(runners);
         slots = slots == null ? List.of() : List.copyOf(slots);
         queued = queued == null ? List.of() : List.copyOf(queued);
+        cacheWriteEvents = cacheWriteEvents == null ? List.of() : List.copyOf(cacheWriteEvents);
     }
 
     /** The registration's state, derived from what is on the wire (not itself sent). */
@@ -54,7 +58,7 @@ public record RunnerStatus(
 
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of());
+                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of());
     }
 
     /**

@@ -207,6 +207,17 @@ public class GitHubApi {
         }
     }
 
+    /** A workflow run as {@code GET /repos/{repo}/actions/runs/{id}} gives it: its event and where its code comes from. */
+    public record Run(long id, String event, String headRepository) {
+    }
+
+    public Run run(String repository, long runId) throws IOException {
+        checkRepository(repository);
+        JsonNode answer = call(request("/repos/" + repository + "/actions/runs/" + runId).get().build());
+        return new Run(answer.path("id").asLong(), answer.path("event").asText(""),
+                answer.path("head_repository").path("full_name").asText(""));
+    }
+
     public void deleteRunner(long id) throws IOException {
         call(request(scope.runnersPath() + "/" + id).delete().build());
     }

@@ -106,7 +106,7 @@ public class JobEngine implements AutoCloseable {
     public Job submitRunner(RunnerVmRequest runner, String caller) {
         JobValidator.Valid valid = new JobValidator.Valid("runner " + runner.runnerName(), "", runner.gpus().size(),
                 runner.gpus(), runner.cpus(), runner.memoryMiB(), RunnerVmRequest.JOB_TIMEOUT_SECONDS, Map.of(),
-                Map.of(), true);
+                Map.of(), true, runner.cache(), runner.cache() != null);
         return enqueue(valid, Job.KIND_GITHUB, runner, caller);
     }
 
@@ -197,6 +197,15 @@ public class JobEngine implements AutoCloseable {
     /** Set once at start: where jobs' caches live (none: jobs asking for one are refused). */
     public void useCaches(Caches with) {
         this.caches = with;
+    }
+
+    /** Whether jobs (GPU ones or not) can have a cache here: caches exist and the VMM takes a qcow2 layer. */
+    public boolean cachesAvailable(boolean gpu) {
+        try {
+            return caches != null && "qemu".equals(vmms.choose(gpu).name());
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     private void checkCache(JobValidator.Valid valid) {

@@ -217,6 +217,12 @@ public class JobRun implements Runnable {
         boolean commit = cacheUse.write() && Job.SUCCEEDED.equals(state) && !cancelRequested;
         String reason = !cacheUse.write() ? "the job may read the cache, not change it"
                 : commit ? "a trusted job that succeeded" : "the job did not succeed";
+        if (commit && runner != null && runner.verdict() != null) {
+            // A runner job is trusted by what GitHub says of its run, never by what its VM said.
+            String refusal = runner.verdict().refusal(job);
+            commit = refusal == null;
+            reason = commit ? "GitHub says it ran a trusted event of the repository itself" : refusal;
+        }
         note(caches.close(cacheUse, vmDir.resolve("cache.qcow2"), commit, reason));
     }
 

@@ -10,10 +10,24 @@ import org.rigdesk.daemon.network.EgressPolicy;
  * A runner slot's VM: instead of a script, its config disk carries the runner's just-in-time
  * config ({@code jitconfig}) and, on the test image, a test job for the stand-in runner. The
  * listener hears every change of the job record, its end included. {@code egress}: what the VM may
- * reach (its registration's policy).
+ * reach (its registration's policy); {@code cache}: the scope's cache, whose changes {@code verdict}
+ * keeps or throws away.
  */
 public record RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB,
-                              Map<String, String> files, Consumer<Job> listener, EgressPolicy egress) {
+                              Map<String, String> files, Consumer<Job> listener, EgressPolicy egress, String cache,
+                              CacheVerdict verdict) {
+
+    /** Whether a runner job's changes to the scope's cache are kept: asked of GitHub when the job ends. */
+    public interface CacheVerdict {
+        /** Null to keep them; otherwise why they are thrown away. */
+        String refusal(Job job);
+    }
+
+    /** A runner VM without a cache. */
+    public RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB, Map<String, String> files,
+                           Consumer<Job> listener, EgressPolicy egress) {
+        this(runnerName, gpus, cpus, memoryMiB, files, listener, egress, null, null);
+    }
 
     /** How long a runner VM may run once it has taken a job (GitHub's own limit is shorter). */
     public static final int JOB_TIMEOUT_SECONDS = 24 * 3600;

@@ -64,9 +64,17 @@ public class HostPools implements RunnerService.PoolFactory {
                 timings.poll(), timings.offlineGrace(), timings.jobGrace(), timings.clock(),
                 EgressPolicy.parse(registration.egress(), registration.egressAllow()),
                 Duration.ofSeconds(registration.queuePollSeconds() == null ? DEFAULT_QUEUE_POLL_SECONDS
-                        : registration.queuePollSeconds()));
+                        : registration.queuePollSeconds()),
+                jobs.cachesAvailable(registration.gpuSlots() > 0) ? cacheName(github.scope().display()) : null,
+                registration.writeEvents());
         return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused(),
                 wakeLending);
+    }
+
+    /** The scope's cache: "github-octo-gpu-ci" for octo/gpu-ci, "github-octo" for an organisation. */
+    static String cacheName(String scope) {
+        String name = "github-" + scope.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     @Override

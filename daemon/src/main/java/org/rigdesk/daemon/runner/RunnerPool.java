@@ -54,7 +54,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     /** How the pool is set up; {@code ownedPrefix} marks this host's runners on GitHub. */
     public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
                          int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace,
-                         Clock clock, EgressPolicy egress, Duration queuePoll) {
+                         Clock clock, EgressPolicy egress, Duration queuePoll, String cache,
+                         List<String> cacheWriteEvents) {
     }
 
     /** How long a queued job no runner of ours took is left alone after an on-demand card waited for it. */
@@ -328,9 +329,10 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         }
         Job job;
         try {
+            String runner = jit.name();
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
                     config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update)),
-                    config.egress()), ACTOR);
+                    config.egress(), config.cache(), finished -> cacheRefusal(finished, runner)), ACTOR);
         } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);
@@ -346,6 +348,39 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         slot.jobId = job.id();
         slot.labels = labels;
         slot.to(SlotState.BOOTING, test == null ? "job " + job.id() : "job " + job.id() + " (with a test job)");
+    }
+
+    /**
+     * Whether a runner job's changes to the scope's cache are kept, from what GitHub says of its run
+     * (the VM's word counts for nothing): the run is one our runner ran, of an event the
+     * registration trusts, on the repository itself and not a fork. Null keeps them. Called on the
+     * job's thread as it ends.
+     */
+    private String cacheRefusal(Job job, String runnerName) {
+        if (job.repository() == null || job.runId() == null) {
+            return "the runner took no job";
+        }
+        String scope = github.scope().display();
+        if (!(github.scope().isOrganisation() ? job.repository().startsWith(scope + "/") : job.repository().equals(scope))) {
+            return "the job's repository " + job.repository() + " is not " + scope;
+        }
+        try {
+            boolean ranHere = github.jobsOfRun(job.repository(), job.runId(), job.runAttempt() == null ? 1 : job.runAttempt())
+                    .stream().anyMatch(j -> runnerName.equals(j.runnerName()));
+            if (!ranHere) {
+                return "GitHub does not say runner " + runnerName + " ran run " + job.runId();
+            }
+            GitHubApi.Run run = github.run(job.repository(), job.runId());
+            if (!config.cacheWriteEvents().contains(run.event())) {
+                return "a " + run.event() + " run may read the cache, not change it";
+            }
+            if (!job.repository().equalsIgnoreCase(run.headRepository())) {
+                return "the run's code comes from " + run.headRepository() + ", not the repository itself";
+            }
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "GitHub could not confirm the run: " + e.getMessage();
+        }
     }
 
     /** {@code generate-jitconfig}; a 409 for the name is resolved by deleting the idle runner that holds it. */

@@ -42,6 +42,7 @@ public class RunnerService {
     private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final Pattern PREFIX = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");
+    private static final Pattern EVENT = Pattern.compile("^[a-z_]{1,40}$");
     /** What a fine-grained token needs, said the same way wherever a token is refused. */
     public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
             + "Self-hosted runners: write on the organisation (a GitHub App installation token comes later).";
@@ -52,11 +53,17 @@ public class RunnerService {
      */
     public record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
                          int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused,
-                         String egress, List<String> egressAllow, Integer queuePollSeconds) {
+                         String egress, List<String> egressAllow, Integer queuePollSeconds,
+                         List<String> cacheWriteEvents) {
 
         Stored withPaused(boolean now) {
             return new Stored(url, apiUrl, labels, namePrefix, runnerGroupId, gpuSlots, cpuSlots, slotCpus,
-                    slotMemoryMiB, now, egress, egressAllow, queuePollSeconds);
+                    slotMemoryMiB, now, egress, egressAllow, queuePollSeconds, cacheWriteEvents);
+        }
+
+        /** The events whose runs may change the cache (a registration from before caches: the default). */
+        List<String> writeEvents() {
+            return cacheWriteEvents == null ? RunnerRegistration.DEFAULT_CACHE_WRITE_EVENTS : cacheWriteEvents;
         }
     }
 
@@ -198,10 +205,15 @@ public class RunnerService {
         if (request.queuePollSeconds() != null && (request.queuePollSeconds() < 2 || request.queuePollSeconds() > 3600)) {
             throw new IllegalArgumentException("queuePollSeconds must be between 2 and 3600");
         }
+        List<String> events = request.cacheWriteEvents();
+        if (events != null && (events.size() > 20 || events.stream().anyMatch(e -> e == null || !EVENT.matcher(e).matches()))) {
+            throw new IllegalArgumentException("cacheWriteEvents are at most 20 GitHub event names (push, schedule, "
+                    + "workflow_dispatch, …)");
+        }
         EgressPolicy egress = EgressPolicy.parse(request.egress(), request.egressAllow());
         return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus,
                 request.slotCpus(), request.slotMemoryMiB(), false, egress.mode().wire(), egress.entries(),
-                request.queuePollSeconds());
+                request.queuePollSeconds(), events == null ? null : List.copyOf(events));
     }
 
     public RunnerStatus status() {
@@ -219,7 +231,7 @@ public class RunnerService {
                 current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
                 running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
                 running.githubState(), pc.egress().mode().wire(), pc.egress().entries(),
-                (int) pc.queuePoll().toSeconds(), running.queued());
+                (int) pc.queuePoll().toSeconds(), running.queued(), pc.cache(), current.writeEvents());
     }
 
     /** The running pool, as the lending thread asks it about cards; none while nothing is registered. */

@@ -53,6 +53,8 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public final List<WorkflowJob> workflowJobs = new CopyOnWriteArrayList<>();
     /** The queue: workflow jobs by id, their runs made from them. */
     public final Map<Long, ActionsJob> actionsJobs = new ConcurrentHashMap<>();
+    /** Workflow runs by id: the event that started each and the repository its code comes from. */
+    public final Map<Long, String[]> runEvents = new ConcurrentHashMap<>();
     /** Repositories of the organisation and when each was last pushed to (organisation scopes). */
     public final Map<String, java.time.Instant> pushedAt = new ConcurrentHashMap<>();
     /** Conditional requests answered 304 Not Modified. */
@@ -129,6 +131,20 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
             Matcher latestJobs = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)/jobs$").matcher(path);
             if (latestJobs.matches()) {
                 return conditional(request, latestJobs(latestJobs.group(1), Long.parseLong(latestJobs.group(2))));
+            }
+            Matcher oneRun = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)$").matcher(path);
+            if (oneRun.matches()) {
+                String[] run = runEvents.get(Long.parseLong(oneRun.group(2)));
+                if (run == null) {
+                    return error(404, "Not Found");
+                }
+                try {
+                    return json(200, Map.of("id", Long.parseLong(oneRun.group(2)), "event", run[0], "status", "in_progress",
+                            "repository", Map.of("full_name", oneRun.group(1)), "head_repository",
+                            Map.of("full_name", run[1])));
+                } catch (IOException e) {
+                    return error(500, "Server Error");
+                }
             }
             Matcher orgRepos = Pattern.compile("^/orgs/([^/]+)/repos$").matcher(path);
             if (orgRepos.matches() && scopePath.equals("/orgs/" + orgRepos.group(1))) {

@@ -1,0 +1,94 @@
+package org.rigdesk.daemon.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobList;
+import org.rigdesk.api.wire.RunnerRegistration;
+import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.daemon.testing.Await;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.JobWaits;
+
+/**
+ * The scope's cache through the runner path (real VMs, the GitHub stand-in): a push run of the
+ * repository keeps its changes; a pull request from a fork reads the cache and its changes are
+ * thrown away; a job that claims a trusted run it did not run is refused by what GitHub says.
+ */
+class RunnerCacheTest {
+
+    private static final String REPO = "octo/gpu-ci";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pushRunsChangeTheScopesCacheAndPullRequestsFromForksOnlyReadIt() throws Exception {
+        DaemonProcess.requireTestImage();
+        try (FakeGitHub github = new FakeGitHub("/repos/" + REPO);
+             DaemonProcess daemon = new DaemonProcess(dir).withArgs("--runner-poll-ms", "500").start();
+             DaemonClient client = daemon.client()) {
+            RunnerStatus registered = client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/" + REPO,
+                    FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 1, 1, 256), RunnerStatus.class);
+            assertEquals("github-octo-gpu-ci", registered.cache());
+            assertEquals(List.of("push", "schedule", "workflow_dispatch"), registered.cacheWriteEvents());
+
+            String pushed = runTestJob(client, github, 801, "push", REPO, true,
+                    "echo model-v1 > $HF_HOME/m.bin; echo wrote");
+            assertTrue(pushed.contains("this job's changes are kept for the next job"), pushed);
+
+            String fork = runTestJob(client, github, 802, "pull_request", "stranger/gpu-ci", true,
+                    "cat $HF_HOME/m.bin; echo poisoned > $HF_HOME/m.bin; rm -f $HF_HOME/m.bin.lock");
+            assertTrue(fork.contains("model-v1"), "a pull request reads the cache: " + fork);
+            assertTrue(fork.contains("a pull_request run may read the cache, not change it"), fork);
+
+            String forged = runTestJob(client, github, 801, "push", REPO, false, "echo forged > $HF_HOME/m.bin");
+            assertTrue(forged.contains("does not say runner") && forged.contains("ran run 801"), forged);
+
+            String reader = runTestJob(client, github, 803, "pull_request", "stranger/gpu-ci", true, "cat $HF_HOME/m.bin");
+            assertTrue(reader.contains("model-v1"), reader);
+            assertFalse(reader.contains("poisoned") || reader.contains("forged"), reader);
+        }
+    }
+
+    /**
+     * A test job through the runner path as run {@code runId} of {@code event} with code from
+     * {@code head}; GitHub says our runner ran it only when {@code ranHere}. Returns its log.
+     */
+    private static String runTestJob(DaemonClient client, FakeGitHub github, long runId, String event, String head,
+                                     boolean ranHere, String script) throws Exception {
+        github.runEvents.put(runId, new String[] {event, head});
+        // A test job goes to an idle slot (recycled to take it): wait until the slot listens.
+        Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
+                .allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "the slot listens");
+        long before = client.get("/v1/jobs", JobList.class).jobs().stream().mapToLong(Job::id).max().orElse(0);
+        client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, REPO, "CI", "test", runId, 1,
+                "sleep 5; " + script), Map.class);
+        RunnerStatus busy = Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
+                .anyMatch(slot -> RunnerStatus.Slot.BUSY.equals(slot.state())), 180, "the runner takes the test job");
+        String runner = busy.slots().stream().filter(s -> RunnerStatus.Slot.BUSY.equals(s.state())).findFirst()
+                .orElseThrow().runnerName();
+        if (ranHere) {
+            github.workflowJobs.add(new FakeGitHub.WorkflowJob(runId, 1, "test", "in_progress", null, runner));
+        }
+        String log = Await.value(() -> {
+            Job done = client.get("/v1/jobs", JobList.class).jobs().stream()
+                    .filter(j -> j.id() > before && Long.valueOf(runId).equals(j.runId()) && j.finished())
+                    .findFirst().orElse(null);
+            return done == null ? "" : JobWaits.log(client, done.id());
+        }, text -> text.contains("rigdesk: cache"), 180, "the job ends and its cache layer is kept or thrown away");
+        Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
+                .allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "the slot refills");
+        return log;
+    }
+}
