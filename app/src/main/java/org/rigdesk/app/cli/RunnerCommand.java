@@ -40,6 +40,9 @@ public class RunnerCommand {
                 .append("\negress: ").append(status.egress() == null ? "open" : status.egress())
                 .append(status.egressAllow().isEmpty() ? "" : " (" + String.join(", ", status.egressAllow()) + ")")
                 .append("\nGitHub's queue read every ").append(status.queuePollSeconds()).append(" s")
+                .append("\ncache: ").append(status.cache() == null ? "none (caches need QEMU, qemu-img and mke2fs)"
+                        : status.cache() + " at /cache; kept from " + (status.cacheWriteEvents().isEmpty() ? "no run (read-only)"
+                        : String.join(", ", status.cacheWriteEvents()) + " runs of the repository itself, never a fork"))
                 .append("\n\n");
         Table slots = new Table("SLOT", "GPU", "STATE", "RUNNER", "JOB", "DETAIL");
         for (RunnerStatus.Slot slot : status.slots()) {
@@ -111,6 +114,11 @@ public class RunnerCommand {
                 + "jobs an on-demand GPU could take (default 15; unchanged answers cost no rate limit).")
         Integer queuePollSeconds;
 
+        @Option(names = "--cache-write-events", split = ",", paramLabel = "EVENT", description = "The events whose runs "
+                + "(on the repository itself, never a fork) may change the scope's cache (default: push,schedule,"
+                + "workflow_dispatch; 'none' makes it read-only).")
+        List<String> cacheWriteEvents;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isReadable(tokenFile)) {
@@ -119,7 +127,9 @@ public class RunnerCommand {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             try (DaemonClient client = runner.parent.client()) {
                 RunnerStatus status = client.registerRunner(new RunnerRegistration(url, token, labels, null,
-                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow, queuePollSeconds));
+                        null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow, queuePollSeconds,
+                        cacheWriteEvents == null ? null : cacheWriteEvents.equals(List.of("none")) ? List.of()
+                                : cacheWriteEvents));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
             }

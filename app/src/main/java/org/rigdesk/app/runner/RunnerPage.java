@@ -231,6 +231,10 @@ public class RunnerPage implements Page {
                     + " vCPU, " + status.slotMemoryMiB() + " MiB"},
             {"Runner pool", status.pool()},
             {"GitHub's queue", "read every " + status.queuePollSeconds() + " s for jobs an on-demand GPU could take"},
+            {"Cache", status.cache() == null ? "none on this host (it needs QEMU, qemu-img and mke2fs)"
+                    : status.cache() + " at /cache; kept after " + (status.cacheWriteEvents().isEmpty() ? "no run: read-only"
+                    : String.join(", ", status.cacheWriteEvents()) + " runs of the repository itself; a fork's pull "
+                    + "request only reads it")},
             {"Network", switch (status.egress() == null ? "open" : status.egress()) {
                 case "allow-list" -> "only " + String.join(", ", status.egressAllow());
                 case "audit" -> "the internet; logging what is not on " + (status.egressAllow().isEmpty() ? "the list"

@@ -83,6 +83,8 @@ public class Shell implements AutoCloseable {
                 new GpusPage(gpus),
                 new JobsPage(jobs),
                 new RunnerPage(runner),
+                new org.rigdesk.app.caches.CachesPage(new org.rigdesk.app.caches.CachesViewModel(client, background, ui,
+                        dialogs)),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
                 new HostPage(connection),
                 new SettingsPage(settings));

@@ -43,7 +43,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @Tag("screenshots")
 class Screenshots {
 
-    static final List<String> PAGES = List.of("gpus", "jobs", "runner", "telemetry", "host", "settings");
+    static final List<String> PAGES = List.of("gpus", "jobs", "runner", "caches", "telemetry", "host", "settings");
 
     @TempDir
     Path dir;

@@ -97,7 +97,9 @@ class OnDemandLendingTest {
         Await.until(() -> {
             try {
                 Gpu gpu = card();
-                return Gpu.HOST.equals(gpu.mode()) && runner().slots().isEmpty();
+                // Home: on its host driver, the lending thread says so, and no slot of its own left.
+                return Gpu.HOST.equals(gpu.mode()) && List.of("desk", "standby").contains(gpu.lending().state())
+                        && runner().slots().isEmpty();
             } catch (IOException e) {
                 return false;
             }

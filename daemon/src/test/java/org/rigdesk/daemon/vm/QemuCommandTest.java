@@ -46,6 +46,20 @@ class QemuCommandTest {
     }
 
     @Test
+    void aCacheIsAThirdDiskTheGuestKnowsBySerialAndOnlyWhenAsked() {
+        VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
+        assertFalse(String.join(" ", QemuCommand.build("qemu-system-x86_64", local, Path.of("/q.sock"),
+                Path.of("/q.pid"))).contains("rigdesk-cache"));
+        VmSpec cached = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),
+                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(), null,
+                local.vmmLog(), local.launch(), local.workDir().resolve("cache.qcow2"));
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", cached, Path.of("/q.sock"), Path.of("/q.pid"));
+        assertTrue(argv.contains("id=cache,file=/var/lib/rigdesk/jobs/7/cache.qcow2,format=qcow2,if=none,cache=unsafe"),
+                argv.toString());
+        assertTrue(argv.contains("virtio-blk-device,drive=cache,serial=rigdesk-cache"), argv.toString());
+    }
+
+    @Test
     void aNetworkedVmGetsItsOwnTapWithoutHelperScriptsOnItsBus() {
         VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
         VmSpec runner = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),

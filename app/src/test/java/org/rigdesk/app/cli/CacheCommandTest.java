@@ -1,0 +1,44 @@
+package org.rigdesk.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.CacheList;
+import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.testing.DaemonProcess;
+
+/** {@code rigdesk cache ls} and {@code rigdesk cache clear} against a real daemon. */
+class CacheCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listsMakesAndClearsCachesAndRefusesBadNames() throws Exception {
+        try (DaemonProcess daemon = new DaemonProcess(dir).start()) {
+            InfoCommandTest.Run empty = InfoCommandTest.runOn(daemon.socket(), "cache", "ls");
+            assertEquals(0, empty.code(), empty.err());
+            assertTrue(empty.out().contains("No caches yet"), empty.out());
+            try (var client = daemon.client()) {
+                client.send("PUT", "/v1/caches/models", java.util.Map.of("capBytes", 64L << 20),
+                        org.rigdesk.api.wire.CacheInfo.class);
+            }
+            InfoCommandTest.Run listed = InfoCommandTest.runOn(daemon.socket(), "cache", "ls");
+            assertTrue(listed.out().contains("models") && listed.out().contains("64.0 MiB"), listed.out());
+            CacheList json = Json.mapper().readValue(InfoCommandTest.runOn(daemon.socket(), "cache", "ls", "--json").out(),
+                    CacheList.class);
+            assertEquals(64L << 20, json.caches().get(0).capBytes());
+            InfoCommandTest.Run cleared = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "models");
+            assertEquals(0, cleared.code(), cleared.err());
+            InfoCommandTest.Run gone = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "models");
+            assertEquals(RigdeskCommand.EXIT_REFUSED, gone.code());
+            assertTrue(gone.err().contains("no cache models"), gone.err());
+            InfoCommandTest.Run bad = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "../etc");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().contains("not a cache name"), bad.err());
+        }
+    }
+}
