@@ -47,6 +47,11 @@ public class CachesPage implements Page {
         table.getColumns().add(column("In use by", c -> c.inUseBy().isEmpty() ? "–"
                 : String.join(", ", c.inUseBy().stream().map(id -> "#" + id).toList())));
         table.getColumns().add(column("Recent jobs", CachesViewModel::recentWords));
+        double[] widths = {200, 180, 110, 170, 100};
+        for (int i = 0; i < widths.length; i++) {
+            table.getColumns().get(i).setPrefWidth(widths[i]);
+            table.getColumns().get(i).setMinWidth(widths[i] * 0.6);
+        }
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Button clear = new Button("Clear…");
         clear.setId("caches-clear");
@@ -58,6 +63,8 @@ public class CachesPage implements Page {
         status.setId("caches-status");
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
+        status.visibleProperty().bind(model.statusProperty().isNotEmpty());
+        status.managedProperty().bind(status.visibleProperty());
         Label about = new Label("A job mounts a cache at /cache (HF_HOME, TORCH_HOME, PIP_CACHE_DIR point into it). "
                 + "What a trusted job that succeeded wrote is kept for the next job; what any other job wrote is "
                 + "thrown away, so a pull request can read a cache but never change it.");

@@ -246,6 +246,7 @@ public class RunnerPage implements Page {
             {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
             Label key = new Label(fact[0]);
             key.getStyleClass().add("text-muted");
+            key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a long value wraps; the name stays whole
             Label value = new Label(fact[1]);
             value.setWrapText(true);
             facts.addRow(row++, key, value);
