@@ -52,7 +52,7 @@ class JsonBodiesTest {
     @Test
     void anUnknownFieldIsNamedWithTheFieldsThereAre() {
         String detail = refusal("{\"script\":\"true\",\"cpu\":2}");
-        assertEquals("unknown field 'cpu'; the fields are: cpus, env, gpus, memoryMiB, name, network, script, secrets, "
+        assertEquals("unknown field 'cpu'; the fields are: cache, cacheWrite, cpus, env, gpus, memoryMiB, name, network, script, secrets, "
                 + "timeoutSeconds", detail);
     }
 
