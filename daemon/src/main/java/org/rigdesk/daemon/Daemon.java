@@ -237,8 +237,7 @@ public class Daemon implements AutoCloseable {
     private JobEngine jobs(AuditStore audit, SettingsService settings,
                            java.util.function.Consumer<org.rigdesk.daemon.jobs.JobRun.GuestSample> guestSamples,
                            HostChecks hostChecks) throws StartupException {
-        HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"),
-                System.getenv("PATH"));
+        HostChecks tools = tools();
         java.util.Map<String, org.rigdesk.daemon.vm.Vmm> vmms = new java.util.HashMap<>();
         tools.onPath("qemu-system-x86_64").ifPresent(qemu -> vmms.put("qemu",
                 new QemuVmm(qemu.toString(), tools.onPath("qemu-img").map(Path::toString).orElse("qemu-img"))));
@@ -291,9 +290,14 @@ public class Daemon implements AutoCloseable {
         return engine;
     }
 
+    /** The host's tools on PATH (VMMs, qemu-img, mke2fs, ip, nft, …). */
+    private HostChecks tools() {
+        return new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"), System.getenv("PATH"));
+    }
+
     /** Persistent caches, where qemu-img and mke2fs are there to make them. */
     private java.util.Optional<Caches> caches(AuditStore audit) throws StartupException {
-        HostChecks tools = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"), System.getenv("PATH"));
+        HostChecks tools = tools();
         var qemuImg = tools.onPath("qemu-img");
         var mke2fs = tools.onPath("mke2fs");
         if (qemuImg.isEmpty() || mke2fs.isEmpty()) {

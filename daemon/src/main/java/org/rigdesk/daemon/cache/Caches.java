@@ -393,9 +393,23 @@ public class Caches {
         }
     }
 
+    /** The caches, least recently used first (never used first of all), from SQLite alone: no image is looked at. */
     private List<String> namesByLastUse() {
-        return list().stream().sorted(Comparator.comparing(c -> c.lastUsed() == null ? Instant.EPOCH : c.lastUsed()))
-                .map(CacheInfo::name).toList();
+        try {
+            return database.with(connection -> {
+                Map<String, Instant> lastUse = new HashMap<>();
+                try (PreparedStatement query = connection.prepareStatement("SELECT name, last_used FROM caches");
+                     ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        Instant used = instant(rows.getString(2));
+                        lastUse.put(rows.getString(1), used == null ? Instant.EPOCH : used);
+                    }
+                }
+                return lastUse.keySet().stream().sorted(Comparator.comparing(lastUse::get)).toList();
+            });
+        } catch (SQLException e) {
+            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
+        }
     }
 
     private void touch(String name) {

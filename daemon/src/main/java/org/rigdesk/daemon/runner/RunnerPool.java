@@ -264,10 +264,13 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         }
         for (Slot slot : List.copyOf(slots)) {
             if (slot.pinned != null && slot.state == SlotState.IDLE && slot.stopReason == null
-                    && slot.listeningSince != null && slot.listeningSince.plusSeconds(idleSeconds(slot.pinned)).isBefore(now)) {
-                passedOver.put(slot.forQueuedJob, now.plus(PASSED_OVER));
-                stop(slot, "no job came for " + idleSeconds(slot.pinned) + " s: the card goes back");
-                continue;
+                    && slot.listeningSince != null) {
+                int idle = idleSeconds(slot.pinned);
+                if (slot.listeningSince.plusSeconds(idle).isBefore(now)) {
+                    passedOver.put(slot.forQueuedJob, now.plus(PASSED_OVER));
+                    stop(slot, "no job came for " + idle + " s: the card goes back");
+                    continue;
+                }
             }
             if (paused) {
                 if (slot.hasVm() && slot.stopReason == null && slot.state != SlotState.BUSY) {
@@ -306,8 +309,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             }
         }
         String name = config.ownedPrefix() + slot.key + "-" + Long.toString(serial++, 36);
-        List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels())
-                : RunnerLabels.gpuSlot(config.labels(), gpuName(gpu), gpuMemoryMiB.apply(gpu));
+        List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels()) : gpuLabels(gpu);
         slot.to(SlotState.STARTING, "asking GitHub for a just-in-time runner");
         GitHubApi.JitConfig jit;
         try {
@@ -761,7 +763,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     }
 
     private String gpuName(String bdf) {
-        return gpus.get().stream().filter(g -> g.bdf().equals(bdf)).map(Gpu::name).findFirst().orElse(null);
+        Gpu card = card(bdf);
+        return card == null ? null : card.name();
     }
 
     private void publish() {
