@@ -186,7 +186,7 @@ public class GpuCardViewModel {
         List<String> current = lending == null || lending.schedule().isEmpty()
                 ? List.of("mon-fri 19:00-08:00 ci", "sat,sun 00:00-00:00 on-demand")
                 : lending.schedule().stream().map(LendingWindow::text).toList();
-        java.util.Optional<Dialogs.ScheduleForm> form = dialogs.askForSchedule(label(now), new Dialogs.ScheduleForm(
+        java.util.Optional<Dialogs.ScheduleForm> form = dialogs.askForSchedule(GpuNames.label(now), new Dialogs.ScheduleForm(
                 current, lending == null ? GpuLending.DEFAULT_IDLE_SECONDS : lending.idleSeconds()));
         if (form.isEmpty()) {
             return false;
@@ -216,19 +216,13 @@ public class GpuCardViewModel {
         Gpu now = gpu.get();
         String job = now.usedBy();
         boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-cancel-for-desk",
-                "Cancel job #" + job + " and take " + label(now) + " back now?",
+                "Cancel job #" + job + " and take " + GpuNames.label(now) + " back now?",
                 "The job stops as if cancelled on GitHub or with rigdesk cancel; its VM is thrown away."));
         if (go) {
             String bdf = bdf();
             request(() -> client.reclaimGpu(bdf, true));
         }
         return go;
-    }
-
-    /** "GeForce RTX 3060 (01:00.0)": a name alone does not tell two alike apart. */
-    public static String label(Gpu gpu) {
-        String bdf = gpu.bdf();
-        return gpu.name() + " (" + (bdf.startsWith("0000:") ? bdf.substring(5) : bdf) + ")";
     }
 
     /** When the schedule next changes the card's lending, in words, or null. */

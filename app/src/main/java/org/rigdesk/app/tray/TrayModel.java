@@ -6,6 +6,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.LendingState;
+import org.rigdesk.app.gpus.GpuNames;
 import org.rigdesk.api.wire.RunnerStatus;
 
 /**
@@ -74,7 +75,7 @@ public final class TrayModel {
         }
         menu.add(TrayState.MenuItem.separator());
         for (Gpu gpu : lendable) {
-            menu.add(new TrayState.MenuItem(shorten(label(gpu) + ": " + gpu.lending().detail()), "gpu:" + gpu.bdf(), true));
+            menu.add(new TrayState.MenuItem(shorten(GpuNames.label(gpu) + ": " + gpu.lending().detail()), "gpu:" + gpu.bdf(), true));
             boolean onDesk = GpuLending.DESK.equals(gpu.lending().policy());
             menu.add(onDesk ? new TrayState.MenuItem("    Lend to CI", "lend:" + gpu.bdf(), connected)
                     : new TrayState.MenuItem("    Use on my desk", "reclaim:" + gpu.bdf(), connected));
@@ -97,9 +98,5 @@ public final class TrayModel {
         return text.length() > 64 ? text.substring(0, 63) + "…" : text;
     }
 
-    /** "RTX 3060 (01:00.0)": two cards alike are told apart by their address. */
-    static String label(Gpu gpu) {
-        String bdf = gpu.bdf().startsWith("0000:") ? gpu.bdf().substring(5) : gpu.bdf();
-        return gpu.name() + " (" + bdf + ")";
-    }
+
 }
