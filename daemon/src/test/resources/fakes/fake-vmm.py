@@ -4,7 +4,7 @@ unix socket, checks every request against the fields the VMM documents (unknown 
 are refused with the VMM's error shape), records the requests, and on boot plays the guest agent:
 it reads the job from the config disk and reports ready, started and exit on the control channel.
 Which VMM it plays is decided by the name it is called as."""
-import json, os, re, socketserver, sys, tarfile, threading, time
+import json, os, re, shutil, socketserver, subprocess, sys, tarfile, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler
 
 ROLE = "firecracker" if "firecracker" in os.path.basename(sys.argv[0]) else "cloud-hypervisor"
@@ -109,7 +109,24 @@ FC_SPECS = {
                           "rx_rate_limiter": (dict, False), "tx_rate_limiter": (dict, False)},
 }
 
-def play_guest(serial, control, config_disk):
+DEBUGFS = shutil.which("debugfs") or "/sbin/debugfs"
+
+def cache_lines(script, cache_disk, serial):
+    """The agent mounts a cache disk at /cache: here `echo TEXT > /cache/NAME` and `cat /cache/NAME`
+    lines of the script are played on the disk's ext4 with debugfs, as the guest would write and read."""
+    for line in script.splitlines():
+        if m := re.fullmatch(r"\s*echo (\S+) > /cache/([\w.-]+)\s*", line):
+            with tempfile.NamedTemporaryFile("w", delete=False) as text:
+                text.write(m.group(1) + "\n")
+            subprocess.run([DEBUGFS, "-w", "-R", f"rm {m.group(2)}", cache_disk], capture_output=True)
+            subprocess.run([DEBUGFS, "-w", "-R", f"write {text.name} {m.group(2)}", cache_disk], capture_output=True,
+                           check=True)
+            os.unlink(text.name)
+        elif m := re.fullmatch(r"\s*cat /cache/([\w.-]+)\s*", line):
+            read = subprocess.run([DEBUGFS, "-R", f"cat /{m.group(1)}", cache_disk], capture_output=True, text=True)
+            serial("cache: " + (read.stdout.strip() or "(no such file)"))
+
+def play_guest(serial, control, config_disk, cache_disk):
     """What the guest agent would say: the job's script is not run, its exit code is taken from it."""
     time.sleep(0.2)
     with tarfile.open(config_disk) as tar:
@@ -118,6 +135,8 @@ def play_guest(serial, control, config_disk):
     control('{"event":"ready"}')
     control('{"event":"started"}')
     serial(f"fake {ROLE} guest ran: {script.strip().splitlines()[0]}")
+    if cache_disk:
+        cache_lines(script, cache_disk, serial)
     control(f'{{"event":"exit","code":{code}}}')
     time.sleep(0.1)
     os._exit(0)  # the guest powered off: the VMM exits
@@ -129,17 +148,21 @@ def start_guest():
         def control(line):
             sys.stdout.write("\x1eRIGDESK " + line + "\n"); sys.stdout.flush()
         disk = host_path(state["drives"]["config"]["path_on_host"])
+        cache = host_path(state["drives"]["cache"]["path_on_host"]) if "cache" in state["drives"] else None
     else:
         config = state["config"]
         def appender(path):
+            # Opened once and kept, as the VMM does: the serial file is a FIFO whose reader stops at
+            # the first writer's close.
+            f = open(path, "a", buffering=1)
             def write(line):
-                with open(path, "a") as f:
-                    f.write(line + "\n")
+                f.write(line + "\n")
             return write
         serial = appender(config["serial"]["file"])
         control = appender(config["console"]["file"])
         disk = next(d["path"] for d in config["disks"] if d.get("readonly"))
-    threading.Thread(target=play_guest, args=(serial, control, disk), daemon=True).start()
+        cache = next((d["path"] for d in config["disks"] if d.get("serial") == "rigdesk-cache"), None)
+    threading.Thread(target=play_guest, args=(serial, control, disk, cache), daemon=True).start()
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"

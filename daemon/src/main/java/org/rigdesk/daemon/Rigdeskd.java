@@ -165,8 +165,8 @@ public class Rigdeskd implements Callable<Integer> {
 
     @Option(names = "--cache-min-free-gib", paramLabel = "GIB", defaultValue = "10",
             description = "Whole caches are evicted, least recently used first, while the state disk has less free "
-                    + "(default: ${DEFAULT-VALUE}).")
-    long cacheMinFreeGib;
+                    + "(default: ${DEFAULT-VALUE}; fractions allowed).")
+    double cacheMinFreeGib;
 
     @Option(names = "--debug-pause-in-merge", hidden = true,
             description = "Pauses each cache merge before its rename: lets fault tests kill the daemon there.")
@@ -228,7 +228,7 @@ public class Rigdeskd implements Callable<Integer> {
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
                 jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
                 new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
-                cacheMinFreeGib << 30, pauseInMerge);
+                (long) (cacheMinFreeGib * (1L << 30)), pauseInMerge);
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();
@@ -271,6 +271,9 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (!List.of("auto", "qemu", "cloud-hypervisor", "firecracker").contains(vmm)) {
             return "--vmm must be auto, qemu, cloud-hypervisor or firecracker";
+        }
+        if (!(cacheMinFreeGib >= 0 && cacheMinFreeGib <= 1 << 20)) {
+            return "--cache-min-free-gib must be between 0 and 1048576 (GiB; fractions allowed)";
         }
         if (cancelGrace < 1 || cancelGrace > 600) {
             return "--cancel-grace must be between 1 and 600 seconds";

@@ -66,12 +66,25 @@ public class CachesViewModel {
         return true;
     }
 
-    /** "3 kept, 5 thrown away" over the recent jobs. */
+    /**
+     * "2 hits, 1 miss · 1 kept, 2 thrown away" over the recent jobs: a hit found what an earlier job
+     * kept, a miss started on an empty cache (it downloaded what it needed).
+     */
     public static String recentWords(CacheInfo cache) {
         long kept = cache.recent().stream().filter(u -> "committed".equals(u.outcome())).count();
         long dropped = cache.recent().stream().filter(u -> "discarded".equals(u.outcome())).count();
         long running = cache.recent().stream().filter(u -> "running".equals(u.outcome())).count();
-        return kept + " kept, " + dropped + " thrown away" + (running == 0 ? "" : ", " + running + " running");
+        String outcomes = kept + " kept, " + dropped + " thrown away" + (running == 0 ? "" : ", " + running + " running");
+        long hits = cache.hits();
+        long misses = cache.misses();
+        if (hits + misses == 0) {
+            return outcomes;
+        }
+        return plural(hits, "hit", "hits") + ", " + plural(misses, "miss", "misses") + " · " + outcomes;
+    }
+
+    private static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     public ObservableList<CacheInfo> caches() {

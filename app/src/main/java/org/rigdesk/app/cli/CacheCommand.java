@@ -24,15 +24,23 @@ public class CacheCommand {
         if (list.caches().isEmpty()) {
             return "No caches yet: run a job with --cache NAME --cache-write to make one.\n";
         }
-        Table table = new Table("NAME", "SIZE", "CAP", "LAST USED", "LAST COMMIT", "IN USE BY", "RECENT JOBS");
+        Table table = new Table("NAME", "SIZE", "CAP", "LAST USED", "LAST COMMIT", "IN USE BY", "HITS", "RECENT JOBS");
         for (CacheInfo cache : list.caches()) {
             table.row(cache.name(), ByteSize.human(cache.sizeBytes()), ByteSize.human(cache.capBytes()),
                     cache.lastUsed() == null ? "never" : cache.lastUsed(),
                     cache.lastCommitJob() == null ? "never" : "job " + cache.lastCommitJob(),
                     cache.inUseBy().isEmpty() ? "-" : cache.inUseBy().toString(),
-                    cache.recent().stream().limit(5).map(u -> u.jobId() + " " + u.outcome()).toList());
+                    cache.hits() + cache.misses() == 0 ? "-" : cache.hits() + "/" + (cache.hits() + cache.misses()),
+                    cache.recent().stream().limit(5).map(CacheCommand::use).toList());
         }
         return table.toString();
+    }
+
+    /** "14 hit discarded" or "12 miss committed 1.4 GB": the job, whether it found a kept cache, what it wrote. */
+    private static String use(CacheInfo.Use use) {
+        String found = use.warm() == null ? "" : use.hit() ? " hit" : " miss";
+        String wrote = use.writtenBytes() == null ? "" : " " + ByteSize.human(use.writtenBytes());
+        return use.jobId() + found + " " + use.outcome() + wrote;
     }
 
     @Command(name = "ls", mixinStandardHelpOptions = true, description = "Every cache: size, cap, use and commits.")
@@ -70,7 +78,7 @@ public class CacheCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!name.matches("^[a-z0-9][a-z0-9._-]{0,63}$")) {
+            if (!CacheInfo.NAME.matcher(name).matches()) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "not a cache name: '" + name + "' (see 'rigdesk cache ls')");
             }

@@ -18,8 +18,9 @@ class CachesViewModelTest {
     private static CacheInfo cache(String name) {
         Instant at = Instant.parse("2026-12-02T10:00:00Z");
         return new CacheInfo(name, 1_500_000_000L, 50_000_000_000L, at, at, 12L, List.of(), List.of(
-                new CacheInfo.Use(14, "discarded", "a pull_request run may read the cache, not change it", at),
-                new CacheInfo.Use(12, "committed", "a trusted job that succeeded", at)));
+                new CacheInfo.Use(14, "discarded", "a pull_request run may read the cache, not change it", at, true,
+                        2_000_000L),
+                new CacheInfo.Use(12, "committed", "a trusted job that succeeded", at, false, 1_400_000_000L)));
     }
 
     @Test
@@ -29,7 +30,10 @@ class CachesViewModelTest {
         CachesViewModel no = new CachesViewModel(api, Runnable::run, Runnable::run, Dialogs.answering(q -> false, null));
         no.reload();
         assertEquals(List.of("hf"), no.caches().stream().map(CacheInfo::name).toList());
-        assertEquals("1 kept, 1 thrown away", CachesViewModel.recentWords(no.caches().get(0)));
+        assertEquals("1 hit, 1 miss · 1 kept, 1 thrown away", CachesViewModel.recentWords(no.caches().get(0)));
+        CacheInfo older = new CacheInfo("old", 0, 1L << 30, null, null, null, null,
+                List.of(new CacheInfo.Use(3, "committed", "a trusted job that succeeded", null)));
+        assertEquals("1 kept, 0 thrown away", CachesViewModel.recentWords(older), "no hit counts from before they were kept");
         assertFalse(no.clear(no.caches().get(0)));
         assertFalse(api.calls.contains("clear cache hf"), "nothing is cleared unless the person agrees");
 

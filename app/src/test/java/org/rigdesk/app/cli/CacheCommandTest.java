@@ -41,4 +41,15 @@ class CacheCommandTest {
             assertTrue(bad.err().contains("not a cache name"), bad.err());
         }
     }
+
+    @Test
+    void showsHitsAndWhatEachJobWrote() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        String table = CacheCommand.render(new CacheList(java.util.List.of(new org.rigdesk.api.wire.CacheInfo("hf",
+                1L << 30, 50L << 30, at, at, 7L, java.util.List.of(), java.util.List.of(
+                        new org.rigdesk.api.wire.CacheInfo.Use(9, "discarded", "pull_request", at, true, 4096L),
+                        new org.rigdesk.api.wire.CacheInfo.Use(7, "committed", "push", at, false, 1L << 30))))));
+        assertTrue(table.contains("HITS") && table.contains(" 1/2 "), table);
+        assertTrue(table.contains("9 hit discarded 4.0 KiB") && table.contains("7 miss committed 1.0 GiB"), table);
+    }
 }

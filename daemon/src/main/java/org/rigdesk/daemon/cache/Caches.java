@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.host.CommandRunner;
@@ -46,7 +45,6 @@ public class Caches {
     private static final Logger LOG = Logger.getLogger(Caches.class.getName());
     public static final long DEFAULT_CAP_BYTES = 50_000_000_000L;
     public static final long MIN_CAP_BYTES = 16L << 20;
-    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
     private static final String IMAGE = "cache.qcow2";
     private static final String NEXT = "cache.qcow2.next";
     /** Gids of caches' groups: no /etc/group entry, above the VMMs' uids. */
@@ -67,6 +65,8 @@ public class Caches {
     private final Clock clock;
     private final Map<String, Set<Long>> inUse = new HashMap<>();
     private final Map<String, Object> mergeLocks = new HashMap<>();
+    /** One eviction at a time; taken before any cache's lock, never while one is held. */
+    private final Object evictions = new Object();
 
     public Caches(Path dir, Database database, AuditStore audit, Config config, Clock clock) throws IOException {
         this.dir = dir;
@@ -81,7 +81,7 @@ public class Caches {
 
     /** A cache name as jobs give it; bad ones are refused before anything is made. */
     public static String check(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (name == null || !CacheInfo.NAME.matcher(name).matches()) {
             throw DomainException.invalid("cache must be 1-64 of a-z 0-9 . _ -, starting with a letter or digit, got '"
                     + (name == null ? "" : name.replaceAll("\\p{Cntrl}", "?")) + "'");
         }
@@ -102,32 +102,51 @@ public class Caches {
     /** Takes the cache for a job (making it on first use): its group's id goes to the job's VMM. */
     public Use open(String name, long jobId, boolean write) throws IOException {
         check(name);
+        // Room first, outside any cache's lock: eviction takes the locks of the caches it removes.
+        evictQuietly(name);
         int gid;
         synchronized (lockOf(name)) {
             gid = ensure(name, DEFAULT_CAP_BYTES);
-        }
-        synchronized (inUse) {
-            inUse.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(jobId);
+            // Under the cache's lock, so an eviction that takes it next sees the job.
+            synchronized (inUse) {
+                inUse.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(jobId);
+            }
         }
         touch(name);
         record(jobId, name, "running", null);
+        // A hit: the job starts on what an earlier job kept (a cold cache has no commit yet).
+        update("UPDATE cache_uses SET warm = ? WHERE job_id = ?", lastCommitOf(name).isPresent() ? 1 : 0, jobId);
         return new Use(name, jobId, gid, write);
     }
 
-    /** The job's copy-on-write layer over the cache's committed image, at {@code layer}. */
-    public void layer(Use use, Path layer) throws IOException {
+    /**
+     * A job's writable view of the cache: a qcow2 layer backed by the committed image (QEMU), or a
+     * sparse raw copy of it (cloud-hypervisor, Firecracker); either is merged back the same way.
+     */
+    public record Layer(Path path, String format, long startBytes) {
+    }
+
+    /** Makes the job's layer at {@code path}: see {@link Layer}. The copy's time grows with the cache's data. */
+    public Layer layer(Use use, Path path, boolean qcow2) throws IOException {
         Path image = dir.resolve(use.name()).resolve(IMAGE).toAbsolutePath();
-        CommandRunner.run(List.of(config.qemuImg(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.toString(),
-                layer.toString()), Duration.ofSeconds(30));
+        if (qcow2) {
+            CommandRunner.run(List.of(config.qemuImg(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b",
+                    image.toString(), path.toString()), Duration.ofSeconds(30));
+            return new Layer(path, "qcow2", allocated(path));
+        }
+        CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", "qcow2", "-O", "raw", image.toString(),
+                path.toString()), Duration.ofHours(1));
+        return new Layer(path, "raw", allocated(path));
     }
 
     /**
      * The job is over: its layer is merged into the cache when {@code commit}, else thrown away.
      * Returns a line for the job's log.
      */
-    public String close(Use use, Path layer, boolean commit, String reason) {
+    public String close(Use use, Layer layer, boolean commit, String reason) {
         try {
-            if (commit && Files.exists(layer)) {
+            noteWritten(use, layer);
+            if (commit && layer != null && Files.exists(layer.path())) {
                 long started = System.nanoTime();
                 merge(use, layer);
                 long took = (System.nanoTime() - started) / 1_000_000;
@@ -146,9 +165,11 @@ public class Caches {
             return "rigdesk: cache " + use.name() + ": the merge failed, the cache is as it was: " + e.getMessage();
         } finally {
             try {
-                Files.deleteIfExists(layer);
+                if (layer != null) {
+                    Files.deleteIfExists(layer.path());
+                }
             } catch (IOException e) {
-                LOG.warning("cannot remove " + layer + ": " + e.getMessage());
+                LOG.warning("cannot remove " + layer.path() + ": " + e.getMessage());
             }
             synchronized (inUse) {
                 Set<Long> jobs = inUse.get(use.name());
@@ -157,17 +178,42 @@ public class Caches {
                 }
             }
             touch(use.name());
+            if (commit) {
+                // A merge that grew this cache may leave the disk low: older caches make room (outside
+                // this cache's lock, so two merges never wait on each other's).
+                evictQuietly(use.name());
+            }
+        }
+    }
+
+    private void evictQuietly(String keep) {
+        try {
+            evictIfLow(keep);
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("cannot make room on the state disk: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What the job wrote into its layer (blocks it allocated beyond the start): near nothing when
+     * the cache held what it needed, the whole download when it did not.
+     */
+    private void noteWritten(Use use, Layer layer) {
+        if (layer != null && Files.exists(layer.path())) {
+            update("UPDATE cache_uses SET written_bytes = ? WHERE job_id = ?",
+                    Math.max(0, allocated(layer.path()) - layer.startBytes()), use.jobId());
         }
     }
 
     /** Flattens image + layer into a new image, syncs it, and renames it over the old one. */
-    private void merge(Use use, Path layer) throws IOException {
+    private void merge(Use use, Layer layer) throws IOException {
         synchronized (lockOf(use.name())) {
             Path cache = dir.resolve(use.name());
             Path next = cache.resolve(NEXT);
             Files.deleteIfExists(next);
-            CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-O", "qcow2", layer.toString(),
-                    next.toString()), Duration.ofHours(2));
+            // The format is named, never probed: a raw layer holds whatever the guest wrote, a qcow2 header too.
+            CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", layer.format(), "-O", "qcow2",
+                    layer.path().toString(), next.toString()), Duration.ofHours(2));
             try (FileChannel file = FileChannel.open(next, StandardOpenOption.WRITE)) {
                 file.force(true);
             }
@@ -196,7 +242,6 @@ public class Caches {
         if (known.isPresent() && Files.exists(cache.resolve(IMAGE))) {
             return known.get();
         }
-        evictIfLow(name);
         int gid = known.orElseGet(() -> allocateGid(name, capBytes));
         Files.createDirectories(cache);
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx--x--x"));
@@ -231,6 +276,7 @@ public class Caches {
         if (capBytes < MIN_CAP_BYTES || capBytes > (16L << 40)) {
             throw DomainException.invalid("capBytes must be between " + MIN_CAP_BYTES + " and " + (16L << 40));
         }
+        evictQuietly(name);
         synchronized (lockOf(name)) {
             if (gidOf(name).isPresent()) {
                 audit.record(caller, "cache.create", name, "refused", "exists");
@@ -272,14 +318,23 @@ public class Caches {
 
     /** Whole caches not in use, least recently used first, while the state disk has less than it should free. */
     private void evictIfLow(String keep) throws IOException {
+        synchronized (evictions) {
+            evictLeastRecentlyUsed(keep);
+        }
+    }
+
+    private void evictLeastRecentlyUsed(String keep) throws IOException {
         for (String name : namesByLastUse()) {
             if (Files.getFileStore(dir).getUsableSpace() >= config.minFreeBytes()) {
                 return;
             }
-            if (name.equals(keep) || !users(name).isEmpty()) {
+            if (name.equals(keep)) {
                 continue;
             }
             synchronized (lockOf(name)) {
+                if (!users(name).isEmpty()) {
+                    continue;
+                }
                 deleteTree(dir.resolve(name));
                 forget(name);
             }
@@ -312,12 +367,14 @@ public class Caches {
     private static List<CacheInfo.Use> recent(java.sql.Connection connection, String name) throws SQLException {
         List<CacheInfo.Use> uses = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT job_id, outcome, reason, at FROM cache_uses WHERE cache = ? ORDER BY job_id DESC LIMIT 10")) {
+                "SELECT job_id, outcome, reason, at, warm, written_bytes FROM cache_uses WHERE cache = ? "
+                        + "ORDER BY job_id DESC LIMIT 10")) {
             query.setString(1, name);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     uses.add(new CacheInfo.Use(rows.getLong(1), rows.getString(2), rows.getString(3),
-                            instant(rows.getString(4))));
+                            instant(rows.getString(4)), rows.getObject(5) == null ? null : rows.getInt(5) == 1,
+                            rows.getObject(6) == null ? null : rows.getLong(6)));
                 }
             }
         }
@@ -326,17 +383,21 @@ public class Caches {
 
     /** Bytes the committed image takes on the state disk (its allocated blocks, not its apparent size). */
     private long size(String name) {
-        Path image = dir.resolve(name).resolve(IMAGE);
-        if (!Files.exists(image)) {
+        return allocated(dir.resolve(name).resolve(IMAGE));
+    }
+
+    /** A sparse file's allocated bytes ({@code stat}: Java has no call for them); 0 when it is gone. */
+    private static long allocated(Path file) {
+        if (!Files.exists(file)) {
             return 0;
         }
         try {
-            String[] blocks = CommandRunner.run(List.of("stat", "-c", "%b %B", image.toString()), Duration.ofSeconds(5))
+            String[] blocks = CommandRunner.run(List.of("stat", "-c", "%b %B", file.toString()), Duration.ofSeconds(5))
                     .strip().split(" ");
             return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
         } catch (IOException | RuntimeException e) {
             try {
-                return Files.size(image);
+                return Files.size(file);
             } catch (IOException gone) {
                 return 0;
             }
@@ -372,6 +433,10 @@ public class Caches {
 
     private Optional<Integer> gidOf(String name) {
         return one("SELECT gid FROM caches WHERE name = ?", name).map(Number::intValue);
+    }
+
+    private Optional<Number> lastCommitOf(String name) {
+        return one("SELECT last_commit_job FROM caches WHERE name = ?", name);
     }
 
     private Optional<Long> capOf(String name) {
@@ -417,13 +482,13 @@ public class Caches {
     }
 
     private void updateCommit(Use use) {
-        update("UPDATE caches SET last_commit = ?, last_commit_job = " + use.jobId() + " WHERE name = ?",
-                clock.instant().toString(), use.name());
+        update("UPDATE caches SET last_commit = ?, last_commit_job = ? WHERE name = ?",
+                clock.instant().toString(), use.jobId(), use.name());
     }
 
     private void forget(String name) {
-        update("DELETE FROM caches WHERE name = ?", name, null);
-        update("DELETE FROM cache_uses WHERE cache = ?", name, null);
+        update("DELETE FROM caches WHERE name = ?", name);
+        update("DELETE FROM cache_uses WHERE cache = ?", name);
     }
 
     private void record(long jobId, String name, String outcome, String reason) {
@@ -446,14 +511,13 @@ public class Caches {
         }
     }
 
-    /** One statement with one or two text parameters ({@code second} null: one). */
-    private void update(String sql, String first, String second) {
+    /** One statement with its parameters. */
+    private void update(String sql, Object... parameters) {
         try {
             database.with(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    statement.setString(1, first);
-                    if (second != null) {
-                        statement.setString(2, second);
+                    for (int i = 0; i < parameters.length; i++) {
+                        statement.setObject(i + 1, parameters[i]);
                     }
                     return statement.executeUpdate();
                 }

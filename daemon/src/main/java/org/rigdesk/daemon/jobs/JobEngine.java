@@ -199,13 +199,9 @@ public class JobEngine implements AutoCloseable {
         this.caches = with;
     }
 
-    /** Whether jobs (GPU ones or not) can have a cache here: caches exist and the VMM takes a qcow2 layer. */
-    public boolean cachesAvailable(boolean gpu) {
-        try {
-            return caches != null && "qemu".equals(vmms.choose(gpu).name());
-        } catch (IllegalStateException e) {
-            return false;
-        }
+    /** Whether jobs can have a cache here (every VMM takes one: see {@link Caches.Layer}). */
+    public boolean cachesAvailable() {
+        return caches != null;
     }
 
     private void checkCache(JobValidator.Valid valid) {
@@ -215,11 +211,6 @@ public class JobEngine implements AutoCloseable {
         if (caches == null) {
             throw DomainException.refused(ProblemCode.NO_CACHE, "caches are not available on this host",
                     "Install qemu-utils and e2fsprogs, then restart rigdeskd");
-        }
-        String vmm = vmms.choose(valid.gpuCount() > 0).name();
-        if (!"qemu".equals(vmm)) {
-            throw DomainException.refused(ProblemCode.NO_CACHE, "a cache is a qcow2 layer, which only QEMU takes for now; "
-                    + "this job would run on " + vmm, "Start rigdeskd with --vmm qemu to run jobs with a cache");
         }
     }
 

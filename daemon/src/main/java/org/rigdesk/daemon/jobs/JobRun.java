@@ -73,6 +73,7 @@ public class JobRun implements Runnable {
     /** Where the job's cache lives, when it asked for one. */
     private final Caches caches;
     private Caches.Use cacheUse;
+    private Caches.Layer cacheLayer;
 
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
            VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples,
@@ -223,7 +224,7 @@ public class JobRun implements Runnable {
             commit = refusal == null;
             reason = commit ? "GitHub says it ran a trusted event of the repository itself" : refusal;
         }
-        note(caches.close(cacheUse, vmDir.resolve("cache.qcow2"), commit, reason));
+        note(caches.close(cacheUse, cacheLayer, commit, reason));
     }
 
     /** The name a job's VM goes by (its cgroup, its console's reader, its VMM's name and jail id): from its directory. */
@@ -265,8 +266,8 @@ public class JobRun implements Runnable {
         vmm.createRootDisk(config.rootDisk(), vmDir.resolve("root.qcow2"));
         confinement.own(vmDir.resolve("root.qcow2"));
         if (cacheUse != null) {
-            caches.layer(cacheUse, vmDir.resolve("cache.qcow2"));
-            confinement.own(vmDir.resolve("cache.qcow2"));
+            cacheLayer = caches.layer(cacheUse, vmDir.resolve("cache.img"), vmm.takesQcow2Layers());
+            confinement.own(cacheLayer.path());
         }
         Map<String, Object> spec = new java.util.LinkedHashMap<>();
         spec.put("id", job.id());
@@ -292,7 +293,7 @@ public class JobRun implements Runnable {
         return new VmSpec(vmName(dir), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
-                dir.resolve("vmm.log"), launch, cacheUse == null ? null : vmDir.resolve("cache.qcow2"));
+                dir.resolve("vmm.log"), launch, cacheLayer == null ? null : cacheLayer.path());
     }
 
     private record Outcome(String state, Integer exitCode, String error) {

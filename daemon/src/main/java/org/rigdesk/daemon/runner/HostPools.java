@@ -65,7 +65,7 @@ public class HostPools implements RunnerService.PoolFactory {
                 EgressPolicy.parse(registration.egress(), registration.egressAllow()),
                 Duration.ofSeconds(registration.queuePollSeconds() == null ? DEFAULT_QUEUE_POLL_SECONDS
                         : registration.queuePollSeconds()),
-                jobs.cachesAvailable(registration.gpuSlots() > 0) ? cacheName(github.scope().display()) : null,
+                jobs.cachesAvailable() ? cacheName(github.scope().display()) : null,
                 registration.writeEvents());
         return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused(),
                 wakeLending);

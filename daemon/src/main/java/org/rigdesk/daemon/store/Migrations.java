@@ -96,6 +96,10 @@ public final class Migrations {
                             reason  TEXT,
                             at      TEXT NOT NULL
                         );
+                        """),
+                new Migration(9, "cache hits: whether a job found a kept cache, and what it wrote", """
+                        ALTER TABLE cache_uses ADD COLUMN warm INTEGER;
+                        ALTER TABLE cache_uses ADD COLUMN written_bytes INTEGER;
                         """));
     }
 }

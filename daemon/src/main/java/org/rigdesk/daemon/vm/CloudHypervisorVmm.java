@@ -48,9 +48,14 @@ public class CloudHypervisorVmm implements Vmm {
                 "initramfs", spec.initramfs().toString()));
         config.put("cpus", Map.of("boot_vcpus", spec.cpus(), "max_vcpus", spec.cpus()));
         config.put("memory", Map.of("size", spec.memoryMiB() * 1024L * 1024L));
-        config.put("disks", List.of(
+        List<Map<String, Object>> disks = new ArrayList<>(List.of(
                 Map.of("path", spec.rootDisk().toString(), "readonly", false, "serial", "rigdesk-root"),
                 Map.of("path", spec.configDisk().toString(), "readonly", true, "serial", "rigdesk-config")));
+        if (spec.cacheDisk() != null) {
+            // The job's raw copy of a persistent cache (the guest mounts it at /cache).
+            disks.add(Map.of("path", spec.cacheDisk().toString(), "readonly", false, "serial", "rigdesk-cache"));
+        }
+        config.put("disks", disks);
         List<Map<String, Object>> devices = new ArrayList<>();
         for (Bdf function : spec.vfioFunctions()) {
             devices.add(Map.of("path", "/sys/bus/pci/devices/" + function.value() + "/"));

@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 
 /**
  * Firecracker through its REST API: {@code PUT /boot-source}, {@code /drives/rootfs},
- * {@code /drives/config}, {@code /machine-config}, then {@code /actions InstanceStart}. It has no
+ * {@code /drives/config} (and {@code /drives/cache} for a job with a cache), {@code /machine-config},
+ * then {@code /actions InstanceStart}. Its drives carry no serial: the guest tells them apart by the
+ * order they were added in (vda root, vdb config, vdc cache). It has no
  * PCI (no GPUs) and no virtio console: the serial port is its stdout, where the guest agent
  * prefixes control lines; they are split off here into the control log, the rest is the job log.
  * Confined (the daemon is root) and with its jailer installed, it starts through the jailer: a
@@ -85,6 +87,7 @@ public class FirecrackerVmm implements Vmm {
         Path initrd = jail != null ? Path.of("/initrd.img") : spec.initramfs();
         Path rootDisk = jail != null ? Path.of("/rootfs.img") : spec.rootDisk();
         Path configDisk = jail != null ? Path.of("/config.img") : spec.configDisk();
+        Path cacheDisk = spec.cacheDisk() == null ? null : jail != null ? Path.of("/cache.img") : spec.cacheDisk();
         splitSerial(process, spec);
         UnixHttp api = new UnixHttp(socket);
         try {
@@ -95,6 +98,10 @@ public class FirecrackerVmm implements Vmm {
                     "is_root_device", false, "is_read_only", false));
             api.put("/drives/config", Map.of("drive_id", "config", "path_on_host", configDisk.toString(),
                     "is_root_device", false, "is_read_only", true));
+            if (cacheDisk != null) {
+                api.put("/drives/cache", Map.of("drive_id", "cache", "path_on_host", cacheDisk.toString(),
+                        "is_root_device", false, "is_read_only", false));
+            }
             api.put("/machine-config", Map.of("vcpu_count", spec.cpus(), "mem_size_mib", spec.memoryMiB()));
             if (spec.tap() != null) {
                 api.put("/network-interfaces/eth0", Map.of("iface_id", "eth0", "host_dev_name", spec.tap()));
@@ -139,6 +146,10 @@ public class FirecrackerVmm implements Vmm {
             link(spec.initramfs(), root.resolve("initrd.img"));
             link(spec.rootDisk(), root.resolve("rootfs.img"));
             link(spec.configDisk(), root.resolve("config.img"));
+            if (spec.cacheDisk() != null) {
+                // A hard link, never a copy: what the guest writes must reach the layer the daemon merges.
+                java.nio.file.Files.createLink(root.resolve("cache.img"), spec.cacheDisk());
+            }
             return new Jail(id, base, root);
         }
 

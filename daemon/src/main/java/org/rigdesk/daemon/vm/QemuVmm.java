@@ -31,6 +31,11 @@ public class QemuVmm implements Vmm {
     }
 
     @Override
+    public boolean takesQcow2Layers() {
+        return true;
+    }
+
+    @Override
     public void createRootDisk(Path base, Path target) throws IOException {
         Process process = new ProcessBuilder(qemuImg, "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "raw",
                 target.toString()).redirectErrorStream(true).start();

@@ -14,5 +14,13 @@ public interface Vmm {
     /** Creates the job's root disk from the image's: a copy-on-write overlay where the VMM allows. */
     void createRootDisk(Path base, Path target) throws IOException;
 
+    /**
+     * Whether a job's cache can be a qcow2 layer over the committed cache (QEMU); otherwise it is a
+     * raw copy of it (cloud-hypervisor and Firecracker take raw disks), merged back the same way.
+     */
+    default boolean takesQcow2Layers() {
+        return false;
+    }
+
     VmInstance boot(VmSpec spec) throws IOException;
 }

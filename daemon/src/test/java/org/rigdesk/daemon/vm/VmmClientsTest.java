@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.CacheInfo;
+import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
@@ -21,6 +23,7 @@ import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
 
 /**
@@ -35,21 +38,7 @@ class VmmClientsTest {
     Path dir;
 
     private Path fakes() throws Exception {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        byte[] script;
-        try (var in = getClass().getResourceAsStream("/fakes/fake-vmm.py")) {
-            script = in.readAllBytes();
-        }
-        for (String name : List.of("cloud-hypervisor", "firecracker")) {
-            Path fake = bin.resolve(name);
-            Files.write(fake, script);
-            Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        try (var in = getClass().getResourceAsStream("/fakes/fake-jailer.py")) {
-            Files.write(bin.resolve("jailer"), in.readAllBytes());
-        }
-        Files.setPosixFilePermissions(bin.resolve("jailer"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        return bin;
+        return FakeVmms.install(dir);
     }
 
     /** What the fake VMM of job {@code id} was asked, recorded where the test told it. */
@@ -124,6 +113,78 @@ class VmmClientsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A cache reaches cloud-hypervisor and Firecracker as a raw copy (they take no qcow2 layer): a third
+     * disk with serial rigdesk-cache for cloud-hypervisor, a third drive for Firecracker (no serials:
+     * the guest goes by order). The fake guest writes and reads the ext4 on it with debugfs, so what a
+     * trusted Firecracker job kept is what the next cloud-hypervisor job reads, and an untrusted job's
+     * write is thrown away.
+     */
+    @Test
+    void aCacheIsARawThirdDiskOnCloudHypervisorAndFirecracker() throws Exception {
+        Path bin = fakes();
+        Path records = Files.createDirectories(dir.resolve("records"));
+        Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
+                .withEnv("PATH", bin + ":" + System.getenv("PATH")).withEnv("FAKE_VMM_RECORDS", records.toString())
+                .start();
+             DaemonClient client = daemon.client()) {
+            client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
+
+            Job kept = cacheJob(daemon, client, "echo weights-v1 > /cache/model.bin", 0, true);
+            assertEquals("firecracker", kept.vmm());
+            assertTrue(JobWaits.log(client, kept.id()).contains("cache models: this job's changes are kept"),
+                    JobWaits.log(client, kept.id()));
+            List<JsonNode> fc = requests(kept.id());
+            assertEquals(List.of("/boot-source", "/drives/rootfs", "/drives/config", "/drives/cache", "/machine-config",
+                    "/actions"), fc.stream().map(r -> r.get("path").asText()).toList());
+            JsonNode drive = fc.get(3).get("body");
+            assertEquals(false, drive.get("is_read_only").asBoolean());
+            assertEquals(ROOT ? "/cache.img" : daemon.stateDir().resolve("jobs/" + kept.id() + "/vm/cache.img").toString(),
+                    drive.get("path_on_host").asText());
+
+            Job poisoned = cacheJob(daemon, client, "echo poisoned > /cache/model.bin", 0, false);
+            assertTrue(JobWaits.log(client, poisoned.id()).contains("this job's changes were thrown away"));
+
+            Job read = cacheJob(daemon, client, "cat /cache/model.bin", 1, false);
+            assertEquals("cloud-hypervisor", read.vmm());
+            String log = JobWaits.log(client, read.id());
+            assertTrue(log.contains("cache: weights-v1"), "the trusted write, not the untrusted one:\n" + log);
+            JsonNode disks = requests(read.id()).get(0).at("/body/disks");
+            assertEquals(3, disks.size(), disks.toString());
+            assertEquals("rigdesk-cache", disks.get(2).get("serial").asText());
+            assertEquals(false, disks.get(2).get("readonly").asBoolean());
+
+            CacheInfo models = client.get("/v1/caches", CacheList.class).caches().get(0);
+            assertEquals(List.of(read.id(), poisoned.id(), kept.id()),
+                    models.recent().stream().map(CacheInfo.Use::jobId).toList());
+            assertEquals(List.of(true, true, false), models.recent().stream().map(CacheInfo.Use::warm).toList(),
+                    "the first job found an empty cache (a miss), the others what it kept (hits)");
+            assertEquals(2, models.hits());
+            assertEquals(1, models.misses());
+            assertTrue(models.recent().stream().allMatch(use -> use.writtenBytes() != null && use.writtenBytes() >= 0),
+                    models.toString());
+            assertEquals(kept.id(), models.lastCommitJob());
+        }
+    }
+
+    private static Job cacheJob(DaemonProcess daemon, DaemonClient client, String script, int gpus, boolean write)
+            throws Exception {
+        Job job = client.send("POST", "/v1/jobs", new JobRequest(null, script, IntNode.valueOf(gpus), 1, 256, null,
+                null, null, null, "models", write), Job.class);
+        Job done;
+        try {
+            done = JobWaits.finished(client, job.id(), 60);
+        } catch (AssertionError e) {
+            Path vmmLog = daemon.stateDir().resolve("jobs/" + job.id() + "/vmm.log");
+            throw new AssertionError("job " + job.id() + " did not end; its VMM said:\n"
+                    + (Files.exists(vmmLog) ? Files.readString(vmmLog) : "(nothing)") + "\nits state: "
+                    + client.get("/v1/jobs/" + job.id(), Job.class) + "\nrigdeskd:\n" + daemon.log(), e);
+        }
+        assertEquals(Job.SUCCEEDED, done.state(), done + "\n" + JobWaits.log(client, job.id()));
+        return done;
     }
 
     @Test
