@@ -48,7 +48,7 @@ public class CachesViewModel {
     public boolean clear(CacheInfo cache) {
         boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-clear-cache", "Clear cache " + cache.name() + "?",
                 "Its " + org.rigdesk.app.jobs.ByteSize.human(cache.sizeBytes()) + " are deleted; the next job that "
-                        + "names it starts empty and downloads again."));
+                        + "names it starts empty and downloads again.", "Clear cache", "Keep it"));
         if (!go) {
             return false;
         }

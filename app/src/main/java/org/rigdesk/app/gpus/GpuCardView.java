@@ -1,6 +1,8 @@
 package org.rigdesk.app.gpus;
 
+import java.util.List;
 import java.util.stream.Collectors;
+import javafx.scene.Node;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -15,17 +17,25 @@ import javafx.scene.layout.VBox;
 import atlantafx.base.controls.ToggleSwitch;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuLending;
+import org.rigdesk.api.wire.GpuSample;
+import org.rigdesk.app.status.Look;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.LendingState;
 
-/** A GPU card: name, address, mode badge, facts, the passthrough switch and any refusal in place. */
+/**
+ * A GPU card: name (and "GPU 1 of 2" beside a twin), its state in the one vocabulary, the lend
+ * switch in the header; the lending line; readings as bars; driver, IOMMU group and link behind
+ * Details; any refusal in place. The boot display is a compact card: why it stays, nothing to flip.
+ */
 public class GpuCardView extends VBox {
 
     private final GpuCardViewModel model;
-    private final ToggleSwitch toggle = new ToggleSwitch("Passthrough");
+    private final ToggleSwitch toggle = new ToggleSwitch();
     private boolean syncing;
-    /** The value label of each reading shown, by its name. */
-    private final java.util.Map<String, Label> readingLabels = new java.util.LinkedHashMap<>();
+    /** The bar and value of each reading shown, by its name. */
+    private final java.util.Map<String, GaugeRow> gaugeRows = new java.util.LinkedHashMap<>();
+    private static final javafx.css.PseudoClass HIGH = javafx.css.PseudoClass.getPseudoClass("high");
+    private static final javafx.css.PseudoClass COMPACT = javafx.css.PseudoClass.getPseudoClass("compact");
 
     public GpuCardView(GpuCardViewModel model) {
         this.model = model;
@@ -33,33 +43,85 @@ public class GpuCardView extends VBox {
         setId("gpu-" + model.bdf().replace(':', '-').replace('.', '-'));
         setSpacing(8);
         setPadding(new Insets(14));
-        setPrefWidth(360);
-        setMinWidth(300);
+        setMinWidth(0);
 
         Label name = new Label();
         name.getStyleClass().add("gpu-name");
         name.setMinWidth(0);
+        Label twin = new Label();
+        twin.getStyleClass().addAll("twin-chip", "small");
+        twin.setId(getId() + "-twin");
+        twin.textProperty().bind(model.twinProperty());
+        twin.visibleProperty().bind(model.twinProperty().isNotEmpty());
+        twin.managedProperty().bind(twin.visibleProperty());
+        twin.setMinWidth(Region.USE_PREF_SIZE);
         Label badge = new Label();
-        badge.getStyleClass().add("mode-badge");
+        badge.getStyleClass().add("status-badge");
         badge.setId(getId() + "-badge");
+        badge.setMinWidth(Region.USE_PREF_SIZE);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox header = new HBox(8, name, spacer, badge);
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setPrefSize(18, 18);
+        progress.visibleProperty().bind(model.workingProperty());
+        progress.managedProperty().bind(progress.visibleProperty());
+        toggle.setId(getId() + "-toggle");
+        toggle.setMinWidth(Region.USE_PREF_SIZE);
+        model.workingProperty().addListener((obs, was, now) -> toggle.setDisable(now || lentByPolicy()));
+        toggle.setTooltip(new Tooltip("On: lent to CI (the card and its group on vfio-pci, ready for job VMs).\n"
+                + "Off: on your desk (its host driver)."));
+        HBox header = new HBox(8, name, twin, spacer, progress, toggle);
         header.setAlignment(Pos.CENTER_LEFT);
 
         Label address = new Label();
-        address.getStyleClass().addAll("text-muted", "mono");
+        address.getStyleClass().addAll("text-muted", "mono", "small");
+        address.setMinWidth(0);
+        HBox.setHgrow(address, Priority.ALWAYS);
+        HBox state = new HBox(10, badge, address);
+        state.setAlignment(Pos.CENTER_LEFT);
 
         GridPane facts = new GridPane();
         facts.setHgap(10);
         facts.setVgap(3);
         facts.getStyleClass().add("gpu-facts");
+        javafx.scene.control.TitledPane details = new javafx.scene.control.TitledPane("Details", facts);
+        details.setId(getId() + "-details");
+        details.setExpanded(false);
+        details.setAnimated(false);
+        details.getStyleClass().addAll("flat", "gpu-details");
 
-        getChildren().addAll(header, address, lending(), live(), facts, controls(), refusal());
+        Label kept = new Label();
+        kept.setId(getId() + "-kept");
+        kept.getStyleClass().addAll("text-muted");
+        kept.setWrapText(true);
+        kept.managedProperty().bind(kept.visibleProperty());
 
-        model.gpuProperty().addListener((obs, old, gpu) -> show(gpu, name, badge, address, facts));
-        model.holderStateProperty().addListener((obs, old, state) -> showBadge(badge));
+        VBox live = live();
+        VBox lendingBox = lending();
+        getChildren().addAll(header, state, kept, lendingBox, live, details, refusal());
+
+        Runnable compact = () -> {
+            // The boot display shows the owner's desktop: never lent, so no switch, menu or readings.
+            boolean boot = model.gpuProperty().get().bootVga();
+            pseudoClassStateChanged(COMPACT, boot);
+            kept.setVisible(boot);
+            kept.setText("Shows your desktop: it stays on your desk and is never lent to CI.");
+            for (Node node : List.of(toggle, live, details)) {
+                node.setVisible(!boot);
+                node.setManaged(!boot);
+            }
+            if (boot) {
+                lendingBox.setVisible(false);
+                lendingBox.setManaged(false);
+            }
+        };
+        model.gpuProperty().addListener((obs, old, gpu) -> {
+            show(gpu, name, badge, address, facts);
+            compact.run();
+        });
+        model.holderProperty().addListener((obs, old, job) -> showBadge(badge));
         show(model.gpuProperty().get(), name, badge, address, facts);
+        compact.run();
         model.workingProperty().addListener((obs, was, now) -> {
             if (!now) {
                 syncToggle();
@@ -73,13 +135,13 @@ public class GpuCardView extends VBox {
         name.textProperty().addListener((obs, o, n) -> name.setTooltip(new Tooltip(n)));
     }
 
-    /** The badge's words and style, both from the card's state. */
+    /** The badge: the one vocabulary's icon, words and tone; the technical term in its tooltip. */
     private void showBadge(Label badge) {
-        Gpu gpu = model.gpuProperty().get();
-        CardState state = CardState.of(gpu, model.holderStateProperty().get());
-        badge.setText(state.badge(gpu));
-        badge.getStyleClass().removeIf(c -> c.startsWith("mode-") && !c.equals("mode-badge"));
-        badge.getStyleClass().add(state.styleClass());
+        Look look = model.look();
+        badge.setText(look.text());
+        badge.setTooltip(new Tooltip(look.term()));
+        badge.getStyleClass().removeIf(c -> c.startsWith("tone-"));
+        badge.getStyleClass().add(look.tone().styleClass());
     }
 
     /**
@@ -87,11 +149,17 @@ public class GpuCardView extends VBox {
      * menu, and "Cancel the job" while the card waits for one to come back.
      */
     private VBox lending() {
+        Label policyWords = new Label();
+        policyWords.getStyleClass().add("lending-policy");
+        policyWords.setId(getId() + "-lending-policy");
+        policyWords.setWrapText(true);
+        policyWords.setMinHeight(Region.USE_PREF_SIZE);
         Label state = new Label();
         state.getStyleClass().add("lending-state");
         state.setId(getId() + "-lending");
         state.setWrapText(true);
         state.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        state.managedProperty().bind(state.visibleProperty());
         Label next = new Label();
         next.getStyleClass().addAll("text-muted", "small");
         next.setId(getId() + "-lending-next");
@@ -114,10 +182,10 @@ public class GpuCardView extends VBox {
         cancel.managedProperty().bind(cancel.visibleProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox line = new HBox(8, state, spacer, policy);
+        HBox line = new HBox(8, policyWords, spacer, policy);
         line.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(state, Priority.SOMETIMES);
-        VBox box = new VBox(4, line, next, cancel);
+        HBox.setHgrow(policyWords, Priority.SOMETIMES);
+        VBox box = new VBox(4, line, state, next, cancel);
         box.getStyleClass().add("lending-line");
         Runnable show = () -> {
             Gpu gpu = model.gpuProperty().get();
@@ -127,7 +195,11 @@ public class GpuCardView extends VBox {
             if (lending == null) {
                 return;
             }
+            policyWords.setText(policyWords(lending.policy()));
             state.setText(lending.detail());
+            // The badge already says "Lent to CI" or "On my desk": the line adds only what it does not.
+            state.setVisible(!LendingState.LENT.wire().equals(lending.state())
+                    && !LendingState.DESK.wire().equals(lending.state()));
             state.setTooltip(new Tooltip("Policy: " + lending.policy() + " · now " + lending.effective()
                     + " · " + lending.state() + (lending.policy().equals(GpuLending.ON_DEMAND)
                     || lending.policy().equals(GpuLending.SCHEDULE) ? "\nOn demand, a runner waits "
@@ -149,26 +221,22 @@ public class GpuCardView extends VBox {
         return box;
     }
 
+    /** The owner's standing choice for the card, in words. */
+    static String policyWords(String policy) {
+        return switch (policy) {
+            case GpuLending.CI -> "Lent to CI whenever it is free";
+            case GpuLending.DESK -> "Kept on my desk";
+            case GpuLending.ON_DEMAND -> "Lent when a queued job asks for it";
+            case GpuLending.SCHEDULE -> "Lent on a schedule";
+            default -> "Lending: " + policy;
+        };
+    }
+
     private javafx.scene.control.MenuItem item(String text, String id, Runnable action) {
         javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(text);
         item.setId(getId() + "-lend-" + id);
         item.setOnAction(e -> action.run());
         return item;
-    }
-
-    /** The switch and, while the daemon works on it, a spinner. */
-    private HBox controls() {
-        ProgressIndicator progress = new ProgressIndicator();
-        progress.setPrefSize(18, 18);
-        progress.visibleProperty().bind(model.workingProperty());
-        progress.managedProperty().bind(progress.visibleProperty());
-        toggle.setId(getId() + "-toggle");
-        model.workingProperty().addListener((obs, was, now) -> toggle.setDisable(now || lentByPolicy()));
-        toggle.setTooltip(new Tooltip("On: the card and its group are bound to vfio-pci, ready for job VMs.\n"
-                + "Off: the card is on its host driver."));
-        HBox controls = new HBox(10, toggle, progress);
-        controls.setAlignment(Pos.CENTER_LEFT);
-        return controls;
     }
 
     /** The daemon's last refusal in place, with its remedy, until dismissed. */
@@ -195,13 +263,27 @@ public class GpuCardView extends VBox {
         return refusal;
     }
 
-    /** The live readings and the one-minute sparkline. */
+    /** The live readings as bars (or one line saying why there are none) and the one-minute sparkline. */
     private VBox live() {
         GridPane readings = new GridPane();
         readings.setHgap(10);
-        readings.setVgap(3);
+        readings.setVgap(4);
         readings.getStyleClass().add("gpu-readings");
         readings.setId(getId() + "-readings");
+        javafx.scene.layout.ColumnConstraints names = new javafx.scene.layout.ColumnConstraints();
+        names.setMinWidth(Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints bars = new javafx.scene.layout.ColumnConstraints();
+        bars.setHgrow(Priority.ALWAYS);
+        bars.setMinWidth(40);
+        javafx.scene.layout.ColumnConstraints values = new javafx.scene.layout.ColumnConstraints();
+        values.setMinWidth(Region.USE_PREF_SIZE);
+        values.setHalignment(javafx.geometry.HPos.RIGHT);
+        readings.getColumnConstraints().addAll(names, bars, values);
+        Label note = new Label();
+        note.setId(getId() + "-readings-note");
+        note.getStyleClass().add("text-muted");
+        note.setWrapText(true);
+        note.managedProperty().bind(note.visibleProperty());
         Sparkline sparkline = new Sparkline(model.recentLoad());
         sparkline.setId(getId() + "-sparkline");
         Label sparkTitle = new Label("Load, last 60 s");
@@ -210,16 +292,18 @@ public class GpuCardView extends VBox {
         // No sampler for this card (an iGPU, a card in a VM): no empty chart either.
         spark.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.recentLoad()));
         spark.managedProperty().bind(spark.visibleProperty());
-        model.sampleProperty().addListener((obs, old, now) -> showReadings(readings));
-        model.gpuProperty().addListener((obs, old, now) -> showReadings(readings));
-        showReadings(readings);
-        return new VBox(4, readings, spark);
+        Runnable refresh = () -> showReadings(readings, note);
+        model.sampleProperty().addListener((obs, old, now) -> refresh.run());
+        model.gpuProperty().addListener((obs, old, now) -> refresh.run());
+        refresh.run();
+        return new VBox(6, readings, note, spark);
     }
 
     private void show(Gpu gpu, Label name, Label badge, Label address, GridPane facts) {
         name.setText(gpu.name());
         showBadge(badge);
         address.setText(gpu.bdf() + " · " + gpu.vendor());
+        address.setTooltip(new Tooltip(address.getText()));
         facts.getChildren().clear();
         int row = 0;
         row = fact(facts, row, "Driver", gpu.driver() == null ? "none" : gpu.driver());
@@ -229,8 +313,8 @@ public class GpuCardView extends VBox {
                 : (gpu.link().speed() == null ? "?" : gpu.link().speed())
                 + (gpu.link().width() == null ? "" : " x" + gpu.link().width()));
         if (!gpu.passthrough().possible() && !Gpu.VFIO.equals(gpu.mode())) {
-            fact(facts, row, "Passthrough", "not possible: " + gpu.passthrough().blockers().stream()
-                    .map(Gpu.Blocker::code).distinct().collect(Collectors.joining(", ")));
+            fact(facts, row, "Cannot be lent", gpu.passthrough().blockers().stream()
+                    .map(b -> b.detail() == null ? b.code() : b.detail()).distinct().collect(Collectors.joining("; ")));
         }
         syncToggle();
     }
@@ -250,26 +334,46 @@ public class GpuCardView extends VBox {
     }
 
     /**
-     * Shows the latest readings. A sample arrives every second per card: the labels are kept and
-     * their text set, and only rebuilt when the set of readings changes (a card enters a VM).
+     * Shows the latest readings. A sample arrives every second per card: the rows are kept and
+     * their values set, and only rebuilt when the set of readings changes (a card enters a VM).
      */
-    private void showReadings(GridPane readings) {
-        var rows = GpuCardViewModel.readings(model.gpuProperty().get(), model.sampleProperty().get());
-        if (!rows.keySet().equals(readingLabels.keySet())) {
+    private void showReadings(GridPane readings, Label note) {
+        Gpu gpu = model.gpuProperty().get();
+        GpuSample sample = model.sampleProperty().get();
+        String why = GpuCardViewModel.readingsNote(gpu, sample);
+        note.setText(why == null ? "" : why);
+        note.setVisible(why != null);
+        List<GpuCardViewModel.Gauge> gauges = GpuCardViewModel.gauges(gpu, sample);
+        List<String> names = gauges.stream().map(GpuCardViewModel.Gauge::name).toList();
+        if (!names.equals(List.copyOf(gaugeRows.keySet()))) {
             readings.getChildren().clear();
-            readingLabels.clear();
+            gaugeRows.clear();
             int row = 0;
-            for (String name : rows.keySet()) {
-                Label key = new Label(name);
+            for (GpuCardViewModel.Gauge gauge : gauges) {
+                Label key = new Label(gauge.name());
                 key.getStyleClass().add("text-muted");
+                javafx.scene.control.ProgressBar bar = new javafx.scene.control.ProgressBar();
+                bar.getStyleClass().add("gauge");
+                bar.setMaxWidth(Double.MAX_VALUE);
+                bar.setId(getId() + "-" + gauge.name().toLowerCase() + "-bar");
                 Label value = new Label();
                 value.getStyleClass().add("reading");
-                value.setId(getId() + "-" + name.toLowerCase());
-                readings.addRow(row++, key, value);
-                readingLabels.put(name, value);
+                value.setId(getId() + "-" + gauge.name().toLowerCase());
+                readings.addRow(row++, key, bar, value);
+                gaugeRows.put(gauge.name(), new GaugeRow(bar, value));
             }
         }
-        rows.forEach((name, value) -> readingLabels.get(name).setText(value));
+        for (GpuCardViewModel.Gauge gauge : gauges) {
+            GaugeRow row = gaugeRows.get(gauge.name());
+            row.value().setText(gauge.text());
+            row.bar().setVisible(gauge.fraction() != null);
+            row.bar().setProgress(gauge.fraction() == null ? 0 : Math.min(1, gauge.fraction()));
+            row.bar().pseudoClassStateChanged(HIGH, gauge.high());
+            row.value().pseudoClassStateChanged(HIGH, gauge.high());
+        }
+    }
+
+    private record GaugeRow(javafx.scene.control.ProgressBar bar, Label value) {
     }
 
     private static String groupSummary(Gpu gpu) {

@@ -17,6 +17,9 @@ import org.rigdesk.api.client.DaemonException;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.app.status.Look;
+import org.rigdesk.app.status.Vocabulary;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.LendingRequest;
@@ -36,8 +39,10 @@ public class GpuCardViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final StringProperty remedy = new SimpleStringProperty("");
     private final ObjectProperty<GpuSample> sample = new SimpleObjectProperty<>();
-    /** The state of the job holding the card ({@code usedBy}), when the app knows it. */
-    private final StringProperty holderState = new SimpleStringProperty();
+    /** The job holding the card ({@code usedBy}), when the app knows it. */
+    private final ObjectProperty<Job> holder = new SimpleObjectProperty<>();
+    /** "GPU 1 of 2" when another card has the same name, else empty. */
+    private final StringProperty twin = new SimpleStringProperty("");
     /** Utilisation over the last minute, oldest first, for the sparkline. */
     private final ObservableList<Double> recentLoad = FXCollections.observableArrayList();
     private final java.util.ArrayDeque<Long> recentTimes = new java.util.ArrayDeque<>();
@@ -59,13 +64,26 @@ public class GpuCardViewModel {
         gpu.set(latest);
     }
 
-    /** Told by the jobs list: the state of the job that holds this card, or null. */
-    void holderState(String state) {
-        holderState.set(state);
+    /** Told by the jobs list: the job that holds this card, or null. */
+    void holder(Job job) {
+        holder.set(job);
     }
 
-    public ReadOnlyStringProperty holderStateProperty() {
-        return holderState;
+    public ReadOnlyObjectProperty<Job> holderProperty() {
+        return holder;
+    }
+
+    void twin(String words) {
+        twin.set(words);
+    }
+
+    public ReadOnlyStringProperty twinProperty() {
+        return twin;
+    }
+
+    /** The card's headline in the one vocabulary (icon, words, tone, the technical term). */
+    public Look look() {
+        return Vocabulary.gpu(gpu.get(), holder.get());
     }
 
     /** A telemetry sample for this GPU (UI thread): shown, and added to the one-minute sparkline. */
@@ -97,21 +115,62 @@ public class GpuCardViewModel {
         recentLoad.setAll(loads);
     }
 
-    /** The card's telemetry lines as shown: "n/a" where a value is absent, "in VM" where the host cannot see. */
-    public static java.util.LinkedHashMap<String, String> readings(Gpu gpu, GpuSample sample) {
-        java.util.LinkedHashMap<String, String> rows = new java.util.LinkedHashMap<>();
+    /**
+     * One live reading: its name, how full it is (0..1; null for a reading with no scale, like a
+     * temperature), its value in words, and whether it runs high (the bar turns amber).
+     */
+    public record Gauge(String name, Double fraction, String text, boolean high) {
+    }
+
+    /** Load, memory and power as bars, temperature and fan as values; empty without a sample. */
+    public static List<Gauge> gauges(Gpu gpu, GpuSample sample) {
+        if (readingsNote(gpu, sample) != null) {
+            return List.of();
+        }
+        List<Gauge> gauges = new java.util.ArrayList<>();
+        if (sample.utilizationGpu() != null) {
+            gauges.add(new Gauge("Load", sample.utilizationGpu() / 100, whole(sample.utilizationGpu()) + " %",
+                    sample.utilizationGpu() >= 90));
+        }
+        if (sample.memoryUsedMiB() != null) {
+            Double total = sample.memoryTotalMiB();
+            gauges.add(new Gauge("Memory", total == null || total <= 0 ? null : sample.memoryUsedMiB() / total,
+                    gib(sample.memoryUsedMiB()) + (total == null ? "" : " of " + gib(total)) + " GiB",
+                    total != null && sample.memoryUsedMiB() / total >= 0.9));
+        }
+        if (sample.powerDrawW() != null) {
+            Double limit = sample.powerLimitW();
+            gauges.add(new Gauge("Power", limit == null || limit <= 0 ? null : sample.powerDrawW() / limit,
+                    whole(sample.powerDrawW()) + (limit == null ? "" : " of " + whole(limit)) + " W",
+                    limit != null && sample.powerDrawW() / limit >= 0.95));
+        }
+        if (sample.temperatureC() != null) {
+            gauges.add(new Gauge("Temperature", null, whole(sample.temperatureC()) + " °C", sample.temperatureC() >= 85));
+        }
+        if (sample.fanSpeedPct() != null) {
+            gauges.add(new Gauge("Fan", null, whole(sample.fanSpeedPct()) + " %", false));
+        }
+        return gauges;
+    }
+
+    /**
+     * Why a card shows no readings, in one line, or null when it has them: a card in a VM is read
+     * inside the VM; one the host cannot read (no sampler for it) says so once, not five times.
+     */
+    public static String readingsNote(Gpu gpu, GpuSample sample) {
         boolean inVm = Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null;
-        boolean hidden = sample == null ? inVm : GpuSample.NONE.equals(sample.source());
-        String absent = hidden && inVm ? "in VM" : "n/a";
-        GpuSample s = hidden ? null : sample;
-        rows.put("Load", s == null || s.utilizationGpu() == null ? absent : whole(s.utilizationGpu()) + "%");
-        rows.put("Memory", s == null || s.memoryUsedMiB() == null ? absent
-                : whole(s.memoryUsedMiB()) + (s.memoryTotalMiB() == null ? "" : " / " + whole(s.memoryTotalMiB())) + " MiB");
-        rows.put("Temperature", s == null || s.temperatureC() == null ? absent : whole(s.temperatureC()) + " °C");
-        rows.put("Power", s == null || s.powerDrawW() == null ? absent
-                : whole(s.powerDrawW()) + (s.powerLimitW() == null ? "" : " / " + whole(s.powerLimitW())) + " W");
-        rows.put("Fan", s == null || s.fanSpeedPct() == null ? absent : whole(s.fanSpeedPct()) + "%");
-        return rows;
+        boolean hidden = sample == null || GpuSample.NONE.equals(sample.source());
+        if (!hidden) {
+            return null;
+        }
+        if (inVm) {
+            return "Readings are inside the job's VM while CI has it.";
+        }
+        return sample == null ? "Waiting for the first reading…" : "No live readings: the host cannot read this GPU.";
+    }
+
+    private static String gib(double mib) {
+        return String.format(java.util.Locale.ROOT, "%.1f", mib / 1024);
     }
 
     private static String whole(double value) {
@@ -124,14 +183,6 @@ public class GpuCardViewModel {
 
     public ObservableList<Double> recentLoad() {
         return recentLoad;
-    }
-
-    /**
-     * Badge text: Host, VFIO, In job #id, Runner ready (an idle runner slot's VM holds it, waiting
-     * for a GitHub job), Changing or Unbound.
-     */
-    public static String badge(Gpu gpu, String holderState) {
-        return CardState.of(gpu, holderState).badge(gpu);
     }
 
     /** What a move takes along: the GPU and every non-bridge function of its IOMMU group. */
@@ -154,11 +205,13 @@ public class GpuCardViewModel {
     public boolean toggle(GpuMode target) {
         Gpu now = gpu.get();
         boolean toVfio = target == GpuMode.VFIO;
+        String label = GpuNames.label(now);
         boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-mode",
-                toVfio ? "Hand " + now.name() + " to vfio-pci?" : "Return " + now.name() + " to the host?",
+                toVfio ? "Lend " + label + " to CI?" : "Take " + label + " back to your desk?",
                 (toVfio ? "These functions leave their host drivers and are bound to vfio-pci, ready for job VMs:\n\n"
                         : "These functions leave vfio-pci and go back to their host drivers:\n\n")
-                        + String.join("\n", functionsThatMove(now))));
+                        + String.join("\n", functionsThatMove(now)),
+                toVfio ? "Lend to CI" : "Use on my desk", toVfio ? "Keep on my desk" : "Keep lent"));
         if (go) {
             requestMode(target);
         }
@@ -217,7 +270,8 @@ public class GpuCardViewModel {
         String job = now.usedBy();
         boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-cancel-for-desk",
                 "Cancel job #" + job + " and take " + GpuNames.label(now) + " back now?",
-                "The job stops as if cancelled on GitHub or with rigdesk cancel; its VM is thrown away."));
+                "The job stops as if cancelled on GitHub or with rigdesk cancel; its VM is thrown away.",
+                "Cancel job and take it back", "Let the job finish"));
         if (go) {
             String bdf = bdf();
             request(() -> client.reclaimGpu(bdf, true));

@@ -27,10 +27,20 @@ public class GpusViewModel {
     private final Executor ui;
     private final ObservableList<GpuCardViewModel> cards = FXCollections.observableArrayList();
     private final SimpleStringProperty status = new SimpleStringProperty("Loading GPUs…");
-    /** Job id → state, as the jobs list last had them. */
-    private Map<String, String> jobStates = new java.util.HashMap<>();
+    /** Job id → job, as the jobs list last had them. */
+    private Map<String, Job> jobsById = new java.util.HashMap<>();
+    private List<Job> jobs = List.of();
+    private org.rigdesk.api.wire.RunnerStatus runner;
+    private final javafx.beans.property.ObjectProperty<org.rigdesk.app.status.Overview> overview =
+            new javafx.beans.property.SimpleObjectProperty<>();
+    private final java.time.Clock clock;
 
     public GpusViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs) {
+        this(client, background, ui, dialogs, java.time.Clock.systemUTC());
+    }
+
+    public GpusViewModel(RigdeskApi client, Executor background, Executor ui, Dialogs dialogs, java.time.Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.dialogs = dialogs;
         this.background = background;
@@ -110,19 +120,43 @@ public class GpusViewModel {
         status.set(gpus.isEmpty() ? "No GPUs found: rigdeskd sees no display-class PCI device." : "");
     }
 
-    /** The jobs the app knows changed (UI thread): each card learns the state of the job holding it. */
-    public void onJobs(List<Job> jobs) {
-        Map<String, String> states = new java.util.HashMap<>();
-        jobs.forEach(job -> states.put(Long.toString(job.id()), job.state()));
-        jobStates = states;
+    /** The jobs the app knows changed (UI thread): each card learns the job holding it. */
+    public void onJobs(List<Job> latest) {
+        Map<String, Job> byId = new java.util.HashMap<>();
+        latest.forEach(job -> byId.put(Long.toString(job.id()), job));
+        jobsById = byId;
+        jobs = List.copyOf(latest);
         showHolders();
     }
 
+    /** The runner's status changed (UI thread): the overview's runner and queue follow. */
+    public void onRunner(org.rigdesk.api.wire.RunnerStatus latest) {
+        runner = latest;
+        refreshOverview();
+    }
+
+    /** Recomputes the overview (also on a timer, so its ages move). */
+    public void refreshOverview() {
+        overview.set(org.rigdesk.app.status.Overview.of(cards.stream().map(c -> c.gpuProperty().get()).toList(), jobs,
+                runner, clock.instant()));
+    }
+
+    public javafx.beans.property.ReadOnlyObjectProperty<org.rigdesk.app.status.Overview> overviewProperty() {
+        return overview;
+    }
+
     private void showHolders() {
+        Map<String, Long> names = new java.util.HashMap<>();
+        cards.forEach(card -> names.merge(card.gpuProperty().get().name(), 1L, Long::sum));
+        Map<String, Integer> seen = new java.util.HashMap<>();
         cards.forEach(card -> {
-            String holder = card.gpuProperty().get().usedBy();
-            card.holderState(holder == null ? null : jobStates.get(holder));
+            Gpu gpu = card.gpuProperty().get();
+            card.holder(gpu.usedBy() == null ? null : jobsById.get(gpu.usedBy()));
+            long alike = names.get(gpu.name());
+            // Cards come in bus order: "GPU 1 of 2" is the lower address, as nvidia-smi counts them.
+            card.twin(alike > 1 ? "GPU " + seen.merge(gpu.name(), 1, Integer::sum) + " of " + alike : "");
         });
+        refreshOverview();
     }
 
     public ObservableList<GpuCardViewModel> cards() {

@@ -74,10 +74,16 @@ public class JobsPage implements Page {
                 javafx.beans.binding.Bindings.createBooleanBinding(() -> model.selectedProperty().get() == null
                         || model.selectedProperty().get().finished(), model.selectedProperty())));
         cancel.setOnAction(e -> model.cancelSelected());
+        Button github = new Button("Open on GitHub");
+        github.setId("jobs-open-github");
+        github.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> model.githubUrl(model.selectedProperty().get()) == null, model.selectedProperty()));
+        github.setOnAction(e -> open(model.githubUrl(model.selectedProperty().get())));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label filterLabel = new Label("State");
-        HBox toolbar = new HBox(8, heading, spacer, filterLabel, filter, cancel, run);
+        filterLabel.setLabelFor(filter);
+        HBox toolbar = new HBox(8, heading, spacer, filterLabel, filter, github, cancel, run);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         Label message = new Label();
         message.setId("jobs-message");
@@ -87,12 +93,23 @@ public class JobsPage implements Page {
         message.managedProperty().bind(message.visibleProperty());
         message.setWrapText(true);
 
+        Label waiting = new Label();
+        waiting.setId("jobs-waiting-runners");
+        waiting.getStyleClass().add(org.rigdesk.app.status.Tone.IDLE.styleClass());
+        waiting.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            long n = model.waitingRunnersProperty().get();
+            return org.rigdesk.app.status.Vocabulary.WAITING + " " + n + (n == 1 ? " runner is" : " runners are")
+                    + " waiting for a job (see Runner)";
+        }, model.waitingRunnersProperty()));
+        waiting.visibleProperty().bind(model.waitingRunnersProperty().greaterThan(0));
+        waiting.managedProperty().bind(waiting.visibleProperty());
+
         TableView<Job> table = table();
         SplitPane split = new SplitPane(table, detailPane());
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         VBox.setVgrow(split, Priority.ALWAYS);
-        return PageScaffold.filling(10, null, toolbar, message, split);
+        return PageScaffold.filling(10, null, toolbar, message, waiting, split);
     }
 
     private TableView<Job> table() {
@@ -100,24 +117,44 @@ public class JobsPage implements Page {
         table.setId("jobs-table");
         table.setPlaceholder(new Label("No jobs yet. Run one with “Run…”, or `rigdesk run -- COMMAND`."));
         table.getColumns().add(column("ID", 50, job -> Long.toString(job.id())));
-        table.getColumns().add(column("Name", 230, job -> job.repository() != null
-                ? job.repository() + " / " + job.workflow() + " / " + job.jobName() : job.name()));
-        table.getColumns().add(column("GPUs", 150, job -> job.gpus().isEmpty() ? "–"
-                : String.join(", ", job.gpus()) + (job.gpusSimulated() ? " (simulated)" : "")));
-        table.getColumns().add(column("VMM", 70, job -> job.vmm() == null ? "–" : job.vmm()));
-        TableColumn<Job, String> state = column("State", 90, Job::state);
-        state.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+        TableColumn<Job, String> name = column("Name", 340, job -> job.repository() != null
+                ? job.repository() + " / " + job.workflow() + " / " + job.jobName() : job.name());
+        name.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
             @Override
             protected void updateItem(String value, boolean empty) {
                 super.updateItem(value, empty);
-                getStyleClass().removeIf(s -> s.startsWith("job-state-"));
                 setText(empty ? null : value);
-                if (!empty && value != null) {
-                    getStyleClass().add("job-state-" + value);
+                // A name cut by the column is whole in its tooltip.
+                setTooltip(empty || value == null ? null : new javafx.scene.control.Tooltip(value));
+            }
+        });
+        table.getColumns().add(name);
+        TableColumn<Job, Job> state = new TableColumn<>("State");
+        state.setPrefWidth(130);
+        state.setMinWidth(110);
+        state.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cell.getValue()));
+        state.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(Job job, boolean empty) {
+                super.updateItem(job, empty);
+                getStyleClass().removeIf(s -> s.startsWith("tone-"));
+                if (empty || job == null) {
+                    setText(null);
+                    setTooltip(null);
+                    return;
                 }
+                org.rigdesk.app.status.Look look = org.rigdesk.app.status.Vocabulary.job(job);
+                setText(look.text());
+                setTooltip(new javafx.scene.control.Tooltip(look.term()
+                        + (job.error() == null ? "" : "\n" + job.error())));
+                getStyleClass().add(look.tone().styleClass());
             }
         });
         table.getColumns().add(state);
+        table.getColumns().add(column("GPUs", 110, job -> job.gpus().isEmpty() ? "–"
+                : job.gpus().stream().map(b -> b.startsWith("0000:") ? b.substring(5) : b)
+                        .collect(java.util.stream.Collectors.joining(", ")) + (job.gpusSimulated() ? " (sim.)" : "")));
+        table.getColumns().add(column("VMM", 70, job -> job.vmm() == null ? "–" : job.vmm()));
         table.getColumns().add(column("Started", 110, JobsPage::started));
         table.getColumns().add(column("Elapsed", 90, Elapsed::compact));
         table.getColumns().add(column("Exit", 45, job -> job.exitCode() == null ? "–" : job.exitCode().toString()));
@@ -127,6 +164,24 @@ public class JobsPage implements Page {
                 model.selectedProperty().set(now);
             }
         });
+        // The other way too: a job chosen elsewhere (the tray, Run…) is the row selected, so the log
+        // below is always the selected row's.
+        Runnable follow = () -> {
+            Job job = model.selectedProperty().get();
+            if (job == null) {
+                table.getSelectionModel().clearSelection();
+                return;
+            }
+            Job row = table.getSelectionModel().getSelectedItem();
+            if (row == null || row.id() != job.id()) {
+                model.shown().stream().filter(j -> j.id() == job.id()).findFirst().ifPresent(j -> {
+                    table.getSelectionModel().select(j);
+                    table.scrollTo(j);
+                });
+            }
+        };
+        model.selectedProperty().addListener((obs, old, now) -> follow.run());
+        model.shown().addListener((ListChangeListener<Job>) change -> follow.run());
         return table;
     }
 
@@ -136,6 +191,24 @@ public class JobsPage implements Page {
         column.setMinWidth(Math.min(width, 90)); // titles stay readable when the window narrows
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         return column;
+    }
+
+    /** Opens a web page with the desktop's browser (xdg-open), off the UI thread. */
+    private static void open(String url) {
+        if (url == null) {
+            return;
+        }
+        Thread opener = new Thread(() -> {
+            try {
+                new ProcessBuilder("xdg-open", url).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (java.io.IOException e) {
+                java.util.logging.Logger.getLogger(JobsPage.class.getName()).warning("cannot open " + url + ": "
+                        + e.getMessage());
+            }
+        }, "open-url");
+        opener.setDaemon(true);
+        opener.start();
     }
 
     static String started(Job job) {
@@ -197,8 +270,8 @@ public class JobsPage implements Page {
         title.getStyleClass().add("title-4");
         title.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
             Job job = model.selectedProperty().get();
-            return job == null ? "Select a job to see its log" : "Log of job " + job.id() + " · " + job.state()
-                    + (job.error() == null ? "" : " · " + job.error());
+            return job == null ? "Select a job to see its log" : "Log of job #" + job.id() + " · "
+                    + org.rigdesk.app.status.Vocabulary.job(job).text() + (job.error() == null ? "" : " · " + job.error());
         }, model.selectedProperty()));
         TextField search = new TextField();
         search.setId("log-search");

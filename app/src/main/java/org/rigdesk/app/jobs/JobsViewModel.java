@@ -34,6 +34,10 @@ public class JobsViewModel {
     private final StringProperty filter = new SimpleStringProperty(ALL);
     private final ObjectProperty<Job> selected = new SimpleObjectProperty<>();
     private final StringProperty message = new SimpleStringProperty("");
+    /** Idle runner VMs: not work yet, so not rows; the page says how many wait. */
+    private final javafx.beans.property.LongProperty waitingRunners = new javafx.beans.property.SimpleLongProperty();
+    /** Where the runner's GitHub lives ("https://github.com"), for "Open on GitHub"; set from the registration. */
+    private final StringProperty webBase = new SimpleStringProperty("https://github.com");
     private final LogViewModel log;
     private final NetworkViewModel network;
 
@@ -44,8 +48,10 @@ public class JobsViewModel {
         this.ui = ui;
         this.log = new LogViewModel(client, ui);
         this.network = new NetworkViewModel(client, background, ui);
-        filter.addListener((obs, old, now) -> shown.setPredicate(
-                job -> now == null || ALL.equals(now) || now.equals(job.state())));
+        shown.setPredicate(job -> isWork(job, ALL));
+        filter.addListener((obs, old, now) -> shown.setPredicate(job -> isWork(job, now)));
+        jobs.addListener((javafx.collections.ListChangeListener<Job>) change -> waitingRunners.set(
+                jobs.stream().filter(job -> Job.READY.equals(job.state())).count()));
         selected.addListener((obs, old, now) -> {
             // A new selection, or the selected job moved on (its log grows until it ends).
             if (now == null || old == null || old.id() != now.id() || now.finished() != old.finished()) {
@@ -145,8 +151,8 @@ public class JobsViewModel {
     public void cancelSelected() {
         Job job = selected.get();
         if (job != null && !job.finished() && dialogs.confirm(new Dialogs.Confirmation("confirm-cancel",
-                "Cancel job " + job.id() + "?", "Job " + job.id() + " (" + job.name() + ") is powered down; if it "
-                + "does not stop within the grace period its VM is stopped."))) {
+                "Cancel job #" + job.id() + " (" + job.name() + ")?", "Its VM is powered down; if it does not stop "
+                + "within the grace period it is stopped. Its log is kept.", "Cancel job", "Keep running"))) {
             cancel(job);
         }
     }
@@ -160,6 +166,35 @@ public class JobsViewModel {
                 ui.execute(() -> message.set("Cannot cancel job " + job.id() + ": " + e.getMessage()));
             }
         });
+    }
+
+    /**
+     * A row of the table: a job that was or is work, in the filter's state. An idle runner VM (ready)
+     * is a slot waiting for work, shown as a count, unless the filter asks for "ready" itself.
+     */
+    private static boolean isWork(Job job, String filter) {
+        if (filter == null || ALL.equals(filter)) {
+            return !Job.READY.equals(job.state());
+        }
+        return filter.equals(job.state());
+    }
+
+    public javafx.beans.property.ReadOnlyLongProperty waitingRunnersProperty() {
+        return waitingRunners;
+    }
+
+    public StringProperty webBaseProperty() {
+        return webBase;
+    }
+
+    /** The run's page on GitHub for a runner job ("…/octo/gpu-ci/actions/runs/42"), or null for a local job. */
+    public String githubUrl(Job job) {
+        if (job == null || job.repository() == null || job.runId() == null) {
+            return null;
+        }
+        String base = webBase.get().endsWith("/") ? webBase.get() : webBase.get() + "/";
+        return base + job.repository() + "/actions/runs/" + job.runId()
+                + (job.runAttempt() == null || job.runAttempt() <= 1 ? "" : "/attempts/" + job.runAttempt());
     }
 
     public ObservableList<Job> shown() {

@@ -197,11 +197,16 @@ public class RunnerPage implements Page {
         remove.setId("runner-remove");
         remove.getStyleClass().add("danger");
         remove.setOnAction(e -> model.removeRegistration());
+        Label health = new Label();
+        health.setId("runner-health");
+        health.getStyleClass().add("runner-health");
+        health.setWrapText(true);
         model.statusProperty().addListener((obs, old, status) -> {
             if (!status.registered()) {
                 facts.getChildren().clear();
                 return;
             }
+            showHealth(health, status);
             pause.setText(status.paused() ? "Resume" : "Pause");
             github.setVisible(status.github() != null);
             github.setText(status.github() == null ? "" : "GitHub: " + status.github());
@@ -209,15 +214,48 @@ public class RunnerPage implements Page {
             runners.getItems().setAll(status.runners());
             slots.getItems().setAll(status.slots());
             queued.getItems().setAll(status.queued());
+            for (TableView<?> table : java.util.List.of(runners, slots, queued)) {
+                fitToRows(table);
+            }
         });
-        HBox actions = new HBox(8, pause, refresh, remove);
+        HBox actions = new HBox(8, pause, refresh);
         Label slotsTitle = new Label("Slots");
         slotsTitle.getStyleClass().add("title-4");
         Label title = new Label("Our runners on GitHub");
         title.getStyleClass().add("title-4");
         Label queuedTitle = new Label("Waiting on GitHub for a runner like ours");
         queuedTitle.getStyleClass().add("title-4");
-        return new VBox(12, facts, github, actions, slotsTitle, slots, queuedTitle, queued, title, runners);
+        // Removal undoes the registration: its own section, last, away from the everyday buttons.
+        Label removeTitle = new Label("Remove this workstation from GitHub");
+        removeTitle.getStyleClass().add("title-4");
+        Label removeHint = new Label(RunnerViewModel.REMOVE_CONSEQUENCES + " Registering again takes a token.");
+        removeHint.getStyleClass().add("text-muted");
+        removeHint.setWrapText(true);
+        VBox removal = new VBox(6, new javafx.scene.control.Separator(), removeTitle, removeHint, remove);
+        removal.setPadding(new javafx.geometry.Insets(12, 0, 0, 0));
+        return new VBox(12, health, actions, facts, github, slotsTitle, slots, queuedTitle, queued, title, runners,
+                removal);
+    }
+
+    /** One line: the runner's state in the one vocabulary, and what its slots do. */
+    private static void showHealth(Label health, RunnerStatus status) {
+        org.rigdesk.app.status.Look look = org.rigdesk.app.status.Vocabulary.runner(status.state());
+        long waiting = status.slots().stream().filter(s -> RunnerStatus.Slot.IDLE.equals(s.state())).count();
+        long busy = status.slots().stream().filter(s -> RunnerStatus.Slot.BUSY.equals(s.state())).count();
+        health.setText(look.text() + " · " + waiting + " waiting for a job · " + busy + " running"
+                + (status.queued().isEmpty() ? "" : " · " + status.queued().size() + " queued on GitHub"));
+        health.setTooltip(new javafx.scene.control.Tooltip(look.term()));
+        health.getStyleClass().removeIf(c -> c.startsWith("tone-"));
+        health.getStyleClass().add(look.tone().styleClass());
+    }
+
+    /** A table as tall as its rows (at least one, for its placeholder): no blank band under a short list. */
+    private static void fitToRows(TableView<?> table) {
+        table.setFixedCellSize(28);
+        double height = 32 + Math.max(1, table.getItems().size()) * 28 + 4;
+        table.setPrefHeight(height);
+        table.setMinHeight(height);
+        table.setMaxHeight(height);
     }
 
     private static void fillFacts(GridPane facts, RunnerStatus status) {
@@ -241,9 +279,10 @@ public class RunnerPage implements Page {
                         : String.join(", ", status.egressAllow()));
                 default -> "the internet (never this computer or the LAN)";
             }},
-            {"Last GitHub contact", status.lastApiContact() == null ? "never" : java.time.format.DateTimeFormatter
-                    .ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault()).format(status.lastApiContact())},
-            {"Rate limit left", status.rateLimitRemaining() == null ? "?" : status.rateLimitRemaining().toString()}}) {
+            {"Last GitHub contact", status.lastApiContact() == null ? "never" : org.rigdesk.app.status.Ages.ago(
+                    java.time.Duration.between(status.lastApiContact(), java.time.Instant.now()))},
+            {"GitHub API", status.rateLimitRemaining() == null ? "calls left: not known yet"
+                    : String.format(java.util.Locale.ENGLISH, "%,d calls left this hour", status.rateLimitRemaining())}}) {
             Label key = new Label(fact[0]);
             key.getStyleClass().add("text-muted");
             key.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a long value wraps; the name stays whole
@@ -257,11 +296,27 @@ public class RunnerPage implements Page {
     private static TableView<RunnerStatus.Slot> slotsTable() {
         TableView<RunnerStatus.Slot> slots = new TableView<>();
         slots.setId("runner-slots");
-        slots.setPrefHeight(170);
         slots.setPlaceholder(new Label("No slots: register with at least one GPU or CPU slot."));
         slots.getColumns().add(column("Slot", RunnerStatus.Slot::key));
         slots.getColumns().add(column("GPU", s -> s.gpu() == null ? "–" : s.gpu()));
-        slots.getColumns().add(column("State", RunnerStatus.Slot::state));
+        TableColumn<RunnerStatus.Slot, RunnerStatus.Slot> state = new TableColumn<>("State");
+        state.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyObjectWrapper<>(cell.getValue()));
+        state.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override
+            protected void updateItem(RunnerStatus.Slot slot, boolean empty) {
+                super.updateItem(slot, empty);
+                getStyleClass().removeIf(s -> s.startsWith("tone-"));
+                if (empty || slot == null) {
+                    setText(null);
+                    return;
+                }
+                org.rigdesk.app.status.Look look = org.rigdesk.app.status.Vocabulary.slot(slot);
+                setText(look.text());
+                getStyleClass().add(look.tone().styleClass());
+            }
+        });
+        state.setMinWidth(190);
+        slots.getColumns().add(state);
         slots.getColumns().add(column("Runner", s -> s.runnerName() == null ? "–" : s.runnerName()));
         slots.getColumns().add(column("Job", s -> s.jobId() == null ? "–" : "#" + s.jobId()));
         slots.getColumns().add(column("Detail", s -> s.detail() == null ? "" : s.detail()));
@@ -281,7 +336,6 @@ public class RunnerPage implements Page {
     private static TableView<RunnerStatus.QueuedJob> queuedTable() {
         TableView<RunnerStatus.QueuedJob> queued = new TableView<>();
         queued.setId("runner-queued");
-        queued.setPrefHeight(120);
         queued.setPlaceholder(new Label("No job waits for a runner of ours."));
         queued.getColumns().add(column("Job", RunnerStatus.QueuedJob::name));
         queued.getColumns().add(column("Repository", RunnerStatus.QueuedJob::repository));
@@ -295,7 +349,6 @@ public class RunnerPage implements Page {
     private static TableView<RunnerStatus.Runner> runnersTable() {
         TableView<RunnerStatus.Runner> runners = new TableView<>();
         runners.setId("runner-runners");
-        runners.setPrefHeight(170);
         runners.setPlaceholder(new Label("No runners of ours on GitHub."));
         runners.getColumns().add(column("Name", RunnerStatus.Runner::name));
         runners.getColumns().add(column("Status", RunnerStatus.Runner::status));

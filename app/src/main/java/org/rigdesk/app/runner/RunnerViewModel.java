@@ -143,7 +143,7 @@ public class RunnerViewModel {
     /** Removes the registration once the person agrees. */
     public void removeRegistration() {
         if (dialogs.confirm(new Dialogs.Confirmation("confirm-remove", "Remove the runner registration?",
-                REMOVE_CONSEQUENCES))) {
+                REMOVE_CONSEQUENCES, "Remove", "Keep it"))) {
             remove();
         }
     }

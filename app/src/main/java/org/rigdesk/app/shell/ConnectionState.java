@@ -1,19 +1,9 @@
 package org.rigdesk.app.shell;
 
-/** How the window stands with the daemon. */
+/** How the window stands with the daemon; its words are {@link org.rigdesk.app.status.Vocabulary#connection}. */
 public enum ConnectionState {
-    CONNECTING("Connecting…"),
-    CONNECTED("Connected"),
-    RECONNECTING("Reconnecting…"),
-    DAEMON_NOT_RUNNING("Daemon not running");
-
-    private final String label;
-
-    ConnectionState(String label) {
-        this.label = label;
-    }
-
-    public String label() {
-        return label;
-    }
+    CONNECTING,
+    CONNECTED,
+    RECONNECTING,
+    DAEMON_NOT_RUNNING
 }

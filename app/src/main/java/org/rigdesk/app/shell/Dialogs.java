@@ -6,8 +6,12 @@ package org.rigdesk.app.shell;
  */
 public interface Dialogs {
 
-    /** A question before an action: its dialog's node id, the question, and what the action does. */
-    record Confirmation(String id, String question, String consequences) {
+    /**
+     * A question before an action: its dialog's node id, the question, what the action does, and
+     * its two buttons as verbs: {@code go} does it ("Cancel job"), {@code stay} leaves things as
+     * they are ("Keep running").
+     */
+    record Confirmation(String id, String question, String consequences, String go, String stay) {
     }
 
     /** A local job as the person filled it in. */

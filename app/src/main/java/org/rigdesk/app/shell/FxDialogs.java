@@ -3,6 +3,7 @@ package org.rigdesk.app.shell;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
@@ -23,8 +24,9 @@ public final class FxDialogs implements Dialogs {
 
     @Override
     public boolean confirm(Confirmation confirmation) {
-        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, confirmation.consequences(), ButtonType.CANCEL,
-                ButtonType.OK);
+        ButtonType go = new ButtonType(confirmation.go(), ButtonBar.ButtonData.OK_DONE);
+        ButtonType stay = new ButtonType(confirmation.stay(), ButtonBar.ButtonData.CANCEL_CLOSE);
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, confirmation.consequences(), stay, go);
         alert.setTitle("Rigdesk");
         alert.setHeaderText(confirmation.question());
         alert.getDialogPane().setId(confirmation.id());
@@ -32,7 +34,10 @@ public final class FxDialogs implements Dialogs {
         if (window != null) {
             alert.initOwner(window);
         }
-        return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
+        // The safe answer has the focus: Enter alone never cancels a job or moves a card.
+        ((javafx.scene.control.Button) alert.getDialogPane().lookupButton(go)).setDefaultButton(false);
+        ((javafx.scene.control.Button) alert.getDialogPane().lookupButton(stay)).setDefaultButton(true);
+        return alert.showAndWait().filter(go::equals).isPresent();
     }
 
     @Override
@@ -64,9 +69,10 @@ public final class FxDialogs implements Dialogs {
         form.addRow(2, new Label("CPUs"), cpus);
         form.addRow(3, new Label("Memory (MiB)"), memory);
         dialog.getDialogPane().setContent(form);
-        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, ButtonType.OK);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(script.textProperty().isEmpty());
-        return dialog.showAndWait().filter(ButtonType.OK::equals)
+        ButtonType run = new ButtonType("Run job", ButtonBar.ButtonData.OK_DONE);
+        dialog.getDialogPane().getButtonTypes().addAll(ButtonType.CANCEL, run);
+        dialog.getDialogPane().lookupButton(run).disableProperty().bind(script.textProperty().isEmpty());
+        return dialog.showAndWait().filter(run::equals)
                 .map(ok -> new JobForm(script.getText(), gpus.getValue(), cpus.getValue(), memory.getValue()));
     }
 

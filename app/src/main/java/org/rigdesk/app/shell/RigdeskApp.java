@@ -30,12 +30,30 @@ public class RigdeskApp extends Application {
     public static void style(Scene scene) {
         applyTheme(AppPreferences.user().theme());
         scene.getStylesheets().add(Objects.requireNonNull(RigdeskApp.class.getResource("rigdesk.css")).toExternalForm());
+        markTheme(scene, darkTheme);
     }
 
     /** Light or dark AtlantaFX Primer, for every window at once. */
     public static void applyTheme(String theme) {
-        Application.setUserAgentStylesheet(AppPreferences.DARK.equals(theme)
+        boolean dark = AppPreferences.DARK.equals(theme);
+        Application.setUserAgentStylesheet(dark
                 ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+        // Primer dark paints cards and page alike: rigdesk.css lifts the cards on a "theme-dark" root.
+        for (javafx.stage.Window window : javafx.stage.Window.getWindows()) {
+            if (window.getScene() != null) {
+                markTheme(window.getScene(), dark);
+            }
+        }
+        darkTheme = dark;
+    }
+
+    private static boolean darkTheme;
+
+    private static void markTheme(Scene scene, boolean dark) {
+        scene.getRoot().getStyleClass().remove("theme-dark");
+        if (dark) {
+            scene.getRoot().getStyleClass().add("theme-dark");
+        }
     }
 
     @Override

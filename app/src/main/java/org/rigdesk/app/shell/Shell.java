@@ -94,6 +94,14 @@ public class Shell implements AutoCloseable {
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> activity.run());
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> gpus.onJobs(jobs.all()));
         runner.statusProperty().addListener((obs, old, now) -> activity.run());
+        runner.statusProperty().addListener((obs, old, now) -> gpus.onRunner(now));
+        runner.statusProperty().addListener((obs, old, now) -> {
+            // "Open on GitHub" goes to the registration's server (GitHub or GitHub Enterprise).
+            if (now != null && now.url() != null) {
+                java.net.URI url = java.net.URI.create(now.url());
+                jobs.webBaseProperty().set(url.getScheme() + "://" + url.getAuthority());
+            }
+        });
         activity.run();
     }
 

@@ -10,6 +10,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.shape.Circle;
 import org.rigdesk.api.wire.RunnerState;
+import org.rigdesk.app.status.Vocabulary;
 
 /** The bottom line: connection state with its remedy, and the "simulated" badge. */
 public class StatusBar extends HBox {
@@ -27,14 +28,17 @@ public class StatusBar extends HBox {
         Label state = new Label();
         state.setId("connection-state");
         state.textProperty().bind(Bindings.createStringBinding(
-                () -> connection.stateProperty().get().label(), connection.stateProperty()));
+                () -> Vocabulary.connection(connection.stateProperty().get()).words(), connection.stateProperty()));
+        // What it is connected to (the daemon's version and socket) is plumbing: a tooltip, not the bar.
         Label detail = new Label();
         detail.setId("connection-detail");
-        detail.getStyleClass().add("text-muted");
         detail.textProperty().bind(connection.detailProperty());
-        // The state and what it is about never shrink; a long remedy gives way (its tooltip has it all).
+        detail.setVisible(false);
+        detail.setManaged(false);
+        Tooltip where = new Tooltip();
+        where.textProperty().bind(connection.detailProperty());
+        state.setTooltip(where);
         state.setMinWidth(Region.USE_PREF_SIZE);
-        detail.setMinWidth(Region.USE_PREF_SIZE);
         Label remedy = new Label();
         remedy.setId("connection-remedy");
         remedy.getStyleClass().add("remedy");
@@ -62,18 +66,22 @@ public class StatusBar extends HBox {
                         && connection.stateProperty().get() == ConnectionState.CONNECTED,
                 connection.infoProperty(), connection.stateProperty()));
         activity.setId("status-activity");
-        activity.getStyleClass().add("text-muted");
-        activity.setMinWidth(Region.USE_PREF_SIZE);
+        activity.setMinWidth(0);
         activity.visibleProperty().bind(connection.stateProperty().isEqualTo(ConnectionState.CONNECTED));
         activity.managedProperty().bind(activity.visibleProperty());
-        getChildren().addAll(dot, state, detail, remedy, spacer, activity, simulated);
+        // What is happening comes first and in normal text; the connection sits at the right.
+        getChildren().addAll(activity, remedy, spacer, dot, state, detail, simulated);
     }
 
-    /** Running jobs and the runner's state, as one line: "2 jobs running · runner ready". */
+    /** Running jobs and the runner's state, as one line: "● 2 jobs running · Runner: ✓ Ready for jobs". */
     public void activity(long runningJobs, org.rigdesk.api.wire.RunnerStatus runner) {
-        String jobs = runningJobs == 0 ? "no jobs running" : runningJobs + (runningJobs == 1 ? " job" : " jobs")
-                + " running";
+        activity.setText(activityText(runningJobs, runner));
+    }
+
+    static String activityText(long runningJobs, org.rigdesk.api.wire.RunnerStatus runner) {
+        String jobs = runningJobs == 0 ? "No jobs running" : Vocabulary.WORKING + " " + runningJobs
+                + (runningJobs == 1 ? " job" : " jobs") + " running";
         RunnerState state = runner == null ? RunnerState.NOT_REGISTERED : runner.state();
-        activity.setText(jobs + " · runner " + state.words());
+        return jobs + " · Runner: " + Vocabulary.runner(state).text();
     }
 }

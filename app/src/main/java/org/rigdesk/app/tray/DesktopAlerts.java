@@ -53,11 +53,12 @@ public final class DesktopAlerts {
         String what = job.repository() != null ? job.name() : "#" + job.id() + " " + job.name();
         String took = job.startedAt() == null || job.finishedAt() == null ? ""
                 : " after " + Elapsed.words(Duration.between(job.startedAt(), job.finishedAt()));
+        // The summary in the one vocabulary, with its icon: "✓ Job succeeded", "✗ Job failed".
+        org.rigdesk.app.status.Look look = org.rigdesk.app.status.Vocabulary.job(job);
+        String summary = look.icon() + " Job " + look.words().toLowerCase(java.util.Locale.ROOT);
         return Optional.of(switch (job.state()) {
-            case Job.SUCCEEDED -> new Alert(JOBS, "Job finished", what + took, false);
-            case Job.CANCELLED -> new Alert(JOBS, "Job cancelled", what + took, false);
-            default -> new Alert(JOBS, "Job " + job.state(), what + took
-                    + (job.error() == null ? "" : "\n" + job.error()), true);
+            case Job.SUCCEEDED, Job.CANCELLED -> new Alert(JOBS, summary, what + took, false);
+            default -> new Alert(JOBS, summary, what + took + (job.error() == null ? "" : "\n" + job.error()), true);
         });
     }
 
@@ -88,10 +89,12 @@ public final class DesktopAlerts {
         return switch (LendingState.of(state).orElse(LendingState.MOVING)) {
             case DESK, STANDBY -> LendingState.LENT.wire().equals(before) || LendingState.RETURNING.wire().equals(before)
                     || LendingState.BLOCKED.wire().equals(before)
-                    ? Optional.of(new Alert(GPUS, "GPU back on your desk", card + " is on its host driver again"
+                    ? Optional.of(new Alert(GPUS, org.rigdesk.app.status.Vocabulary.lending(LendingState.DESK).text()
+                    + " again", card + " is on its host driver again"
                     + (gpu.driver() == null ? "" : " (" + gpu.driver() + ")") + ".", false)) : Optional.empty();
-            case LENT -> Optional.of(new Alert(GPUS, "GPU lent to CI", card + ": " + gpu.lending().detail(), false));
-            case BLOCKED -> Optional.of(new Alert(GPUS, "GPU kept on your desk", card + ": "
+            case LENT -> Optional.of(new Alert(GPUS, org.rigdesk.app.status.Vocabulary.lending(LendingState.LENT).text(),
+                    card + ": " + gpu.lending().detail(), false));
+            case BLOCKED -> Optional.of(new Alert(GPUS, "⌂ Kept on my desk", card + ": "
                     + gpu.lending().detail(), false));
             case MOVING, RETURNING -> Optional.empty();
         };
@@ -136,10 +139,13 @@ public final class DesktopAlerts {
         String before = runnerTrouble;
         runnerTrouble = trouble;
         if (trouble != null && before == null) {
-            return Optional.of(new Alert(RUNNER, "Runner offline", "GitHub cannot be reached: " + trouble, true));
+            return Optional.of(new Alert(RUNNER, org.rigdesk.app.status.Vocabulary.runner(
+                    org.rigdesk.api.wire.RunnerState.CANNOT_REACH_GITHUB).text(), "The runner cannot reach GitHub: "
+                    + trouble, true));
         }
         if (trouble == null && before != null) {
-            return Optional.of(new Alert(RUNNER, "Runner back online", "GitHub answers again.", false));
+            return Optional.of(new Alert(RUNNER, org.rigdesk.app.status.Vocabulary.runner(
+                    org.rigdesk.api.wire.RunnerState.READY).text(), "GitHub answers again.", false));
         }
         return Optional.empty();
     }

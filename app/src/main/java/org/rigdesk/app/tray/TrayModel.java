@@ -8,6 +8,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.app.gpus.GpuNames;
 import org.rigdesk.api.wire.RunnerStatus;
+import org.rigdesk.app.status.Vocabulary;
 
 /**
  * Turns what the app knows (connection, jobs, runner, the latest problem) into the tray's state
@@ -58,7 +59,7 @@ public final class TrayModel {
                     : lent + " of " + lendable.size() + (lendable.size() == 1 ? " GPU" : " GPUs") + " lent");
         }
         if (connected && runner != null && runner.registered()) {
-            tooltip += " · runner " + runner.state().words();
+            tooltip += " · Runner: " + Vocabulary.runner(runner.state()).words();
         }
         List<TrayState.MenuItem> menu = new ArrayList<>();
         menu.add(new TrayState.MenuItem("Open Rigdesk", "open", true));
@@ -67,15 +68,18 @@ public final class TrayModel {
             menu.add(new TrayState.MenuItem("No jobs running", null, false));
         }
         for (Job job : running.stream().limit(MENU_JOBS).toList()) {
-            menu.add(new TrayState.MenuItem("#" + job.id() + " " + shorten(job.name()) + " (" + job.state() + ")",
-                    "job:" + job.id(), true));
+            menu.add(new TrayState.MenuItem(Vocabulary.job(job).icon() + " #" + job.id() + " " + shorten(job.name())
+                    + " · " + Vocabulary.job(job).words(), "job:" + job.id(), true));
         }
         if (running.size() > MENU_JOBS) {
             menu.add(new TrayState.MenuItem("… and " + (running.size() - MENU_JOBS) + " more", "open", true));
         }
         menu.add(TrayState.MenuItem.separator());
         for (Gpu gpu : lendable) {
-            menu.add(new TrayState.MenuItem(shorten(GpuNames.label(gpu) + ": " + gpu.lending().detail()), "gpu:" + gpu.bdf(), true));
+            Job holder = gpu.usedBy() == null ? null : jobs.stream()
+                    .filter(j -> Long.toString(j.id()).equals(gpu.usedBy())).findFirst().orElse(null);
+            menu.add(new TrayState.MenuItem(shorten(GpuNames.label(gpu) + ": " + Vocabulary.gpu(gpu, holder).text()),
+                    "gpu:" + gpu.bdf(), true));
             boolean onDesk = GpuLending.DESK.equals(gpu.lending().policy());
             menu.add(onDesk ? new TrayState.MenuItem("    Lend to CI", "lend:" + gpu.bdf(), connected)
                     : new TrayState.MenuItem("    Use on my desk", "reclaim:" + gpu.bdf(), connected));

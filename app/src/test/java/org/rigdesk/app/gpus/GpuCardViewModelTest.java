@@ -113,18 +113,20 @@ class GpuCardViewModelTest {
         }
         assertEquals(61, card.recentLoad().size(), "60 s back from the newest, both ends included");
         assertEquals(30.0, card.recentLoad().get(0));
-        assertEquals("90%", GpuCardViewModel.readings(card.gpuProperty().get(), card.sampleProperty().get()).get("Load"));
+        GpuCardViewModel.Gauge load = GpuCardViewModel.gauges(card.gpuProperty().get(), card.sampleProperty().get()).get(0);
+        assertEquals(new GpuCardViewModel.Gauge("Load", 0.9, "90 %", true), load, "90 % runs high");
     }
 
     @Test
     void aCardInAVmSaysSoInsteadOfNumbers() {
         Gpu lent = InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.VFIO, "7");
-        var rows = GpuCardViewModel.readings(lent, null);
-        assertEquals(List.of("in VM"), rows.values().stream().distinct().toList());
+        assertEquals(List.of(), GpuCardViewModel.gauges(lent, null));
+        assertEquals("Readings are inside the job's VM while CI has it.", GpuCardViewModel.readingsNote(lent, null));
         GpuSample none = new GpuSample(BDF, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, GpuSample.NONE, null, null);
-        assertEquals("n/a", GpuCardViewModel.readings(InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null), none)
-                .get("Load"));
+        Gpu onDesk = InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null);
+        assertEquals("No live readings: the host cannot read this GPU.", GpuCardViewModel.readingsNote(onDesk, none));
+        assertEquals(List.of(), GpuCardViewModel.gauges(onDesk, none));
     }
 
     @Test
@@ -138,7 +140,9 @@ class GpuCardViewModelTest {
 
         assertEquals(1, asked.size());
         assertEquals("confirm-mode", asked.get(0).id());
-        assertEquals("Hand RTX 3060 to vfio-pci?", asked.get(0).question());
+        assertEquals("Lend RTX 3060 (01:00.0) to CI?", asked.get(0).question(), "which of two alike, in owner words");
+        assertEquals("Lend to CI", asked.get(0).go());
+        assertEquals("Keep on my desk", asked.get(0).stay());
         assertTrue(asked.get(0).consequences().contains(BDF + "  RTX 3060 (gpu, nvidia)"), asked.get(0).consequences());
         assertTrue(api.calls.isEmpty(), "nothing asked of the daemon: " + api.calls);
         assertEquals(Gpu.HOST, card.gpuProperty().get().mode());

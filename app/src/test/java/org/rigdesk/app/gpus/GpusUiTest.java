@@ -20,6 +20,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.OwnerProcesses;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -73,38 +74,52 @@ class GpusUiTest {
 
     @Test
     void togglingAsksFirstThenMovesTheCardAndItsAudio() throws Exception {
-        assertEquals("Host", text(CARD + "-badge"));
+        assertEquals("⌂ On my desk", text(CARD + "-badge"));
+        assertEquals("GPU 1 of 2", text(CARD + "-twin"), "two GeForce RTX 3060 are told apart");
         flip(CARD);
-        answerDialog("Cancel");
+        answerDialog("Keep on my desk");
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isSelected(), "cancel puts it back");
         assertEquals("nvidia", gpu("0000:01:00.0").driver(), "nothing moved on cancel");
 
         flip(CARD);
-        answerDialog("OK");
-        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "VFIO".equals(text(CARD + "-badge")));
+        answerDialog("Lend to CI");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "○ Lent to CI".equals(text(CARD + "-badge")));
         Gpu now = gpu("0000:01:00.0");
         assertEquals("vfio-pci", now.driver());
         assertEquals("vfio-pci", now.groupDevices().get(0).driver());
-        assertEquals("Host", text("#gpu-0000-02-00-0-badge"), "the other card is untouched");
+        assertEquals("⌂ On my desk", text("#gpu-0000-02-00-0-badge"), "the other card is untouched");
     }
 
     @Test
     void aRefusalIsShownInPlaceWithItsRemedyAndTheSwitchReturns() throws Exception {
-        flip(IGPU);
+        String second = "#gpu-0000-02-00-0";
+        OwnerProcesses.hold(daemon.sysfsRoot().resolveSibling("proc"), 4242, "python3", "/dev/nvidia1");
+        flip(second);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-mode").queryAll().isEmpty());
         DialogPane pane = robot.lookup("#confirm-mode").queryAs(DialogPane.class);
-        robot.clickOn(robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals("OK"))
+        assertTrue(pane.getHeaderText().contains("(02:00.0)"), "the question names which of the two: "
+                + pane.getHeaderText());
+        robot.clickOn(robot.from(pane).lookup((Node n) -> n instanceof Button b && b.getText().equals("Lend to CI"))
                 .queryAs(Node.class));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
-                () -> !text(IGPU + "-problem").isEmpty() && !text(IGPU + "-remedy").isEmpty());
+                () -> !text(second + "-problem").isEmpty() && !text(second + "-remedy").isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(text(IGPU + "-problem").contains("boot display"), text(IGPU + "-problem"));
-        assertTrue(text(IGPU + "-remedy").contains("primary display"), text(IGPU + "-remedy"));
-        assertTrue(robot.lookup(IGPU + "-remedy").query().isVisible());
+        assertTrue(text(second + "-problem").contains("held open by 4242 (python3)"), text(second + "-problem"));
+        assertTrue(text(second + "-remedy").contains("never kills"), text(second + "-remedy"));
+        assertTrue(robot.lookup(second + "-remedy").query().isVisible());
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
-                () -> !robot.lookup(IGPU + "-toggle").queryAs(ToggleSwitch.class).isSelected());
-        assertEquals("Host", text(IGPU + "-badge"));
+                () -> !robot.lookup(second + "-toggle").queryAs(ToggleSwitch.class).isSelected());
+        assertEquals("⌂ On my desk", text(second + "-badge"));
+    }
+
+    @Test
+    void theBootDisplayIsACompactCardWithNothingToFlip() {
+        assertEquals("⌂ On my desk", text(IGPU + "-badge"));
+        assertTrue(text(IGPU + "-kept").contains("never lent"), text(IGPU + "-kept"));
+        assertFalse(robot.lookup(IGPU + "-toggle").query().isVisible(), "no switch on the boot display");
+        assertFalse(robot.lookup(IGPU + "-readings").query().isVisible(), "no empty readings either");
+        assertEquals("", text(IGPU + "-twin"));
     }
 
     @Test

@@ -64,7 +64,8 @@ class GpusViewModelTest {
 
         assertSame(card, model.cards().get(0), "the same card, updated");
         assertEquals("7", card.gpuProperty().get().usedBy());
-        assertEquals(Job.RUNNING, card.holderStateProperty().get());
+        assertEquals(Job.RUNNING, card.holderProperty().get().state());
+        assertEquals("Running job #7", card.look().words(), "a local job has no repository to name");
     }
 
     @Test

@@ -68,7 +68,7 @@ class JobsUiTest {
         TextArea script = robot.lookup("#run-script").queryAs(TextArea.class);
         // Two lines, then a quiet spell: both must show while the job still runs.
         robot.interact(() -> script.setText("echo tick 1; echo tick 2; sleep 120; echo tick 3"));
-        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "OK"));
+        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "Run job"));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> table().getItems().size() == 1);
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> log().getItems().stream().anyMatch(l -> l.equals("tick 2")));
         assertTrue(log().getItems().contains("tick 1"));
@@ -79,7 +79,7 @@ class JobsUiTest {
 
         robot.clickOn("#jobs-cancel");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-cancel").queryAll().isEmpty());
-        robot.clickOn(button(robot.lookup("#confirm-cancel").queryAs(DialogPane.class), "OK"));
+        robot.clickOn(button(robot.lookup("#confirm-cancel").queryAs(DialogPane.class), "Cancel job"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> Job.CANCELLED.equals(table().getItems().get(0).state()));
         try (DaemonClient client = daemon.client()) {
@@ -94,7 +94,7 @@ class JobsUiTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#run-dialog").queryAll().isEmpty());
         robot.interact(() -> robot.lookup("#run-gpus").queryAs(javafx.scene.control.Spinner.class)
                 .getValueFactory().setValue(2));
-        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "OK"));
+        robot.clickOn(button(robot.lookup("#run-dialog").queryAs(DialogPane.class), "Run job"));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
                 () -> robot.lookup("#jobs-message").queryLabeled().getText().contains("passthrough"));
         assertTrue(robot.lookup("#jobs-message").queryLabeled().getText().contains("rigdesk gpu mode"));

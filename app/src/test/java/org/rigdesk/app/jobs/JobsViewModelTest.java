@@ -77,13 +77,13 @@ class JobsViewModelTest {
         List<String> asked = new ArrayList<>();
         boolean[] answer = {false};
         JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.answering(question -> {
-            asked.add(question.question());
+            asked.add(question.question() + " [" + question.stay() + " | " + question.go() + "]");
             return answer[0];
         }, null));
         model.reload();
         model.selectedProperty().set(model.all().get(0));
         model.cancelSelected();
-        assertEquals(List.of("Cancel job 5?"), asked);
+        assertEquals(List.of("Cancel job #5 (job 5)? [Keep running | Cancel job]"), asked, "buttons are verbs");
         assertTrue(api.calls.stream().noneMatch(call -> call.startsWith("cancel")), api.calls.toString());
         answer[0] = true;
         model.cancelSelected();

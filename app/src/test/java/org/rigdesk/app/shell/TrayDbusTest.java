@@ -130,7 +130,7 @@ class TrayDbusTest {
                     "exit code 1 <a href=\"https://evil.example\">details</a> & more")));
             events.flush();
             await(() -> notified.size() == 1, "a notification is sent");
-            assertEquals("Job failed", notified.get(0)[0]);
+            assertEquals("✗ Job failed", notified.get(0)[0]);
             String body = (String) notified.get(0)[1];
             assertTrue(body.contains("exit code 1 &lt;a href=\"https://evil.example\"&gt;details&lt;/a&gt; &amp; more"),
                     body);

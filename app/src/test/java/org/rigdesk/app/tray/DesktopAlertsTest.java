@@ -30,7 +30,7 @@ class DesktopAlertsTest {
         DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
         assertTrue(alerts.job(job(1, Job.RUNNING, null)).isEmpty());
         DesktopAlerts.Alert done = alerts.job(job(1, Job.SUCCEEDED, NOW)).orElseThrow();
-        assertEquals("Job finished", done.summary());
+        assertEquals("✓ Job succeeded", done.summary());
         assertEquals("octo/gpu-ci / CI / test after 3 min 5 s", done.body());
         assertFalse(done.critical());
         assertTrue(alerts.job(job(1, Job.SUCCEEDED, NOW)).isEmpty(), "the same event twice notifies once");
@@ -78,9 +78,9 @@ class DesktopAlertsTest {
         RunnerStatus ok = status(null);
         RunnerStatus down = status("backing off: GitHub answered 502");
         assertTrue(alerts.runner(ok).isEmpty());
-        assertEquals("Runner offline", alerts.runner(down).orElseThrow().summary());
+        assertEquals("⚠ Can't reach GitHub", alerts.runner(down).orElseThrow().summary());
         assertTrue(alerts.runner(down).isEmpty());
-        assertEquals("Runner back online", alerts.runner(ok).orElseThrow().summary());
+        assertEquals("✓ Ready for jobs", alerts.runner(ok).orElseThrow().summary());
     }
 
     @Test
@@ -96,16 +96,16 @@ class DesktopAlertsTest {
         assertTrue(alerts.gpu(desk.withLending(lending.apply("moving", "Moving to a VM"))).isEmpty(), "on its way");
         DesktopAlerts.Alert lent = alerts.gpu(vfio.withLending(lending.apply("lent", "Lent to CI: for job whisper")))
                 .orElseThrow();
-        assertEquals("GPU lent to CI", lent.summary());
+        assertEquals("○ Lent to CI", lent.summary());
         assertTrue(lent.body().contains("RTX 3060 (0000:01:00.0)") && lent.body().contains("whisper"), lent.body());
         assertTrue(alerts.gpu(vfio.withLending(lending.apply("lent", "Lent to CI: for job whisper"))).isEmpty(),
                 "the same state twice notifies once");
         DesktopAlerts.Alert back = alerts.gpu(desk.withLending(lending.apply("standby", "On demand"))).orElseThrow();
-        assertEquals("GPU back on your desk", back.summary());
+        assertEquals("⌂ On my desk again", back.summary());
         assertTrue(back.body().contains("(nvidia)"), back.body());
         DesktopAlerts.Alert kept = alerts.gpu(desk.withLending(lending.apply("blocked",
                 "Wanted for CI, kept on your desk: held open by 4242 (python3) (tried again every 15 s)"))).orElseThrow();
-        assertEquals("GPU kept on your desk", kept.summary());
+        assertEquals("⌂ Kept on my desk", kept.summary());
         assertTrue(kept.body().contains("python3"), kept.body());
     }
 
@@ -120,7 +120,7 @@ class DesktopAlertsTest {
         Job running = job(5, Job.RUNNING, null);
         TrayState busy = TrayModel.of(true, List.of(running), status(null), null);
         assertEquals(TrayState.Status.BUSY, busy.status());
-        assertEquals(List.of("Open Rigdesk", "", "#5 octo/gpu-ci / CI / test (running)", "", "Pause runner",
+        assertEquals(List.of("Open Rigdesk", "", "● #5 octo/gpu-ci / CI / test · Running", "", "Pause runner",
                 "Quit Rigdesk"), busy.menu().stream().map(TrayState.MenuItem::label).toList());
         assertEquals("job:5", busy.menu().get(2).action());
         assertEquals(TrayState.Status.ATTENTION, TrayModel.of(false, List.of(), null, null).status());
@@ -138,8 +138,8 @@ class DesktopAlertsTest {
                 .lending("desk", "desk", "On your desk"));
         TrayState tray = TrayModel.of(true, List.of(), status(null), null, List.of(lent, desk));
         List<String> labels = tray.menu().stream().map(TrayState.MenuItem::label).toList();
-        assertEquals(List.of("Open Rigdesk", "", "No jobs running", "", "RTX 3060 (01:00.0): Lent to CI",
-                "    Use on my desk", "RTX 3060 (02:00.0): On your desk", "    Lend to CI", "", "Pause runner",
+        assertEquals(List.of("Open Rigdesk", "", "No jobs running", "", "RTX 3060 (01:00.0): ○ Lent to CI",
+                "    Use on my desk", "RTX 3060 (02:00.0): ⌂ On my desk", "    Lend to CI", "", "Pause runner",
                 "Quit Rigdesk"), labels);
         assertEquals("reclaim:0000:01:00.0", tray.menu().get(5).action());
         assertEquals("lend:0000:02:00.0", tray.menu().get(7).action());
