@@ -13,8 +13,12 @@ import org.rigdesk.api.wire.Info;
 /** The Host page's state, derived from the daemon's {@code /v1/info}. No nodes here. */
 public class HostViewModel {
 
-    /** A check as the page shows it: a mark, the text, and the remedy when it failed. */
-    public record CheckRow(String id, Mark mark, String title, String detail, String remedy) {
+    /**
+     * A check as the page shows it: a mark, the text, how much it matters (required, recommended,
+     * optional), and the remedy and its command to copy when it failed.
+     */
+    public record CheckRow(String id, Mark mark, String title, String detail, String remedy, String level,
+                           String command) {
     }
 
     public enum Mark { OK, FAILED, MISSING }
@@ -24,6 +28,8 @@ public class HostViewModel {
     private final SimpleStringProperty paths = new SimpleStringProperty("");
     private final SimpleStringProperty summary = new SimpleStringProperty("");
     private final SimpleBooleanProperty simulated = new SimpleBooleanProperty();
+    private final javafx.beans.property.SimpleObjectProperty<org.rigdesk.app.status.Tone> verdict =
+            new javafx.beans.property.SimpleObjectProperty<>(org.rigdesk.app.status.Tone.QUIET);
 
     public void update(Info info) {
         if (info == null) {
@@ -36,14 +42,23 @@ public class HostViewModel {
         List<CheckRow> rows = info.checks().stream().map(HostViewModel::row).toList();
         checks.setAll(rows);
         long blocking = info.checks().stream().filter(c -> c.required() && !c.ok()).count();
-        summary.set(blocking == 0 ? "This host is ready for GPU passthrough."
-                : blocking + (blocking == 1 ? " required check fails" : " required checks fail")
-                + ": GPU passthrough is not possible until fixed.");
+        long advised = info.checks().stream().filter(c -> !c.ok() && !c.required()
+                && HostCheck.REQUIRED.equals(c.level())).count();
+        long recommended = info.checks().stream().filter(c -> !c.ok() && HostCheck.RECOMMENDED.equals(c.level())).count();
+        verdict.set(blocking > 0 ? org.rigdesk.app.status.Tone.BAD : advised + recommended > 0
+                ? org.rigdesk.app.status.Tone.WARN : org.rigdesk.app.status.Tone.GOOD);
+        summary.set(blocking > 0 ? blocking + (blocking == 1 ? " required check fails" : " required checks fail")
+                + ": GPU passthrough is not possible until fixed."
+                : advised > 0 ? "GPU passthrough works here, but jobs cannot run until the required items below are done."
+                : recommended > 0 ? "This host is ready for GPU passthrough; " + recommended
+                + (recommended == 1 ? " recommendation" : " recommendations") + " below would make it better."
+                : "This host is ready for GPU passthrough.");
     }
 
     static CheckRow row(HostCheck check) {
         Mark mark = check.ok() ? Mark.OK : check.required() ? Mark.FAILED : Mark.MISSING;
-        return new CheckRow(check.id(), mark, check.title(), check.detail(), check.ok() ? null : check.remedy());
+        return new CheckRow(check.id(), mark, check.title(), check.detail(), check.ok() ? null : check.remedy(),
+                check.level(), check.ok() ? null : check.command());
     }
 
     public ObservableList<CheckRow> checks() {
@@ -60,6 +75,11 @@ public class HostViewModel {
 
     public ReadOnlyStringProperty summaryProperty() {
         return summary;
+    }
+
+    /** The banner's tone: good (ready), warn (works, with things to do), bad (passthrough impossible). */
+    public javafx.beans.property.ReadOnlyObjectProperty<org.rigdesk.app.status.Tone> verdictProperty() {
+        return verdict;
     }
 
     public ReadOnlyBooleanProperty simulatedProperty() {

@@ -117,7 +117,7 @@ public class JobsPage implements Page {
         table.setId("jobs-table");
         table.setPlaceholder(new Label("No jobs yet. Run one with “Run…”, or `rigdesk run -- COMMAND`."));
         table.getColumns().add(column("ID", 50, job -> Long.toString(job.id())));
-        TableColumn<Job, String> name = column("Name", 340, job -> job.repository() != null
+        TableColumn<Job, String> name = column("Name", 300, job -> job.repository() != null
                 ? job.repository() + " / " + job.workflow() + " / " + job.jobName() : job.name());
         name.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
             @Override
@@ -157,7 +157,9 @@ public class JobsPage implements Page {
         table.getColumns().add(column("VMM", 70, job -> job.vmm() == null ? "–" : job.vmm()));
         table.getColumns().add(column("Started", 110, JobsPage::started));
         table.getColumns().add(column("Elapsed", 90, Elapsed::compact));
-        table.getColumns().add(column("Exit", 45, job -> job.exitCode() == null ? "–" : job.exitCode().toString()));
+        TableColumn<Job, String> exit = column("Exit", 50, job -> job.exitCode() == null ? "–" : job.exitCode().toString());
+        exit.setMinWidth(50);
+        table.getColumns().add(exit);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
             if (now != null) {

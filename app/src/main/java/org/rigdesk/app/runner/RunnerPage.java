@@ -251,8 +251,11 @@ public class RunnerPage implements Page {
 
     /** A table as tall as its rows (at least one, for its placeholder): no blank band under a short list. */
     private static void fitToRows(TableView<?> table) {
-        table.setFixedCellSize(28);
-        double height = 32 + Math.max(1, table.getItems().size()) * 28 + 4;
+        table.setFixedCellSize(30);
+        javafx.scene.Node header = table.lookup(".column-header-background");
+        double headerHeight = header == null || header.getBoundsInLocal().getHeight() <= 0 ? 40
+                : header.getBoundsInLocal().getHeight();
+        double height = headerHeight + Math.max(1, table.getItems().size()) * 30 + 4;
         table.setPrefHeight(height);
         table.setMinHeight(height);
         table.setMaxHeight(height);

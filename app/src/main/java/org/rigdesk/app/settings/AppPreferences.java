@@ -7,6 +7,8 @@ public final class AppPreferences {
 
     public static final String LIGHT = "light";
     public static final String DARK = "dark";
+    /** Follow the desktop's light or dark preference (read when the theme is applied). */
+    public static final String SYSTEM = "system";
 
     private final Preferences node;
 
@@ -18,13 +20,14 @@ public final class AppPreferences {
         return new AppPreferences(Preferences.userRoot().node("org/rigdesk/app"));
     }
 
+    /** light, dark or system, as chosen (system is the first-run default: the desktop decides). */
     public String theme() {
-        String theme = node.get("theme", LIGHT);
-        return DARK.equals(theme) ? DARK : LIGHT;
+        String theme = node.get("theme", SYSTEM);
+        return DARK.equals(theme) || LIGHT.equals(theme) ? theme : SYSTEM;
     }
 
     public void theme(String theme) {
-        node.put("theme", DARK.equals(theme) ? DARK : LIGHT);
+        node.put("theme", DARK.equals(theme) || LIGHT.equals(theme) ? theme : SYSTEM);
     }
 
     public String page() {

@@ -4,7 +4,6 @@ import javafx.beans.property.IntegerProperty;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
-import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -66,21 +65,37 @@ public class SettingsPage implements Page {
         // Wider than a number: the list takes the hint's column too, the hint goes under it.
         VBox allowBox = new VBox(4, allow, allowHint);
         row(grid, 5, "Job network exceptions", allowBox, null);
-        Button save = new Button("Save");
-        save.setId("settings-save");
-        save.getStyleClass().add("accent");
-        save.setOnAction(e -> model.save());
+        // Numbers apply as they change; the list applies when the owner leaves it (no Save button).
+        allow.focusedProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                model.save();
+            }
+        });
         Label message = new Label();
         message.setId("settings-message");
         message.textProperty().bind(model.messageProperty());
         message.setWrapText(true);
-        grid.add(save, 1, 6);
-        grid.add(message, 2, 6);
+        grid.add(message, 1, 6);
 
         grid.add(section("Window"), 0, 7, 3, 1);
-        ChoiceBox<String> theme = new ChoiceBox<>(FXCollections.observableArrayList(AppPreferences.LIGHT,
-                AppPreferences.DARK));
+        ChoiceBox<String> theme = new ChoiceBox<>(FXCollections.observableArrayList(AppPreferences.SYSTEM,
+                AppPreferences.LIGHT, AppPreferences.DARK));
         theme.setId("settings-theme");
+        theme.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String value) {
+                return value == null ? "" : switch (value) {
+                    case AppPreferences.SYSTEM -> "Follow the system";
+                    case AppPreferences.DARK -> "Dark";
+                    default -> "Light";
+                };
+            }
+
+            @Override
+            public String fromString(String text) {
+                return text;
+            }
+        });
         theme.valueProperty().bindBidirectional(model.themeProperty());
         row(grid, 8, "Theme", theme, null);
         Label socket = new Label(model.socket());
@@ -116,11 +131,14 @@ public class SettingsPage implements Page {
             choices.getChildren().add(box);
         });
         row(grid, 13, "Notify me of", choices, null);
+        // Without a notification service the choices mean nothing: shown, but not offered.
+        choices.disableProperty().bind(model.notificationsAvailable().not());
         javafx.scene.control.Spinner<Double> threshold = new javafx.scene.control.Spinner<>(40, 110,
                 model.temperatureThresholdProperty().get(), 1);
         threshold.setId("settings-threshold");
         threshold.setEditable(true);
         threshold.valueProperty().addListener((obs, old, now) -> model.temperatureThresholdProperty().set(now));
+        threshold.disableProperty().bind(model.notificationsAvailable().not());
         row(grid, 14, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
         javafx.scene.control.CheckBox minimised = new javafx.scene.control.CheckBox("Start in the tray, window hidden");
         minimised.setId("settings-minimised");
@@ -142,6 +160,14 @@ public class SettingsPage implements Page {
         GridPane grid = new GridPane();
         grid.setHgap(14);
         grid.setVgap(10);
+        // Labels at their width; controls with their hints beneath in one column up to 560 px.
+        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+        labels.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        javafx.scene.layout.ColumnConstraints controls = new javafx.scene.layout.ColumnConstraints(280, 560, 560);
+        controls.setHgrow(javafx.scene.layout.Priority.SOMETIMES);
+        javafx.scene.layout.ColumnConstraints rest = new javafx.scene.layout.ColumnConstraints(0);
+        rest.setHgrow(javafx.scene.layout.Priority.ALWAYS);
+        grid.getColumnConstraints().addAll(labels, controls, rest);
         return grid;
     }
 
@@ -152,17 +178,22 @@ public class SettingsPage implements Page {
         if (control instanceof VBox) {
             GridPane.setValignment(key, javafx.geometry.VPos.TOP); // a list of choices: its label at its top
         }
-        // Without a hint the control may use the hint's column too.
-        grid.add(control, 1, row, help == null ? 2 : 1, 1);
-        if (help != null) {
-            Label hint = new Label(help);
-            hint.getStyleClass().addAll("text-muted", "small");
-            hint.setWrapText(true); // a narrow window wraps the hint rather than cutting it
-            hint.setMinWidth(160);
-            grid.add(hint, 2, row);
-            if (control instanceof javafx.scene.control.Control c) {
-                c.setTooltip(new Tooltip(help));
-            }
+        if (help == null) {
+            grid.add(control, 1, row);
+            return;
+        }
+        // The hint right under its control, not a column away.
+        GridPane.setValignment(key, javafx.geometry.VPos.TOP);
+        key.setPadding(new Insets(5, 0, 0, 0)); // level with the control's text
+        Label hint = new Label(help);
+        hint.getStyleClass().addAll("text-muted", "small");
+        hint.setWrapText(true); // a narrow window wraps the hint rather than cutting it
+        VBox withHint = new VBox(3, control, hint);
+        withHint.setFillWidth(false); // a spinner keeps its own width; the hint wraps at the column's
+        hint.maxWidthProperty().bind(grid.getColumnConstraints().get(1).prefWidthProperty());
+        grid.add(withHint, 1, row);
+        if (control instanceof javafx.scene.control.Control c) {
+            c.setTooltip(new Tooltip(help));
         }
     }
 

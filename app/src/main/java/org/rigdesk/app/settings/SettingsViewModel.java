@@ -60,6 +60,16 @@ public class SettingsViewModel {
         startMinimised.set(preferences.startMinimised());
         startMinimised.addListener((obs, old, now) -> preferences.startMinimised(now));
         theme.set(preferences.theme());
+        // The daemon's numbers apply as they change (each change is one PUT the daemon validates);
+        // what it refuses is said at once and the page shows what it kept.
+        for (javafx.beans.property.IntegerProperty number : java.util.List.of(sampleIntervalMs, historyDays,
+                jobRetentionCount, jobRetentionDays)) {
+            number.addListener((obs, old, now) -> {
+                if (!showing) {
+                    save();
+                }
+            });
+        }
         theme.addListener((obs, old, now) -> {
             preferences.theme(now);
             applyTheme.accept(preferences.theme());
@@ -89,12 +99,37 @@ public class SettingsViewModel {
                     message.set("Saved.");
                 });
             } catch (IOException e) {
-                ui.execute(() -> message.set("Not saved: " + e.getMessage()));
+                String refusal = "Not saved: " + e.getMessage();
+                ui.execute(() -> message.set(refusal));
+                // The numbers go back to what the daemon kept; the exceptions list keeps the owner's text to fix.
+                try {
+                    Settings kept = client.settings();
+                    ui.execute(() -> {
+                        String typed = networkAllow.get();
+                        show(kept);
+                        networkAllow.set(typed);
+                    });
+                } catch (IOException unreachable) {
+                    // The refusal already says what went wrong.
+                }
             }
         });
     }
 
+    /** True while the daemon's answer is being shown: those changes are not the owner's, so not saved again. */
+    private boolean showing;
+
     private void show(Settings settings) {
+        boolean was = showing;
+        showing = true;
+        try {
+            fill(settings);
+        } finally {
+            showing = was;
+        }
+    }
+
+    private void fill(Settings settings) {
         sampleIntervalMs.set(settings.sampleIntervalMs());
         historyDays.set(settings.historyDays());
         jobRetentionCount.set(settings.jobRetentionCount());
@@ -124,6 +159,11 @@ public class SettingsViewModel {
 
     public StringProperty themeProperty() {
         return theme;
+    }
+
+    /** Whether this desktop can show notifications at all (the choices below are moot without). */
+    public javafx.beans.binding.BooleanBinding notificationsAvailable() {
+        return notifier.isNotEqualTo("none");
     }
 
     /** Which tray and notifier this desktop gave the app (set by the shell once they are open). */

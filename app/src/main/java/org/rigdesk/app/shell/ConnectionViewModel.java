@@ -154,9 +154,10 @@ public class ConnectionViewModel {
             what = "";
         }
         ui.execute(() -> {
-            state.set(next);
+            // The why and the remedy first: whoever watches the state sees them with it.
             detail.set(why);
             remedy.set(what);
+            state.set(next);
         });
         if (!stopped) {
             background.schedule(this::attempt, delay(failures).toMillis(), TimeUnit.MILLISECONDS);

@@ -35,7 +35,7 @@ public class RigdeskApp extends Application {
 
     /** Light or dark AtlantaFX Primer, for every window at once. */
     public static void applyTheme(String theme) {
-        boolean dark = AppPreferences.DARK.equals(theme);
+        boolean dark = AppPreferences.DARK.equals(org.rigdesk.app.settings.SystemTheme.resolve(theme));
         Application.setUserAgentStylesheet(dark
                 ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
         // Primer dark paints cards and page alike: rigdesk.css lifts the cards on a "theme-dark" root.

@@ -31,6 +31,7 @@ import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
 import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.app.gpus.GpuCardViewModel;
 import org.rigdesk.app.gpus.GpusViewModel;
@@ -39,8 +40,6 @@ import org.rigdesk.app.shell.PageScaffold;
 
 /** The Telemetry page: history charts per GPU with a window selector, CSV export, processes, nvidia-smi. */
 public class TelemetryPage implements Page {
-
-    private static final String[] TITLES = {"Utilisation (%)", "Memory used (MiB)", "Temperature (°C)", "Power (W)"};
 
     private final TelemetryViewModel model;
     private final GpusViewModel gpus;
@@ -68,8 +67,18 @@ public class TelemetryPage implements Page {
         gpus.cards().addListener((ListChangeListener<GpuCardViewModel>) change -> fillFacts.run());
         fillFacts.run();
         Label resolution = new Label();
+        resolution.setId("telemetry-resolution");
         resolution.getStyleClass().addAll("text-muted", "small");
-        resolution.textProperty().bind(model.resolutionProperty());
+        resolution.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            String collecting = TelemetryViewModel.collecting(model.points(), model.windowProperty().get(),
+                    java.time.Instant.now(), ZoneId.systemDefault());
+            return (collecting.isEmpty() ? "" : collecting + " · ") + model.resolutionProperty().get();
+        }, model.resolutionProperty(), model.points(), model.windowProperty()));
+        // Facts are looked up once in a while: folded, so the charts come first.
+        javafx.scene.control.TitledPane about = new javafx.scene.control.TitledPane("About this GPU", facts);
+        about.setId("telemetry-about");
+        about.setExpanded(false);
+        about.setAnimated(false);
         Label message = new Label();
         message.getStyleClass().add("problem");
         message.textProperty().bind(model.messageProperty());
@@ -94,7 +103,7 @@ public class TelemetryPage implements Page {
             model.reload();
             model.reloadTable();
             refreshTimer.play();
-        }, refreshTimer::stop, toolbar(), facts, resolution, message, charts(), processTitle, processes(), tableBar,
+        }, refreshTimer::stop, toolbar(), resolution, message, charts(), processTitle, processes(), about, tableBar,
                 smiTable());
     }
 
@@ -153,10 +162,15 @@ public class TelemetryPage implements Page {
             List<String> bdfs = gpus.cards().stream().map(GpuCardViewModel::bdf).toList();
             gpu.getItems().setAll(bdfs);
             if (model.gpuProperty().get() == null || !bdfs.contains(model.gpuProperty().get())) {
-                // Start on the first card a sampler can see (NVIDIA, AMD), else the first card.
-                model.gpuProperty().set(gpus.cards().stream()
-                        .filter(c -> List.of("10de", "1002").contains(c.gpuProperty().get().vendorId()))
-                        .map(GpuCardViewModel::bdf).findFirst().orElse(bdfs.isEmpty() ? null : bdfs.get(0)));
+                // Start on the busiest card the host can read.
+                Map<String, org.rigdesk.api.wire.GpuSample> latest = new java.util.HashMap<>();
+                gpus.cards().forEach(c -> {
+                    if (c.sampleProperty().get() != null) {
+                        latest.put(c.bdf(), c.sampleProperty().get());
+                    }
+                });
+                model.gpuProperty().set(TelemetryViewModel.busiest(gpus.cards().stream()
+                        .map(c -> c.gpuProperty().get()).toList(), latest));
             }
             gpu.setValue(model.gpuProperty().get());
         };
@@ -250,15 +264,13 @@ public class TelemetryPage implements Page {
             }
         });
         NumberAxis values = new NumberAxis();
-        if (metric == 0) {
-            values.setAutoRanging(false);
-            values.setLowerBound(0);
-            values.setUpperBound(100);
-            values.setTickUnit(25);
-        }
+        // Fixed scales (0–100 %, the card's memory, its power limit): a line's height means the same every time.
+        values.setAutoRanging(false);
+        values.setLowerBound(0);
+        values.setLabel(TelemetryViewModel.UNITS[metric]);
         LineChart<Number, Number> chart = new LineChart<>(time, values);
         chart.setId("chart-" + metric);
-        chart.setTitle(TITLES[metric]);
+        chart.setTitle(TelemetryViewModel.NAMES[metric]);
         chart.setLegendVisible(false);
         chart.setCreateSymbols(false);
         chart.setAnimated(false);
@@ -280,6 +292,12 @@ public class TelemetryPage implements Page {
                 }
             }
             series.getData().setAll(data);
+            GpuSample latest = gpus.cards().stream().filter(c -> c.bdf().equals(model.gpuProperty().get()))
+                    .findFirst().map(c -> c.sampleProperty().get()).orElse(null);
+            double top = TelemetryViewModel.upperBound(metric, latest, model.points());
+            values.setUpperBound(top);
+            values.setTickUnit(TelemetryViewModel.tickUnit(top));
+            chart.setTitle(TelemetryViewModel.title(metric, model.points()));
         };
         model.points().addListener((ListChangeListener<TelemetryHistory.Point>) change -> fill.run());
         fill.run();

@@ -13,6 +13,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.ComputeProcess;
+import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 
 /**
@@ -128,6 +129,84 @@ public class TelemetryViewModel {
             case 2 -> v.temperatureC();
             default -> v.powerDrawW();
         };
+    }
+
+    /** The charts' names and units, metric 0..3. */
+    static final String[] NAMES = {"Utilisation", "Memory used", "Temperature", "Power"};
+    static final String[] UNITS = {"%", "MiB", "°C", "W"};
+
+    /**
+     * A chart's fixed top: 100 % for utilisation and °C (where cards throttle), the card's memory
+     * and its power limit when the latest sample knows them; otherwise the data's highest value
+     * rounded up, so a chart never rescales under the owner's eyes while the card is known.
+     */
+    public static double upperBound(int metric, GpuSample latest, List<TelemetryHistory.Point> points) {
+        Double known = switch (metric) {
+            case 0, 2 -> 100.0;
+            case 1 -> latest == null ? null : latest.memoryTotalMiB();
+            default -> latest == null ? null : latest.powerLimitW();
+        };
+        if (known != null && known > 0) {
+            return known;
+        }
+        double max = points.stream().map(p -> value(p, metric)).filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue).max().orElse(1);
+        double step = Math.pow(10, Math.floor(Math.log10(Math.max(1, max))));
+        return Math.ceil(max / step) * step;
+    }
+
+    /** A round step giving four or five ticks up to {@code top}: 25 for 100, 50 for 170, 2,500 for 12,288. */
+    public static double tickUnit(double top) {
+        double raw = top / 4;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double nice : new double[] {1, 2, 2.5, 5, 10}) {
+            if (nice * magnitude >= raw) {
+                return nice * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    /** A chart's title with its newest value: "Power · 121 W", or just the name without data. */
+    public static String title(int metric, List<TelemetryHistory.Point> points) {
+        for (int i = points.size() - 1; i >= 0; i--) {
+            Double value = value(points.get(i), metric);
+            if (value != null) {
+                return NAMES[metric] + " · " + Math.round(value) + " " + UNITS[metric];
+            }
+        }
+        return NAMES[metric];
+    }
+
+    /**
+     * "Collecting since 21:21:55" while the history covers less than nine tenths of the window
+     * (a daemon that just started), else empty: the charts' empty left side is explained.
+     */
+    public static String collecting(List<TelemetryHistory.Point> points, int windowSeconds, java.time.Instant now,
+                                    java.time.ZoneId zone) {
+        if (points.isEmpty()) {
+            return "";
+        }
+        java.time.Instant first = points.get(0).at();
+        if (first.isBefore(now.minusSeconds(windowSeconds * 9L / 10))) {
+            return "";
+        }
+        return "Collecting since " + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(first);
+    }
+
+    /**
+     * The card to open on: the busiest one the host can read (its latest sample from the host),
+     * else the first NVIDIA or AMD card, else the first card.
+     */
+    public static String busiest(List<org.rigdesk.api.wire.Gpu> gpus, java.util.Map<String, GpuSample> latest) {
+        return gpus.stream().filter(g -> latest.containsKey(g.bdf()) && GpuSample.HOST.equals(latest.get(g.bdf()).source()))
+                .max(java.util.Comparator.comparingDouble(g -> {
+                    Double load = latest.get(g.bdf()).utilizationGpu();
+                    return load == null ? -1 : load;
+                }))
+                .or(() -> gpus.stream().filter(g -> List.of("10de", "1002").contains(g.vendorId())).findFirst())
+                .or(() -> gpus.stream().findFirst())
+                .map(org.rigdesk.api.wire.Gpu::bdf).orElse(null);
     }
 
     /** What is shown, as CSV: one row per point, empty cells where a value is absent. */

@@ -117,8 +117,9 @@ class GpusUiTest {
     void theBootDisplayIsACompactCardWithNothingToFlip() {
         assertEquals("⌂ On my desk", text(IGPU + "-badge"));
         assertTrue(text(IGPU + "-kept").contains("never lent"), text(IGPU + "-kept"));
-        assertFalse(robot.lookup(IGPU + "-toggle").query().isVisible(), "no switch on the boot display");
-        assertFalse(robot.lookup(IGPU + "-readings").query().isVisible(), "no empty readings either");
+        assertFalse(shown(robot.lookup(IGPU + "-toggle").query()), "no switch on the boot display");
+        assertFalse(shown(robot.lookup(IGPU + "-readings").query()), "no empty readings either");
+        assertTrue(shown(robot.lookup(CARD + "-toggle").query()), "a card that can be lent has its switch");
         assertEquals("", text(IGPU + "-twin"));
     }
 
@@ -144,6 +145,16 @@ class GpusUiTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text(CARD + "-lending").equals("On your desk"));
         assertEquals("nvidia", gpu("0000:01:00.0").driver());
         assertFalse(robot.lookup(IGPU + "-lending-menu").query().isVisible(), "the boot display is never lent");
+    }
+
+    /** Whether a node is on screen: it and every parent visible. */
+    private static boolean shown(Node node) {
+        for (Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Gpu gpu(String bdf) throws Exception {

@@ -76,6 +76,8 @@ class JobsUiTest {
         // while the job runs (it sleeps for two minutes after them).
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Job.RUNNING.equals(table().getItems().get(0).state()));
         Job running = table().getItems().get(0);
+        assertEquals(running.id(), table().getSelectionModel().getSelectedItem().id(),
+                "the row selected is the job whose log is shown");
 
         robot.clickOn("#jobs-cancel");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-cancel").queryAll().isEmpty());

@@ -1,6 +1,7 @@
 package org.rigdesk.app.settings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -32,17 +33,15 @@ class SettingsViewModelTest {
                     new AppPreferences(node), themes::add);
             model.reload();
             Await.until(() -> model.historyDaysProperty().get() == 30, 10);
-            model.sampleIntervalMsProperty().set(250);
-            model.save();
+            model.sampleIntervalMsProperty().set(250); // applied as it changes: no save() asked for
             Await.until(() -> "Saved.".equals(model.messageProperty().get()), 10);
             assertEquals(250, client.get("/v1/settings", Settings.class).sampleIntervalMs());
 
             model.historyDaysProperty().set(5000);
-            model.save();
             Await.until(() -> model.messageProperty().get().startsWith("Not saved"), 10);
             assertTrue(model.messageProperty().get().contains("historyDays"), model.messageProperty().get());
             assertEquals(30, client.get("/v1/settings", Settings.class).historyDays(), "nothing changed");
-            model.historyDaysProperty().set(30);
+            Await.until(() -> model.historyDaysProperty().get() == 30, 10); // the page shows what the daemon kept
 
             model.networkAllowProperty().set("192.168.1.20:3142\n\n  10.0.0.0/24:443 \n");
             model.save();
@@ -55,6 +54,7 @@ class SettingsViewModelTest {
             assertTrue(model.messageProperty().get().contains("needs a port"), model.messageProperty().get());
             assertEquals(2, client.get("/v1/settings", Settings.class).networkAllow().size(), "nothing changed");
 
+            assertEquals(AppPreferences.SYSTEM, new AppPreferences(node).theme(), "the desktop decides on first run");
             model.themeProperty().set(AppPreferences.DARK);
             assertEquals(List.of(AppPreferences.DARK), themes);
             assertEquals(AppPreferences.DARK, new AppPreferences(node).theme(), "remembered");
@@ -62,5 +62,15 @@ class SettingsViewModelTest {
             background.shutdownNow();
             node.removeNode();
         }
+    }
+
+    @Test
+    void followingTheSystemReadsTheDesktopsColourScheme() {
+        assertTrue(SystemTheme.prefersDark(java.util.Map.of(), "'prefer-dark'"));
+        assertFalse(SystemTheme.prefersDark(java.util.Map.of("GTK_THEME", "Adwaita:dark"), "'prefer-light'"),
+                "the desktop's own setting wins");
+        assertTrue(SystemTheme.prefersDark(java.util.Map.of("GTK_THEME", "Adwaita:dark"), null));
+        assertFalse(SystemTheme.prefersDark(java.util.Map.of(), "'default'"));
+        assertEquals(AppPreferences.DARK, SystemTheme.resolve(AppPreferences.DARK), "a chosen theme is kept");
     }
 }

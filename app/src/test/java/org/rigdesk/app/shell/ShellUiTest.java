@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
-import javafx.scene.layout.HBox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,12 +66,11 @@ class ShellUiTest {
             robot.clickOn("#nav-host");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#check-iommu").queryAll().isEmpty());
             Node iommu = robot.lookup("#check-iommu").query();
-            String iommuText = ((HBox) iommu).getChildren().stream()
-                    .flatMap(n -> n instanceof javafx.scene.layout.VBox box ? box.getChildren().stream() : java.util.stream.Stream.of(n))
-                    .filter(Label.class::isInstance).map(n -> ((Label) n).getText())
-                    .reduce("", (a, b) -> a + "|" + b);
-            assertTrue(iommuText.contains("✖") && iommuText.contains("IOMMU enabled")
+            String iommuText = iommu.lookupAll(".label").stream().filter(Label.class::isInstance)
+                    .map(n -> ((Label) n).getText()).reduce("", (a, b) -> a + "|" + b);
+            assertTrue(iommuText.contains("✗") && iommuText.contains("IOMMU enabled") && iommuText.contains("required")
                     && iommuText.contains("intel_iommu=on"), iommuText);
+            assertTrue(text("#host-summary").contains("required checks fail"), text("#host-summary"));
             assertEquals(1, robot.lookup("#check-vmm-qemu-system-x86_64").queryAll().size());
             assertTrue(text("#host-daemon").contains("pid " + daemon.process().pid()), text("#host-daemon"));
         }

@@ -114,9 +114,9 @@ class TrayDbusTest {
                     labels(menu));
 
             jobs.add(job(7, Job.RUNNING, null));
-            assertTrue(labels(menu).contains("#7 whisper medium (running)"), labels(menu).toString());
+            assertTrue(labels(menu).contains("● #7 whisper medium · Running"), labels(menu).toString());
             assertEquals("Rigdesk — 1 job running", value(properties.Get("org.kde.StatusNotifierItem", "Title")));
-            menu.Event(index(menu, "#7 whisper medium (running)"), "clicked", new Variant<>(""), new UInt32(0));
+            menu.Event(index(menu, "● #7 whisper medium · Running"), "clicked", new Variant<>(""), new UInt32(0));
             menu.Event(index(menu, "Pause runner"), "clicked", new Variant<>(""), new UInt32(0));
             menu.Event(999, "clicked", new Variant<>(""), new UInt32(0)); // no such item: nothing happens
             menu.Event(2, "clicked", new Variant<>(""), new UInt32(0)); // a separator: nothing happens

@@ -61,4 +61,45 @@ class TelemetryViewModelTest {
         assertEquals(null, drawn.get(0).avg().memoryUsedMiB(), "absent stays absent");
         assertEquals(points, TelemetryViewModel.downsample(points.subList(0, 3600), 5000), "short lists are kept");
     }
+
+    @Test
+    void chartsHaveFixedScalesTheirNewestValueAndSayWhileTheyFill() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        List<TelemetryHistory.Point> points = List.of(
+                new TelemetryHistory.Point(now.minusSeconds(20), new TelemetryHistory.Values(30.0, 2000.0, 50.0, 90.0), null, null),
+                new TelemetryHistory.Point(now.minusSeconds(10), new TelemetryHistory.Values(42.4, 2600.0, 52.0, 121.2), null, null));
+        org.rigdesk.api.wire.GpuSample card = new org.rigdesk.api.wire.GpuSample("0000:01:00.0", 0, null, "RTX 3060",
+                null, 52.0, 42.0, null, 12288.0, 2600.0, 121.0, 170.0, 40.0, null, null, "host", now, null);
+        assertEquals(100, TelemetryViewModel.upperBound(0, card, points));
+        assertEquals(12288, TelemetryViewModel.upperBound(1, card, points), "the card's memory, not the data's peak");
+        assertEquals(170, TelemetryViewModel.upperBound(3, card, points), "its power limit");
+        assertEquals(3000, TelemetryViewModel.upperBound(1, null, points), "unknown card: the data, rounded up");
+        assertEquals("Power · 121 W", TelemetryViewModel.title(3, points));
+        assertEquals(25, TelemetryViewModel.tickUnit(100));
+        assertEquals(50, TelemetryViewModel.tickUnit(170));
+        assertEquals(5000, TelemetryViewModel.tickUnit(12288));
+        assertEquals("Utilisation", TelemetryViewModel.title(0, List.of()));
+        assertEquals("Collecting since 09:59:40", TelemetryViewModel.collecting(points, 300, now, java.time.ZoneOffset.UTC));
+        assertEquals("", TelemetryViewModel.collecting(points, 20, now, java.time.ZoneOffset.UTC), "the window is full");
+    }
+
+    @Test
+    void itOpensOnTheBusiestCardTheHostCanRead() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        var igpu = new org.rigdesk.api.wire.Gpu("0000:00:02.0", "8086", "4680", "Intel", "iGPU", "030000", "i915", "host",
+                3, true, 0, null, List.of(), new org.rigdesk.api.wire.Gpu.Passthrough(false, List.of()), null);
+        var quiet = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX", org.rigdesk.api.wire.GpuMode.HOST, null);
+        var busy = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:02:00.0", "RTX", org.rigdesk.api.wire.GpuMode.HOST, null);
+        java.util.Map<String, org.rigdesk.api.wire.GpuSample> latest = java.util.Map.of(
+                quiet.bdf(), sample(quiet.bdf(), 5.0, "host", now), busy.bdf(), sample(busy.bdf(), 80.0, "host", now),
+                igpu.bdf(), sample(igpu.bdf(), null, "none", now));
+        assertEquals(busy.bdf(), TelemetryViewModel.busiest(List.of(igpu, quiet, busy), latest));
+        assertEquals(quiet.bdf(), TelemetryViewModel.busiest(List.of(igpu, quiet, busy), java.util.Map.of()),
+                "without samples: the first NVIDIA card");
+    }
+
+    private static org.rigdesk.api.wire.GpuSample sample(String bdf, Double load, String source, Instant at) {
+        return new org.rigdesk.api.wire.GpuSample(bdf, null, null, null, null, null, load, null, null, null, null, null,
+                null, null, null, source, at, null);
+    }
 }

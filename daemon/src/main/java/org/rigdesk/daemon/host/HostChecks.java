@@ -47,13 +47,20 @@ public class HostChecks {
     public List<HostCheck> run() {
         List<HostCheck> checks = new ArrayList<>();
         checks.add(iommu());
-        checks.add(vfioPci());
-        checks.add(kvm());
+        checks.add(vfioPci().advised(HostCheck.REQUIRED, "sudo modprobe vfio-pci"));
+        checks.add(kvm().advised(HostCheck.RECOMMENDED, null));
         for (String vmm : VMMS) {
-            checks.add(vmm(vmm));
+            HostCheck check = vmm(vmm);
+            checks.add(switch (vmm) {
+                case "qemu-system-x86_64" -> check.advised(HostCheck.RECOMMENDED,
+                        "sudo apt install qemu-system-x86 qemu-utils");
+                case "cloud-hypervisor" -> check.advised(HostCheck.RECOMMENDED, null);
+                default -> check.advised(HostCheck.OPTIONAL, null);
+            });
         }
         if (image != null) {
-            checks.add(image());
+            HostCheck check = image();
+            checks.add(check.advised(HostCheck.REQUIRED, "sudo " + recipe() + " " + image));
         }
         extra.forEach(check -> checks.add(check.get()));
         return checks;
@@ -138,7 +145,12 @@ public class HostChecks {
 
     HostCheck vmm(String name) {
         Optional<Path> found = onPath(name);
-        String title = name + " found";
+        // A neutral title: "firecracker" with a mark, not "firecracker found" above "not on PATH".
+        String title = switch (name) {
+            case "cloud-hypervisor" -> "cloud-hypervisor (GPU jobs)";
+            case "firecracker" -> "Firecracker (CPU jobs)";
+            default -> "QEMU (any job)";
+        };
         return found.map(p -> new HostCheck("vmm-" + name, title, true, false, p.toString(), null))
                 .orElseGet(() -> new HostCheck("vmm-" + name, title, false, false, name + " is not on PATH",
                         remedyForVmm(name)));

@@ -37,8 +37,13 @@ class VmmClientsTest {
     @TempDir
     Path dir;
 
-    private Path fakes() throws Exception {
-        return FakeVmms.install(dir);
+    /** A daemon on the desktop rig whose PATH finds the fake VMMs; each records what it is asked in records/. */
+    private DaemonProcess daemonWithFakeVmms() throws Exception {
+        Path bin = FakeVmms.install(dir);
+        Path records = Files.createDirectories(dir.resolve("records"));
+        Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return new DaemonProcess(dir).simulate("desktop").withEnv("PATH", bin + ":" + System.getenv("PATH"))
+                .withEnv("FAKE_VMM_RECORDS", records.toString()).start();
     }
 
     /** What the fake VMM of job {@code id} was asked, recorded where the test told it. */
@@ -56,13 +61,7 @@ class VmmClientsTest {
 
     @Test
     void cpuJobsGoToFirecrackerAndGpuJobsToCloudHypervisor() throws Exception {
-        Path bin = fakes();
-        Path records = Files.createDirectories(dir.resolve("records"));
-        Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
-                .withEnv("PATH", bin + ":" + System.getenv("PATH")).withEnv("FAKE_VMM_RECORDS", records.toString())
-                .start();
-             DaemonClient client = daemon.client()) {
+        try (DaemonProcess daemon = daemonWithFakeVmms(); DaemonClient client = daemon.client()) {
             client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
 
             Job cpu = client.send("POST", "/v1/jobs", new JobRequest(null, "echo cpu; exit 3", IntNode.valueOf(0), 2,
@@ -124,13 +123,7 @@ class VmmClientsTest {
      */
     @Test
     void aCacheIsARawThirdDiskOnCloudHypervisorAndFirecracker() throws Exception {
-        Path bin = fakes();
-        Path records = Files.createDirectories(dir.resolve("records"));
-        Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
-                .withEnv("PATH", bin + ":" + System.getenv("PATH")).withEnv("FAKE_VMM_RECORDS", records.toString())
-                .start();
-             DaemonClient client = daemon.client()) {
+        try (DaemonProcess daemon = daemonWithFakeVmms(); DaemonClient client = daemon.client()) {
             client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
 
             Job kept = cacheJob(daemon, client, "echo weights-v1 > /cache/model.bin", 0, true);
