@@ -47,12 +47,36 @@ public class CachesPage implements Page {
         table.getColumns().add(column("In use by", c -> c.inUseBy().isEmpty() ? "–"
                 : String.join(", ", c.inUseBy().stream().map(id -> "#" + id).toList())));
         table.getColumns().add(column("Recent jobs", CachesViewModel::recentWords));
-        double[] widths = {200, 180, 110, 170, 100};
+        double[] widths = {190, 150, 100, 170, 90};
         for (int i = 0; i < widths.length; i++) {
             table.getColumns().get(i).setPrefWidth(widths[i]);
             table.getColumns().get(i).setMinWidth(widths[i] * 0.6);
         }
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // As tall as its caches: the selected cache's jobs take the rest of the page.
+        table.setFixedCellSize(30);
+        Runnable fit = () -> {
+            double height = 44 + Math.max(1, model.caches().size()) * 30;
+            table.setPrefHeight(height);
+            table.setMinHeight(height);
+            table.setMaxHeight(height);
+        };
+        model.caches().addListener((javafx.collections.ListChangeListener<CacheInfo>) change -> fit.run());
+        fit.run();
+        TableView<CacheInfo.Use> uses = usesTable();
+        Label usesTitle = new Label("Select a cache to see what its recent jobs found and did");
+        usesTitle.getStyleClass().add("title-4");
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, cache) -> {
+            uses.getItems().setAll(cache == null ? java.util.List.of() : cache.recent());
+            usesTitle.setText(cache == null ? "Select a cache to see what its recent jobs found and did"
+                    : "Recent jobs of " + cache.name());
+        });
+        model.caches().addListener((javafx.collections.ListChangeListener<CacheInfo>) change -> {
+            if (table.getSelectionModel().getSelectedItem() == null && !model.caches().isEmpty()) {
+                table.getSelectionModel().select(0);
+            }
+        });
+        javafx.scene.layout.VBox.setVgrow(uses, javafx.scene.layout.Priority.ALWAYS);
         Button clear = new Button("Clear…");
         clear.setId("caches-clear");
         clear.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
@@ -71,11 +95,43 @@ public class CachesPage implements Page {
         about.getStyleClass().add("text-muted");
         about.setWrapText(true);
         return PageScaffold.filling(10, model::reload, PageScaffold.heading("Caches"), about,
-                new HBox(8, clear, refresh), status, table);
+                new HBox(8, clear, refresh), status, table, usesTitle, uses);
     }
 
-    private static TableColumn<CacheInfo, String> column(String title, java.util.function.Function<CacheInfo, String> value) {
-        TableColumn<CacheInfo, String> column = new TableColumn<>(title);
+    /**
+     * One cache's recent jobs: whether each found a kept cache (a hit) or an empty one (a miss),
+     * what it wrote into its layer, and whether that was kept, and why.
+     */
+    private static TableView<CacheInfo.Use> usesTable() {
+        TableView<CacheInfo.Use> uses = new TableView<>();
+        uses.setId("caches-uses");
+        uses.setPlaceholder(new Label("No job has used this cache yet."));
+        uses.getColumns().add(useColumn("Job", 70, use -> "#" + use.jobId()));
+        uses.getColumns().add(useColumn("Found", 150, use -> use.warm() == null ? "–"
+                : use.hit() ? org.rigdesk.app.status.Vocabulary.OK + " a kept cache (hit)"
+                : org.rigdesk.app.status.Vocabulary.WAITING + " an empty cache (miss)"));
+        uses.getColumns().add(useColumn("Wrote", 90, use -> use.writtenBytes() == null ? "–"
+                : ByteSize.human(use.writtenBytes())));
+        uses.getColumns().add(useColumn("Outcome", 110, use -> switch (use.outcome()) {
+            case "committed" -> "Kept";
+            case "discarded" -> "Thrown away";
+            case "running" -> "Running";
+            default -> use.outcome();
+        }));
+        uses.getColumns().add(useColumn("Why", 300, use -> use.reason() == null ? "" : use.reason()));
+        uses.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        return uses;
+    }
+
+    private static TableColumn<CacheInfo.Use, String> useColumn(String title, double width,
+                                                               java.util.function.Function<CacheInfo.Use, String> value) {
+        TableColumn<CacheInfo.Use, String> column = column(title, value);
+        column.setPrefWidth(width);
+        return column;
+    }
+
+    private static <T> TableColumn<T, String> column(String title, java.util.function.Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(title);
         column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
         return column;
     }

@@ -129,6 +129,11 @@ public class GpusViewModel {
         showHolders();
     }
 
+    /** The jobs the app knows, as the jobs list last had them. */
+    public List<Job> jobs() {
+        return jobs;
+    }
+
     /** The runner's status changed (UI thread): the overview's runner and queue follow. */
     public void onRunner(org.rigdesk.api.wire.RunnerStatus latest) {
         runner = latest;

@@ -22,10 +22,10 @@ public class MainWindow extends BorderPane {
     private String current;
 
     private final StatusBar statusBar;
+    private final VBox sidebar = new VBox(2);
 
     public MainWindow(List<Page> pages, ConnectionViewModel connection) {
         getStyleClass().add("main-window");
-        VBox sidebar = new VBox(2);
         sidebar.getStyleClass().add("sidebar");
         sidebar.setPadding(new Insets(12, 8, 12, 8));
         Label brand = new Label("Rigdesk");
@@ -81,6 +81,11 @@ public class MainWindow extends BorderPane {
             scene.getAccelerators().put(javafx.scene.input.KeyCombination.keyCombination("Shortcut+" + index),
                     () -> show(pageId));
         }
+    }
+
+    /** Something to keep in sight on every page, under the page buttons (the GPUs' strip). */
+    public void addToSidebar(Node node) {
+        sidebar.getChildren().add(node);
     }
 
     public StatusBar statusBar() {

@@ -89,6 +89,7 @@ public class Shell implements AutoCloseable {
                 new HostPage(connection),
                 new SettingsPage(settings));
         this.window = new MainWindow(pages, connection);
+        window.addToSidebar(new org.rigdesk.app.gpus.GpuStrip(gpus, () -> window.show("gpus")));
         Runnable activity = () -> window.statusBar().activity(jobs.all().stream().filter(Job::active).count(),
                 runner.statusProperty().get());
         jobs.all().addListener((javafx.collections.ListChangeListener<Job>) change -> activity.run());

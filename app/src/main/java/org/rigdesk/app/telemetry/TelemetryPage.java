@@ -268,7 +268,7 @@ public class TelemetryPage implements Page {
         values.setAutoRanging(false);
         values.setLowerBound(0);
         values.setLabel(TelemetryViewModel.UNITS[metric]);
-        LineChart<Number, Number> chart = new LineChart<>(time, values);
+        MarkedChart chart = new MarkedChart(time, values);
         chart.setId("chart-" + metric);
         chart.setTitle(TelemetryViewModel.NAMES[metric]);
         chart.setLegendVisible(false);
@@ -298,6 +298,8 @@ public class TelemetryPage implements Page {
             values.setUpperBound(top);
             values.setTickUnit(TelemetryViewModel.tickUnit(top));
             chart.setTitle(TelemetryViewModel.title(metric, model.points()));
+            chart.marks(TelemetryViewModel.jobMarks(gpus.jobs(), model.gpuProperty().get(),
+                    java.time.Instant.ofEpochSecond(now - window), java.time.Instant.ofEpochSecond(now)));
         };
         model.points().addListener((ListChangeListener<TelemetryHistory.Point>) change -> fill.run());
         fill.run();

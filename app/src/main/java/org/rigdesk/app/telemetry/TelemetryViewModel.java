@@ -155,6 +155,32 @@ public class TelemetryViewModel {
         return Math.ceil(max / step) * step;
     }
 
+    /** A job's start or end on a chart's time axis: where, and what to call it ("#12 ▶", "#12 ■"). */
+    public record Mark(long epochSecond, String label, boolean start) {
+    }
+
+    /**
+     * The starts and ends, inside the window, of the jobs that had {@code bdf}: so a rise in load
+     * can be told from the job that made it.
+     */
+    public static List<Mark> jobMarks(List<org.rigdesk.api.wire.Job> jobs, String bdf, java.time.Instant from,
+                                      java.time.Instant to) {
+        List<Mark> marks = new ArrayList<>();
+        for (org.rigdesk.api.wire.Job job : jobs) {
+            if (bdf == null || !job.gpus().contains(bdf) || org.rigdesk.api.wire.Job.READY.equals(job.state())) {
+                continue; // an idle runner VM holds the card but does no work
+            }
+            if (job.startedAt() != null && !job.startedAt().isBefore(from) && !job.startedAt().isAfter(to)) {
+                marks.add(new Mark(job.startedAt().getEpochSecond(), "#" + job.id() + " ▶", true));
+            }
+            if (job.finishedAt() != null && !job.finishedAt().isBefore(from) && !job.finishedAt().isAfter(to)) {
+                marks.add(new Mark(job.finishedAt().getEpochSecond(), "#" + job.id() + " ■", false));
+            }
+        }
+        marks.sort(java.util.Comparator.comparingLong(Mark::epochSecond));
+        return marks;
+    }
+
     /** A round step giving four or five ticks up to {@code top}: 25 for 100, 50 for 170, 2,500 for 12,288. */
     public static double tickUnit(double top) {
         double raw = top / 4;

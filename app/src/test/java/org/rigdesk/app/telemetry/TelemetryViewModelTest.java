@@ -98,6 +98,26 @@ class TelemetryViewModelTest {
                 "without samples: the first NVIDIA card");
     }
 
+    @Test
+    void jobsThatHadTheCardAreMarkedWhereTheyStartedAndEnded() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        String bdf = "0000:01:00.0";
+        var done = job(12, org.rigdesk.api.wire.Job.SUCCEEDED, List.of(bdf), now.minusSeconds(200), now.minusSeconds(100));
+        var running = job(13, org.rigdesk.api.wire.Job.RUNNING, List.of(bdf), now.minusSeconds(50), null);
+        var elsewhere = job(14, org.rigdesk.api.wire.Job.RUNNING, List.of("0000:02:00.0"), now.minusSeconds(40), null);
+        var before = job(10, org.rigdesk.api.wire.Job.SUCCEEDED, List.of(bdf), now.minusSeconds(900), now.minusSeconds(800));
+        var idle = job(15, org.rigdesk.api.wire.Job.READY, List.of(bdf), now.minusSeconds(30), null);
+        List<TelemetryViewModel.Mark> marks = TelemetryViewModel.jobMarks(List.of(running, done, elsewhere, before, idle),
+                bdf, now.minusSeconds(300), now);
+        assertEquals(List.of("#12 ▶", "#12 ■", "#13 ▶"), marks.stream().map(TelemetryViewModel.Mark::label).toList());
+        assertEquals(now.minusSeconds(200).getEpochSecond(), marks.get(0).epochSecond());
+    }
+
+    private static org.rigdesk.api.wire.Job job(long id, String state, List<String> gpus, Instant started, Instant finished) {
+        return new org.rigdesk.api.wire.Job(id, "local", "job " + id, state, gpus, false, "qemu", "tcg", 1, 256, 60,
+                started, started, finished, null, 0, null, null, null, null, null, null);
+    }
+
     private static org.rigdesk.api.wire.GpuSample sample(String bdf, Double load, String source, Instant at) {
         return new org.rigdesk.api.wire.GpuSample(bdf, null, null, null, null, null, load, null, null, null, null, null,
                 null, null, null, source, at, null);
