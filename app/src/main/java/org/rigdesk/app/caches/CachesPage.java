@@ -107,7 +107,7 @@ public class CachesPage implements Page {
         uses.setId("caches-uses");
         uses.setPlaceholder(new Label("No job has used this cache yet."));
         uses.getColumns().add(useColumn("Job", 70, use -> "#" + use.jobId()));
-        uses.getColumns().add(useColumn("Found", 150, use -> use.warm() == null ? "–"
+        uses.getColumns().add(useColumn("Found", 200, use -> use.warm() == null ? "–"
                 : use.hit() ? org.rigdesk.app.status.Vocabulary.OK + " a kept cache (hit)"
                 : org.rigdesk.app.status.Vocabulary.WAITING + " an empty cache (miss)"));
         uses.getColumns().add(useColumn("Wrote", 90, use -> use.writtenBytes() == null ? "–"

@@ -44,6 +44,13 @@ public class GpuStrip extends VBox {
         VBox entry = new VBox(1, name, state, load);
         entry.getStyleClass().add("gpu-strip-entry");
         entry.setOnMouseClicked(e -> open.run());
+        // Reachable without a mouse: Tab stops on it, Enter or Space opens the GPUs page.
+        entry.setFocusTraversable(true);
+        entry.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER || e.getCode() == javafx.scene.input.KeyCode.SPACE) {
+                open.run();
+            }
+        });
         Runnable show = () -> {
             String twin = card.twinProperty().get();
             name.setText(card.gpuProperty().get().name().replaceFirst("^(NVIDIA |AMD |Intel )?(GeForce |Radeon )?", "")

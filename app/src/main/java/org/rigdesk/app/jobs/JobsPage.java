@@ -183,7 +183,8 @@ public class JobsPage implements Page {
             }
         };
         model.selectedProperty().addListener((obs, old, now) -> follow.run());
-        model.shown().addListener((ListChangeListener<Job>) change -> follow.run());
+        // After the table has taken the change in (a replaced row loses its selection in it).
+        model.shown().addListener((ListChangeListener<Job>) change -> javafx.application.Platform.runLater(follow));
         return table;
     }
 

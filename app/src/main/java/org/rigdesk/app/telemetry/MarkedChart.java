@@ -32,13 +32,22 @@ class MarkedChart extends LineChart<Number, Number> {
         NumberAxis values = (NumberAxis) getYAxis();
         double top = values.getDisplayPosition(values.getUpperBound());
         double bottom = values.getDisplayPosition(values.getLowerBound());
+        double right = time.getDisplayPosition(time.getUpperBound());
+        int row = 0;
         for (TelemetryViewModel.Mark mark : marks) {
             double x = time.getDisplayPosition(mark.epochSecond());
             Line line = new Line(x, top, x, bottom);
             line.getStyleClass().addAll("job-mark", mark.start() ? "job-mark-start" : "job-mark-end");
-            // Text, not a Label: the plot is a Group, which never gives a control its size.
-            Text label = new Text(x + 3, top + 11, mark.label());
+            // Text, not a Label: the plot is a Group, which never gives a control its size. Rows take
+            // turns so neighbouring marks do not write over each other; a start reads to the right
+            // of its line, an end (or a start near the right edge) to the left.
+            Text label = new Text(mark.label());
             label.getStyleClass().add("job-mark-label");
+            label.applyCss();
+            double width = label.getLayoutBounds().getWidth();
+            boolean left = !mark.start() || x + 3 + width > right;
+            label.setX(left ? x - 3 - width : x + 3);
+            label.setY(top + 11 + 13 * (row++ % 3));
             label.setMouseTransparent(true);
             drawn.add(line);
             drawn.add(label);
