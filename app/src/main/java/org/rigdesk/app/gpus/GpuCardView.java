@@ -197,9 +197,11 @@ public class GpuCardView extends VBox {
             }
             policyWords.setText(policyWords(lending.policy()));
             state.setText(lending.detail());
-            // The badge already says "Lent to CI" or "On my desk": the line adds only what it does not.
-            state.setVisible(!LendingState.LENT.wire().equals(lending.state())
-                    && !LendingState.DESK.wire().equals(lending.state()));
+            // The badge and the policy already say where it is: the daemon's line shows only while the
+            // card is on its way or held back (moving, returning, blocked), where it says why.
+            state.setVisible(LendingState.MOVING.wire().equals(lending.state())
+                    || LendingState.RETURNING.wire().equals(lending.state())
+                    || LendingState.BLOCKED.wire().equals(lending.state()));
             state.setTooltip(new Tooltip("Policy: " + lending.policy() + " · now " + lending.effective()
                     + " · " + lending.state() + (lending.policy().equals(GpuLending.ON_DEMAND)
                     || lending.policy().equals(GpuLending.SCHEDULE) ? "\nOn demand, a runner waits "

@@ -43,6 +43,7 @@ public class GpuStrip extends VBox {
         load.setMinHeight(16);
         VBox entry = new VBox(1, name, state, load);
         entry.getStyleClass().add("gpu-strip-entry");
+        entry.setId("strip-entry-" + card.bdf().replace(':', '-').replace('.', '-'));
         entry.setOnMouseClicked(e -> open.run());
         // Reachable without a mouse: Tab stops on it, Enter or Space opens the GPUs page.
         entry.setFocusTraversable(true);

@@ -147,6 +147,30 @@ class GpusUiTest {
         assertFalse(robot.lookup(IGPU + "-lending-menu").query().isVisible(), "the boot display is never lent");
     }
 
+    @Test
+    void everyCardControlIsReachableWithTheKeyboard() {
+        // Tab from the page's top: focus must land on each card's switch, its Lending menu and its
+        // Details, and on the sidebar's GPU entries, in some order, without a mouse.
+        java.util.Set<String> reached = new java.util.LinkedHashSet<>();
+        robot.interact(() -> robot.lookup("#nav-gpus").query().requestFocus());
+        for (int i = 0; i < 60; i++) {
+            robot.type(javafx.scene.input.KeyCode.TAB);
+            WaitForAsyncUtils.waitForFxEvents();
+            Node focused = robot.lookup("#nav-gpus").query().getScene().getFocusOwner();
+            for (Node n = focused; n != null; n = n.getParent()) {
+                if (n.getId() != null) {
+                    reached.add(n.getId());
+                    break;
+                }
+            }
+        }
+        for (String id : java.util.List.of("gpu-0000-01-00-0-toggle", "gpu-0000-01-00-0-lending-menu",
+                "gpu-0000-01-00-0-details", "gpu-0000-02-00-0-toggle")) {
+            assertTrue(reached.contains(id), id + " not reached by Tab: " + reached);
+        }
+        assertTrue(reached.contains("strip-entry-0000-01-00-0"), "the sidebar's GPUs: " + reached);
+    }
+
     /** Whether a node is on screen: it and every parent visible. */
     private static boolean shown(Node node) {
         for (Node n = node; n != null; n = n.getParent()) {
