@@ -155,6 +155,75 @@ class Screenshots {
         }
     }
 
+    /**
+     * Every state a GPU card can be in, side by side, light and dark: the vocabulary's whole range
+     * (including the moving and unbound modes, which a lived-in rig shows only for a moment).
+     */
+    @Test
+    void everyGpuCardStateInBothThemes() throws Exception {
+        Path out = Files.createDirectories(Path.of("target", "screenshots"));
+        org.rigdesk.app.testing.InMemoryRigdesk api = new org.rigdesk.app.testing.InMemoryRigdesk();
+        String[][] states = {
+            {"host", null, "desk", "desk", "On your desk"},
+            {"vfio", null, "ci", "lent", "Lent to CI"},
+            {"vfio", "7", "ci", "lent", "Lent to CI"},
+            {"vfio", "8", "ci", "lent", "Lent to CI"},
+            {"changing", null, "ci", "moving", "Moving to a VM"},
+            {"unbound", null, "desk", "desk", "On your desk"},
+            {"host", null, "on-demand", "standby", "On demand: on the host until a job asks"},
+            {"host", null, "on-demand", "moving", "Moving to a VM for job render of octo/gpu-ci"},
+            {"vfio", null, "desk", "returning", "Coming back to your desk"},
+            {"host", null, "on-demand", "blocked", "Wanted for CI, kept on your desk: held open by 4242 (python3)"}};
+        for (int i = 0; i < states.length; i++) {
+            String[] s = states[i];
+            Gpu gpu = org.rigdesk.app.testing.InMemoryRigdesk.gpu(String.format("0000:%02x:00.0", i + 1), "GeForce RTX 3060",
+                    org.rigdesk.api.wire.GpuMode.of(s[0]).orElseThrow(), s[1]);
+            api.with(gpu.withLending(org.rigdesk.app.testing.InMemoryRigdesk.lending(s[2], s[3], s[4])));
+        }
+        org.rigdesk.app.gpus.GpusViewModel model = new org.rigdesk.app.gpus.GpusViewModel(api, Runnable::run,
+                Runnable::run, org.rigdesk.app.shell.Dialogs.YES);
+        Job ready = org.rigdesk.app.testing.InMemoryRigdesk.job(7, Job.READY, List.of("0000:03:00.0"));
+        Job running = new Job(8, Job.KIND_GITHUB, "octo/gpu-ci / CI / render", Job.RUNNING, List.of("0000:04:00.0"),
+                false, "qemu", "tcg", 2, 4096, 3600, null, java.time.Instant.now(), null, null, 0, null, "octo/gpu-ci",
+                "CI", "render", 42L, 1);
+        Scene[] scene = new Scene[1];
+        org.testfx.api.FxToolkit.registerPrimaryStage();
+        org.testfx.api.FxToolkit.setupStage(stage -> {
+            model.reload();
+            model.onJobs(List.of(ready, running));
+            javafx.scene.layout.GridPane grid = new javafx.scene.layout.GridPane();
+            grid.setHgap(12);
+            grid.setVgap(12);
+            grid.setPadding(new javafx.geometry.Insets(16));
+            for (int i = 0; i < model.cards().size(); i++) {
+                org.rigdesk.app.gpus.GpuCardView card = new org.rigdesk.app.gpus.GpuCardView(model.cards().get(i));
+                card.setPrefWidth(340);
+                grid.add(card, i % 4, i / 4);
+            }
+            // Drawn off screen: a Group keeps the grid at its own size, larger than the virtual screen.
+            javafx.scene.layout.StackPane page = new javafx.scene.layout.StackPane(grid);
+            page.setId("card-states");
+            page.setStyle("-fx-background-color: -color-bg-default;");
+            scene[0] = new Scene(new javafx.scene.Group(page), 800, 600);
+            org.rigdesk.app.shell.RigdeskApp.style(scene[0]);
+            stage.setScene(scene[0]);
+            stage.show();
+        });
+        try {
+            for (String theme : List.of("light", "dark")) {
+                Platform.runLater(() -> org.rigdesk.app.shell.RigdeskApp.applyTheme(theme));
+                Thread.sleep(800);
+                WritableImage[] image = new WritableImage[1];
+                WaitForAsyncUtils.asyncFx(() -> image[0] = scene[0].lookup("#card-states").snapshot(null, null))
+                        .get(10, TimeUnit.SECONDS);
+                Png.of(image[0]).write(out.resolve("gpu-card-states-" + theme + ".png"));
+            }
+        } finally {
+            Platform.runLater(() -> org.rigdesk.app.shell.RigdeskApp.applyTheme("light"));
+            org.testfx.api.FxToolkit.cleanupStages();
+        }
+    }
+
     private static void bothThemes(Shell shell, String page, Path out, String name) throws Exception {
         for (String theme : List.of("light", "dark")) {
             Platform.runLater(() -> {
@@ -172,6 +241,15 @@ class Screenshots {
      * as a JavaFX context menu: the desktop draws the real one (dbusmenu), which Xvfb has not.
      */
     private static void trayMenu(Shell shell, Path out, String name) throws Exception {
+        for (String theme : List.of("light", "dark")) {
+            Platform.runLater(() -> shell.settings().themeProperty().set(theme));
+            Thread.sleep(500);
+            trayMenuIn(shell, out, name + "-" + theme);
+        }
+        Platform.runLater(() -> shell.settings().themeProperty().set("light"));
+    }
+
+    private static void trayMenuIn(Shell shell, Path out, String name) throws Exception {
         WritableImage[] image = new WritableImage[1];
         WaitForAsyncUtils.asyncFx(() -> {
             TrayState state = TrayModel.of(true, List.copyOf(shell.jobs().all()), shell.runner().statusProperty().get(),
