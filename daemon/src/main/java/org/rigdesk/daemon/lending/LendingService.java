@@ -160,6 +160,10 @@ public class LendingService implements AutoCloseable {
         Seen at = seen.get(gpu.bdf());
         if (at == null) {
             at = derived(gpu, effective);
+        } else if (at.state() == LendingState.MOVING && Gpu.VFIO.equals(gpu.mode())) {
+            // The move is done (the card's own event says vfio) before the lending thread has stored
+            // "lent": a card already on vfio-pci never reads as still moving.
+            at = new Seen(LendingState.LENT, words(LendingState.LENT, gpu, null), at.jobId(), at.since());
         }
         return gpu.withLending(new GpuLending(policy.policy(), policy.windows(), policy.idleSeconds(), effective,
                 at.state().wire(), at.detail(), at.jobId(), at.since(), next.map(LendingSchedule.Change::at).orElse(null),
