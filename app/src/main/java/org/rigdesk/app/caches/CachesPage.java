@@ -54,15 +54,9 @@ public class CachesPage implements Page {
         }
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         // As tall as its caches: the selected cache's jobs take the rest of the page.
-        table.setFixedCellSize(30);
-        Runnable fit = () -> {
-            double height = 44 + Math.max(1, model.caches().size()) * 30;
-            table.setPrefHeight(height);
-            table.setMinHeight(height);
-            table.setMaxHeight(height);
-        };
-        model.caches().addListener((javafx.collections.ListChangeListener<CacheInfo>) change -> fit.run());
-        fit.run();
+        model.caches().addListener((javafx.collections.ListChangeListener<CacheInfo>) change ->
+                org.rigdesk.app.shell.Tables.fitToRows(table));
+        org.rigdesk.app.shell.Tables.fitToRows(table);
         TableView<CacheInfo.Use> uses = usesTable();
         Label usesTitle = new Label("Select a cache to see what its recent jobs found and did");
         usesTitle.getStyleClass().add("title-4");

@@ -215,7 +215,7 @@ public class RunnerPage implements Page {
             slots.getItems().setAll(status.slots());
             queued.getItems().setAll(status.queued());
             for (TableView<?> table : java.util.List.of(runners, slots, queued)) {
-                fitToRows(table);
+                org.rigdesk.app.shell.Tables.fitToRows(table);
             }
         });
         HBox actions = new HBox(8, pause, refresh);
@@ -249,17 +249,6 @@ public class RunnerPage implements Page {
         health.getStyleClass().add(look.tone().styleClass());
     }
 
-    /** A table as tall as its rows (at least one, for its placeholder): no blank band under a short list. */
-    private static void fitToRows(TableView<?> table) {
-        table.setFixedCellSize(30);
-        javafx.scene.Node header = table.lookup(".column-header-background");
-        double headerHeight = header == null || header.getBoundsInLocal().getHeight() <= 0 ? 40
-                : header.getBoundsInLocal().getHeight();
-        double height = headerHeight + Math.max(1, table.getItems().size()) * 30 + 4;
-        table.setPrefHeight(height);
-        table.setMinHeight(height);
-        table.setMaxHeight(height);
-    }
 
     private static void fillFacts(GridPane facts, RunnerStatus status) {
         facts.getChildren().clear();

@@ -94,7 +94,7 @@ public final class DesktopAlerts {
                     + (gpu.driver() == null ? "" : " (" + gpu.driver() + ")") + ".", false)) : Optional.empty();
             case LENT -> Optional.of(new Alert(GPUS, org.rigdesk.app.status.Vocabulary.lending(LendingState.LENT).text(),
                     card + ": " + gpu.lending().detail(), false));
-            case BLOCKED -> Optional.of(new Alert(GPUS, "⌂ Kept on my desk", card + ": "
+            case BLOCKED -> Optional.of(new Alert(GPUS, org.rigdesk.app.status.Vocabulary.DESK + " Kept on my desk", card + ": "
                     + gpu.lending().detail(), false));
             case MOVING, RETURNING -> Optional.empty();
         };
