@@ -8,11 +8,20 @@ It answers as api.github.com does (documented JSON, status codes, X-RateLimit he
   GET    /repos/{owner}/{repo}/actions/runs/{id}/attempts/{n}/jobs   (no jobs: the demo has no workflows)
   GET    /repos/{owner}/{repo}/actions/runs?status=…     the queue: empty, with an ETag (304 on If-None-Match)
   GET    /repos/{owner}/{repo}/actions/runs/{id}/jobs   and /orgs/{org}/repos: empty likewise
+  GET    /repos/actions/runner/releases/latest           the stand-in runner (stand-in-runner.sh) as a release:
+                                                         its linux-x64 tarball with a sha256 digest, unauthenticated
+  GET    /actions/runner/releases/download/v{v}/{name}   302 to /release-assets/{name}, which serves the bytes
 Any token starting with "ghp_" is accepted; others get 401 "Bad credentials".
     packaging/dev/github-standin.py [--port N]     prints its URL and serves until killed
 """
 import argparse
 import base64
+import datetime
+import gzip
+import hashlib
+import io
+import os
+import tarfile
 import itertools
 import json
 import re
@@ -29,6 +38,25 @@ QUEUE = {re.compile(r"^/repos/[^/]+/[^/]+/actions/runs$"): {"total_count": 0, "w
          re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/\d+/jobs$"): {"total_count": 0, "jobs": []},
          re.compile(r"^/orgs/[^/]+/repos$"): []}
 ETAG = 'W/"empty-queue"'
+STANDIN_VERSION = "2.330.0"
+RELEASE_DOWNLOAD = re.compile(r"^/actions/runner/releases/download/v([0-9.]+)/([A-Za-z0-9._-]+)$")
+
+
+def standin_tarball(version):
+    """actions-runner-linux-x64-VERSION.tar.gz holding the stand-in as run.sh, made reproducibly."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stand-in-runner.sh")
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data, mode in (("run.sh", open(script, "rb").read(), 0o755),
+                                 ("standin-version", (version + "\n").encode(), 0o644)):
+            info = tarfile.TarInfo("./" + name)
+            info.size, info.mode, info.mtime = len(data), mode, 0
+            tar.addfile(info, io.BytesIO(data))
+    return gzip.compress(raw.getvalue(), mtime=0)
+
+
+RELEASE = {"version": STANDIN_VERSION, "tarball": standin_tarball(STANDIN_VERSION),
+           "published": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
 def b64(value):
@@ -72,7 +100,40 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(code, {"message": message, "documentation_url": "https://docs.github.com/rest",
                            "status": str(code)})
 
+    def release(self, path):
+        """actions/runner's releases, as github.com serves them: public, the download redirected."""
+        version = RELEASE["version"]
+        name = "actions-runner-linux-x64-%s.tar.gz" % version
+        base = "http://%s:%d" % self.server.server_address[:2]
+        if path == "/repos/actions/runner/releases/latest":
+            sha = hashlib.sha256(RELEASE["tarball"]).hexdigest()
+            self.answer(200, {
+                "tag_name": "v" + version, "name": "v" + version, "draft": False, "prerelease": False,
+                "published_at": RELEASE["published"],
+                "body": "Rigdesk stand-in runner\n<!-- BEGIN SHA linux-x64 -->%s<!-- END SHA linux-x64 -->" % sha,
+                "assets": [{"name": name, "size": len(RELEASE["tarball"]), "digest": "sha256:" + sha,
+                            "content_type": "application/gzip",
+                            "browser_download_url": "%s/actions/runner/releases/download/v%s/%s" % (base, version, name)}]})
+            return True
+        match = RELEASE_DOWNLOAD.match(path)
+        if match and match.group(1) == version and match.group(2) == name:
+            self.send_response(302)
+            self.send_header("Location", "%s/release-assets/%s" % (base, name))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+        if path == "/release-assets/" + name:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(RELEASE["tarball"])))
+            self.end_headers()
+            self.wfile.write(RELEASE["tarball"])
+            return True
+        return None
+
     def route(self, method):
+        if method == "GET" and self.release(self.path.partition("?")[0]) is not None:
+            return
         if not (self.headers.get("Authorization") or "").startswith("Bearer ghp_"):
             return self.error(401, "Bad credentials")
         path, _, query = self.path.partition("?")

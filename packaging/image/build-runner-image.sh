@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Builds the runner flavour of Rigdesk's job VM image, on the owner's machine (it needs the
 # internet): the Debian cloud kernel and the guest agent's initramfs (as the test image), plus a
-# Debian root disk (debootstrap) holding the GitHub Actions runner and, optionally, an NVIDIA
-# driver. The guest agent mounts that disk and runs the runner inside it.
+# Debian root disk (debootstrap) with what the GitHub Actions runner needs and, optionally, an
+# NVIDIA driver. The runner itself is not in the image: rigdeskd keeps the newest release (checked
+# daily) and hands it to each runner VM read-only, so an image never goes stale with GitHub.
 #
 #   sudo packaging/image/build-runner-image.sh [options] [OUTPUT_DIR]
-#     --runner-tarball FILE   actions-runner-linux-x64-*.tar.gz to install (default: download it)
-#     --runner-version V      the release to download (default: $RUNNER_VERSION below)
 #     --nvidia-run FILE       NVIDIA-Linux-x86_64-*.run to install, without X, for the VM's kernel
 #     --mirror URL            Debian mirror (default: http://deb.debian.org/debian)
 #     --size MIB              root disk size (default: what it holds plus 2 GiB for jobs)
@@ -14,17 +13,15 @@
 # Idempotent: an image built from the same inputs is left as it is. Prints where the image went.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-RUNNER_VERSION=2.321.0
-runner_tarball="" nvidia_run="" mirror=http://deb.debian.org/debian size="" out=/var/lib/rigdesk/images/default
+nvidia_run="" mirror=http://deb.debian.org/debian size="" out=/var/lib/rigdesk/images/default
 die() { echo "build-runner-image: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --runner-tarball) runner_tarball=$(realpath "${2:?--runner-tarball needs a FILE}"); shift 2 ;;
-        --runner-version) RUNNER_VERSION=${2:?--runner-version needs a version}; shift 2 ;;
+        --runner-tarball|--runner-version) die "$1: the runner no longer goes into the image; rigdeskd keeps it (rigdesk runner use-tarball FILE where it cannot download)" ;;
         --nvidia-run) nvidia_run=$(realpath "${2:?--nvidia-run needs a FILE}"); shift 2 ;;
         --mirror) mirror=${2:?--mirror needs a URL}; shift 2 ;;
         --size) size=${2:?--size needs MiB}; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) out=$1; shift ;;
     esac
@@ -33,16 +30,14 @@ done
 for tool in debootstrap dpkg-deb cpio gzip mke2fs apt-get; do
     command -v "$tool" >/dev/null || die "$tool is missing (apt install debootstrap e2fsprogs cpio)"
 done
-[ -z "$runner_tarball" ] || [ -r "$runner_tarball" ] || die "cannot read $runner_tarball"
 [ -z "$nvidia_run" ] || [ -r "$nvidia_run" ] || die "cannot read $nvidia_run"
 case "$size" in ''|*[!0-9]*) [ -z "$size" ] || die "--size takes MiB, a number" ;; esac
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 inputs=("$0" "$here/lib.sh" "$here"/agent/*)
-[ -n "$runner_tarball" ] && inputs+=("$runner_tarball")
 [ -n "$nvidia_run" ] && inputs+=("$nvidia_run")
-stamp="$( (sha256sum "${inputs[@]}" | cut -d' ' -f1; echo "$RUNNER_VERSION $mirror $size") | sha256sum | cut -c1-16)"
+stamp="$( (sha256sum "${inputs[@]}" | cut -d' ' -f1; echo "$mirror $size") | sha256sum | cut -c1-16)"
 if [ -f "$out/image.json" ] && grep -q "\"recipe\": \"$stamp\"" "$out/image.json"; then
     echo "image up to date: $out"
     exit 0
@@ -70,16 +65,8 @@ echo "rigdesk-runner" > "$root/etc/hostname"
 mkdir -p "$root/lib/modules"
 cp -a "$work/kernel/lib/modules/$release" "$root/lib/modules/"
 
-# The runner, in /opt/actions-runner (the guest agent looks there).
-if [ -z "$runner_tarball" ]; then
-    runner_tarball="$work/actions-runner.tar.gz"
-    curl -fsSL -o "$runner_tarball" \
-        "https://github.com/actions/runner/releases/download/v$RUNNER_VERSION/actions-runner-linux-x64-$RUNNER_VERSION.tar.gz" \
-        || die "cannot download the actions runner $RUNNER_VERSION; pass --runner-tarball FILE"
-fi
+# Where the guest agent overlays the host's runner.
 mkdir -p "$root/opt/actions-runner"
-tar -xzf "$runner_tarball" -C "$root/opt/actions-runner"
-[ -e "$root/opt/actions-runner/run.sh" ] || die "$runner_tarball has no run.sh at its top: not an actions runner"
 
 if [ -n "$nvidia_run" ]; then
     echo "build-runner-image: installing the NVIDIA driver for $release …" >&2
@@ -109,7 +96,7 @@ install -m 0644 "$work/initrd.img" "$out/initrd.img"
 mv "$work/rootfs.ext4" "$out/rootfs.ext4"
 chmod 0644 "$out/rootfs.ext4"
 cat > "$out/image.json" <<JSON
-{"flavour": "runner", "kernel": "$release", "recipe": "$stamp", "runner": "$(basename "$runner_tarball")",
+{"flavour": "runner", "kernel": "$release", "recipe": "$stamp", "runner": "from the host",
  "nvidia": "$( [ -n "$nvidia_run" ] && basename "$nvidia_run" || echo none)",
  "files": {"kernel": "vmlinuz", "initramfs": "initrd.img", "rootDisk": "rootfs.ext4"}}
 JSON

@@ -21,7 +21,7 @@ fi
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 fetch_kernel_and_busybox
-# The stand-in runner goes in: this image has no real GitHub runner (build-runner-image.sh's has).
+# No runner goes in: rigdeskd hands runner VMs the one it keeps (the tests' GitHub stand-in serves one).
 build_initramfs "$work/initrd.img" test
 cd "$work"
 

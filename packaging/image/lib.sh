@@ -14,8 +14,8 @@ fetch_kernel_and_busybox() {
     release=$(ls "$work/kernel/lib/modules")
 }
 
-# Packs busybox, the virtio modules and the guest agent as $1 (gzip'd cpio) for flavour $2 (test|runner);
-# the test flavour gets the stand-in runner too.
+# Packs busybox, the virtio modules (and overlay, for the runner the host hands a runner VM) and the
+# guest agent as $1 (gzip'd cpio) for flavour $2 (test|runner). No image carries the actions runner.
 build_initramfs() {
     local target=$1 flavour=$2 root="$work/initramfs" module path applet
     mkdir -p "$root"/bin "$root"/sbin "$root"/lib/modules "$root"/proc "$root"/sys "$root"/dev "$root"/job \
@@ -26,16 +26,12 @@ build_initramfs() {
     done
     # The drivers the agent needs, in dependency order; the cloud kernel builds them as modules.
     for module in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio virtio_blk \
-            virtio_console failover net_failover virtio_net; do
+            virtio_console failover net_failover virtio_net overlay; do
         path=$(find "$work/kernel/lib/modules/$release" -name "$module.ko" | head -n 1)
         [ -n "$path" ] && cp "$path" "$root/lib/modules/"
     done
     install -m 0755 "$here/agent/init" "$root/init"
     install -m 0755 "$here/agent/ctl" "$here/agent/job-hook.sh" "$root/opt/rigdesk/"
-    if [ "$flavour" = test ]; then
-        mkdir -p "$root/opt/actions-runner"
-        install -m 0755 "$here/agent/stand-in-runner.sh" "$root/opt/actions-runner/run.sh"
-    fi
     echo "rigdesk-$flavour" > "$root/etc/hostname"
     (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$target"
 }

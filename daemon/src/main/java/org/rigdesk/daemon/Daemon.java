@@ -31,6 +31,7 @@ import org.rigdesk.daemon.lease.GpuLeases;
 import org.rigdesk.daemon.lending.LendingRoutes;
 import org.rigdesk.daemon.lending.LendingService;
 import org.rigdesk.daemon.network.JobNetworks;
+import org.rigdesk.daemon.release.RunnerReleases;
 import org.rigdesk.daemon.runner.HostPools;
 import org.rigdesk.daemon.runner.RunnerRoutes;
 import org.rigdesk.daemon.runner.RunnerService;
@@ -85,6 +86,7 @@ public class Daemon implements AutoCloseable {
     private JobEngine jobs;
     private JobNetworks jobNetworks;
     private RunnerService runner;
+    private RunnerReleases releases;
     private LendingService lending;
     private volatile AuditStore auditStore;
 
@@ -146,11 +148,13 @@ public class Daemon implements AutoCloseable {
         GpuRoutes.register(router, vfio, lending::setMode);
         LendingRoutes.register(router, lending);
         try {
+            okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+            releases = new RunnerReleases(config.stateDir(), http, audit, java.time.Clock.systemUTC());
             HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
                     .map(org.rigdesk.api.wire.GpuSample::memoryTotalMiB).map(Double::intValue).orElse(null),
-                    audit, events, config.runnerTimings(), lending::wake);
-            runner = new RunnerService(database, config.stateDir(), audit, new okhttp3.OkHttpClient(),
-                    "rigdeskd/" + Version.get(), pools);
+                    audit, events, config.runnerTimings(), lending::wake, releases);
+            runner = new RunnerService(database, config.stateDir(), audit, http, "rigdeskd/" + Version.get(), pools,
+                    releases);
             RunnerRoutes.register(router, runner);
             RunnerService registered = runner;
             lending.borrowers(registered::borrower);
@@ -158,6 +162,10 @@ public class Daemon implements AutoCloseable {
             database.close();
             throw new StartupException("cannot read the runner registration: " + e.getMessage(),
                     "check the state database", e);
+        } catch (java.io.IOException e) {
+            database.close();
+            throw new StartupException("cannot keep actions runner releases: " + e.getMessage(),
+                    "check the state directory", e);
         }
         try {
             server.start();
@@ -166,6 +174,7 @@ public class Daemon implements AutoCloseable {
             throw e;
         }
         runner.start();
+        releases.start(config.runnerTimings().releaseCheck());
         lending.start();
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
                 + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
@@ -399,6 +408,9 @@ public class Daemon implements AutoCloseable {
         }
         if (runner != null) {
             runner.close();
+        }
+        if (releases != null) {
+            releases.close();
         }
         if (jobs != null) {
             jobs.close();

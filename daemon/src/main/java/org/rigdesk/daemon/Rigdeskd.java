@@ -142,6 +142,10 @@ public class Rigdeskd implements Callable<Integer> {
             description = "How often the runner pool reconciles with GitHub.")
     long runnerPollMs;
 
+    @Option(names = "--runner-release-check-seconds", paramLabel = "SECONDS", defaultValue = "86400",
+            description = "How often the newest actions runner release is looked for (default: daily).")
+    long runnerReleaseCheckSeconds;
+
     @Option(names = "--runner-offline-grace", paramLabel = "SECONDS", defaultValue = "600", hidden = true,
             description = "An idle runner GitHub calls offline this long is replaced.")
     long runnerOfflineGrace;
@@ -225,7 +229,8 @@ public class Rigdeskd implements Callable<Integer> {
                 vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
                 modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
                 new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
-                        Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate)), adminGroup,
+                        Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate),
+                        Duration.ofSeconds(runnerReleaseCheckSeconds)), adminGroup,
                 jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
                 new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
                 (long) (cacheMinFreeGib * (1L << 30)), pauseInMerge);
@@ -280,6 +285,9 @@ public class Rigdeskd implements Callable<Integer> {
         }
         if (!adminGroup.matches("[a-z_][a-z0-9_-]{0,31}")) {
             return "--admin-group must be a group name (a-z 0-9 _ -)";
+        }
+        if (runnerReleaseCheckSeconds < 1 || runnerReleaseCheckSeconds > 7 * 86400) {
+            return "--runner-release-check-seconds must be between 1 and 604800 (a week)";
         }
         if (runnerPollMs < 100 || runnerPollMs > 3_600_000 || runnerOfflineGrace < 1 || runnerJobGrace < 1) {
             return "--runner-poll-ms must be between 100 and 3600000, and the runner graces positive";

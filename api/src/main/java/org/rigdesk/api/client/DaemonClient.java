@@ -206,6 +206,23 @@ public class DaemonClient implements RigdeskApi {
     }
 
     @Override
+    public RunnerStatus useRunnerTarball(java.nio.file.Path tarball, String version, String sha256) throws IOException {
+        HttpUrl.Builder url = url("/v1/runner/release").newBuilder()
+                .addQueryParameter("file", tarball.getFileName().toString());
+        if (version != null) {
+            url.addQueryParameter("version", version);
+        }
+        if (sha256 != null) {
+            url.addQueryParameter("sha256", sha256);
+        }
+        RequestBody body = RequestBody.create(tarball.toFile(), MediaType.get("application/gzip"));
+        // No read timeout: the daemon unpacks the runner and lays its disk before it answers.
+        try (Response response = execute(streaming, request(url.build()).post(body).build())) {
+            return mapper.readValue(response.body().byteStream(), RunnerStatus.class);
+        }
+    }
+
+    @Override
     public void runnerTestJob(RunnerTestJob job) throws IOException {
         send("POST", "/v1/runner/test-job", job, java.util.Map.class);
     }

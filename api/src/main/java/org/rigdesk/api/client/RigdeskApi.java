@@ -90,6 +90,13 @@ public interface RigdeskApi extends Closeable {
 
     RunnerStatus removeRunner() throws IOException;
 
+    /**
+     * {@code POST /v1/runner/release}: hands the daemon an actions runner tarball for hosts that
+     * cannot download one; {@code version} null to take it from the file's name, {@code sha256}
+     * null when there is none to check it against (it is then kept as unverified).
+     */
+    RunnerStatus useRunnerTarball(java.nio.file.Path tarball, String version, String sha256) throws IOException;
+
     /** A test job through the runner path (test image only). */
     void runnerTestJob(RunnerTestJob job) throws IOException;
 

@@ -48,6 +48,16 @@ public final class ProblemCode {
     public static final String GITHUB_ERROR = "github-error";
     public static final String NO_SLOT = "no-slot";
     public static final String NOT_TEST_IMAGE = "not-test-image";
+    /** The actions runner to be had is older than GitHub accepts ({@link RunnerRelease#MINIMUM_VERSION}). */
+    public static final String RUNNER_TOO_OLD = "runner-too-old";
+    /** A runner tarball whose SHA-256 is not the one it should have. */
+    public static final String RUNNER_HASH_MISMATCH = "runner-hash-mismatch";
+    /** A runner tarball that is not one: no run.sh at its top, or not a gzip'd tar. */
+    public static final String BAD_RUNNER_TARBALL = "bad-runner-tarball";
+    /** A GitHub App that GitHub refused (bad key, no installation for the scope). */
+    public static final String BAD_APP = "bad-app";
+    /** A runner group name the organisation does not have. */
+    public static final String UNKNOWN_RUNNER_GROUP = "unknown-runner-group";
 
     // Caches
     public static final String CACHE_IN_USE = "cache-in-use";

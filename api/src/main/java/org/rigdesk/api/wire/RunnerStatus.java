@@ -12,6 +12,10 @@ import java.util.List;
  * {@code queued} the jobs waiting on GitHub for a runner with labels like ours, as the last
  * poll of the queue (every {@code queuePollSeconds}) saw them; {@code cache} the scope's cache (null
  * where caches are not available) and {@code cacheWriteEvents} the events whose runs may change it.
+ * {@code signIn}: {@code token} or {@code app} (then {@code appId} and {@code installationId});
+ * {@code runnerGroup} the group's name where known; {@code gpuSlotJobs} which jobs GPU slots take
+ * ({@link RunnerRegistration#GPU_JOBS} …) and {@code reach} which {@code runs-on} reaches which
+ * slot, in words; {@code runnerRelease} the actions runner the VMs get.
  */
 public record RunnerStatus(
         boolean registered,
@@ -39,9 +43,17 @@ public record RunnerStatus(
         int queuePollSeconds,
         List<QueuedJob> queued,
         String cache,
-        List<String> cacheWriteEvents) {
+        List<String> cacheWriteEvents,
+        String signIn,
+        String appId,
+        Long installationId,
+        String runnerGroup,
+        String gpuSlotJobs,
+        List<String> reach,
+        RunnerRelease runnerRelease) {
 
     public RunnerStatus {
+        reach = reach == null ? List.of() : List.copyOf(reach);
         labels = labels == null ? List.of() : List.copyOf(labels);
         egressAllow = egressAllow == null ? List.of() : List.copyOf(egressAllow);
         runners = runners == null ? List.of() : List.copyOf(runners);
@@ -58,7 +70,16 @@ public record RunnerStatus(
 
     public static RunnerStatus unregistered() {
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of());
+                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of(),
+                null, null, null, null, null, List.of(), null);
+    }
+
+    /** Not registered, with the runner the daemon keeps all the same. */
+    public static RunnerStatus unregistered(RunnerRelease release) {
+        RunnerStatus none = unregistered();
+        return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
+                none.pool(), false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of(),
+                null, null, null, null, null, List.of(), release);
     }
 
     /**

@@ -83,7 +83,23 @@ public class RunnerPage implements Page {
         token.textProperty().bindBidirectional(model.tokenProperty());
         Label permissions = new Label("A fine-grained personal access token with Administration: write on the "
                 + "repository, or Self-hosted runners: write on the organisation. It is checked with GitHub at once, "
-                + "kept readable by root only, and never shown again.");
+                + "kept readable by root only, and never shown again. Or, for an organisation, a GitHub App below.");
+        TextField appId = new TextField();
+        appId.setId("runner-app-id");
+        appId.setPromptText("App id or client id");
+        appId.setPrefColumnCount(12);
+        appId.textProperty().bindBidirectional(model.appIdProperty());
+        TextField appKey = new TextField();
+        appKey.setId("runner-app-key");
+        appKey.setPromptText("/path/to/app.private-key.pem");
+        appKey.setPrefColumnCount(24);
+        appKey.textProperty().bindBidirectional(model.appKeyFileProperty());
+        Label appHint = new Label("A GitHub App signs in with short-lived installation tokens, no person behind them. "
+                + "Permissions: Administration (repository) or Self-hosted runners (organisation): read and write; "
+                + "Actions and Metadata: read. The key is kept readable by root only.");
+        appHint.setWrapText(true);
+        appHint.setMaxWidth(460);
+        appHint.getStyleClass().addAll("text-muted", "small");
         permissions.setWrapText(true);
         permissions.getStyleClass().addAll("text-muted", "small");
 
@@ -141,14 +157,21 @@ public class RunnerPage implements Page {
         form.addRow(1, key("API URL"), apiUrl);
         form.addRow(2, key("Token"), token);
         form.add(permissions, 1, 3);
-        form.addRow(4, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
-        form.addRow(5, key("GPU slots"), gpus);
-        form.addRow(6, key("CPU slots"), cpus);
+        form.addRow(4, key("GitHub App"), new VBox(6, new HBox(8, appId, appKey), appHint));
+        form.addRow(5, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
+        Label reach = new Label("GPU slots take only jobs that ask for a GPU: runs-on: [self-hosted, gpu] (or gpu-<model>, "
+                + "gpu-<N>gb). [self-hosted, linux] reaches CPU slots, never your card; a bare runs-on: self-hosted "
+                + "matches any runner, a GPU one too.");
+        reach.setWrapText(true);
+        reach.setMaxWidth(460);
+        reach.getStyleClass().addAll("text-muted", "small");
+        form.addRow(6, key("GPU slots"), new VBox(6, gpus, reach));
+        form.addRow(7, key("CPU slots"), cpus);
         Label networkKey = key("Network");
         GridPane.setValignment(networkKey, javafx.geometry.VPos.TOP);
         networkKey.setPadding(new javafx.geometry.Insets(4, 0, 0, 0)); // level with the choice's text
-        form.addRow(7, networkKey, new VBox(6, egress, allow, egressHint));
-        form.add(register, 1, 8);
+        form.addRow(8, networkKey, new VBox(6, egress, allow, egressHint));
+        form.add(register, 1, 9);
         url.setPrefColumnCount(36);
         VBox wizard = new VBox(12, intro, form);
         wizard.setId("runner-wizard");
@@ -255,7 +278,12 @@ public class RunnerPage implements Page {
         int row = 0;
         for (String[] fact : new String[][] {
             {"Scope", status.scope() + " (" + status.url() + ")"},
-            {"Token", status.tokenHint()},
+            {"Signed in", "app".equals(status.signIn()) ? "as GitHub App " + status.appId() + ", installation "
+                    + status.installationId() + " (tokens renewed hourly)" : "with a token " + status.tokenHint()},
+            {"Runner group", status.runnerGroup() != null ? status.runnerGroup() + " (" + status.runnerGroupId() + ")"
+                    : Long.toString(status.runnerGroupId())},
+            {"Actions runner", runnerRelease(status.runnerRelease())},
+            {"Which jobs go where", String.join("\n", status.reach())},
             {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},
             {"Slots", status.gpuSlots() + " GPU, " + status.cpuSlots() + " CPU; each VM " + status.slotCpus()
                     + " vCPU, " + status.slotMemoryMiB() + " MiB"},
@@ -282,6 +310,18 @@ public class RunnerPage implements Page {
             value.setWrapText(true);
             facts.addRow(row++, key, value);
         }
+    }
+
+    /** "2.330.0, published 3 days ago" and, unless it is current, what is wrong and the remedy. */
+    static String runnerRelease(org.rigdesk.api.wire.RunnerRelease release) {
+        if (release == null) {
+            return "not known";
+        }
+        String version = release.version() == null ? "none yet" : release.version() + (release.publishedAt() == null
+                ? "" : ", published " + org.rigdesk.app.status.Ages.ago(java.time.Duration.between(release.publishedAt(),
+                java.time.Instant.now())));
+        return org.rigdesk.api.wire.RunnerRelease.CURRENT.equals(release.state()) ? version + " (current)"
+                : version + " — " + release.state() + ": " + release.detail();
     }
 
     /** Each slot with its state; the detail also as the row's tooltip. */

@@ -34,6 +34,9 @@ public class RunnerViewModel {
     private final ObjectProperty<RunnerStatus> status = new SimpleObjectProperty<>(RunnerStatus.unregistered());
     private final StringProperty url = new SimpleStringProperty("");
     private final StringProperty token = new SimpleStringProperty("");
+    /** Sign in as a GitHub App instead of a token: its id and the path of its private key (.pem). */
+    private final StringProperty appId = new SimpleStringProperty("");
+    private final StringProperty appKeyFile = new SimpleStringProperty("");
     private final StringProperty apiUrl = new SimpleStringProperty("");
     private final ObservableList<String> labels = FXCollections.observableArrayList();
     private final IntegerProperty gpuSlots = new SimpleIntegerProperty(1);
@@ -88,8 +91,17 @@ public class RunnerViewModel {
         if (!"open".equals(egress.get()) && allowList().isEmpty()) {
             problems.add("An allow-list (or an audit of one) needs at least one host name, *.wildcard or IPv4 block.");
         }
-        if (token.get().isBlank()) {
-            problems.add("A token is required.");
+        boolean app = !appId.get().isBlank() || !appKeyFile.get().isBlank();
+        if (app) {
+            if (!token.get().isBlank()) {
+                problems.add("Give a token or a GitHub App, not both.");
+            } else if (appId.get().isBlank() || appKeyFile.get().isBlank()) {
+                problems.add("A GitHub App needs its id and its private key file (.pem).");
+            } else if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(appKeyFile.get().strip()))) {
+                problems.add("Cannot read the App's key file " + appKeyFile.get().strip() + ".");
+            }
+        } else if (token.get().isBlank()) {
+            problems.add("A token (or a GitHub App) is required.");
         } else if (token.get().strip().chars().anyMatch(c -> c <= 32 || c >= 127)) {
             problems.add("The token has spaces or unusual characters: paste it again.");
         }
@@ -104,9 +116,20 @@ public class RunnerViewModel {
             remedy.set("");
             return false;
         }
-        RunnerRegistration request = new RunnerRegistration(url.get().strip(), token.get().strip(), List.copyOf(labels),
-                null, null, apiUrl.get().isBlank() ? null : apiUrl.get().strip(), gpuSlots.get(), cpuSlots.get(),
-                null, null, egress.get(), "open".equals(egress.get()) ? null : allowList());
+        org.rigdesk.api.wire.GitHubApp app = null;
+        if (!appId.get().isBlank()) {
+            try {
+                app = new org.rigdesk.api.wire.GitHubApp(appId.get().strip(),
+                        java.nio.file.Files.readString(java.nio.file.Path.of(appKeyFile.get().strip())), null);
+            } catch (IOException e) {
+                problem.set("Cannot read the App's key file: " + e.getMessage());
+                return false;
+            }
+        }
+        RunnerRegistration request = new RunnerRegistration(url.get().strip(), app != null ? null : token.get().strip(),
+                List.copyOf(labels), null, null, apiUrl.get().isBlank() ? null : apiUrl.get().strip(), gpuSlots.get(),
+                cpuSlots.get(), null, null, egress.get(), "open".equals(egress.get()) ? null : allowList(), null, null,
+                app, null, null, null, null);
         problem.set("");
         background.execute(() -> {
             try {
@@ -169,6 +192,14 @@ public class RunnerViewModel {
 
     public StringProperty apiUrlProperty() {
         return apiUrl;
+    }
+
+    public StringProperty appIdProperty() {
+        return appId;
+    }
+
+    public StringProperty appKeyFileProperty() {
+        return appKeyFile;
     }
 
     public StringProperty tokenProperty() {

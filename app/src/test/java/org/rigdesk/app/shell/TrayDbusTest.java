@@ -206,7 +206,8 @@ class TrayDbusTest {
     private static RunnerStatus runnerStatus() {
         return new RunnerStatus(true, "octo/gpu-ci", "https://github.com/octo/gpu-ci", "https://api.github.com",
                 List.of(), "rigdesk", 1, 1, 1, "…1234", List.of(), null, null, "running", false, "rigdesk-ws-", 2, 2048,
-                List.of(), null, "open", List.of(), 15, List.of(), null, List.of());
+                List.of(), null, "open", List.of(), 15, List.of(), null, List.of(), "token", null, null, null, "gpu",
+                List.of(), null);
     }
 
     private static Job job(long id, String state, String error) {

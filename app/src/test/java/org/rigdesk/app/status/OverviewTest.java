@@ -32,7 +32,7 @@ class OverviewTest {
         RunnerStatus runner = new RunnerStatus(true, "octo/gpu-ci", "https://github.com/octo/gpu-ci", null, List.of(),
                 "rigdesk", 1, 1, 0, null, List.of(), null, null, "", false, "rigdesk-", 1, 1024, List.of(idle), null,
                 "open", List.of(), 15, List.of(new RunnerStatus.QueuedJob("octo/gpu-ci", 42L, 1L, "test", List.of(),
-                null, "a runner")), null, List.of());
+                null, "a runner")), null, List.of(), "token", null, null, null, "gpu", List.of(), null);
 
         Overview overview = Overview.of(List.of(lent, desk, boot), List.of(queued, ready, failed, older), runner, NOW);
         List<Overview.Tile> tiles = overview.tiles();

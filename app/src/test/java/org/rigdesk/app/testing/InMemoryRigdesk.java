@@ -277,6 +277,13 @@ public final class InMemoryRigdesk implements RigdeskApi {
     }
 
     @Override
+    public RunnerStatus useRunnerTarball(java.nio.file.Path tarball, String version, String sha256) throws IOException {
+        calls.add("use-tarball " + tarball.getFileName());
+        refuseIfAsked();
+        return runner;
+    }
+
+    @Override
     public RunnerStatus removeRunner() throws IOException {
         calls.add("remove");
         refuseIfAsked();

@@ -112,7 +112,7 @@ class DesktopAlertsTest {
     private static RunnerStatus status(String github) {
         return new RunnerStatus(true, "octo", "https://github.com/octo", "https://api.github.com", List.of(), "rigdesk",
                 1, 1, 1, null, List.of(), null, null, "running", false, "rigdesk-ws-", 1, 1024, List.of(), github,
-                "open", List.of(), 15, List.of(), null, List.of());
+                "open", List.of(), 15, List.of(), null, List.of(), "token", null, null, null, "gpu", List.of(), null);
     }
 
     @Test

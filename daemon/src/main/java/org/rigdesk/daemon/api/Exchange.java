@@ -145,6 +145,12 @@ public final class Exchange {
         return JsonBodies.read(bytes, type);
     }
 
+    /** The raw body, for an upload (its reader bounds what it takes). */
+    public InputStream bodyStream() {
+        bodyRead = true;
+        return Content.Source.asInputStream(request);
+    }
+
     static boolean hasBody(Request request) {
         return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }

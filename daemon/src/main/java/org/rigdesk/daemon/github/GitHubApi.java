@@ -27,7 +27,7 @@ public class GitHubApi {
 
     private final OkHttpClient http;
     private final RunnerScope scope;
-    private final String token;
+    private final GitHubAuth auth;
     private final String userAgent;
     private volatile Integer rateLimitRemaining;
     private volatile Instant lastSuccess;
@@ -44,10 +44,40 @@ public class GitHubApi {
     }
 
     public GitHubApi(OkHttpClient http, RunnerScope scope, String token, String userAgent) {
+        this(http, scope, GitHubAuth.token(token), userAgent);
+    }
+
+    public GitHubApi(OkHttpClient http, RunnerScope scope, GitHubAuth auth, String userAgent) {
         this.http = http;
         this.scope = scope;
-        this.token = token;
+        this.auth = auth;
         this.userAgent = userAgent;
+    }
+
+    public GitHubAuth auth() {
+        return auth;
+    }
+
+    /** A runner group of an organisation, as {@code GET /orgs/{org}/actions/runner-groups} lists it. */
+    public record RunnerGroup(long id, String name) {
+    }
+
+    /** The organisation's runner groups (at most 1,000); a repository's runners are in its default group. */
+    public List<RunnerGroup> runnerGroups() throws IOException {
+        if (!scope.isOrganisation()) {
+            return List.of(new RunnerGroup(1, "Default"));
+        }
+        List<RunnerGroup> groups = new ArrayList<>();
+        for (int page = 1; page <= 10; page++) {
+            JsonNode answer = call(request("/orgs/" + scope.owner() + "/actions/runner-groups?per_page=100&page=" + page)
+                    .get().build());
+            JsonNode list = answer.path("runner_groups");
+            list.forEach(g -> groups.add(new RunnerGroup(g.path("id").asLong(), g.path("name").asText())));
+            if (list.size() < 100) {
+                break;
+            }
+        }
+        return groups;
     }
 
     /** A just-in-time runner: GitHub's id for it and the config the runner is started with. */
@@ -191,7 +221,7 @@ public class GitHubApi {
         if (known != null) {
             request.header("If-None-Match", known.etag());
         }
-        try (Response response = http.newCall(request.build()).execute()) {
+        try (Response response = execute(request.build())) {
             rateLimit(response);
             if (response.code() == 304 && known != null) {
                 notModified.incrementAndGet();
@@ -262,7 +292,7 @@ public class GitHubApi {
         return scope;
     }
 
-    private Request.Builder request(String pathAndQuery) {
+    private Request.Builder request(String pathAndQuery) throws IOException {
         HttpUrl url = HttpUrl.parse(scope.apiBase() + pathAndQuery);
         if (url == null) {
             throw new IllegalArgumentException("not a URL: " + scope.apiBase() + pathAndQuery);
@@ -270,15 +300,26 @@ public class GitHubApi {
         return new Request.Builder().url(url)
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + auth.bearer())
                 .header("User-Agent", userAgent);
     }
 
     private JsonNode call(Request request) throws IOException {
-        try (Response response = http.newCall(request).execute()) {
+        try (Response response = execute(request)) {
             rateLimit(response);
             return read(response);
         }
+    }
+
+    /** One call; a 401 for a token that can be renewed (an App's) is tried once more with a fresh one. */
+    private Response execute(Request request) throws IOException {
+        Response response = http.newCall(request).execute();
+        String sent = request.header("Authorization");
+        if (response.code() == 401 && sent != null && auth.refused(sent.substring("Bearer ".length()))) {
+            response.close();
+            return http.newCall(request.newBuilder().header("Authorization", "Bearer " + auth.bearer()).build()).execute();
+        }
+        return response;
     }
 
     private void rateLimit(Response response) {
@@ -297,7 +338,7 @@ public class GitHubApi {
         return text.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
     }
 
-    private static String message(String text) {
+    static String message(String text) {
         try {
             JsonNode error = Json.mapper().readTree(text);
             String message = error.path("message").asText("");

@@ -293,7 +293,8 @@ public class JobRun implements Runnable {
         return new VmSpec(vmName(dir), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
-                dir.resolve("vmm.log"), launch, cacheLayer == null ? null : cacheLayer.path());
+                dir.resolve("vmm.log"), launch, cacheLayer == null ? null : cacheLayer.path(),
+                runner == null ? null : runner.runnerDisk());
     }
 
     private record Outcome(String state, Integer exitCode, String error) {

@@ -11,11 +11,12 @@ import org.rigdesk.daemon.network.EgressPolicy;
  * config ({@code jitconfig}) and, on the test image, a test job for the stand-in runner. The
  * listener hears every change of the job record, its end included. {@code egress}: what the VM may
  * reach (its registration's policy); {@code cache}: the scope's cache, whose changes {@code verdict}
- * keeps or throws away.
+ * keeps or throws away; {@code runnerDisk}: the actions runner the host keeps (an ext4 image the VM
+ * gets read-only; null where the image still carries one).
  */
 public record RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB,
                               Map<String, String> files, Consumer<Job> listener, EgressPolicy egress, String cache,
-                              CacheVerdict verdict) {
+                              CacheVerdict verdict, java.nio.file.Path runnerDisk) {
 
     /** Whether a runner job's changes to the scope's cache are kept: asked of GitHub when the job ends. */
     public interface CacheVerdict {
@@ -26,7 +27,7 @@ public record RunnerVmRequest(String runnerName, List<String> gpus, int cpus, in
     /** A runner VM without a cache. */
     public RunnerVmRequest(String runnerName, List<String> gpus, int cpus, int memoryMiB, Map<String, String> files,
                            Consumer<Job> listener, EgressPolicy egress) {
-        this(runnerName, gpus, cpus, memoryMiB, files, listener, egress, null, null);
+        this(runnerName, gpus, cpus, memoryMiB, files, listener, egress, null, null, null);
     }
 
     /** How long a runner VM may run once it has taken a job (GitHub's own limit is shorter). */

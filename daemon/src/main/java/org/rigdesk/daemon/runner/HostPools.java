@@ -16,6 +16,7 @@ import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.jobs.JobEngine;
 import org.rigdesk.daemon.network.EgressPolicy;
+import org.rigdesk.daemon.release.RunnerSupply;
 import org.rigdesk.daemon.store.AuditStore;
 
 /** Builds runner pools for this host: its job engine and GPUs, slot sizes shared out of its budget. */
@@ -25,7 +26,7 @@ public class HostPools implements RunnerService.PoolFactory {
      * How often the reconciler polls GitHub, how long it forgives an offline runner or a finished
      * job, and its clock (sped up only by fault tests that play long GitHub outages).
      */
-    public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace, Clock clock) {
+    public record Timings(Duration poll, Duration offlineGrace, Duration jobGrace, Clock clock, Duration releaseCheck) {
     }
 
     /** How often the queue is read when a registration does not say. */
@@ -39,10 +40,12 @@ public class HostPools implements RunnerService.PoolFactory {
     private final Timings timings;
     private final String hostTag;
     private final Runnable wakeLending;
+    private final RunnerSupply runner;
 
     public HostPools(JobEngine jobs, Supplier<List<Gpu>> gpus, Function<String, Integer> gpuMemoryMiB,
-                     AuditStore audit, EventHub events, Timings timings, Runnable wakeLending) {
+                     AuditStore audit, EventHub events, Timings timings, Runnable wakeLending, RunnerSupply runner) {
         this.wakeLending = wakeLending;
+        this.runner = runner;
         this.jobs = jobs;
         this.gpus = gpus;
         this.gpuMemoryMiB = gpuMemoryMiB;
@@ -66,9 +69,9 @@ public class HostPools implements RunnerService.PoolFactory {
                 Duration.ofSeconds(registration.queuePollSeconds() == null ? DEFAULT_QUEUE_POLL_SECONDS
                         : registration.queuePollSeconds()),
                 jobs.cachesAvailable() ? cacheName(github.scope().display()) : null,
-                registration.writeEvents());
+                registration.writeEvents(), registration.gpuJobs());
         return new RunnerPool(config, github, jobs, gpus, gpuMemoryMiB, audit, events, registration.paused(),
-                wakeLending);
+                wakeLending, runner);
     }
 
     /** The scope's cache: "github-octo-gpu-ci" for octo/gpu-ci, "github-octo" for an organisation. */

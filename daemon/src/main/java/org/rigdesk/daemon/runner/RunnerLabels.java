@@ -5,12 +5,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.rigdesk.api.wire.RunnerRegistration;
 
 /**
  * The labels a slot's just-in-time runner gets. GitHub gives a JIT runner only the labels listed,
- * so the defaults are spelled out: {@code self-hosted, linux, x64, rigdesk}; a GPU slot adds
- * {@code gpu}, {@code gpu-<model>} and {@code gpu-<N>gb}; a CPU slot never carries {@code gpu}
- * (nor any label starting with it), so a GPU job cannot land there.
+ * and a job to any runner that carries every label it asks for. A CPU slot carries
+ * {@code self-hosted, linux, x64, rigdesk} and the owner's labels, never {@code gpu} (nor any label
+ * starting with it), so a GPU job cannot land there. A GPU slot carries {@code gpu},
+ * {@code gpu-<model>} and {@code gpu-<N>gb} and the owner's labels, and by the registration's rule
+ * ({@code gpuSlotJobs}): {@code gpu} adds only {@code self-hosted} (so {@code [self-hosted, linux]}
+ * never takes the owner's card), {@code gpu-strict} not even that (a bare {@code runs-on: self-hosted}
+ * reaches CPU slots only), {@code any} the CPU slots' labels too.
  */
 final class RunnerLabels {
 
@@ -28,9 +33,14 @@ final class RunnerLabels {
         return new ArrayList<>(labels);
     }
 
-    /** {@code name} as the driver or pci.ids gives it; {@code memoryMiB} null when unknown. */
-    static List<String> gpuSlot(List<String> owners, String name, Integer memoryMiB) {
-        Set<String> labels = new LinkedHashSet<>(BASE);
+    /** {@code name} as the driver or pci.ids gives it; {@code memoryMiB} null when unknown; {@code jobs} the rule. */
+    static List<String> gpuSlot(List<String> owners, String name, Integer memoryMiB, String jobs) {
+        Set<String> labels = new LinkedHashSet<>();
+        if (RunnerRegistration.ANY_JOBS.equals(jobs)) {
+            labels.addAll(BASE);
+        } else if (!RunnerRegistration.GPU_JOBS_STRICT.equals(jobs)) {
+            labels.add("self-hosted");
+        }
         labels.add("gpu");
         String model = model(name);
         if (!model.isEmpty()) {
@@ -51,6 +61,22 @@ final class RunnerLabels {
         Set<String> has = new java.util.HashSet<>();
         runner.forEach(label -> has.add(label.toLowerCase(Locale.ROOT)));
         return asked.stream().allMatch(label -> has.contains(label.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Which {@code runs-on} reaches which slot under the rule {@code jobs}, in words for the owner. */
+    static List<String> reach(String jobs, List<String> owners, boolean cpuSlots) {
+        List<String> lines = new ArrayList<>();
+        String cpu = cpuSlots ? "a CPU slot" : "no slot (this registration has no CPU slots)";
+        lines.add("runs-on: [self-hosted, gpu] (or gpu-<model>, gpu-<N>gb) → a GPU slot");
+        lines.add("runs-on: [self-hosted, linux] or [self-hosted, rigdesk] → " + cpu
+                + (RunnerRegistration.ANY_JOBS.equals(jobs) ? " or a GPU slot (gpuSlotJobs any)" : ", never a GPU"));
+        lines.add("runs-on: self-hosted alone → " + (RunnerRegistration.GPU_JOBS_STRICT.equals(jobs) ? cpu
+                + " (GPU slots do not carry self-hosted: gpu-strict)"
+                : "any slot, a GPU one too: GitHub matches every runner that carries it"));
+        if (!owners.isEmpty()) {
+            lines.add("your labels (" + String.join(", ", owners) + ") are on every slot");
+        }
+        return lines;
     }
 
     static boolean isGpuLabel(String label) {

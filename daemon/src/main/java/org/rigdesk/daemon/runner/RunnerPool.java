@@ -37,6 +37,7 @@ import org.rigdesk.daemon.jobs.RunnerVmRequest;
 import org.rigdesk.daemon.lending.LendingService;
 import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.problems.DomainException;
+import org.rigdesk.daemon.release.RunnerSupply;
 import org.rigdesk.daemon.store.AuditStore;
 
 /**
@@ -55,7 +56,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     public record Config(List<String> labels, String ownedPrefix, long runnerGroupId, int gpuSlots, int cpuSlots,
                          int slotCpus, int slotMemoryMiB, Duration poll, Duration offlineGrace, Duration jobGrace,
                          Clock clock, EgressPolicy egress, Duration queuePoll, String cache,
-                         List<String> cacheWriteEvents) {
+                         List<String> cacheWriteEvents, String gpuSlotJobs) {
     }
 
     /** How long a queued job no runner of ours took is left alone after an on-demand card waited for it. */
@@ -78,6 +79,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private final GitHubBackoff backoff = new GitHubBackoff();
     private final QueueWatch queue;
     private final Runnable wakeLending;
+    private final RunnerSupply runner;
     /** GitHub's queue as the last poll saw it, oldest first. */
     private List<GitHubApi.QueuedJob> queued = List.of();
     private Instant nextQueuePoll = Instant.EPOCH;
@@ -102,8 +104,9 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
 
     public RunnerPool(Config config, GitHubApi github, JobEngine jobs, Supplier<List<Gpu>> gpus,
                       Function<String, Integer> gpuMemoryMiB, AuditStore audit, EventHub events, boolean paused,
-                      Runnable wakeLending) {
+                      Runnable wakeLending, RunnerSupply runner) {
         this.config = config;
+        this.runner = runner;
         this.queue = new QueueWatch(github, config.clock());
         this.wakeLending = wakeLending;
         this.startedAt = config.clock().instant();
@@ -308,6 +311,12 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                 return;
             }
         }
+        java.nio.file.Path runnerDisk = runner.disk();
+        if (runnerDisk == null) {
+            slot.to(SlotState.WAITING, runner.unusable());
+            slot.retryAt = config.clock().instant().plusSeconds(5);
+            return;
+        }
         String name = config.ownedPrefix() + slot.key + "-" + Long.toString(serial++, 36);
         List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels()) : gpuLabels(gpu);
         slot.to(SlotState.STARTING, "asking GitHub for a just-in-time runner");
@@ -334,7 +343,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             String runner = jit.name();
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
                     config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update)),
-                    config.egress(), config.cache(), finished -> cacheRefusal(finished, runner)), ACTOR);
+                    config.egress(), config.cache(), finished -> cacheRefusal(finished, runner), runnerDisk), ACTOR);
         } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);
@@ -685,7 +694,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     }
 
     private List<String> gpuLabels(String bdf) {
-        return RunnerLabels.gpuSlot(config.labels(), gpuName(bdf), bdf == null ? null : gpuMemoryMiB.apply(bdf));
+        return RunnerLabels.gpuSlot(config.labels(), gpuName(bdf), bdf == null ? null : gpuMemoryMiB.apply(bdf),
+                config.gpuSlotJobs());
     }
 
     /** An on-demand card on the host (or free on vfio-pci) whose runner would carry every label the job asks for. */

@@ -19,6 +19,9 @@ public final class RunnerRoutes {
                 runner.setPaused(true, exchange.peer().user())));
         router.add("POST", "/v1/runner/resume", exchange -> exchange.json(200,
                 runner.setPaused(false, exchange.peer().user())));
+        router.add("POST", "/v1/runner/release?file&version&sha256", exchange -> exchange.json(200,
+                runner.useTarball(exchange.bodyStream(), exchange.query("file"), exchange.query("version"),
+                        exchange.query("sha256"), exchange.peer().user())));
         router.add("POST", "/v1/runner/test-job", exchange -> exchange.json(202,
                 runner.testJob(exchange.body(RunnerTestJob.class), exchange.peer().user())));
     }

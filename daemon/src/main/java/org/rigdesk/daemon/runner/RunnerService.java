@@ -22,7 +22,14 @@ import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
+import org.rigdesk.api.wire.GitHubApp;
+import org.rigdesk.daemon.github.AppInstallationAuth;
+import org.rigdesk.daemon.github.AppKeys;
 import org.rigdesk.daemon.github.GitHubApi;
+import org.rigdesk.daemon.github.GitHubAuth;
+import org.rigdesk.daemon.github.HostTrust;
+import org.rigdesk.daemon.release.ReleaseFeed;
+import org.rigdesk.daemon.release.RunnerReleases;
 import org.rigdesk.daemon.github.GitHubException;
 import org.rigdesk.daemon.github.RunnerScope;
 import org.rigdesk.daemon.lending.LendingService;
@@ -45,7 +52,11 @@ public class RunnerService {
     private static final Pattern EVENT = Pattern.compile("^[a-z_]{1,40}$");
     /** What a fine-grained token needs, said the same way wherever a token is refused. */
     public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
-            + "Self-hosted runners: write on the organisation (a GitHub App installation token comes later).";
+            + "Self-hosted runners: write on the organisation; or sign in as a GitHub App (--app-id, --app-key).";
+    private static final Pattern APP_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+    private static final String APP_REMEDY = "Check the App id (or client id) and its private key, and that the App is "
+            + "installed on the repository or organisation with Administration (repository) or Self-hosted runners "
+            + "(organisation): read and write, and Actions: read.";
 
     /**
      * The stored part of a registration (no token); slot sizes null for the host's defaults;
@@ -54,11 +65,24 @@ public class RunnerService {
     public record Stored(String url, String apiUrl, List<String> labels, String namePrefix, long runnerGroupId,
                          int gpuSlots, int cpuSlots, Integer slotCpus, Integer slotMemoryMiB, boolean paused,
                          String egress, List<String> egressAllow, Integer queuePollSeconds,
-                         List<String> cacheWriteEvents) {
+                         List<String> cacheWriteEvents, String appId, Long installationId, String runnerGroup,
+                         String gpuSlotJobs, String caCertPem, String runnerReleaseSource) {
 
         Stored withPaused(boolean now) {
             return new Stored(url, apiUrl, labels, namePrefix, runnerGroupId, gpuSlots, cpuSlots, slotCpus,
-                    slotMemoryMiB, now, egress, egressAllow, queuePollSeconds, cacheWriteEvents);
+                    slotMemoryMiB, now, egress, egressAllow, queuePollSeconds, cacheWriteEvents, appId, installationId,
+                    runnerGroup, gpuSlotJobs, caCertPem, runnerReleaseSource);
+        }
+
+        Stored withGroup(long id, String name, Long installation) {
+            return new Stored(url, apiUrl, labels, namePrefix, id, gpuSlots, cpuSlots, slotCpus, slotMemoryMiB, paused,
+                    egress, egressAllow, queuePollSeconds, cacheWriteEvents, appId, installation, name, gpuSlotJobs,
+                    caCertPem, runnerReleaseSource);
+        }
+
+        /** Which jobs GPU slots take (a registration from before the rule: only GPU jobs). */
+        String gpuJobs() {
+            return gpuSlotJobs == null ? RunnerRegistration.GPU_JOBS : gpuSlotJobs;
         }
 
         /** The events whose runs may change the cache (a registration from before caches: the default). */
@@ -83,6 +107,8 @@ public class RunnerService {
 
     private final Database database;
     private final Path tokenFile;
+    private final Path appKeyFile;
+    private final RunnerReleases releases;
     private final AuditStore audit;
     private final OkHttpClient http;
     private final String userAgent;
@@ -92,9 +118,11 @@ public class RunnerService {
     private volatile RunnerPool pool;
 
     public RunnerService(Database database, Path stateDir, AuditStore audit, OkHttpClient http, String userAgent,
-                         PoolFactory pools) throws SQLException {
+                         PoolFactory pools, RunnerReleases releases) throws SQLException {
         this.database = database;
+        this.releases = releases;
         this.tokenFile = stateDir.resolve("runner-token");
+        this.appKeyFile = stateDir.resolve("runner-app-key");
         this.audit = audit;
         this.http = http;
         this.userAgent = userAgent;
@@ -104,6 +132,9 @@ public class RunnerService {
 
     /** Starts the pool of a registration found at start. */
     public void start() {
+        if (stored != null && api != null) {
+            useFeed(stored);
+        }
         if (stored != null && api != null && pool == null) {
             pool = pools.create(stored, api, ownedPrefix(stored));
             pool.start();
@@ -113,18 +144,33 @@ public class RunnerService {
     public RunnerStatus register(RunnerRegistration request, String caller) {
         Stored wanted;
         RunnerScope scope;
-        String token;
+        String token = null;
+        java.security.PrivateKey key = null;
         try {
             scope = RunnerScope.parse(request.url(), request.apiUrl());
-            token = checkToken(request.token());
+            if (request.app() != null) {
+                if (request.token() != null && !request.token().isBlank()) {
+                    throw new IllegalArgumentException("give a token or an app, not both");
+                }
+                key = checkApp(request.app());
+            } else {
+                token = checkToken(request.token());
+            }
             wanted = validate(request);
         } catch (IllegalArgumentException e) {
             audit.record(caller, "runner.register", request.url() == null ? null : request.url(), "rejected", e.getMessage());
             throw DomainException.invalid(e.getMessage());
         }
-        GitHubApi candidate = new GitHubApi(http, scope, token, userAgent);
+        OkHttpClient client = HostTrust.client(http, wanted.caCertPem());
+        GitHubAuth auth = key == null ? GitHubAuth.token(token) : new AppInstallationAuth(client, scope,
+                wanted.appId(), key, wanted.installationId(), userAgent, java.time.Clock.systemUTC());
+        GitHubApi candidate = new GitHubApi(client, scope, auth, userAgent);
         try {
             candidate.checkAccess();
+            wanted = resolveGroup(candidate, wanted, request);
+        } catch (AppInstallationAuth.SignInException e) {
+            audit.record(caller, "runner.register", scope.display(), "refused", "GitHub App: " + e.getMessage());
+            throw DomainException.invalid(ProblemCode.BAD_APP, "GitHub refused the App", e.getMessage(), APP_REMEDY);
         } catch (GitHubException e) {
             audit.record(caller, "runner.register", scope.display(), "refused", "GitHub " + e.status());
             throw refusal(e, scope);
@@ -133,9 +179,21 @@ public class RunnerService {
             throw DomainException.upstream(ProblemCode.GITHUB_UNREACHABLE, "GitHub unreachable",
                     "cannot reach " + scope.apiBase() + ": " + e.getMessage(), "Check the network and the apiUrl.");
         }
+        try {
+            releases.checkRegistrable(feed(wanted, scope));
+        } catch (DomainException e) {
+            audit.record(caller, "runner.register", scope.display(), "refused", e.detail());
+            throw e;
+        }
         stopPool(true);
         try {
-            writeToken(token);
+            if (key == null) {
+                writeSecret(tokenFile, token);
+                Files.deleteIfExists(appKeyFile);
+            } else {
+                writeSecret(appKeyFile, request.app().privateKeyPem());
+                Files.deleteIfExists(tokenFile);
+            }
             store(wanted);
         } catch (IOException | SQLException e) {
             throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the registration", e.getMessage(),
@@ -162,15 +220,68 @@ public class RunnerService {
         };
     }
 
+    /** Tokens are opaque (GitHub's newer ones are longer than 255 characters): only what a header can carry. */
     private static String checkToken(String token) {
         if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("token is required: " + TOKEN_REMEDY);
+            throw new IllegalArgumentException("token (or app) is required: " + TOKEN_REMEDY);
         }
         String trimmed = token.strip();
-        if (trimmed.length() > 255 || !trimmed.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw new IllegalArgumentException("token must be printable ASCII without spaces, at most 255 characters");
+        if (trimmed.length() > 8192 || !trimmed.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException("token must be printable ASCII without spaces, at most 8192 characters");
         }
         return trimmed;
+    }
+
+    private static java.security.PrivateKey checkApp(GitHubApp app) {
+        if (app.appId() == null || !APP_ID.matcher(app.appId()).matches()) {
+            throw new IllegalArgumentException("app.appId is the App's id (123456) or client id (Iv23li…), 1-64 of "
+                    + "A-Z a-z 0-9 . _ -");
+        }
+        if (app.installationId() != null && app.installationId() < 1) {
+            throw new IllegalArgumentException("app.installationId must be a positive id (or left out to find it)");
+        }
+        return AppKeys.parse(app.privateKeyPem());
+    }
+
+    /** A group named (or numbered) by the owner, resolved against the organisation's list. */
+    private Stored resolveGroup(GitHubApi github, Stored wanted, RunnerRegistration request) throws IOException {
+        Long installation = github.auth() instanceof AppInstallationAuth app ? app.installationId() : null;
+        String asked = request.runnerGroup();
+        if (asked == null || asked.isBlank()) {
+            return wanted.withGroup(wanted.runnerGroupId(), null, installation);
+        }
+        List<GitHubApi.RunnerGroup> groups = github.runnerGroups();
+        String name = asked.strip();
+        for (GitHubApi.RunnerGroup group : groups) {
+            if (group.name().equalsIgnoreCase(name) || Long.toString(group.id()).equals(name)) {
+                return wanted.withGroup(group.id(), group.name(), installation);
+            }
+        }
+        throw DomainException.invalid(ProblemCode.UNKNOWN_RUNNER_GROUP, "No such runner group",
+                github.scope().display() + " has no runner group '" + DomainException.shorten(name.replaceAll(
+                        "\\p{Cntrl}", "?")) + "'" + (github.scope().isOrganisation() ? "" : " (a repository's runners "
+                        + "are in its Default group)"),
+                "Groups: " + String.join(", ", groups.stream().map(g -> g.name() + " (" + g.id() + ")").toList()));
+    }
+
+    /** Where runner releases are read: the registration's API on github.com, a GHES owner's source, or none. */
+    private ReleaseFeed feed(Stored registration, RunnerScope scope) {
+        if (registration.runnerReleaseSource() != null) {
+            return new ReleaseFeed(HostTrust.client(http, registration.caCertPem()), registration.runnerReleaseSource(),
+                    userAgent);
+        }
+        return onGitHubCom(registration.url()) ? new ReleaseFeed(HostTrust.client(http, registration.caCertPem()),
+                scope.apiBase(), userAgent) : null;
+    }
+
+    private static boolean onGitHubCom(String url) {
+        return "github.com".equalsIgnoreCase(java.net.URI.create(url.strip()).getHost());
+    }
+
+    private void useFeed(Stored registration) {
+        RunnerScope scope = api.scope();
+        releases.useFeed(feed(registration, scope), "a GitHub Enterprise Server registration without a runner "
+                + "release source (runnerReleaseSource)");
     }
 
     private Stored validate(RunnerRegistration request) {
@@ -211,9 +322,41 @@ public class RunnerService {
                     + "workflow_dispatch, …)");
         }
         EgressPolicy egress = EgressPolicy.parse(request.egress(), request.egressAllow());
+        String jobs = request.gpuSlotJobs() == null ? RunnerRegistration.GPU_JOBS : request.gpuSlotJobs();
+        if (!List.of(RunnerRegistration.GPU_JOBS, RunnerRegistration.GPU_JOBS_STRICT, RunnerRegistration.ANY_JOBS)
+                .contains(jobs)) {
+            throw new IllegalArgumentException("gpuSlotJobs is gpu (GPU slots take only jobs asking for a GPU), "
+                    + "gpu-strict (and not a bare runs-on: self-hosted) or any");
+        }
+        if (request.runnerGroup() != null && (request.runnerGroup().isBlank() || request.runnerGroup().length() > 100)) {
+            throw new IllegalArgumentException("runnerGroup is a runner group's name or id, at most 100 characters");
+        }
+        if (request.caCertPem() != null) {
+            if (request.caCertPem().length() > 64 * 1024) {
+                throw new IllegalArgumentException("caCertPem is at most 64 KiB");
+            }
+            HostTrust.parse(request.caCertPem());
+        }
+        String source = request.runnerReleaseSource();
+        if (source != null) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(source.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("runnerReleaseSource must be an http(s) URL");
+            }
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("runnerReleaseSource must be an http(s) URL (an API base serving "
+                        + "/repos/actions/runner/releases/latest)");
+            }
+            source = source.strip().replaceAll("/+$", "");
+        }
+        GitHubApp app = request.app();
         return new Stored(request.url().strip(), request.apiUrl(), List.copyOf(labels), prefix, group, gpus, cpus,
                 request.slotCpus(), request.slotMemoryMiB(), false, egress.mode().wire(), egress.entries(),
-                request.queuePollSeconds(), events == null ? null : List.copyOf(events));
+                request.queuePollSeconds(), events == null ? null : List.copyOf(events),
+                app == null ? null : app.appId(), app == null ? null : app.installationId(), null, jobs,
+                request.caCertPem(), source);
     }
 
     public RunnerStatus status() {
@@ -221,7 +364,7 @@ public class RunnerService {
         GitHubApi github = api;
         RunnerPool running = pool;
         if (current == null || github == null || running == null) {
-            return RunnerStatus.unregistered();
+            return RunnerStatus.unregistered(releases.status());
         }
         List<RunnerStatus.Runner> ours = running.runners().stream()
                 .map(r -> new RunnerStatus.Runner(r.id(), r.name(), r.status(), r.busy(), r.labels())).toList();
@@ -231,7 +374,11 @@ public class RunnerService {
                 current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
                 running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
                 running.githubState(), pc.egress().mode().wire(), pc.egress().entries(),
-                (int) pc.queuePoll().toSeconds(), running.queued(), pc.cache(), current.writeEvents());
+                (int) pc.queuePoll().toSeconds(), running.queued(), pc.cache(), current.writeEvents(),
+                current.appId() == null ? "token" : "app", current.appId(),
+                github.auth() instanceof AppInstallationAuth app ? app.installationId() : current.installationId(),
+                current.runnerGroup(), current.gpuJobs(),
+                RunnerLabels.reach(current.gpuJobs(), current.labels(), current.cpuSlots() > 0), releases.status());
     }
 
     /** The running pool, as the lending thread asks it about cards; none while nothing is registered. */
@@ -325,6 +472,7 @@ public class RunnerService {
         }
         try {
             Files.deleteIfExists(tokenFile);
+            Files.deleteIfExists(appKeyFile);
             database.with(connection -> {
                 try (PreparedStatement delete = connection.prepareStatement("DELETE FROM runner_registration")) {
                     return delete.executeUpdate();
@@ -335,12 +483,23 @@ public class RunnerService {
         }
         api = null;
         stored = null;
+        releases.useFeed(null, "nothing is registered");
         audit.record(caller, "runner.remove", github.scope().display(), "ok",
                 kept.isEmpty() ? "all our runners deleted" : "busy runners left to finish: " + kept);
-        return RunnerStatus.unregistered();
+        return RunnerStatus.unregistered(releases.status());
+    }
+
+    /** {@code POST /v1/runner/release}: the owner's tarball, for hosts that cannot download one. */
+    public RunnerStatus useTarball(java.io.InputStream body, String fileName, String version, String sha256,
+                                   String caller) throws IOException {
+        releases.useTarball(body, fileName, version, sha256, caller);
+        return status();
     }
 
     private String hint() {
+        if (stored != null && stored.appId() != null) {
+            return "App " + stored.appId();
+        }
         try {
             String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
             return "…" + token.substring(Math.max(0, token.length() - 4));
@@ -349,12 +508,13 @@ public class RunnerService {
         }
     }
 
-    private void writeToken(String token) throws IOException {
-        Path temp = tokenFile.resolveSibling("runner-token.new");
+    /** A token or an App's key: 0600 from its first byte, replaced whole. */
+    private static void writeSecret(Path file, String secret) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".new");
         Files.deleteIfExists(temp);
         Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temp, token, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(temp, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.writeString(temp, secret, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -382,11 +542,22 @@ public class RunnerService {
                 throw new SQLException("the stored runner registration is unreadable", e);
             }
         });
-        if (found.isPresent() && Files.isReadable(tokenFile)) {
+        if (found.isPresent()) {
+            Stored registration = found.get();
+            Path secret = registration.appId() != null ? appKeyFile : tokenFile;
+            if (!Files.isReadable(secret)) {
+                LOG.warning("the stored runner registration has no " + secret.getFileName() + ": register again");
+                return;
+            }
             try {
-                String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-                stored = found.get();
-                api = new GitHubApi(http, RunnerScope.parse(stored.url(), stored.apiUrl()), token, userAgent);
+                String text = Files.readString(secret, StandardCharsets.UTF_8);
+                RunnerScope scope = RunnerScope.parse(registration.url(), registration.apiUrl());
+                OkHttpClient client = HostTrust.client(http, registration.caCertPem());
+                GitHubAuth auth = registration.appId() == null ? GitHubAuth.token(text.strip())
+                        : new AppInstallationAuth(client, scope, registration.appId(), AppKeys.parse(text),
+                        registration.installationId(), userAgent, java.time.Clock.systemUTC());
+                api = new GitHubApi(client, scope, auth, userAgent);
+                stored = registration;
             } catch (IOException | IllegalArgumentException e) {
                 LOG.warning("the stored runner registration cannot be used: " + e.getMessage());
             }

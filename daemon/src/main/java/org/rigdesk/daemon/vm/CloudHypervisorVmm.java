@@ -55,6 +55,10 @@ public class CloudHypervisorVmm implements Vmm {
             // The job's raw copy of a persistent cache (the guest mounts it at /cache).
             disks.add(Map.of("path", spec.cacheDisk().toString(), "readonly", false, "serial", "rigdesk-cache"));
         }
+        if (spec.runnerDisk() != null) {
+            // The host's actions runner, read-only (the guest overlays its writes).
+            disks.add(Map.of("path", spec.runnerDisk().toString(), "readonly", true, "serial", "rigdesk-runner"));
+        }
         config.put("disks", disks);
         List<Map<String, Object>> devices = new ArrayList<>();
         for (Bdf function : spec.vfioFunctions()) {

@@ -88,6 +88,7 @@ public class FirecrackerVmm implements Vmm {
         Path rootDisk = jail != null ? Path.of("/rootfs.img") : spec.rootDisk();
         Path configDisk = jail != null ? Path.of("/config.img") : spec.configDisk();
         Path cacheDisk = spec.cacheDisk() == null ? null : jail != null ? Path.of("/cache.img") : spec.cacheDisk();
+        Path runnerDisk = spec.runnerDisk() == null ? null : jail != null ? Path.of("/runner.ext4") : spec.runnerDisk();
         splitSerial(process, spec);
         UnixHttp api = new UnixHttp(socket);
         try {
@@ -101,6 +102,11 @@ public class FirecrackerVmm implements Vmm {
             if (cacheDisk != null) {
                 api.put("/drives/cache", Map.of("drive_id", "cache", "path_on_host", cacheDisk.toString(),
                         "is_root_device", false, "is_read_only", false));
+            }
+            if (runnerDisk != null) {
+                // No serial on Firecracker's drives: the guest finds the runner by its ext4 label.
+                api.put("/drives/runner", Map.of("drive_id", "runner", "path_on_host", runnerDisk.toString(),
+                        "is_root_device", false, "is_read_only", true));
             }
             api.put("/machine-config", Map.of("vcpu_count", spec.cpus(), "mem_size_mib", spec.memoryMiB()));
             if (spec.tap() != null) {
@@ -149,6 +155,9 @@ public class FirecrackerVmm implements Vmm {
             if (spec.cacheDisk() != null) {
                 // A hard link, never a copy: what the guest writes must reach the layer the daemon merges.
                 java.nio.file.Files.createLink(root.resolve("cache.img"), spec.cacheDisk());
+            }
+            if (spec.runnerDisk() != null) {
+                link(spec.runnerDisk(), root.resolve("runner.ext4"));
             }
             return new Jail(id, base, root);
         }

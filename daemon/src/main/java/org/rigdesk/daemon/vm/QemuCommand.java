@@ -56,6 +56,11 @@ public final class QemuCommand {
             argv.addAll(List.of("-drive", "id=cache,file=" + spec.cacheDisk() + ",format=qcow2,if=none,cache=unsafe",
                     "-device", "virtio-blk-" + bus + ",drive=cache,serial=rigdesk-cache"));
         }
+        if (spec.runnerDisk() != null) {
+            // The host's actions runner, shared read-only by every runner VM (the guest overlays its writes).
+            argv.addAll(List.of("-drive", "id=runner,file=" + spec.runnerDisk() + ",format=raw,if=none,readonly=on",
+                    "-device", "virtio-blk-" + bus + ",drive=runner,serial=rigdesk-runner"));
+        }
         if (spec.tap() != null) {
             // The job's own tap, made by the daemon and owned by the VMM's uid; no helper scripts.
             argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",

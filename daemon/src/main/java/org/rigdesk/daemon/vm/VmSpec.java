@@ -10,7 +10,9 @@ import org.rigdesk.daemon.gpu.Bdf;
  * (a FIFO the daemon reads into the job log) and control channel go. {@code tap}: the job's own
  * tap device for its network card (null: no network). {@code workDir} is the VMM's own directory (its sockets, disks and
  * pid file); {@code vmmLog} takes the VMM's own output; {@code launch} says how the VMM is started
- * (as which uid, in which cgroup).
+ * (as which uid, in which cgroup). {@code cacheDisk}: the job's layer over a persistent cache;
+ * {@code runnerDisk}: the actions runner's ext4 image, attached read-only (serial and label
+ * {@code rigdesk-runner}) to runner VMs; either null when the VM has none.
  */
 public record VmSpec(
         String name,
@@ -28,10 +30,19 @@ public record VmSpec(
         String tap,
         Path vmmLog,
         VmmLaunch launch,
-        Path cacheDisk) {
+        Path cacheDisk,
+        Path runnerDisk) {
 
     public VmSpec {
         vfioFunctions = List.copyOf(vfioFunctions);
+    }
+
+    /** A VM without a runner disk. */
+    public VmSpec(String name, Path workDir, Path kernel, Path initramfs, Path rootDisk, Path configDisk, int cpus,
+                  int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog, String tap,
+                  Path vmmLog, VmmLaunch launch, Path cacheDisk) {
+        this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
+                controlLog, tap, vmmLog, launch, cacheDisk, null);
     }
 
     /** A VM without a cache disk. */
@@ -39,7 +50,7 @@ public record VmSpec(
                   int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog, String tap,
                   Path vmmLog, VmmLaunch launch) {
         this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
-                controlLog, tap, vmmLog, launch, null);
+                controlLog, tap, vmmLog, launch, null, null);
     }
 
     /** A VM without a network card whose VMM runs as the daemon's user and logs into its directory. */

@@ -22,7 +22,11 @@ import org.rigdesk.api.wire.Json;
  * credentials", 403 for a token without the permission, 409 for a runner name in use, 422 for
  * deleting a busy runner, rate limits with Retry-After, and 5xx on demand. Its just-in-time
  * configs have the real layout: base64 of a JSON object whose ".runner", ".credentials" and
- * ".credentials_rsaparams" entries are base64 JSON.
+ * ".credentials_rsaparams" entries are base64 JSON. It serves actions/runner's releases as
+ * github.com does (public: no token needed; the asset with a {@code sha256:} digest and the hash
+ * in the notes; the download redirected to another path), the stand-in runner by default. It
+ * signs in GitHub Apps: a JWT checked against the App's public key and claims, installations per
+ * scope, installation tokens that expire (and are refused after), and runner groups.
  */
 public final class FakeGitHub extends Dispatcher implements AutoCloseable {
 
@@ -73,10 +77,61 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     /** How long generate-jitconfig holds its answer after the runner exists (a slow GitHub). */
     public volatile long jitDelayMillis;
 
+    /** An actions/runner release as served: {@code servedBytes} differ from what the digest says when tampered. */
+    public record Release(String version, byte[] servedBytes, String digest, String notesSha, java.time.Instant publishedAt) {
+    }
+
+    public volatile Release release;
+    /** Downloads of a release tarball (after the redirect). */
+    public final java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+    /** How long a download holds its answer (a slow link). */
+    public volatile long downloadDelayMillis;
+
+    // A GitHub App: its id, key pair and installation; tokens it handed out and when each expires.
+    public volatile java.security.KeyPair appKeys;
+    public volatile String appId;
+    public volatile long installationId = 4242;
+    public volatile java.time.Duration tokenLife = java.time.Duration.ofHours(1);
+    public final Map<String, java.time.Instant> installationTokens = new ConcurrentHashMap<>();
+    /** JWTs refused, with the reason; calls refused for an expired installation token. */
+    public final List<String> jwtRefusals = new CopyOnWriteArrayList<>();
+    public final java.util.concurrent.atomic.AtomicInteger expiredTokenCalls = new java.util.concurrent.atomic.AtomicInteger();
+    /** The organisation's runner groups, id → name. */
+    public final Map<Long, String> runnerGroups = new ConcurrentHashMap<>(Map.of(1L, "Default"));
+
     public FakeGitHub(String scopePath) throws IOException {
         this.scopePath = scopePath;
         server.setDispatcher(this);
         server.start();
+        publish(StandInRunner.VERSION);
+    }
+
+    /** Publishes the stand-in runner as actions/runner release {@code version}, digest and notes honest. */
+    public void publish(String version) {
+        byte[] tarball = StandInRunner.tarball(version);
+        String sha = StandInRunner.sha256(tarball);
+        release = new Release(version, tarball, "sha256:" + sha, sha, java.time.Instant.now());
+    }
+
+    /** Publishes a release whose digest is the honest tarball's but whose download is another's. */
+    public void publishTampered(String version) {
+        byte[] honest = StandInRunner.tarball(version);
+        byte[] evil = StandInRunner.tarball(version + "-evil");
+        String sha = StandInRunner.sha256(honest);
+        release = new Release(version, evil, "sha256:" + sha, sha, java.time.Instant.now());
+    }
+
+    /** Makes this GitHub know an App with a fresh 2048-bit key; returns its private key as PKCS#1 PEM. */
+    public String createApp(String id) {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            appKeys = generator.generateKeyPair();
+            appId = id;
+            return StandInRunner.pkcs1Pem(appKeys.getPrivate());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public String apiUrl() {
@@ -92,6 +147,10 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getUrl().encodedPath();
+        MockResponse releases = releases(request, path);
+        if (releases != null) {
+            return releases;
+        }
         requests.add(request.getMethod() + " " + path);
         authorizations.add(String.valueOf(request.getHeaders().get("Authorization")));
         if (!"application/vnd.github+json".equals(request.getHeaders().get("Accept"))
@@ -115,8 +174,34 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
             return error(502, "Server Error");
         }
         String auth = request.getHeaders().get("Authorization");
+        MockResponse app = app(request, path, auth);
+        if (app != null) {
+            return app;
+        }
+        if (auth != null && auth.startsWith("Bearer ") && installationTokens.containsKey(auth.substring(7))) {
+            if (!java.time.Instant.now().isBefore(installationTokens.get(auth.substring(7)))) {
+                expiredTokenCalls.incrementAndGet();
+                return error(401, "Bad credentials");
+            }
+            auth = "Bearer " + GOOD_TOKEN; // an installation token may do what the owner's token may
+        }
         if (auth == null || !(auth.equals("Bearer " + GOOD_TOKEN) || auth.equals("Bearer " + READ_ONLY_TOKEN))) {
             return error(401, "Bad credentials");
+        }
+        Matcher groups = Pattern.compile("^/orgs/([^/]+)/actions/runner-groups$").matcher(path);
+        if (groups.matches() && request.getMethod().equals("GET")) {
+            if (!scopePath.equals("/orgs/" + groups.group(1))) {
+                return error(404, "Not Found");
+            }
+            try {
+                List<Map<String, Object>> shown = new ArrayList<>();
+                runnerGroups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(g -> shown.add(Map.of(
+                        "id", g.getKey(), "name", g.getValue(), "visibility", "all", "default", g.getKey() == 1L,
+                        "allows_public_repositories", false, "restricted_to_workflows", false)));
+                return json(200, Map.of("total_count", shown.size(), "runner_groups", shown));
+            } catch (IOException e) {
+                return error(500, "Server Error");
+            }
         }
         Matcher runJobs = Pattern.compile("^/repos/([^/]+/[^/]+)/actions/runs/(\\d+)/attempts/(\\d+)/jobs$")
                 .matcher(path);
@@ -181,6 +266,129 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
             return error(400, "Problems parsing JSON");
         }
         return error(404, "Not Found");
+    }
+
+    /** actions/runner's releases: the latest, its download (302) and the asset's bytes; null for other paths. */
+    private MockResponse releases(RecordedRequest request, String path) {
+        Release now = release;
+        if (now == null || !request.getMethod().equals("GET")) {
+            return null;
+        }
+        String name = "actions-runner-linux-x64-" + now.version() + ".tar.gz";
+        try {
+            if (path.equals("/repos/actions/runner/releases/latest")) {
+                Map<String, Object> asset = new java.util.LinkedHashMap<>();
+                asset.put("name", name);
+                asset.put("size", now.servedBytes().length);
+                asset.put("content_type", "application/gzip");
+                asset.put("digest", now.digest());
+                asset.put("browser_download_url", apiUrl() + "/actions/runner/releases/download/v" + now.version() + "/" + name);
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("tag_name", "v" + now.version());
+                body.put("name", "v" + now.version());
+                body.put("draft", false);
+                body.put("prerelease", false);
+                body.put("published_at", now.publishedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                body.put("body", "## Changes\n<!-- BEGIN SHA linux-x64 -->" + now.notesSha() + "<!-- END SHA linux-x64 -->");
+                body.put("assets", List.of(asset));
+                return json(200, body);
+            }
+            if (path.equals("/actions/runner/releases/download/v" + now.version() + "/" + name)) {
+                return new MockResponse.Builder().code(302).addHeader("Location", apiUrl() + "/release-assets/" + name).build();
+            }
+            if (path.equals("/release-assets/" + name)) {
+                downloads.incrementAndGet();
+                if (downloadDelayMillis > 0) {
+                    Thread.sleep(downloadDelayMillis);
+                }
+                return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/octet-stream")
+                        .body(new okio.Buffer().write(now.servedBytes())).build();
+            }
+        } catch (IOException e) {
+            return error(500, "Server Error");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(500, "Server Error");
+        }
+        return null;
+    }
+
+    /** The App's own calls (signed with its JWT); null for others. */
+    private MockResponse app(RecordedRequest request, String path, String auth) {
+        Matcher tokens = Pattern.compile("^/app/installations/(\\d+)/access_tokens$").matcher(path);
+        boolean installation = path.matches("^/(repos/[^/]+/[^/]+|orgs/[^/]+)/installation$");
+        if (!(tokens.matches() && request.getMethod().equals("POST")) && !(installation && request.getMethod().equals("GET"))) {
+            return null;
+        }
+        String refusal = checkJwt(auth);
+        if (refusal != null) {
+            jwtRefusals.add(refusal);
+            return error(401, "A JSON web token could not be decoded");
+        }
+        try {
+            if (installation) {
+                if (!path.equals(scopePath + "/installation")) {
+                    return error(404, "Not Found");
+                }
+                return json(200, Map.of("id", installationId, "app_id", Long.parseLong(appId.replaceAll("\\D", "0")),
+                        "target_type", scopePath.startsWith("/orgs/") ? "Organization" : "User"));
+            }
+            if (Long.parseLong(tokens.group(1)) != installationId) {
+                return error(404, "Not Found");
+            }
+            // Newer installation tokens are longer than 255 characters: nothing may assume their length.
+            String token = "ghs_" + java.util.UUID.randomUUID().toString().replace("-", "").repeat(9);
+            java.time.Instant expires = java.time.Instant.now().plus(tokenLife);
+            installationTokens.put(token, expires);
+            return json(201, Map.of("token", token, "expires_at", expires.toString(),
+                    "permissions", Map.of("administration", "write", "actions", "read", "metadata", "read"),
+                    "repository_selection", "selected"));
+        } catch (IOException e) {
+            return error(500, "Server Error");
+        }
+    }
+
+    /** Null when {@code auth} is a JWT the App signed with the documented claims; else what is wrong. */
+    private String checkJwt(String auth) {
+        if (appKeys == null || auth == null || !auth.startsWith("Bearer ")) {
+            return "no App or no bearer";
+        }
+        String[] parts = auth.substring(7).split("\\.");
+        if (parts.length != 3) {
+            return "not a JWT";
+        }
+        try {
+            java.util.Base64.Decoder url = java.util.Base64.getUrlDecoder();
+            JsonNode header = Json.mapper().readTree(url.decode(parts[0]));
+            if (!"RS256".equals(header.path("alg").asText())) {
+                return "alg " + header.path("alg").asText();
+            }
+            java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(appKeys.getPublic());
+            rs256.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (!rs256.verify(url.decode(parts[2]))) {
+                return "bad signature";
+            }
+            JsonNode claims = Json.mapper().readTree(url.decode(parts[1]));
+            long now = java.time.Instant.now().getEpochSecond();
+            long iat = claims.path("iat").asLong(Long.MAX_VALUE);
+            long exp = claims.path("exp").asLong(0);
+            if (!appId.equals(claims.path("iss").asText())) {
+                return "iss " + claims.path("iss").asText();
+            }
+            if (iat > now + 5) {
+                return "iat in the future";
+            }
+            if (exp <= now) {
+                return "expired";
+            }
+            if (exp > now + 600 || exp - iat > 660) {
+                return "exp more than 10 minutes ahead";
+            }
+            return null;
+        } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 
     private MockResponse list(RecordedRequest request) throws IOException {

@@ -116,6 +116,8 @@ class OnDemandLendingTest {
     void aQueuedJobNoRunnerOfOursMatchesChangesNothing() throws Exception {
         github.queue(REPO, 0, "train on H100", List.of("self-hosted", "gpu", "gpu-h100"));
         github.queue(REPO, 0, "lint", List.of("ubuntu-latest"));
+        // GitHub would give this job to any runner carrying both labels: a GPU slot must not carry linux.
+        github.queue(REPO, 0, "lint on a self-hosted linux", List.of("self-hosted", "linux"));
         int polls = github.notModified.get();
         Await.until(() -> github.notModified.get() >= polls + 4, 30, "the queue was read twice more (unchanged: 304s)");
         assertEquals(Gpu.HOST, card().mode());
@@ -140,7 +142,8 @@ class OnDemandLendingTest {
         assertEquals(Gpu.HOST, client.get("/v1/gpus/" + OTHER, Gpu.class).mode(), "the desk card is never touched");
         RunnerStatus.Slot busy = onDemandSlot(RunnerStatus.Slot.BUSY, 180);
         github.setJobStatus(queued, "in_progress"); // GitHub hands the job to our runner
-        assertTrue(busy.labels().containsAll(List.of("self-hosted", "gpu", "rigdesk")), busy.labels().toString());
+        assertTrue(busy.labels().containsAll(List.of("self-hosted", "gpu")), busy.labels().toString());
+        assertTrue(busy.labels().stream().noneMatch(List.of("linux", "x64", "rigdesk")::contains), busy.labels().toString());
         FakeGitHub.JitRequest jit = github.jitRequests.get(0);
         assertTrue(jit.labels().contains("gpu") && jit.name().startsWith(ours), jit.toString());
 

@@ -110,9 +110,10 @@ class RunnerPoolTest {
         assertEquals(3, github.jitRequests.size(), "one just-in-time runner per slot");
         for (FakeGitHub.JitRequest jit : github.jitRequests) {
             assertTrue(jit.name().startsWith(ours), jit.name());
-            assertTrue(jit.labels().containsAll(List.of("self-hosted", "linux", "x64", "rigdesk", "whisper")),
-                    jit.labels().toString());
+            assertTrue(jit.labels().containsAll(List.of("self-hosted", "whisper")), jit.labels().toString());
             boolean gpuSlot = jit.name().startsWith(ours + "gpu");
+            // GPU slots take only jobs that ask for a GPU (the default rule): none of the generic labels.
+            assertEquals(!gpuSlot, jit.labels().containsAll(List.of("linux", "x64", "rigdesk")), jit.labels().toString());
             if (gpuSlot) {
                 assertTrue(jit.labels().contains("gpu"), jit.labels().toString());
                 assertTrue(jit.labels().stream().anyMatch(l -> l.startsWith("gpu-rtx-3060")), jit.labels().toString());

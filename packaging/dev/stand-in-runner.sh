@@ -1,6 +1,8 @@
 #!/bin/sh
-# A stand-in for the GitHub Actions runner's run.sh, for the TEST image only (the runner flavour
-# installs the real one). It behaves as the real runner does for Rigdesk's purposes:
+# A stand-in for the GitHub Actions runner's run.sh, for tests and the demo. The GitHub stand-ins
+# serve it as an actions/runner release (a tarball with this file as run.sh and standin-version),
+# so it reaches runner VMs as the real runner does: downloaded, checked and kept by rigdeskd, and
+# handed to each VM read-only. It behaves as the real runner does for Rigdesk's purposes:
 #   run.sh --jitconfig ENCODED   decodes the just-in-time config (base64 JSON whose ".runner" entry
 #                                is base64 JSON with agentName), says it is listening, then waits;
 #   a test job on the config disk (/job/test-job.env with GITHUB_* variables, /job/test-job.script)
@@ -23,7 +25,8 @@ if [ -z "$name" ]; then
 fi
 echo "√ Connected to GitHub"
 echo ""
-echo "Current runner version: '2.321.0' (Rigdesk stand-in, runner $name)"
+version=$(cat "$(dirname "$0")/standin-version" 2>/dev/null || echo unknown)
+echo "Current runner version: '$version' (Rigdesk stand-in, runner $name)"
 echo "$(stamp): Listening for Jobs"
 if [ ! -f /job/test-job.script ]; then
     while true; do sleep 3600; done
