@@ -36,7 +36,8 @@ class ApiFuzzTest {
             "GET /v1/gpus/{bdf}", "GET /v1/info", "GET /v1/jobs", "GET /v1/jobs/{id}", "GET /v1/jobs/{id}/log",
             "GET /v1/nvidia-smi", "GET /v1/runner", "GET /v1/settings", "GET /v1/telemetry",
             "GET /v1/telemetry/history", "GET /v1/telemetry/processes", "POST /v1/jobs", "POST /v1/jobs/{id}/cancel",
-            "POST /v1/runner/pause", "POST /v1/runner/resume", "POST /v1/runner/test-job", "PUT /v1/gpus/{bdf}/mode",
+            "POST /v1/runner/pause", "POST /v1/runner/resume", "POST /v1/runner/test-job", "POST /v1/runner/release",
+            "PUT /v1/gpus/{bdf}/mode",
             "PUT /v1/runner", "DELETE /v1/runner", "PUT /v1/settings");
     private static final List<String> FIELDS = List.of("mode", "script", "gpus", "cpus", "memoryMiB",
             "timeoutSeconds", "env", "secrets", "name", "url", "token", "labels", "namePrefix", "runnerGroupId",

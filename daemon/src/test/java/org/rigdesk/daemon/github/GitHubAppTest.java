@@ -49,6 +49,7 @@ class GitHubAppTest {
             String pem = github.createApp("913742");
             github.tokenLife = Duration.ofSeconds(8);
             github.runnerGroups.put(7L, "gpu-rigs");
+            github.pushedAt.put("octo/app", java.time.Instant.now()); // the organisation's queue: this repository's runs
             String keyBody = pem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
 
             String strangerPem;
@@ -93,7 +94,7 @@ class GitHubAppTest {
             assertTrue(github.requests.subList(requestsBefore, github.requests.size()).stream()
                     .anyMatch(r -> r.endsWith("/actions/runners")), "reconciliation went on");
             assertTrue(github.requests.subList(requestsBefore, github.requests.size()).stream()
-                    .anyMatch(r -> r.equals("GET /orgs/octo/repos")), "queue reads went on");
+                    .anyMatch(r -> r.equals("GET /repos/octo/app/actions/runs")), "queue reads went on");
             assertEquals(0, github.expiredTokenCalls.get(), "tokens are renewed before they expire");
             assertEquals(null, client.get("/v1/runner", RunnerStatus.class).github(), "GitHub answers throughout");
 

@@ -22,9 +22,9 @@ import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
 /**
- * The runner flavour of the image (packaging/image/build-runner-image.sh: a debootstrap root
- * with a runner tarball, here the stand-in's) boots: a local job runs inside its Debian root, and
- * a runner slot starts the runner from /opt/actions-runner in that root and listens.
+ * The runner flavour of the image (packaging/image/build-runner-image.sh: a debootstrap root, no
+ * runner) boots: a local job runs inside its Debian root, and a runner slot gets the host's runner
+ * (the stand-in's release) overlaid at /opt/actions-runner in that root, starts it and listens.
  */
 class RunnerImageTest {
 
@@ -40,13 +40,13 @@ class RunnerImageTest {
                      .withArgs("--image", image.toString(), "--runner-poll-ms", "500", "--cancel-grace", "1").start();
              DaemonClient client = daemon.client()) {
             Job job = client.send("POST", "/v1/jobs", Map.of("script", "cat /etc/debian_version; "
-                    + "test -x /opt/actions-runner/run.sh && echo runner-installed", "cpus", 1, "memoryMiB", 384), Job.class);
+                    + "test -d /opt/actions-runner && test ! -e /opt/actions-runner/run.sh && echo no-runner-in-image", "cpus", 1, "memoryMiB", 384), Job.class);
             Job done = Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), Job::finished, 120, "job ends");
             String log = client.getText("/v1/jobs/" + job.id() + "/log");
             assertEquals(Job.SUCCEEDED, done.state(), log);
             // Debian 12's version: the job ran inside the image's own root, not the busybox initramfs.
             assertTrue(log.lines().anyMatch(line -> line.strip().matches("12\\.\\d+"))
-                    && log.contains("runner-installed"), log);
+                    && log.contains("no-runner-in-image"), log); // the runner comes from the host, to runner VMs only
 
             client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
                     FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 1, 1, 384), RunnerStatus.class);
