@@ -69,16 +69,13 @@ public record RunnerStatus(
     }
 
     public static RunnerStatus unregistered() {
-        return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of(),
-                null, null, null, null, null, List.of(), null);
+        return unregistered(null);
     }
 
     /** Not registered, with the runner the daemon keeps all the same. */
     public static RunnerStatus unregistered(RunnerRelease release) {
-        RunnerStatus none = unregistered();
         return new RunnerStatus(false, null, null, null, List.of(), null, 0, 0, 0, null, List.of(), null, null,
-                none.pool(), false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of(),
+                "not registered", false, null, 0, 0, List.of(), null, null, List.of(), 0, List.of(), null, List.of(),
                 null, null, null, null, null, List.of(), release);
     }
 

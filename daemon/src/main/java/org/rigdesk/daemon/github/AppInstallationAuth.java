@@ -84,13 +84,13 @@ public final class AppInstallationAuth implements GitHubAuth {
         return token;
     }
 
+    /** Always worth one more try: the refused token is dropped, or another call has already renewed it. */
     @Override
     public synchronized boolean refused(String bearer) {
         if (bearer.equals(token)) {
             token = null; // revoked or expired early: the next call signs in again
-            return true;
         }
-        return bearer != null && !bearer.equals(token);
+        return true;
     }
 
     /** Renew when a quarter of the token's life is left (a one-hour token: at 45 min). */
@@ -135,11 +135,7 @@ public final class AppInstallationAuth implements GitHubAuth {
         if (url == null) {
             throw new IOException("not a URL: " + scope.apiBase() + path);
         }
-        return new Request.Builder().url(url)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("Authorization", "Bearer " + jwt)
-                .header("User-Agent", userAgent);
+        return GitHubApi.documented(url, userAgent).header("Authorization", "Bearer " + jwt);
     }
 
     private JsonNode call(Request request, String doing) throws IOException {

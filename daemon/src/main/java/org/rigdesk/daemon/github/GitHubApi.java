@@ -297,10 +297,14 @@ public class GitHubApi {
         if (url == null) {
             throw new IllegalArgumentException("not a URL: " + scope.apiBase() + pathAndQuery);
         }
+        return documented(url, userAgent).header("Authorization", "Bearer " + auth.bearer());
+    }
+
+    /** A request to GitHub's REST API with the headers GitHub documents (no credentials). */
+    public static Request.Builder documented(HttpUrl url, String userAgent) {
         return new Request.Builder().url(url)
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("Authorization", "Bearer " + auth.bearer())
                 .header("User-Agent", userAgent);
     }
 

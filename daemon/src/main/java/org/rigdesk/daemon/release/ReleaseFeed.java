@@ -12,6 +12,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.daemon.github.GitHubApi;
 
 /**
  * Reads actions/runner's newest release as GitHub's REST API gives it
@@ -50,10 +51,7 @@ public final class ReleaseFeed {
         if (url == null) {
             throw new IOException("not a URL: " + apiBase);
         }
-        Request request = new Request.Builder().url(url)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header("User-Agent", userAgent).get().build();
+        Request request = GitHubApi.documented(url, userAgent).get().build();
         try (Response response = http.newCall(request).execute()) {
             String text = response.body().string();
             if (!response.isSuccessful()) {

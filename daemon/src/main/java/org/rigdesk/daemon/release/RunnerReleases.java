@@ -336,7 +336,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
     }
 
     private static String shown(String text) {
-        return text == null ? "" : DomainException.shorten(text.replaceAll("\\p{Cntrl}", "?"));
+        return text == null ? "" : DomainException.shorten(text);
     }
 
     private Path incoming() throws IOException {
@@ -404,8 +404,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             deleteTree(old); // a running VM keeps the image it opened
         }
-        Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
-        Files.createDirectories(incoming); // the caller's finally deletes it again
+        Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE); // the caller's clean-up then finds nothing
         kept = scan();
         prune();
         LOG.info("actions runner " + version + " kept (" + (bytes >> 20) + " MiB unpacked) from " + source);
@@ -442,21 +441,16 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
         return List.copyOf(found);
     }
 
+    /** The files' bytes plus a block for each entry, in one walk. */
     private static long treeBytes(Path tree) throws IOException {
-        try (Stream<Path> files = Files.walk(tree)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
+        try (Stream<Path> entries = Files.walk(tree)) {
+            return entries.mapToLong(p -> {
                 try {
-                    return Files.size(p);
+                    return 4096L + (Files.isRegularFile(p) ? Files.size(p) : 0);
                 } catch (IOException e) {
-                    return 0;
+                    return 4096L;
                 }
-            }).sum() + 4096L * countEntries(tree);
-        }
-    }
-
-    private static long countEntries(Path tree) throws IOException {
-        try (Stream<Path> all = Files.walk(tree)) {
-            return all.count();
+            }).sum();
         }
     }
 

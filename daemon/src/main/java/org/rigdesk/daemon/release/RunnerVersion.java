@@ -16,8 +16,8 @@ public record RunnerVersion(int major, int minor, int patch) implements Comparab
     public static RunnerVersion parse(String text) {
         Matcher m = text == null ? null : TEXT.matcher(text.strip());
         if (m == null || !m.matches()) {
-            throw new IllegalArgumentException("not a runner version (2.331.0): '"
-                    + (text == null ? "" : text.replaceAll("\\p{Cntrl}", "?")) + "'");
+            throw new IllegalArgumentException("not a runner version (2.331.0): "
+                    + org.rigdesk.daemon.problems.DomainException.quote(text == null ? "" : text));
         }
         return new RunnerVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
     }

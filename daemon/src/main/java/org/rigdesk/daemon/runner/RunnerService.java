@@ -161,10 +161,7 @@ public class RunnerService {
             audit.record(caller, "runner.register", request.url() == null ? null : request.url(), "rejected", e.getMessage());
             throw DomainException.invalid(e.getMessage());
         }
-        OkHttpClient client = HostTrust.client(http, wanted.caCertPem());
-        GitHubAuth auth = key == null ? GitHubAuth.token(token) : new AppInstallationAuth(client, scope,
-                wanted.appId(), key, wanted.installationId(), userAgent, java.time.Clock.systemUTC());
-        GitHubApi candidate = new GitHubApi(client, scope, auth, userAgent);
+        GitHubApi candidate = connect(scope, wanted, token, key);
         try {
             candidate.checkAccess();
             wanted = resolveGroup(candidate, wanted, request);
@@ -258,20 +255,24 @@ public class RunnerService {
             }
         }
         throw DomainException.invalid(ProblemCode.UNKNOWN_RUNNER_GROUP, "No such runner group",
-                github.scope().display() + " has no runner group '" + DomainException.shorten(name.replaceAll(
-                        "\\p{Cntrl}", "?")) + "'" + (github.scope().isOrganisation() ? "" : " (a repository's runners "
-                        + "are in its Default group)"),
+                github.scope().display() + " has no runner group " + DomainException.quote(name)
+                        + (github.scope().isOrganisation() ? "" : " (a repository's runners are in its Default group)"),
                 "Groups: " + String.join(", ", groups.stream().map(g -> g.name() + " (" + g.id() + ")").toList()));
     }
 
-    /** Where runner releases are read: the registration's API on github.com, a GHES owner's source, or none. */
+    /** A registration's GitHub client: trusting its CA, signed with its token or as its App ({@code key}). */
+    private GitHubApi connect(RunnerScope scope, Stored registration, String token, java.security.PrivateKey key) {
+        OkHttpClient client = HostTrust.client(http, registration.caCertPem());
+        GitHubAuth auth = key == null ? GitHubAuth.token(token) : new AppInstallationAuth(client, scope,
+                registration.appId(), key, registration.installationId(), userAgent, java.time.Clock.systemUTC());
+        return new GitHubApi(client, scope, auth, userAgent);
+    }
+
+    /** Where runner releases are read: a GHES owner's source, the registration's API on github.com, or none. */
     private ReleaseFeed feed(Stored registration, RunnerScope scope) {
-        if (registration.runnerReleaseSource() != null) {
-            return new ReleaseFeed(HostTrust.client(http, registration.caCertPem()), registration.runnerReleaseSource(),
-                    userAgent);
-        }
-        return onGitHubCom(registration.url()) ? new ReleaseFeed(HostTrust.client(http, registration.caCertPem()),
-                scope.apiBase(), userAgent) : null;
+        String base = registration.runnerReleaseSource() != null ? registration.runnerReleaseSource()
+                : onGitHubCom(registration.url()) ? scope.apiBase() : null;
+        return base == null ? null : new ReleaseFeed(HostTrust.client(http, registration.caCertPem()), base, userAgent);
     }
 
     private static boolean onGitHubCom(String url) {
@@ -551,12 +552,9 @@ public class RunnerService {
             }
             try {
                 String text = Files.readString(secret, StandardCharsets.UTF_8);
-                RunnerScope scope = RunnerScope.parse(registration.url(), registration.apiUrl());
-                OkHttpClient client = HostTrust.client(http, registration.caCertPem());
-                GitHubAuth auth = registration.appId() == null ? GitHubAuth.token(text.strip())
-                        : new AppInstallationAuth(client, scope, registration.appId(), AppKeys.parse(text),
-                        registration.installationId(), userAgent, java.time.Clock.systemUTC());
-                api = new GitHubApi(client, scope, auth, userAgent);
+                boolean app = registration.appId() != null;
+                api = connect(RunnerScope.parse(registration.url(), registration.apiUrl()), registration,
+                        app ? null : text.strip(), app ? AppKeys.parse(text) : null);
                 stored = registration;
             } catch (IOException | IllegalArgumentException e) {
                 LOG.warning("the stored runner registration cannot be used: " + e.getMessage());
