@@ -1,5 +1,6 @@
 package org.rigdesk.app.runner;
 
+import java.util.List;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
@@ -83,7 +84,7 @@ public class RunnerPage implements Page {
         token.textProperty().bindBidirectional(model.tokenProperty());
         Label permissions = new Label("A fine-grained personal access token with Administration: write on the "
                 + "repository, or Self-hosted runners: write on the organisation. It is checked with GitHub at once, "
-                + "kept readable by root only, and never shown again. Or, for an organisation, a GitHub App below.");
+                + "kept readable by root only, and never shown again.");
         TextField appId = new TextField();
         appId.setId("runner-app-id");
         appId.setPromptText("App id or client id");
@@ -94,12 +95,9 @@ public class RunnerPage implements Page {
         appKey.setPromptText("/path/to/app.private-key.pem");
         appKey.setPrefColumnCount(24);
         appKey.textProperty().bindBidirectional(model.appKeyFileProperty());
-        Label appHint = new Label("A GitHub App signs in with short-lived installation tokens, no person behind them. "
+        Label appHint = hint("A GitHub App signs in with short-lived installation tokens, no person behind them. "
                 + "Permissions: Administration (repository) or Self-hosted runners (organisation): read and write; "
                 + "Actions and Metadata: read. The key is kept readable by root only.");
-        appHint.setWrapText(true);
-        appHint.setMaxWidth(460);
-        appHint.getStyleClass().addAll("text-muted", "small");
         permissions.setWrapText(true);
         permissions.getStyleClass().addAll("text-muted", "small");
 
@@ -138,12 +136,9 @@ public class RunnerPage implements Page {
         allow.getStyleClass().add("mono");
         allow.textProperty().bindBidirectional(model.egressAllowProperty());
         allow.disableProperty().bind(model.egressProperty().isEqualTo("open"));
-        Label egressHint = new Label("Runner VMs reach the internet, never this computer or the LAN. allow-list: only "
+        Label egressHint = hint("Runner VMs reach the internet, never this computer or the LAN. allow-list: only "
                 + "these (one host name, *.wildcard or IPv4 block per line); audit: everything, and each job's "
                 + "network log names what the list would refuse.");
-        egressHint.getStyleClass().addAll("text-muted", "small");
-        egressHint.setWrapText(true);
-        egressHint.setMaxWidth(460);
 
         Button register = new Button("Check token and register");
         register.setId("runner-register");
@@ -155,17 +150,44 @@ public class RunnerPage implements Page {
         form.setVgap(10);
         form.addRow(0, key("Scope URL"), url);
         form.addRow(1, key("API URL"), apiUrl);
-        form.addRow(2, key("Token"), token);
-        form.add(permissions, 1, 3);
-        form.addRow(4, key("GitHub App"), new VBox(6, new HBox(8, appId, appKey), appHint));
+        // One way of signing in shows at a time: a token (most owners), or a GitHub App (organisations).
+        javafx.scene.control.ToggleGroup signIn = new javafx.scene.control.ToggleGroup();
+        javafx.scene.control.RadioButton byToken = new javafx.scene.control.RadioButton("a token");
+        byToken.setId("runner-sign-in-token");
+        javafx.scene.control.RadioButton byApp = new javafx.scene.control.RadioButton("a GitHub App");
+        byApp.setId("runner-sign-in-app");
+        byToken.setToggleGroup(signIn);
+        byApp.setToggleGroup(signIn);
+        byToken.setSelected(true);
+        VBox tokenFields = new VBox(6, token, permissions);
+        VBox appFields = new VBox(6, new HBox(8, appId, appKey), appHint);
+        for (VBox fields : List.of(tokenFields, appFields)) {
+            fields.managedProperty().bind(fields.visibleProperty());
+        }
+        tokenFields.visibleProperty().bind(byToken.selectedProperty());
+        appFields.visibleProperty().bind(byApp.selectedProperty());
+        // The hidden way is cleared, so the form never sends both.
+        byToken.selectedProperty().addListener((obs, was, now) -> {
+            if (now) {
+                appId.clear();
+                appKey.clear();
+            } else {
+                token.clear();
+            }
+        });
+        Label signInKey = key("Sign in with");
+        form.addRow(2, signInKey, new HBox(16, byToken, byApp));
+        Label tokenKey = key("Token");
+        GridPane.setValignment(tokenKey, javafx.geometry.VPos.TOP);
+        tokenKey.setPadding(new javafx.geometry.Insets(4, 0, 0, 0)); // level with the field's text
+        tokenKey.textProperty().bind(javafx.beans.binding.Bindings.when(byToken.selectedProperty())
+                .then("Token").otherwise("GitHub App"));
+        form.addRow(3, tokenKey, new StackPane(tokenFields, appFields));
         form.addRow(5, key("Labels"), new VBox(6, new HBox(8, label, chips), defaults));
-        Label reach = new Label("GPU slots take only jobs that ask for a GPU: runs-on: [self-hosted, gpu] (or gpu-<model>, "
+        Label reach = hint("GPU slots take only jobs that ask for a GPU: runs-on: [self-hosted, gpu] (or gpu-<model>, "
                 + "gpu-<N>gb). [self-hosted, linux] reaches CPU slots, never your card; a bare runs-on: self-hosted "
                 + "matches any runner, a GPU one too.");
-        reach.setWrapText(true);
-        reach.setMaxWidth(460);
-        reach.getStyleClass().addAll("text-muted", "small");
-        form.addRow(6, key("GPU slots"), new VBox(6, gpus, reach));
+        form.addRow(6, key("GPU slots"), new HBox(12, gpus, reach));
         form.addRow(7, key("CPU slots"), cpus);
         Label networkKey = key("Network");
         GridPane.setValignment(networkKey, javafx.geometry.VPos.TOP);
@@ -176,6 +198,15 @@ public class RunnerPage implements Page {
         VBox wizard = new VBox(12, intro, form);
         wizard.setId("runner-wizard");
         return wizard;
+    }
+
+    /** The small muted text under a form's control, wrapped at the form's width. */
+    private static Label hint(String text) {
+        Label hint = new Label(text);
+        hint.getStyleClass().addAll("text-muted", "small");
+        hint.setWrapText(true);
+        hint.setMaxWidth(460);
+        return hint;
     }
 
     /** A form label that never gives up its width to the field beside it. */
@@ -281,7 +312,7 @@ public class RunnerPage implements Page {
             {"Signed in", "app".equals(status.signIn()) ? "as GitHub App " + status.appId() + ", installation "
                     + status.installationId() + " (tokens renewed hourly)" : "with a token " + status.tokenHint()},
             {"Runner group", status.runnerGroup() != null ? status.runnerGroup() + " (" + status.runnerGroupId() + ")"
-                    : Long.toString(status.runnerGroupId())},
+                    : status.runnerGroupId() == 1 ? "Default (1)" : Long.toString(status.runnerGroupId())},
             {"Actions runner", runnerRelease(status.runnerRelease())},
             {"Which jobs go where", String.join("\n", status.reach())},
             {"Labels", status.labels().isEmpty() ? "–" : String.join(", ", status.labels())},

@@ -101,7 +101,7 @@ public class RunnerViewModel {
                 problems.add("Cannot read the App's key file " + appKeyFile.get().strip() + ".");
             }
         } else if (token.get().isBlank()) {
-            problems.add("A token (or a GitHub App) is required.");
+            problems.add("A token is required (or a GitHub App's id and key file).");
         } else if (token.get().strip().chars().anyMatch(c -> c <= 32 || c >= 127)) {
             problems.add("The token has spaces or unusual characters: paste it again.");
         }

@@ -64,6 +64,28 @@ class RunnerViewModelTest {
     }
 
     @Test
+    void aGitHubAppNeedsItsIdAndAReadableKeyAndGoesWithoutAToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        RunnerViewModel model = new RunnerViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
+        model.urlProperty().set("https://github.com/octo");
+        model.appIdProperty().set("913742");
+        assertFalse(model.register());
+        assertTrue(model.problemProperty().get().contains("its private key file"), model.problemProperty().get());
+        model.appKeyFileProperty().set(dir.resolve("missing.pem").toString());
+        assertFalse(model.register());
+        assertTrue(model.problemProperty().get().contains("Cannot read the App's key file"), model.problemProperty().get());
+        assertTrue(api.calls.isEmpty(), "nothing was sent");
+
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("app.pem"), "-----BEGIN RSA PRIVATE KEY-----\n");
+        model.appKeyFileProperty().set(key.toString());
+        assertTrue(model.register());
+        assertEquals("913742", api.lastRegistration.app().appId());
+        assertEquals("-----BEGIN RSA PRIVATE KEY-----\n", api.lastRegistration.app().privateKeyPem());
+        assertEquals(null, api.lastRegistration.token(), "an App registration carries no token");
+    }
+
+    @Test
     void gitHubsRefusalIsShownWithItsRemedy() {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.refuseNext = Problem.of(422, "github-refused", "GitHub refused the token", "GitHub answered 401: Bad credentials",
