@@ -35,10 +35,18 @@ public final class StandInRunner {
     }
 
     public static byte[] tarball(String version) {
+        return tarball(version, null, null);
+    }
+
+    /** The stand-in with one more member, {@code name} as written (a hostile tarball's "../x", say). */
+    public static byte[] tarball(String version, String name, byte[] content) {
         try {
             ByteArrayOutputStream tar = new ByteArrayOutputStream();
             entry(tar, "./run.sh", Files.readAllBytes(script()), "0000755");
             entry(tar, "./standin-version", (version + "\n").getBytes(StandardCharsets.UTF_8), "0000644");
+            if (name != null) {
+                entry(tar, name, content, "0000644");
+            }
             tar.write(new byte[1024]);
             ByteArrayOutputStream gz = new ByteArrayOutputStream();
             try (GZIPOutputStream out = new GZIPOutputStream(gz)) {

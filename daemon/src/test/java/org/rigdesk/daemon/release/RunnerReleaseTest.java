@@ -107,6 +107,14 @@ class RunnerReleaseTest {
             Files.writeString(junk, "not a tarball");
             assertEquals("bad-runner-tarball", assertThrows(DaemonException.class,
                     () -> client.useRunnerTarball(junk, null, null)).code());
+            // A tarball that reaches out of its directory: refused, and nothing lands outside.
+            Path escaping = dir.resolve("actions-runner-linux-x64-2.335.0.tar.gz");
+            Files.write(escaping, StandInRunner.tarball("2.335.0", "../../../escaped", "x".getBytes()));
+            assertEquals("bad-runner-tarball", assertThrows(DaemonException.class,
+                    () -> client.useRunnerTarball(escaping, null, null)).code());
+            try (java.util.stream.Stream<Path> all = Files.walk(daemon.stateDir())) {
+                assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("escaped")), "nothing escaped");
+            }
             Path unnamed = dir.resolve("runner.tgz");
             Files.write(unnamed, bytes);
             assertEquals(400, assertThrows(DaemonException.class, () -> client.useRunnerTarball(unnamed, null, null))
