@@ -58,7 +58,7 @@ public class RunnerCommand {
         StringBuilder text = new StringBuilder()
                 .append("Registered for ").append(status.scope()).append(" (").append(signIn)
                 .append(")\nrunner group: ").append(status.runnerGroup() != null ? status.runnerGroup() + " ("
-                        + status.runnerGroupId() + ")" : status.runnerGroupId())
+                        + status.runnerGroupId() + ")" : status.runnerGroupId() == 1 ? "Default (1)" : status.runnerGroupId())
                 .append('\n').append(release(status.runnerRelease()))
                 .append("labels: ").append(String.join(", ", status.labels()))
                 .append("\nslots: ").append(status.gpuSlots()).append(" GPU, ").append(status.cpuSlots()).append(" CPU, ")

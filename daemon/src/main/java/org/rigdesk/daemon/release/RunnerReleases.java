@@ -169,7 +169,9 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
         Optional<Kept> now = current();
         ReleaseFeed.Release newest = latest;
         if (now.isEmpty()) {
-            return new RunnerRelease(null, null, null, RunnerRelease.MISSING, unusable() + ". " + REMEDY);
+            // While the first download runs there is nothing to do but wait; otherwise say what would help.
+            return new RunnerRelease(null, null, null, RunnerRelease.MISSING,
+                    unusable() + (downloading != null ? "" : ". " + REMEDY));
         }
         Kept k = now.get();
         Instant published = k.publishedAt() != null ? k.publishedAt() : k.keptAt();
