@@ -317,12 +317,18 @@ public class JobRun implements Runnable {
         int vmmStatus = 0;
         try (ControlLines control = new ControlLines(dir.resolve("control.log"))) {
             while (true) {
-                for (String line : control.read()) {
-                    heard.alive = true;
-                    if (gate.allowLine(System.nanoTime())) {
+                control.read(new ControlLines.Sink() {
+                    @Override
+                    public boolean look() {
+                        heard.alive = true;
+                        return gate.allowLine(System.nanoTime());
+                    }
+
+                    @Override
+                    public void line(String line) {
                         GuestEvent.parse(line).filter(gate::admit).ifPresent(event -> apply(event, heard, policy));
                     }
-                }
+                });
                 heard.alive = heard.alive || Files.size(dir.resolve("console.log")) > preamble;
                 OptionalInt ended = vm.waitFor(POLL);
                 if (ended.isPresent()) {
@@ -330,9 +336,20 @@ public class JobRun implements Runnable {
                     // Only the exit code still counts once the VM is gone.
                     // Every event still passes the gate in order (a 'started' read here counts for the
                     // 'exit' after it), but only the exit code is taken.
-                    for (String line : control.read()) {
-                        GuestEvent.parse(line).filter(gate::admit).filter(GuestEvent.Exit.class::isInstance)
-                                .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
+                    ControlLines.Sink last = new ControlLines.Sink() {
+                        @Override
+                        public boolean look() {
+                            return true;
+                        }
+
+                        @Override
+                        public void line(String line) {
+                            GuestEvent.parse(line).filter(gate::admit).filter(GuestEvent.Exit.class::isInstance)
+                                    .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
+                        }
+                    };
+                    while (control.read(last)) {
+                        // each read makes at most MAX_TEXT_LINES strings, none kept
                     }
                     break;
                 }

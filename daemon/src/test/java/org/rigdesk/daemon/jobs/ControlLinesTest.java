@@ -70,4 +70,80 @@ class ControlLinesTest {
             assertTrue(overflow.getMessage().contains("more than 64 MiB"), overflow.getMessage());
         }
     }
+
+    @Test
+    void aReadMakesTextOfAtMostItsShareOfLinesAndNoneOfThoseTheSinkSkips() throws Exception {
+        Path file = dir.resolve("control.log");
+        write(file, "{\"event\":\"ready\"}\n".repeat(3 * ControlLines.MAX_TEXT_LINES + 10).getBytes(StandardCharsets.UTF_8));
+        try (ControlLines control = new ControlLines(file)) {
+            assertEquals(ControlLines.MAX_TEXT_LINES, control.read().size(), "the first share");
+            int[] looked = new int[1];
+            int[] made = new int[1];
+            ControlLines.Sink everyOther = new ControlLines.Sink() {
+                @Override
+                public boolean look() {
+                    return looked[0]++ % 2 == 0;
+                }
+
+                @Override
+                public void line(String text) {
+                    assertEquals("{\"event\":\"ready\"}", text);
+                    made[0]++;
+                }
+            };
+            assertTrue(control.read(everyOther), "more lines wait");
+            assertEquals(ControlLines.MAX_TEXT_LINES, made[0]);
+            assertEquals(2 * ControlLines.MAX_TEXT_LINES - 1, looked[0], "skipped lines do not count");
+            assertEquals(false, control.read(everyOther), "the rest fit");
+            assertEquals(3 * ControlLines.MAX_TEXT_LINES + 10 - ControlLines.MAX_TEXT_LINES, looked[0]);
+        }
+    }
+
+    /**
+     * 64 MiB of newlines, the channel's whole allowance, read by a JVM with a 64 MiB heap as a job's
+     * watch reads them (the rate gate refusing most): under KVM a guest writes that between two polls.
+     */
+    @Test
+    void sixtyFourMebibytesOfNewlinesPassUnderASixtyFourMebibyteHeap() throws Exception {
+        Path file = dir.resolve("control.log");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            byte[] newlines = new byte[1 << 20];
+            java.util.Arrays.fill(newlines, (byte) '\n');
+            for (int i = 0; i < ControlLines.MAX_TOTAL >> 20; i++) {
+                out.write(newlines);
+            }
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                Flood.class.getName(), file.toString()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.waitFor(), output);
+        assertEquals("lines " + ControlLines.MAX_TOTAL, output.strip());
+    }
+
+    /** The child of the heap test: reads the file to its end through the job's gate, printing the lines seen. */
+    static final class Flood {
+        public static void main(String[] args) throws Exception {
+            EventGate gate = new EventGate(false, 0, System.nanoTime());
+            long[] seen = new long[1];
+            try (ControlLines control = new ControlLines(Path.of(args[0]))) {
+                ControlLines.Sink sink = new ControlLines.Sink() {
+                    @Override
+                    public boolean look() {
+                        seen[0]++;
+                        return gate.allowLine(System.nanoTime());
+                    }
+
+                    @Override
+                    public void line(String text) {
+                        GuestEvent.parse(text).filter(gate::admit);
+                    }
+                };
+                while (control.read(sink)) {
+                    // a poll's share at a time
+                }
+            }
+            System.out.println("lines " + seen[0]);
+        }
+    }
 }
