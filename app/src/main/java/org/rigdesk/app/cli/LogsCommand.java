@@ -26,6 +26,10 @@ public class LogsCommand implements Callable<Integer> {
     @Option(names = "--offset", paramLabel = "BYTES", defaultValue = "0", description = "Start at this byte.")
     long offset;
 
+    @Option(names = "--raw", description = "Write the job's output byte for byte, escape sequences included "
+            + "(by default a terminal is shown them as ^[ and the like, not made to obey them).")
+    boolean raw;
+
     @Parameters(index = "0", paramLabel = "ID")
     long id;
 
@@ -36,7 +40,9 @@ public class LogsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            client.copyLog(id, offset, follow, new WriterOutputStream(out));
+            WriterOutputStream sink = WriterOutputStream.jobOutput(out, raw);
+            client.copyLog(id, offset, follow, sink);
+            sink.close();
         }
         out.flush();
         return 0;

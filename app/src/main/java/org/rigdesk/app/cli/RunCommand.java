@@ -58,6 +58,10 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
     boolean detach;
 
+    @Option(names = "--raw", description = "Write the job's output byte for byte, escape sequences included "
+            + "(by default a terminal is shown them as ^[ and the like, not made to obey them).")
+    boolean raw;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -78,8 +82,9 @@ public class RunCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("rigdesk: job " + job.id() + " (" + job.state() + ")");
             spec.commandLine().getErr().flush();
-            OutputStream sink = new WriterOutputStream(out);
+            OutputStream sink = WriterOutputStream.jobOutput(out, raw);
             client.copyLog(job.id(), 0, true, sink);
+            sink.close();
             Job done = client.job(job.id());
             return exitCodeOf(done, spec.commandLine().getErr());
         }

@@ -137,6 +137,15 @@ class TrayDbusTest {
             assertFalse(body.contains("<"), body);
             assertEquals((byte) 2, notified.get(0)[2], "urgency critical");
             assertEquals("NeedsAttention", value(properties.Get("org.kde.StatusNotifierItem", "Status")));
+            // The tooltip's description is markup to KDE: a job named in markup shows there as text.
+            events.accept("job", Json.mapper().writeValueAsString(job(9, Job.FAILED, "exit code 1",
+                    "<img src=x>train & <b>ship</b>")));
+            events.flush();
+            String tooltip = tooltipDescription(properties.Get("org.kde.StatusNotifierItem", "ToolTip"));
+            assertTrue(tooltip.contains("#9 &lt;img src=x&gt;train &amp; &lt;b&gt;ship&lt;/b&gt;"), tooltip);
+            assertFalse(tooltip.contains("<"), tooltip);
+            await(() -> notified.size() == 2, "the second failure is notified");
+            notified.remove(1);
             await(() -> statusSignals.contains("NeedsAttention"), "NewStatus is signalled");
             controller.seen();
             assertEquals("Active", value(properties.Get("org.kde.StatusNotifierItem", "Status")));
@@ -199,6 +208,15 @@ class TrayDbusTest {
         return children;
     }
 
+    /** The fourth member of the ToolTip struct (sa(iiay)ss), whichever form it arrives in. */
+    private static String tooltipDescription(Object property) {
+        Object tooltip = value(property);
+        if (tooltip instanceof org.rigdesk.app.tray.sni.ToolTip struct) {
+            return struct.description;
+        }
+        return String.valueOf(((Object[]) tooltip)[3]);
+    }
+
     private static Object value(Object property) {
         return property instanceof Variant<?> variant ? variant.getValue() : property;
     }
@@ -211,9 +229,13 @@ class TrayDbusTest {
     }
 
     private static Job job(long id, String state, String error) {
+        return job(id, state, error, "whisper medium");
+    }
+
+    private static Job job(long id, String state, String error, String name) {
         Instant now = Instant.now();
         boolean done = !Job.RUNNING.equals(state);
-        return new Job(id, Job.KIND_LOCAL, "whisper medium", state, List.of(), false, "qemu", "kvm", 2, 2048, 3600,
+        return new Job(id, Job.KIND_LOCAL, name, state, List.of(), false, "qemu", "kvm", 2, 2048, 3600,
                 now.minusSeconds(100), now.minusSeconds(90), done ? now : null, done ? 1 : null, 0, error, null, null,
                 null, null, null);
     }

@@ -123,7 +123,9 @@ public final class SniTray implements Tray {
         properties.put("AttentionIconName", new Variant<>(""));
         properties.put("AttentionIconPixmap", new Variant<>(pixmaps(TrayState.Status.ATTENTION), "a(iiay)"));
         properties.put("AttentionMovieName", new Variant<>(""));
-        properties.put("ToolTip", new Variant<>(new ToolTip("", pixmaps(now.status()), now.title(), now.tooltip()),
+        properties.put("ToolTip", new Variant<>(new ToolTip("", pixmaps(now.status()), DbusNotifier.plain(now.title()),
+                // The description is markup to the host (KDE renders it): alerts carry job names and GitHub's words.
+                DbusNotifier.markupSafe(now.tooltip())),
                 ToolTip.SIGNATURE));
         properties.put("ItemIsMenu", new Variant<>(false));
         properties.put("Menu", new Variant<>(new DBusPath(MENU_PATH)));
