@@ -16,6 +16,8 @@ public final class ProblemCode {
     public static final String BODY_TOO_LARGE = "body-too-large";
     public static final String HEADERS_TOO_LARGE = "headers-too-large";
     public static final String FORBIDDEN = "forbidden";
+    /** A user (or everyone together) holds as many event streams and followed logs as the daemon serves. */
+    public static final String TOO_MANY_STREAMS = "too-many-streams";
     public static final String INTERNAL = "internal";
 
     // GPU mode changes (PUT /v1/gpus/{bdf}/mode)

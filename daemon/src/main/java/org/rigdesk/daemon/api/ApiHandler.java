@@ -24,6 +24,8 @@ class ApiHandler extends Handler.Abstract {
         void refused(Peer peer, String method, String path);
     }
 
+    private final StreamSlots streams = new StreamSlots();
+
     ApiHandler(Router router, AccessPolicy access, Refusals refusals) {
         this.router = router;
         this.access = access;
@@ -43,7 +45,7 @@ class ApiHandler extends Handler.Abstract {
             return true;
         }
         Router.Match match = router.match(method, path);
-        Exchange exchange = new Exchange(request, response, callback, match.params());
+        Exchange exchange = new Exchange(request, response, callback, match.params(), streams);
         if (match.endpoint() == null) {
             if (match.allowed().isEmpty()) {
                 exchange.problem(Problem.of(404, ProblemCode.NOT_FOUND, "Not found", "no such endpoint: " + method + " " + path,
@@ -79,6 +81,8 @@ class ApiHandler extends Handler.Abstract {
             answer(exchange, Problem.of(500, ProblemCode.INTERNAL, "Internal error",
                     "rigdeskd failed while handling " + method + " " + path + ": " + e.getClass().getSimpleName(),
                     "see the daemon's log: journalctl -u rigdeskd"));
+        } finally {
+            exchange.releaseStream();
         }
         return true;
     }

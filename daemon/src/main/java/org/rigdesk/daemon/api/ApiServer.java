@@ -15,6 +15,8 @@ public class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
     public static final int MAX_HEADER_BYTES = 8 * 1024;
+    /** The API's threads; long-lived streams may hold at most {@link StreamSlots#TOTAL} of them. */
+    static final int MAX_THREADS = 256;
 
     private final Path socket;
     private final String group;
@@ -25,7 +27,7 @@ public class ApiServer implements AutoCloseable {
     public ApiServer(Path socket, String group, Router router, AccessPolicy access, ApiHandler.Refusals refusals) {
         this.socket = socket;
         this.group = group;
-        QueuedThreadPool threads = new QueuedThreadPool(256, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 4);
         threads.setName("api");
         this.server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();

@@ -29,7 +29,7 @@ public class EventsEndpoint implements Endpoint {
 
     @Override
     public void handle(Exchange exchange) throws IOException {
-        exchange.startStream("text/event-stream; charset=utf-8");
+        exchange.startLongStream("text/event-stream; charset=utf-8");
         try (Subscription subscription = hub.subscribe()) {
             exchange.writeChunk(": rigdeskd events\n\n");
             ByteArrayOutputStream chunk = new ByteArrayOutputStream(8192);

@@ -37,12 +37,20 @@ public final class Exchange {
     private boolean done;
     private boolean streaming;
     private boolean bodyRead;
+    private final StreamSlots streams;
+    private StreamSlots.Slot streamSlot;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
+        this(request, response, callback, pathParams, new StreamSlots());
+    }
+
+    Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams,
+             StreamSlots streams) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.pathParams = pathParams;
+        this.streams = streams;
     }
 
     public Request request() {
@@ -211,6 +219,25 @@ public final class Exchange {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    }
+
+    /**
+     * Starts a stream that lasts as long as the client listens (events, a followed log): it holds a
+     * thread, so it first takes one of the caller's stream slots ({@link StreamSlots}), or is
+     * refused with a 429 before anything is sent.
+     */
+    public void startLongStream(String contentType) {
+        if (streamSlot == null) {
+            streamSlot = streams.take(peer());
+        }
+        startStream(contentType);
+    }
+
+    /** The long stream's slot goes back: called when the handler returns, however it ended. */
+    void releaseStream() {
+        if (streamSlot != null) {
+            streamSlot.close();
+        }
     }
 
     /** Writes a chunk of a stream and waits until it is flushed (back-pressure per client). */

@@ -68,7 +68,11 @@ public final class JobRoutes {
             throw DomainException.invalid("offset must not be negative");
         }
         Path file = engine.logFile(job.id());
-        exchange.startStream("text/plain; charset=utf-8");
+        if (follow && !job.finished()) {
+            exchange.startLongStream("text/plain; charset=utf-8");
+        } else {
+            exchange.startStream("text/plain; charset=utf-8");
+        }
         byte[] buffer = new byte[CHUNK];
         while (true) {
             boolean finished = engine.get(job.id()).map(Job::finished).orElse(true);

@@ -125,6 +125,37 @@ class AccessControlTest {
             assertEquals(PeerConnections.LIMIT, Integer.parseInt(flood.strip()), "connections beyond the cap are closed");
             assertTrue(as("rdt-adminuser", socket, "GET", "/v1/info", null).startsWith("200 "), "others are served");
 
+            // Streams hold a thread each: 300 of one user get their share, the rest a 429 saying why
+            // (or, past the connection cap, no connection), and another user still gets answers and a stream.
+            Process holder = new ProcessBuilder("setpriv", "--reuid=rdt-reader", "--regid=rdt-reader", "--init-groups",
+                    "/usr/bin/python3", "-c", "import socket,sys,collections,time\n"
+                    + "held=[];seen=collections.Counter()\n"
+                    + "for i in range(300):\n"
+                    + "  try:\n"
+                    + "    s=socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1]); held.append(s)\n"
+                    + "    s.sendall(b'GET /v1/events HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n')\n"
+                    + "    head=s.recv(4096)\n"
+                    + "    code=head[9:12].decode() or 'closed'\n"
+                    + "    seen[code]+=1\n"
+                    + "    if code=='429':\n"
+                    + "      while b'}' not in head: head+=s.recv(4096)\n"
+                    + "      if b'rdt-reader already holds 16' not in head: seen['unexplained']+=1\n"
+                    + "  except OSError: seen['closed']+=1\n"
+                    + "print(seen['200'], seen['429'], seen['closed'], seen['unexplained'], flush=True)\n"
+                    + "time.sleep(60)\n", socket.toString()).redirectErrorStream(true).start();
+            try {
+                String counts = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine();
+                assertEquals(StreamSlots.PER_USER + " " + (PeerConnections.LIMIT - StreamSlots.PER_USER) + " "
+                        + (300 - PeerConnections.LIMIT) + " 0", counts, "streams held, refused, not connected, unexplained");
+                assertTrue(as("rdt-adminuser", socket, "GET", "/v1/info", null).startsWith("200 "),
+                        "another user is answered while the streams are held");
+                assertTrue(as("rdt-adminuser", socket, "GET", "/v1/jobs/1/log?follow=true", null).startsWith("404 "),
+                        "and reaches the streaming endpoints");
+            } finally {
+                holder.destroyForcibly().waitFor();
+            }
+
             String changed = as("rdt-adminuser", socket, "PUT", "/v1/gpus/0000:01:00.0/mode", "{\"mode\":\"vfio\"}");
             assertTrue(changed.startsWith("200 "), changed);
             assertEquals(Gpu.VFIO, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode());
