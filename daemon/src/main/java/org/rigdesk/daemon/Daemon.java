@@ -270,6 +270,14 @@ public class Daemon implements AutoCloseable {
         };
         VmmSandbox sandbox = sandbox(tools);
         Path jobsDir = config.stateDir().resolve("jobs");
+        if (sandbox.confines()) {
+            // Every job would fail with nothing but a VMM's exit status: say why now, once.
+            java.util.Optional<String> closed = OthersAccess.problem(config.stateDir());
+            if (closed.isPresent()) {
+                throw new StartupException("the job VMMs' users cannot reach their files under " + config.stateDir()
+                        + ": " + closed.get(), SandboxCheck.remedy(jobsDir));
+            }
+        }
         hostChecks.withCheck(() -> SandboxCheck.of(sandbox, jobsDir));
         JobsConfig jobsConfig = new JobsConfig(jobsDir, vmImage(sandbox), accel,
                 // vCPUs are host threads: job VMs may have twice the cores between them.

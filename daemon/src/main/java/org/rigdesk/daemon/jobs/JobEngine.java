@@ -456,6 +456,7 @@ public class JobEngine implements AutoCloseable {
             }
         }
         sandbox.cgroups().removeLeftovers();
+        sandbox.reclaim(config.jobsDir());
         for (Job job : unfinished) {
             if (Jobs.isIdleRunner(job)) {
                 forget(job.id());

@@ -10,6 +10,11 @@ public final class SandboxCheck {
     private SandboxCheck() {
     }
 
+    /** What opens the way to the job files for the VMMs' users. */
+    public static String remedy(Path jobsDir) {
+        return "chmod o+x each directory above " + jobsDir + ", or choose another --state-dir";
+    }
+
     public static HostCheck of(VmmSandbox sandbox, Path jobsDir) {
         String title = "Job VMMs confined";
         if (!sandbox.ready()) {
@@ -22,7 +27,7 @@ public final class SandboxCheck {
         Optional<String> closed = OthersAccess.problem(jobsDir);
         if (closed.isPresent()) {
             return new HostCheck("vmm-sandbox", title, false, true, "the VMMs' users cannot reach their job files: "
-                    + closed.get(), "chmod o+x each directory above " + jobsDir + ", or choose another --state-dir");
+                    + closed.get(), remedy(jobsDir));
         }
         if (!sandbox.cgroups().enabled()) {
             return new HostCheck("vmm-sandbox", title, false, false, sandbox.describe(),

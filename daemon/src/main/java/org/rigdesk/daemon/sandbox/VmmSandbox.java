@@ -106,6 +106,42 @@ public final class VmmSandbox {
         return confinement;
     }
 
+    /**
+     * After a crash, what a dead VMM's uid was handed still carries that uid ({@code /dev/vfio/N},
+     * a job's {@code control.log} and disks), and uids are reused: at start, everything under the
+     * jobs directory and in {@code /dev/vfio} owned by a VMM uid goes back to root. Links are not
+     * followed. Returns what was taken back.
+     */
+    public List<Path> reclaim(Path jobsDir) {
+        List<Path> taken = new ArrayList<>();
+        if (!root) {
+            return taken;
+        }
+        for (Path top : List.of(dev.resolve("vfio"), jobsDir)) {
+            if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (var walk = Files.walk(top, 4)) {
+                for (Path path : walk.toList()) {
+                    try {
+                        if (users.owns((int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
+                            Confinement.chown(path, 0);
+                            taken.add(path);
+                        }
+                    } catch (IOException e) {
+                        LOG.warning("cannot give " + path + " back to root: " + e.getMessage());
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                LOG.warning("cannot look for files a VMM left under " + top + ": " + e.getMessage());
+            }
+        }
+        if (!taken.isEmpty()) {
+            LOG.warning("gave " + taken.size() + " files left by VMMs of an earlier run back to root, e.g. " + taken.get(0));
+        }
+        return taken;
+    }
+
     /** The shell that joins the job's cgroups (as root) and raises the locked-memory limit, then execs. */
     private static List<String> join(JobCgroup cgroup, int pinnedMiB) {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
