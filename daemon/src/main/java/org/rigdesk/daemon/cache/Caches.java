@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,26 +31,37 @@ import org.rigdesk.daemon.store.Database;
 
 /**
  * Persistent caches that a job reads and, when trusted, changes for the next job. Each is one ext4
- * filesystem in a qcow2 image ({@code caches/NAME/cache.qcow2}, root and the cache's own group,
- * 0640); a job gets a copy-on-write layer over it as a second disk, and its VMM the cache's group
- * to read the image through. After a trusted job that succeeded the layer is merged: flattened
- * into a new image beside the old one, synced, and renamed over it, one merge per cache at a time
- * (a crash leaves the old image whole and a stray {@code .next} file, removed at start). Otherwise
- * the layer is thrown away. Whole caches not in use are evicted least-recently-used when the
- * state disk runs low.
+ * filesystem in a qcow2 image per generation ({@code caches/NAME/gen-G.qcow2}, root and the cache's
+ * own group, 0640), never changed once written; a job gets a copy-on-write layer over the current
+ * generation as a further disk, and its VMM the cache's group to read the image through. After a
+ * trusted job that succeeded the layer is merged: flattened (its backing named by us, never taken
+ * from its header) into the next generation, synced, and renamed into place, one merge per cache at
+ * a time (a crash leaves the old generation whole and a stray {@code .next} file, removed at
+ * start). A layer made from a generation that is no longer current is not merged: another job
+ * committed first, and laying this one's blocks over that one's would mix two filesystems.
+ * Otherwise the layer is thrown away. Whole caches not in use are evicted least-recently-used when
+ * the state disk runs low.
  */
 public class Caches {
 
     private static final Logger LOG = Logger.getLogger(Caches.class.getName());
     public static final long DEFAULT_CAP_BYTES = 50_000_000_000L;
     public static final long MIN_CAP_BYTES = 16L << 20;
-    private static final String IMAGE = "cache.qcow2";
-    private static final String NEXT = "cache.qcow2.next";
+    /** The one image of caches made before generations: it becomes generation 1. */
+    private static final String LEGACY = "cache.qcow2";
+    private static final String NEXT = ".next";
     /** Gids of caches' groups: no /etc/group entry, above the VMMs' uids. */
     private static final int GID_BASE = 1_950_000_000;
 
-    /** A job's use of a cache: the layer its VM writes, and whether it may become the cache. */
-    public record Use(String name, long jobId, int gid, boolean write) {
+    /** A job's use of a cache: the generation its layer starts from, and whether it may become the cache. */
+    public record Use(String name, long jobId, int gid, boolean write, long generation) {
+    }
+
+    /** A layer that is not merged, for a reason that is not a failure of ours. */
+    static final class NotMerged extends Exception {
+        NotMerged(String reason) {
+            super(reason, null, false, false);
+        }
     }
 
     /** The tools, the merge's debug pause (fault tests) and when the state disk counts as low. */
@@ -63,7 +73,10 @@ public class Caches {
     private final AuditStore audit;
     private final Config config;
     private final Clock clock;
-    private final Map<String, Set<Long>> inUse = new HashMap<>();
+    /** Per cache, the jobs using it and the generation each started from. */
+    private final Map<String, Map<Long, Long>> inUse = new HashMap<>();
+    /** Per cache, its current generation (the highest {@code gen-G.qcow2} on disk). */
+    private final Map<String, Long> generations = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Object> mergeLocks = new HashMap<>();
     /** One eviction at a time; taken before any cache's lock, never while one is held. */
     private final Object evictions = new Object();
@@ -88,14 +101,78 @@ public class Caches {
         return name;
     }
 
-    /** Leftovers of a merge a crash cut short: the old image stands, the half-written one goes. */
+    /**
+     * Each cache's current generation from its files: leftovers of a merge a crash cut short go
+     * (the old generation stands), older generations too (no job runs at start), and an image from
+     * before generations becomes generation 1.
+     */
     private void recover() throws IOException {
         try (var names = Files.list(dir)) {
-            for (Path cache : names.toList()) {
-                if (Files.deleteIfExists(cache.resolve(NEXT))) {
-                    LOG.warning("removed a merge cut short in " + cache + ": the cache is as it was before it");
+            for (Path cache : names.filter(Files::isDirectory).toList()) {
+                String name = cache.getFileName().toString();
+                Path legacy = cache.resolve(LEGACY);
+                if (Files.exists(legacy, LinkOption.NOFOLLOW_LINKS) && generationOnDisk(cache) < 0) {
+                    Files.move(legacy, generationFile(cache, 1), StandardCopyOption.ATOMIC_MOVE);
+                }
+                try (var files = Files.list(cache)) {
+                    for (Path file : files.toList()) {
+                        if (file.getFileName().toString().endsWith(NEXT)) {
+                            Files.delete(file);
+                            LOG.warning("removed a merge cut short in " + cache + ": the cache is as it was before it");
+                        }
+                    }
+                }
+                long generation = generationOnDisk(cache);
+                if (generation >= 0) {
+                    generations.put(name, generation);
+                    removeOlderThan(name, generation);
                 }
             }
+        }
+    }
+
+    /** The highest generation whose image is whole in {@code cache}, or -1. */
+    private static long generationOnDisk(Path cache) throws IOException {
+        long highest = -1;
+        try (var files = Files.list(cache)) {
+            for (Path file : files.toList()) {
+                String base = file.getFileName().toString();
+                if (base.matches("gen-\\d{1,18}\\.qcow2")) {
+                    highest = Math.max(highest, Long.parseLong(base.substring(4, base.length() - 6)));
+                }
+            }
+        }
+        return highest;
+    }
+
+    private static Path generationFile(Path cache, long generation) {
+        return cache.resolve("gen-" + generation + ".qcow2");
+    }
+
+    /** The cache's current image. */
+    private Path image(String name) {
+        return generationFile(dir.resolve(name), generations.getOrDefault(name, 0L)).toAbsolutePath();
+    }
+
+    /** Removes the generations below {@code keep} that no running job's layer starts from. */
+    private void removeOlderThan(String name, long keep) {
+        Set<Long> needed;
+        synchronized (inUse) {
+            needed = new java.util.HashSet<>(inUse.getOrDefault(name, Map.of()).values());
+        }
+        Path cache = dir.resolve(name);
+        try (var files = Files.list(cache)) {
+            for (Path file : files.toList()) {
+                String base = file.getFileName().toString();
+                if (base.matches("gen-\\d{1,18}\\.qcow2")) {
+                    long generation = Long.parseLong(base.substring(4, base.length() - 6));
+                    if (generation < keep && !needed.contains(generation)) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot remove old generations of cache " + name + ": " + e.getMessage());
         }
     }
 
@@ -105,48 +182,54 @@ public class Caches {
         // Room first, outside any cache's lock: eviction takes the locks of the caches it removes.
         evictQuietly(name);
         int gid;
+        long generation;
         synchronized (lockOf(name)) {
             gid = ensure(name, DEFAULT_CAP_BYTES);
-            // Under the cache's lock, so an eviction that takes it next sees the job.
+            generation = generations.getOrDefault(name, 0L);
+            // Under the cache's lock, so an eviction that takes it next sees the job, and a merge
+            // the generation it started from.
             synchronized (inUse) {
-                inUse.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(jobId);
+                inUse.computeIfAbsent(name, k -> new java.util.LinkedHashMap<>()).put(jobId, generation);
             }
         }
         touch(name);
         record(jobId, name, "running", null);
         // A hit: the job starts on what an earlier job kept (a cold cache has no commit yet).
         update("UPDATE cache_uses SET warm = ? WHERE job_id = ?", lastCommitOf(name).isPresent() ? 1 : 0, jobId);
-        return new Use(name, jobId, gid, write);
+        return new Use(name, jobId, gid, write, generation);
     }
 
     /**
-     * A job's writable view of the cache: a qcow2 layer backed by the committed image (QEMU), or a
-     * sparse raw copy of it (cloud-hypervisor, Firecracker); either is merged back the same way.
+     * A job's writable view of the cache: a qcow2 layer backed by its generation's image (QEMU), or
+     * a sparse raw copy of it (cloud-hypervisor, Firecracker); either is merged back the same way.
      */
-    public record Layer(Path path, String format, long startBytes) {
+    public record Layer(Path path, String format, long startBytes, Path base) {
     }
 
     /** Makes the job's layer at {@code path}: see {@link Layer}. The copy's time grows with the cache's data. */
     public Layer layer(Use use, Path path, boolean qcow2) throws IOException {
-        Path image = dir.resolve(use.name()).resolve(IMAGE).toAbsolutePath();
+        // Backed by the generation's own file, which no merge renames over or changes.
+        Path image = generationFile(dir.resolve(use.name()), use.generation()).toAbsolutePath();
         if (qcow2) {
             CommandRunner.run(List.of(config.qemuImg(), "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b",
                     image.toString(), path.toString()), Duration.ofSeconds(30));
-            return new Layer(path, "qcow2", allocated(path));
+            return new Layer(path, "qcow2", allocated(path), image);
         }
         CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", "qcow2", "-O", "raw", image.toString(),
                 path.toString()), Duration.ofHours(1));
-        return new Layer(path, "raw", allocated(path));
+        return new Layer(path, "raw", allocated(path), null);
     }
 
     /**
      * The job is over: its layer is merged into the cache when {@code commit}, else thrown away.
-     * Returns a line for the job's log.
+     * Returns a line for the job's log. The caller has given the job's directory back to root and
+     * no process of the VMM's is left: nothing here can be swapped under root's feet.
      */
     public String close(Use use, Layer layer, boolean commit, String reason) {
         try {
             noteWritten(use, layer);
-            if (commit && layer != null && Files.exists(layer.path())) {
+            if (commit && layer != null) {
+                LayerCheck.verify(layer.path(), layer.format());
                 long started = System.nanoTime();
                 merge(use, layer);
                 long took = (System.nanoTime() - started) / 1_000_000;
@@ -157,6 +240,10 @@ public class Caches {
             }
             record(use.jobId(), use.name(), "discarded", reason);
             return "rigdesk: cache " + use.name() + ": this job's changes were thrown away (" + reason + ")";
+        } catch (NotMerged e) {
+            record(use.jobId(), use.name(), "discarded", e.getMessage());
+            audit.record("rigdeskd", "cache.commit", use.name(), "refused", "job " + use.jobId() + ": " + e.getMessage());
+            return "rigdesk: cache " + use.name() + ": " + e.getMessage() + "; this job's changes were thrown away";
         } catch (IOException e) {
             record(use.jobId(), use.name(), "discarded", "the merge failed: " + e.getMessage());
             audit.record("rigdeskd", "cache.commit", use.name(), "failed", e.getMessage());
@@ -171,11 +258,14 @@ public class Caches {
             } catch (IOException e) {
                 LOG.warning("cannot remove " + layer.path() + ": " + e.getMessage());
             }
-            synchronized (inUse) {
-                Set<Long> jobs = inUse.get(use.name());
-                if (jobs != null) {
-                    jobs.remove(use.jobId());
+            synchronized (lockOf(use.name())) {
+                synchronized (inUse) {
+                    Map<Long, Long> jobs = inUse.get(use.name());
+                    if (jobs != null) {
+                        jobs.remove(use.jobId());
+                    }
                 }
+                removeOlderThan(use.name(), generations.getOrDefault(use.name(), 0L));
             }
             touch(use.name());
             if (commit) {
@@ -199,21 +289,36 @@ public class Caches {
      * the cache held what it needed, the whole download when it did not.
      */
     private void noteWritten(Use use, Layer layer) {
-        if (layer != null && Files.exists(layer.path())) {
+        if (layer != null && Files.exists(layer.path(), LinkOption.NOFOLLOW_LINKS)) {
             update("UPDATE cache_uses SET written_bytes = ? WHERE job_id = ?",
                     Math.max(0, allocated(layer.path()) - layer.startBytes()), use.jobId());
         }
     }
 
-    /** Flattens image + layer into a new image, syncs it, and renames it over the old one. */
-    private void merge(Use use, Layer layer) throws IOException {
+    /**
+     * Flattens the job's generation and its layer into the next generation, syncs it, and renames
+     * it into place; refused when another job committed since this one's generation.
+     */
+    private void merge(Use use, Layer layer) throws IOException, NotMerged {
         synchronized (lockOf(use.name())) {
+            long current = generations.getOrDefault(use.name(), 0L);
+            if (current != use.generation()) {
+                Number by = lastCommitOf(use.name()).orElse(null);
+                throw new NotMerged("another job committed first" + (by == null ? "" : " (job " + by + ")"));
+            }
             Path cache = dir.resolve(use.name());
-            Path next = cache.resolve(NEXT);
+            Path done = generationFile(cache, current + 1);
+            Path next = cache.resolve(done.getFileName() + NEXT);
             Files.deleteIfExists(next);
-            // The format is named, never probed: a raw layer holds whatever the guest wrote, a qcow2 header too.
-            CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", layer.format(), "-O", "qcow2",
-                    layer.path().toString(), next.toString()), Duration.ofHours(2));
+            // The format is named, never probed (a raw layer holds whatever the guest wrote), and a
+            // qcow2 layer's backing file is ours, never the one its header names.
+            List<String> source = layer.base() == null ? List.of("-f", layer.format(), layer.path().toString())
+                    : List.of("--image-opts", "driver=qcow2,file.driver=file,file.filename=" + option(layer.path())
+                            + ",backing.driver=qcow2,backing.file.driver=file,backing.file.filename=" + option(layer.base()));
+            List<String> convert = new ArrayList<>(List.of(config.qemuImg(), "convert", "-q"));
+            convert.addAll(source);
+            convert.addAll(List.of("-O", "qcow2", next.toString()));
+            CommandRunner.run(convert, Duration.ofHours(2));
             try (FileChannel file = FileChannel.open(next, StandardOpenOption.WRITE)) {
                 file.force(true);
             }
@@ -227,19 +332,25 @@ public class Caches {
                     throw new IOException("interrupted");
                 }
             }
-            Files.move(next, cache.resolve(IMAGE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, done, StandardCopyOption.ATOMIC_MOVE);
             try (FileChannel directory = FileChannel.open(cache, StandardOpenOption.READ)) {
                 directory.force(true);
             }
+            generations.put(use.name(), current + 1);
             updateCommit(use);
         }
+    }
+
+    /** A path as a value in QEMU's option syntax, where a comma is written twice. */
+    private static String option(Path path) {
+        return path.toAbsolutePath().toString().replace(",", ",,");
     }
 
     /** Makes the cache's empty image on first use: an ext4 filesystem of {@code capBytes} (the cap), sparse. */
     private int ensure(String name, long capBytes) throws IOException {
         Optional<Integer> known = gidOf(name);
         Path cache = dir.resolve(name);
-        if (known.isPresent() && Files.exists(cache.resolve(IMAGE))) {
+        if (known.isPresent() && Files.exists(image(name))) {
             return known.get();
         }
         int gid = known.orElseGet(() -> allocateGid(name, capBytes));
@@ -252,11 +363,13 @@ public class Caches {
             CommandRunner.run(List.of(config.mke2fs(), "-q", "-F", "-t", "ext4", "-O", "^metadata_csum", "-m", "0",
                     "-E", "lazy_itable_init=1,lazy_journal_init=1", "-L", "rigdesk-cache", raw.toString(),
                     (cap / 1024) + "k"), Duration.ofMinutes(2));
-            Path next = cache.resolve(NEXT);
+            Path first = generationFile(cache, 0);
+            Path next = cache.resolve(first.getFileName() + NEXT);
             CommandRunner.run(List.of(config.qemuImg(), "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(),
                     next.toString()), Duration.ofMinutes(5));
             restrict(next, gid);
-            Files.move(next, cache.resolve(IMAGE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, first, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            generations.put(name, 0L);
         } finally {
             Files.deleteIfExists(raw);
         }
@@ -306,13 +419,14 @@ public class Caches {
             }
             deleteTree(dir.resolve(name));
             forget(name);
+            generations.remove(name);
             audit.record(caller, "cache.clear", name, "ok", null);
         }
     }
 
     private List<Long> users(String name) {
         synchronized (inUse) {
-            return List.copyOf(inUse.getOrDefault(name, Set.of()));
+            return List.copyOf(inUse.getOrDefault(name, Map.of()).keySet());
         }
     }
 
@@ -337,6 +451,7 @@ public class Caches {
                 }
                 deleteTree(dir.resolve(name));
                 forget(name);
+                generations.remove(name);
             }
             audit.record("rigdeskd", "cache.evict", name, "ok", "the state disk was low on space");
             LOG.warning("evicted cache " + name + ": the state disk was low on space");
@@ -383,7 +498,7 @@ public class Caches {
 
     /** Bytes the committed image takes on the state disk (its allocated blocks, not its apparent size). */
     private long size(String name) {
-        return allocated(dir.resolve(name).resolve(IMAGE));
+        return allocated(image(name));
     }
 
     /** A sparse file's allocated bytes ({@code stat}: Java has no call for them); 0 when it is gone. */

@@ -180,6 +180,10 @@ public class JobRun implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                if (confinement != null) {
+                    // The job's files are root's again, and nothing of the VMM's runs, before root reads a layer.
+                    confinement.takeBack();
+                }
                 closeCache(state);
                 // The disks (the config disk holds the job's secrets) go as soon as the VM has.
                 cleanUp();

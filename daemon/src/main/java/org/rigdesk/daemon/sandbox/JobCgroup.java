@@ -43,6 +43,37 @@ public record JobCgroup(List<Path> dirs) {
         return dirs.stream().map(dir -> dir.resolve("cgroup.procs")).toList();
     }
 
+    /**
+     * Kills whatever is still in the cgroup (the VMM is gone, but an escaped one may have left
+     * children): {@code cgroup.kill} where the kernel has it (5.14), else each pid in
+     * {@code cgroup.procs}; waits a moment for them to go.
+     */
+    public void killAll() {
+        for (Path dir : dirs) {
+            try {
+                Path kill = dir.resolve("cgroup.kill");
+                if (Files.exists(kill)) {
+                    Files.writeString(kill, "1");
+                } else if (Files.exists(dir.resolve("cgroup.procs"))) {
+                    for (String pid : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                        if (!pid.isBlank()) {
+                            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                        }
+                    }
+                }
+                for (int i = 0; i < 100 && Files.exists(dir.resolve("cgroup.procs"))
+                        && !Files.readString(dir.resolve("cgroup.procs")).isBlank(); i++) {
+                    Thread.sleep(10);
+                }
+            } catch (IOException | NumberFormatException e) {
+                LOG.warning("cannot end the processes left in " + dir + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Removes the directories once their processes are gone (the kernel empties them a moment after exit). */
     public void remove() {
         for (Path dir : dirs) {

@@ -161,14 +161,61 @@ class CacheTest {
             Job writer = on.send("POST", "/v1/jobs", job("echo weights-v2 > $HF_HOME/model.bin", "models", true),
                     Job.class);
             Await.until(() -> pausing.log().contains("debug: merge paused"), 300, "the merge pauses before its rename");
-            assertTrue(Files.exists(pausing.stateDir().resolve("caches/models/cache.qcow2.next")));
+            assertTrue(files(pausing.stateDir().resolve("caches/models")).stream().anyMatch(f -> f.endsWith(".qcow2.next")));
             pausing.kill();
             assertTrue(writer.id() > 0);
         }
         daemon = new DaemonProcess(dir).start();
         client = daemon.client();
-        Path image = daemon.stateDir().resolve("caches/models/cache.qcow2");
-        assertFalse(Files.exists(image.resolveSibling("cache.qcow2.next")), "the merge cut short is removed at start");
+        List<String> left = files(daemon.stateDir().resolve("caches/models"));
+        assertEquals(1, left.size(), "the merge cut short is removed at start, one generation stays: " + left);
+        assertClean(daemon.stateDir().resolve("caches/models").resolve(left.get(0)));
+        Job reader = run(client, "cat $HF_HOME/model.bin", "models", null);
+        String log = JobWaits.log(client, reader.id());
+        assertTrue(log.contains("weights-v1") && !log.contains("weights-v2"), log);
+    }
+
+    @Test
+    @Order(6)
+    void twoTrustedJobsWritingOneCacheAtOnceLeaveExactlyOneJobsWritesAndACleanFilesystem() throws Exception {
+        // Both start on the same generation and are still running when the first one commits.
+        String write = "mkdir -p /cache/%1$s && for i in $(seq 200); do echo %1$s > /cache/%1$s/$i; done && sync && sleep 15";
+        Job a = client.send("POST", "/v1/jobs", job(String.format(write, "a"), "models", true), Job.class);
+        Job b = client.send("POST", "/v1/jobs", job(String.format(write, "b"), "models", true), Job.class);
+        Job doneA = JobWaits.finished(client, a.id(), 300);
+        Job doneB = JobWaits.finished(client, b.id(), 300);
+        assertEquals(Job.SUCCEEDED, doneA.state(), JobWaits.log(client, a.id()));
+        assertEquals(Job.SUCCEEDED, doneB.state(), JobWaits.log(client, b.id()));
+        String logs = JobWaits.log(client, a.id()) + JobWaits.log(client, b.id());
+        assertTrue(logs.contains("this job's changes are kept for the next job"), logs);
+        assertTrue(logs.contains("another job committed first (job "), logs);
+
+        CacheInfo models = cache(client, "models");
+        long winner = models.lastCommitJob();
+        String kept = winner == a.id() ? "a" : "b";
+        String lost = winner == a.id() ? "b" : "a";
+        CacheInfo.Use loser = models.recent().stream().filter(u -> u.jobId() == (winner == a.id() ? b.id() : a.id()))
+                .findFirst().orElseThrow();
+        assertEquals("discarded", loser.outcome());
+        assertEquals("another job committed first (job " + winner + ")", loser.reason());
+
+        Job reader = run(client, "ls /cache/" + kept + " | wc -l; ls /cache/" + lost + " 2>&1 | head -1", "models", null);
+        String log = JobWaits.log(client, reader.id());
+        assertTrue(log.lines().anyMatch(line -> line.strip().equals("200")), "all of the winner's files: " + log);
+        assertTrue(log.contains("No such file"), "nothing of the other's: " + log);
+        List<String> images = files(daemon.stateDir().resolve("caches/models"));
+        assertEquals(1, images.size(), images.toString());
+        assertClean(daemon.stateDir().resolve("caches/models").resolve(images.get(0)));
+    }
+
+    private static List<String> files(Path cache) throws Exception {
+        try (var list = Files.list(cache)) {
+            return list.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** {@code e2fsck -fn} finds nothing wrong with the filesystem in the image. */
+    private static void assertClean(Path image) throws Exception {
         Path raw = dir.resolve("fsck.raw");
         new ProcessBuilder("qemu-img", "convert", "-O", "raw", image.toString(), raw.toString()).inheritIO().start()
                 .waitFor();
@@ -176,8 +223,5 @@ class CacheTest {
         String fsckOut = new String(fsck.getInputStream().readAllBytes());
         assertEquals(0, fsck.waitFor(), fsckOut);
         Files.delete(raw);
-        Job reader = run(client, "cat $HF_HOME/model.bin", "models", null);
-        String log = JobWaits.log(client, reader.id());
-        assertTrue(log.contains("weights-v1") && !log.contains("weights-v2"), log);
     }
 }
