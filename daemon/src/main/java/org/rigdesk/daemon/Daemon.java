@@ -123,6 +123,8 @@ public class Daemon implements AutoCloseable {
             database.close();
             throw new StartupException("cannot read settings: " + e.getMessage(), "check the state database", e);
         }
+        scheduler.scheduleWithFixedDelay(() -> pruneAudit(audit, settings), 0, 1, TimeUnit.HOURS);
+        settings.onChange(changed -> pruneAudit(audit, settings));
         router.add("GET", "/v1/info", exchange -> exchange.json(200, info.info()))
                 .add("GET", "/v1/events", new EventsEndpoint(events, config.heartbeat()));
         SettingsRoutes.register(router, settings, audit, events);
@@ -178,6 +180,19 @@ public class Daemon implements AutoCloseable {
         lending.start();
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
                 + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
+    }
+
+    /** The audit log kept for the owner's {@code auditRetentionDays}. */
+    private static void pruneAudit(AuditStore audit, SettingsService settings) {
+        try {
+            int gone = audit.prune(settings.current().auditRetentionDays(), java.time.Instant.now());
+            if (gone > 0) {
+                LOG.info("pruned " + gone + " audit entries older than " + settings.current().auditRetentionDays()
+                        + " days");
+            }
+        } catch (SQLException e) {
+            LOG.warning("cannot prune the audit log: " + e.getMessage());
+        }
     }
 
     private VfioService gpus(AuditStore audit, Path modulesDir) {

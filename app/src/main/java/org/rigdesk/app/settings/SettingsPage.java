@@ -48,6 +48,12 @@ public class SettingsPage implements Page {
                 "Finished jobs beyond this many, with their logs, are deleted.");
         row(grid, 4, "Jobs kept (days)", spinner("settings-job-days", model.jobRetentionDaysProperty(), 1, 3650, 1),
                 "Finished jobs older than this are deleted.");
+        row(grid, 5, "Disk per job (GiB)", spinner("settings-job-disk", model.jobDiskMaxGiBProperty(), 1, 16_384, 1),
+                "A job that makes more than this on this computer (its disks, cache and logs) is stopped.");
+        row(grid, 6, "Kept free for you (GiB)", spinner("settings-min-free", model.stateMinFreeGiBProperty(), 0, 16_384, 1),
+                "Jobs stop before the disk that holds their files has less than this free.");
+        row(grid, 7, "Audit log kept (days)", spinner("settings-audit-days", model.auditRetentionDaysProperty(), 1,
+                36_500, 30), "Entries older than this are deleted.");
         javafx.scene.control.TextArea allow = new javafx.scene.control.TextArea();
         allow.setId("settings-network-allow");
         allow.setPromptText("192.168.1.20:3142");
@@ -64,7 +70,7 @@ public class SettingsPage implements Page {
         allowHint.setPrefWidth(0); // wraps within the spanned columns rather than widening the first
         // Wider than a number: the list takes the hint's column too, the hint goes under it.
         VBox allowBox = new VBox(4, allow, allowHint);
-        row(grid, 5, "Job network exceptions", allowBox, null);
+        row(grid, 8, "Job network exceptions", allowBox, null);
         // Numbers apply as they change; the list applies when the owner leaves it (no Save button).
         allow.focusedProperty().addListener((obs, was, now) -> {
             if (!now) {
@@ -75,9 +81,9 @@ public class SettingsPage implements Page {
         message.setId("settings-message");
         message.textProperty().bind(model.messageProperty());
         message.setWrapText(true);
-        grid.add(message, 1, 6);
+        grid.add(message, 1, 9);
 
-        grid.add(section("Window"), 0, 7, 3, 1);
+        grid.add(section("Window"), 0, 10, 3, 1);
         ChoiceBox<String> theme = new ChoiceBox<>(FXCollections.observableArrayList(AppPreferences.SYSTEM,
                 AppPreferences.LIGHT, AppPreferences.DARK));
         theme.setId("settings-theme");
@@ -97,12 +103,12 @@ public class SettingsPage implements Page {
             }
         });
         theme.valueProperty().bindBidirectional(model.themeProperty());
-        row(grid, 8, "Theme", theme, null);
+        row(grid, 11, "Theme", theme, null);
         Label socket = new Label(model.socket());
         socket.getStyleClass().add("mono");
-        row(grid, 9, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
+        row(grid, 12, "Daemon socket", socket, "Choose another with --socket PATH or RIGDESK_SOCKET.");
 
-        grid.add(section("Tray and notifications"), 0, 10, 3, 1);
+        grid.add(section("Tray and notifications"), 0, 13, 3, 1);
         Label tray = new Label();
         tray.setId("settings-tray");
         tray.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model.trayProperty()
@@ -111,7 +117,7 @@ public class SettingsPage implements Page {
             case "AWT SystemTray" -> "AWT SystemTray (XEmbed panels)";
             default -> "None: this desktop offers no tray, so closing the window quits";
         }, model.trayProperty()));
-        row(grid, 11, "Tray", tray, null);
+        row(grid, 14, "Tray", tray, null);
         Label notifier = new Label();
         notifier.setId("settings-notifier");
         notifier.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> switch (model
@@ -120,7 +126,7 @@ public class SettingsPage implements Page {
             case "AWT tray message" -> "tray messages";
             default -> "none available";
         }, model.notifierProperty()));
-        row(grid, 12, "Notifications", notifier, null);
+        row(grid, 15, "Notifications", notifier, null);
         VBox choices = new VBox(6);
         choices.setId("settings-notify");
         model.notifications().forEach((category, on) -> {
@@ -130,7 +136,7 @@ public class SettingsPage implements Page {
             box.selectedProperty().bindBidirectional(on);
             choices.getChildren().add(box);
         });
-        row(grid, 13, "Notify me of", choices, null);
+        row(grid, 16, "Notify me of", choices, null);
         // Without a notification service the choices mean nothing: shown, but not offered.
         choices.disableProperty().bind(model.notificationsAvailable().not());
         javafx.scene.control.Spinner<Double> threshold = new javafx.scene.control.Spinner<>(40, 110,
@@ -139,12 +145,12 @@ public class SettingsPage implements Page {
         threshold.setEditable(true);
         threshold.valueProperty().addListener((obs, old, now) -> model.temperatureThresholdProperty().set(now));
         threshold.disableProperty().bind(model.notificationsAvailable().not());
-        row(grid, 14, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
+        row(grid, 17, "Temperature threshold (°C)", threshold, "At most one notification per card per 15 minutes.");
         javafx.scene.control.CheckBox minimised = new javafx.scene.control.CheckBox("Start in the tray, window hidden");
         minimised.setId("settings-minimised");
         minimised.selectedProperty().bindBidirectional(model.startMinimisedProperty());
         minimised.disableProperty().bind(model.trayProperty().isEqualTo("none"));
-        row(grid, 15, "Start", minimised, null);
+        row(grid, 18, "Start", minimised, null);
 
         return PageScaffold.scrolling(12, model::reload, null, heading, grid);
     }

@@ -22,6 +22,9 @@ public class SettingsViewModel {
     private final IntegerProperty historyDays = new SimpleIntegerProperty(30);
     private final IntegerProperty jobRetentionCount = new SimpleIntegerProperty(1000);
     private final IntegerProperty jobRetentionDays = new SimpleIntegerProperty(90);
+    private final IntegerProperty jobDiskMaxGiB = new SimpleIntegerProperty(Settings.DEFAULTS.jobDiskMaxGiB());
+    private final IntegerProperty stateMinFreeGiB = new SimpleIntegerProperty(Settings.DEFAULTS.stateMinFreeGiB());
+    private final IntegerProperty auditRetentionDays = new SimpleIntegerProperty(Settings.DEFAULTS.auditRetentionDays());
     private final StringProperty theme = new SimpleStringProperty();
     /** The owner's network exceptions, one HOST:PORT or CIDR:PORT per line. */
     private final StringProperty networkAllow = new SimpleStringProperty("");
@@ -63,7 +66,7 @@ public class SettingsViewModel {
         // The daemon's numbers apply as they change (each change is one PUT the daemon validates);
         // what it refuses is said at once and the page shows what it kept.
         for (javafx.beans.property.IntegerProperty number : java.util.List.of(sampleIntervalMs, historyDays,
-                jobRetentionCount, jobRetentionDays)) {
+                jobRetentionCount, jobRetentionDays, jobDiskMaxGiB, stateMinFreeGiB, auditRetentionDays)) {
             number.addListener((obs, old, now) -> {
                 if (!showing) {
                     save();
@@ -90,7 +93,7 @@ public class SettingsViewModel {
     public void save() {
         Settings wanted = new Settings(sampleIntervalMs.get(), historyDays.get(), jobRetentionCount.get(),
                 jobRetentionDays.get(), networkAllow.get().lines().map(String::strip).filter(l -> !l.isEmpty())
-                .toList());
+                .toList(), jobDiskMaxGiB.get(), stateMinFreeGiB.get(), auditRetentionDays.get());
         background.execute(() -> {
             try {
                 Settings saved = client.updateSettings(wanted);
@@ -134,6 +137,12 @@ public class SettingsViewModel {
         historyDays.set(settings.historyDays());
         jobRetentionCount.set(settings.jobRetentionCount());
         jobRetentionDays.set(settings.jobRetentionDays());
+        // An older daemon says nothing of the disk limits: the page keeps showing the defaults.
+        if (settings.jobDiskMaxGiB() != null) {
+            jobDiskMaxGiB.set(settings.jobDiskMaxGiB());
+            stateMinFreeGiB.set(settings.stateMinFreeGiB());
+            auditRetentionDays.set(settings.auditRetentionDays());
+        }
         networkAllow.set(settings.networkAllow() == null ? "" : String.join("\n", settings.networkAllow()));
     }
 
@@ -155,6 +164,18 @@ public class SettingsViewModel {
 
     public IntegerProperty jobRetentionDaysProperty() {
         return jobRetentionDays;
+    }
+
+    public IntegerProperty jobDiskMaxGiBProperty() {
+        return jobDiskMaxGiB;
+    }
+
+    public IntegerProperty stateMinFreeGiBProperty() {
+        return stateMinFreeGiB;
+    }
+
+    public IntegerProperty auditRetentionDaysProperty() {
+        return auditRetentionDays;
     }
 
     public StringProperty themeProperty() {

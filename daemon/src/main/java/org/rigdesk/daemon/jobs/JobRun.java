@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
+import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.network.EgressPolicy;
@@ -74,10 +76,14 @@ public class JobRun implements Runnable {
     private final Caches caches;
     private Caches.Use cacheUse;
     private Caches.Layer cacheLayer;
+    /** What the job may take of the host's disk. */
+    private final JobDisk disk;
+    /** What the job's directory held when its VM started: its own growth is measured from here. */
+    private volatile long startBytes;
 
     JobRun(Job job, JobValidator.Valid request, RunnerVmRequest runner, JobsConfig config, Vmm vmm,
            VmmSandbox sandbox, List<Bdf> vfioFunctions, Consumer<Job> updates, Consumer<GuestSample> samples,
-           JobNetworks networks, Consumer<JobNetwork> networkLogs, Caches caches) {
+           JobNetworks networks, Consumer<JobNetwork> networkLogs, Caches caches, Supplier<Settings> settings) {
         this.caches = caches;
         this.networks = networks;
         this.networkLogs = networkLogs;
@@ -92,6 +98,7 @@ public class JobRun implements Runnable {
         this.samples = samples;
         this.dir = config.jobsDir().resolve(Long.toString(job.id()));
         this.vmDir = dir.resolve("vm");
+        this.disk = new JobDisk(dir, config.jobsDir().getParent(), settings, () -> startBytes);
     }
 
     public Job job() {
@@ -150,6 +157,7 @@ public class JobRun implements Runnable {
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
                     config.consoleMaxBytes(), vmName(dir));
             confinement.own(vmDir.resolve("console.fifo"));
+            startBytes = JobDisk.allocated(dir);
             vm = vmm.boot(spec(confinement.launch(), network));
             Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
             Outcome outcome = watch();
@@ -357,7 +365,8 @@ public class JobRun implements Runnable {
                     }
                     break;
                 }
-                stop = policy.check(System.nanoTime(), cancelRequested, heard.alive, this::diskFull).orElse(null);
+                stop = policy.check(System.nanoTime(), cancelRequested, heard.alive, () -> disk.overLimit(System.nanoTime()))
+                        .orElse(null);
                 if (stop != null) {
                     shutDown();
                     break;
@@ -403,27 +412,6 @@ public class JobRun implements Runnable {
         } else if (event instanceof GuestEvent.JobResult result) {
             heard.result = result.result();
         }
-    }
-
-    /** Below this, a job stops with the reason rather than losing its log without a word. */
-    static final long MIN_FREE_BYTES = 8L << 20;
-    private long diskCheckedAt;
-    private long freeBytes = Long.MAX_VALUE;
-
-    /** Why the job cannot go on for want of space on the state disk; free space checked about once a second. */
-    private java.util.Optional<String> diskFull() {
-        long now = System.nanoTime();
-        if (now - diskCheckedAt > 1_000_000_000L) {
-            diskCheckedAt = now;
-            try {
-                freeBytes = Files.getFileStore(dir).getUsableSpace();
-            } catch (IOException e) {
-                freeBytes = Long.MAX_VALUE; // unknown: the job is not stopped for it
-            }
-        }
-        return freeBytes >= MIN_FREE_BYTES ? java.util.Optional.empty()
-                : java.util.Optional.of("the state directory's disk is full (" + (freeBytes >> 20) + " MiB free under "
-                        + config.jobsDir() + "): the job's log and disk cannot grow; free some space there");
     }
 
     /** A VMM that ends with a status of its own died rather than the guest powering off. */

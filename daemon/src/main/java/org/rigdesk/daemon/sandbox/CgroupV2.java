@@ -44,6 +44,13 @@ final class CgroupV2 implements Cgroups {
                 }
                 Files.writeString(dir.resolve("cgroup.subtree_control"), "+memory +pids +cpu");
             }
+            if (available.contains("io") && !enabled.contains("io")) {
+                try {
+                    Files.writeString(dir.resolve("cgroup.subtree_control"), "+io");
+                } catch (IOException e) {
+                    // Jobs then share the daemon's disk weight: no worse than before, not fatal.
+                }
+            }
             return new CgroupV2(dir);
         } catch (IOException e) {
             return new Disabled("cannot set up cgroups under " + dir + ": " + e.getMessage());
@@ -77,6 +84,9 @@ final class CgroupV2 implements Cgroups {
             Files.writeString(dir.resolve("pids.max"), Integer.toString(limits.pids()));
             Files.writeString(dir.resolve("cpu.weight"), Integer.toString(limits.cpuWeight()));
             Files.writeString(dir.resolve("cpu.max"), limits.cpuMax() * PERIOD_US + " " + PERIOD_US);
+            if (Files.exists(dir.resolve("io.weight"))) {
+                Files.writeString(dir.resolve("io.weight"), "default " + limits.ioWeight());
+            }
         });
     }
 
@@ -87,7 +97,7 @@ final class CgroupV2 implements Cgroups {
 
     @Override
     public String describe() {
-        return "cgroup v2: memory, pids and cpu limits under " + parent;
+        return "cgroup v2: memory, pids, cpu and io limits under " + parent;
     }
 
     @Override

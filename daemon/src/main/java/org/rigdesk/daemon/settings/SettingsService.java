@@ -42,7 +42,10 @@ public class SettingsService {
                 pick("jobRetentionCount", patch.jobRetentionCount(), current.jobRetentionCount(), 10, 100_000),
                 pick("jobRetentionDays", patch.jobRetentionDays(), current.jobRetentionDays(), 1, 3650),
                 patch.networkAllow() == null ? current.networkAllow()
-                        : NetworkException.validate(patch.networkAllow()));
+                        : NetworkException.validate(patch.networkAllow()),
+                pick("jobDiskMaxGiB", patch.jobDiskMaxGiB(), current.jobDiskMaxGiB(), 1, 16_384),
+                pick("stateMinFreeGiB", patch.stateMinFreeGiB(), current.stateMinFreeGiB(), 0, 16_384),
+                pick("auditRetentionDays", patch.auditRetentionDays(), current.auditRetentionDays(), 1, 36_500));
         database.with(connection -> {
             connection.setAutoCommit(false);
             try (PreparedStatement upsert = connection.prepareStatement(
@@ -94,7 +97,10 @@ public class SettingsService {
                 intOr(stored.get("historyDays"), d.historyDays()),
                 intOr(stored.get("jobRetentionCount"), d.jobRetentionCount()),
                 intOr(stored.get("jobRetentionDays"), d.jobRetentionDays()),
-                listOr(stored.get("networkAllow"), d.networkAllow()));
+                listOr(stored.get("networkAllow"), d.networkAllow()),
+                intOr(stored.get("jobDiskMaxGiB"), d.jobDiskMaxGiB()),
+                intOr(stored.get("stateMinFreeGiB"), d.stateMinFreeGiB()),
+                intOr(stored.get("auditRetentionDays"), d.auditRetentionDays()));
     }
 
     private static List<String> listOr(String stored, List<String> fallback) {
@@ -119,7 +125,10 @@ public class SettingsService {
                     "historyDays", settings.historyDays().toString(),
                     "jobRetentionCount", settings.jobRetentionCount().toString(),
                     "jobRetentionDays", settings.jobRetentionDays().toString(),
-                    "networkAllow", Json.mapper().writeValueAsString(settings.networkAllow()));
+                    "networkAllow", Json.mapper().writeValueAsString(settings.networkAllow()),
+                    "jobDiskMaxGiB", settings.jobDiskMaxGiB().toString(),
+                    "stateMinFreeGiB", settings.stateMinFreeGiB().toString(),
+                    "auditRetentionDays", settings.auditRetentionDays().toString());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -40,6 +40,20 @@ public class AuditStore {
         }
     }
 
+    /**
+     * Deletes entries older than {@code days} (the owner's {@code auditRetentionDays}): a busy runner
+     * writes a few every job, and nothing else ever removed them. Returns how many went.
+     */
+    public int prune(int days, Instant now) throws SQLException {
+        return database.with(connection -> {
+            // ISO-8601 instants of one format sort as text; a sub-second difference at the cut does not matter.
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM audit WHERE at < ?")) {
+                delete.setString(1, now.minusSeconds(days * 86_400L).toString());
+                return delete.executeUpdate();
+            }
+        });
+    }
+
     public List<AuditEntry> latest(int limit) throws SQLException {
         return database.with(connection -> {
             try (PreparedStatement query = connection.prepareStatement(

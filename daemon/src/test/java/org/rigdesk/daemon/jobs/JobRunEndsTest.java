@@ -115,7 +115,7 @@ class JobRunEndsTest {
         // As a daemon that is not root runs its VMMs: the failure, not the confinement, is under test.
         VmmSandbox unconfined = new VmmSandbox(false, null, null, new Cgroups.Disabled("not root"), dir, dir);
         new JobRun(job, request, null, config, vmm, unconfined, List.of(), updates::add,
-                sample -> { }, null, log -> { }, null).run();
+                sample -> { }, null, log -> { }, null, () -> org.rigdesk.api.wire.Settings.DEFAULTS).run();
         return updates;
     }
 
