@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 /**
  * A job's cache layer checked before root's {@code qemu-img} reads it: the VMM owned it, and an
  * escaped VMM could have put a link to any file of the host in its place (root would copy that file
- * into a cache later jobs read), given it other names, or written a qcow2 header that sends reads to
+ * into a cache later jobs read), given it names outside the job's directory, or written a qcow2 header that sends reads to
  * an external data file. The backing file is not checked here: the merge names it itself.
  */
 final class LayerCheck {
@@ -38,11 +38,27 @@ final class LayerCheck {
         if (!attributes.isRegularFile()) {
             throw new Caches.NotMerged("the job's cache layer is not a plain file");
         }
-        if ((int) Files.getAttribute(layer, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1) {
+        int names = (int) Files.getAttribute(layer, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        if (names != 1 && names != namesWithin(layer.getParent(), attributes.fileKey())) {
+            // A jailed Firecracker's link to it lies in the job's directory; any other name is not ours.
             throw new Caches.NotMerged("the job's cache layer has other names (hard links)");
         }
         if ("qcow2".equals(format)) {
             checkHeader(layer);
+        }
+    }
+
+    /** How many names the file {@code key} has under {@code dir} (links not followed). */
+    private static int namesWithin(Path dir, Object key) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            return (int) walk.filter(path -> {
+                try {
+                    return key.equals(Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey());
+                } catch (IOException e) {
+                    return false;
+                }
+            }).count();
         }
     }
 

@@ -77,8 +77,10 @@ public class FirecrackerVmm implements Vmm {
                         "--uid", Integer.toString(spec.launch().uid()), "--gid", Integer.toString(spec.launch().uid()),
                         // Version 2 with no --cgroup: the jailer leaves the process in the job's cgroup.
                         "--cgroup-version", "2", "--chroot-base-dir", jail.base().toString(),
-                        "--", "--api-sock", "/api.sock"))
-                : spec.launch().wrap(List.of(binary, "--api-sock", socket.toString()));
+                        "--", "--api-sock", "/api.sock"), spec.tap() != null)
+                // Firecracker opens its tap by name: with a network it stays in the host's namespace (VmmLaunch).
+                : spec.tap() == null ? spec.launch().wrap(List.of(binary, "--api-sock", socket.toString()))
+                : spec.launch().wrapInHostNetwork(List.of(binary, "--api-sock", socket.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectError(spec.vmmLog().toFile())
                 .start();

@@ -62,8 +62,10 @@ public final class QemuCommand {
                     "-device", "virtio-blk-" + bus + ",drive=runner,serial=rigdesk-runner"));
         }
         if (spec.tap() != null) {
-            // The job's own tap, made by the daemon and owned by the VMM's uid; no helper scripts.
-            argv.addAll(List.of("-netdev", "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",
+            // The job's own tap, made by the daemon: opened for a confined QEMU before it leaves the
+            // host's network namespace (VmmLaunch), else by name; no helper scripts.
+            argv.addAll(List.of("-netdev", spec.launch().tapFd() ? "tap,id=net0,fd=" + VmmLaunch.TAP_FD
+                            : "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",
                     "-device", "virtio-net-" + bus + ",netdev=net0"));
         }
         if (vfio) {

@@ -58,7 +58,7 @@ public class QemuVmm implements Vmm {
     public VmInstance boot(VmSpec spec) throws IOException {
         Path qmp = spec.workDir().resolve("qmp.sock");
         List<String> argv = QemuCommand.build(qemu, spec, qmp, spec.workDir().resolve("vmm.pid"));
-        Process process = new ProcessBuilder(spec.launch().wrap(argv))
+        Process process = new ProcessBuilder(spec.launch().wrap(argv, spec.tap()))
                 .redirectErrorStream(true)
                 .redirectOutput(spec.vmmLog().toFile())
                 .start();

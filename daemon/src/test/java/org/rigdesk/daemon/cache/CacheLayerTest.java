@@ -133,6 +133,25 @@ class CacheLayerTest {
     }
 
     @Test
+    void aLayerWithANameOutsideTheJobsDirectoryIsRefusedAndOneInsideIsNot() throws Exception {
+        Caches.Use use = caches.open("models", 1, true);
+        Files.createDirectories(dir.resolve("vm/jail"));
+        Caches.Layer layer = caches.layer(use, dir.resolve("vm/cache.img"), true);
+        Files.createLink(dir.resolve("vm/jail/cache.img"), layer.path()); // a jailed Firecracker's link
+        Files.createLink(dir.resolve("elsewhere.img"), layer.path());
+
+        String line = caches.close(use, layer, true, "trusted");
+
+        assertTrue(line.contains("has other names (hard links)"), line);
+        Files.delete(dir.resolve("elsewhere.img"));
+        Caches.Use next = caches.open("models", 2, true);
+        Caches.Layer jailed = caches.layer(next, dir.resolve("vm/cache.img"), true);
+        Files.delete(dir.resolve("vm/jail/cache.img"));
+        Files.createLink(dir.resolve("vm/jail/cache.img"), jailed.path());
+        assertTrue(caches.close(next, jailed, true, "trusted").contains("kept"), "the jail's link is the job's own");
+    }
+
+    @Test
     void aLayerWhoseHeaderNamesAnotherBackingFileIsMergedOverItsOwnGeneration() throws Exception {
         Path secret = dir.resolve("host-secret.qcow2");
         run("qemu-img", "create", "-q", "-f", "qcow2", secret.toString(), "64M");

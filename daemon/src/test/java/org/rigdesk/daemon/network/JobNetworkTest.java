@@ -103,6 +103,59 @@ class JobNetworkTest {
         System.out.println("egress log of job " + job.id() + ": " + network);
     }
 
+    /**
+     * What an escaped VMM would have: its own process's network namespace and uid. From there the
+     * host's loopback service and the LAN, both reachable from the host, are not, and the namespace
+     * has nothing but a loopback of its own; the guest still has its network through the tap.
+     */
+    @Test
+    void aJobsVmmHasANetworkNamespaceWithNothingInIt() throws Exception {
+        Job job = client.send("POST", "/v1/jobs", new JobRequest(null, PROBE + "probe internet http://"
+                + NetworkWorld.INTERNET + "/hello.txt\nsleep 120", IntNode.valueOf(0), 1, 256, 300, null, null, true),
+                Job.class);
+        Await.until(() -> {
+            try {
+                return JobWaits.log(client, job.id()).contains("internet=");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, 120, "the guest probes the internet");
+        assertTrue(JobWaits.log(client, job.id()).contains("internet=reached"), JobWaits.log(client, job.id()));
+        Path jobDir = daemon.stateDir().resolve("jobs").resolve(Long.toString(job.id()));
+        long pid = Long.parseLong(java.nio.file.Files.readString(jobDir.resolve("job.pid")).strip());
+        String uid = java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1];
+        String namespace = "--net=/proc/" + pid + "/ns/net";
+        try {
+            assertFalse(java.nio.file.Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net"))
+                    .equals(java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net"))), "a namespace of its own");
+            String links = output("nsenter", namespace, "--", "ip", "-o", "link");
+            assertEquals(1, links.lines().count(), links);
+            assertTrue(links.contains(": lo:"), links);
+            String loopback = "http://127.0.0.1:" + NetworkWorld.HOST_LOOPBACK_PORT + "/host.txt";
+            String lan = "http://" + NetworkWorld.LAN + ":8080/lan.txt";
+            assertEquals("200", output("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                    loopback), "the host reaches its loopback service (so the test could fail)");
+            for (String url : List.of(loopback, lan)) {
+                String code = output("nsenter", namespace, "--", "setpriv", "--reuid=" + uid, "--regid=" + uid,
+                        "--clear-groups", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time",
+                        "5", url);
+                assertEquals("000", code, "the VMM's namespace and uid reach " + url);
+            }
+        } finally {
+            client.send("POST", "/v1/jobs/" + job.id() + "/cancel", null, Job.class);
+            JobWaits.finished(client, job.id(), 120);
+        }
+    }
+
+    /** A command's standard output, whatever its exit status (curl's is not zero when it cannot connect). */
+    private static String output(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        return out.strip();
+    }
+
     @Test
     void jobVmsCannotReachEachOtherAndAnExceptionOpensExactlyItsDestination() throws Exception {
         Job server = client.send("POST", "/v1/jobs", new JobRequest(null, "mkdir -p /tmp/www; echo peer > "
