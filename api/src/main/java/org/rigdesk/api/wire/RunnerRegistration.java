@@ -10,8 +10,10 @@ import java.util.List;
  * {@code allow-list} (only {@code egressAllow}: host names, {@code *.}wildcards, IPv4 blocks) or
  * {@code audit} (the internet, logging what the list would refuse). {@code queuePollSeconds}: how
  * often GitHub's queue is read for jobs an on-demand GPU could take (default 15, 2 to 3600);
- * {@code cacheWriteEvents}: the events whose runs, on the repository itself (never a fork), may
- * change the scope's cache (default push, schedule, workflow_dispatch; [] makes it read-only).
+ * {@code cacheWriteEvents}: the events whose runs, on the repository itself (never a fork) and its
+ * default branch, may change the scope's cache (default push, schedule, workflow_dispatch; [] makes
+ * it read-only); {@code EVENT:BRANCH} lets that branch's runs change it too, {@code EVENT:*} any
+ * branch's.
  * Sign-in: a {@code token}, or a GitHub {@code app} (then no token). {@code runnerGroup}: a runner
  * group's name or id (an organisation's; resolved to {@code runner_group_id}), beside
  * {@code runnerGroupId}. {@code gpuSlotJobs}: which jobs GPU slots take — {@code gpu} (the default:

@@ -238,14 +238,25 @@ public class GitHubApi {
     }
 
     /** A workflow run as {@code GET /repos/{repo}/actions/runs/{id}} gives it: its event and where its code comes from. */
-    public record Run(long id, String event, String headRepository) {
+    /** A workflow run: its event, the repository its code comes from, and the branch it ran on. */
+    public record Run(long id, String event, String headRepository, String headBranch) {
     }
 
     public Run run(String repository, long runId) throws IOException {
         checkRepository(repository);
         JsonNode answer = call(request("/repos/" + repository + "/actions/runs/" + runId).get().build());
         return new Run(answer.path("id").asLong(), answer.path("event").asText(""),
-                answer.path("head_repository").path("full_name").asText(""));
+                answer.path("head_repository").path("full_name").asText(""), answer.path("head_branch").asText(""));
+    }
+
+    /** {@code GET /repos/{owner}/{repo}}: the repository's default branch. */
+    public String defaultBranch(String repository) throws IOException {
+        checkRepository(repository);
+        String branch = call(request("/repos/" + repository).get().build()).path("default_branch").asText("");
+        if (branch.isEmpty()) {
+            throw new IOException("GitHub named no default branch for " + repository);
+        }
+        return branch;
     }
 
     public void deleteRunner(long id) throws IOException {

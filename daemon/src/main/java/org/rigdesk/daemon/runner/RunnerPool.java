@@ -382,13 +382,16 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                 return "GitHub does not say runner " + runnerName + " ran run " + job.runId();
             }
             GitHubApi.Run run = github.run(job.repository(), job.runId());
-            if (!config.cacheWriteEvents().contains(run.event())) {
+            if (!CacheWriteRule.listsEvent(config.cacheWriteEvents(), run.event())) {
                 return "a " + run.event() + " run may read the cache, not change it";
             }
             if (!job.repository().equalsIgnoreCase(run.headRepository())) {
                 return "the run's code comes from " + run.headRepository() + ", not the repository itself";
             }
-            return null;
+            boolean anyBranchWillDo = config.cacheWriteEvents().contains(run.event() + ":*");
+            String defaultBranch = anyBranchWillDo ? null : github.defaultBranch(job.repository());
+            return CacheWriteRule.refusal(config.cacheWriteEvents(), run.event(), run.headBranch(), defaultBranch)
+                    .orElse(null);
         } catch (IOException | IllegalArgumentException e) {
             return "GitHub could not confirm the run: " + e.getMessage();
         }

@@ -49,7 +49,6 @@ public class RunnerService {
     private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final Pattern PREFIX = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");
-    private static final Pattern EVENT = Pattern.compile("^[a-z_]{1,40}$");
     /** What a fine-grained token needs, said the same way wherever a token is refused. */
     public static final String TOKEN_REMEDY = "Use a token with Administration: write on the repository, or "
             + "Self-hosted runners: write on the organisation; or sign in as a GitHub App (--app-id, --app-key).";
@@ -318,9 +317,9 @@ public class RunnerService {
             throw new IllegalArgumentException("queuePollSeconds must be between 2 and 3600");
         }
         List<String> events = request.cacheWriteEvents();
-        if (events != null && (events.size() > 20 || events.stream().anyMatch(e -> e == null || !EVENT.matcher(e).matches()))) {
+        if (events != null && !CacheWriteRule.valid(events)) {
             throw new IllegalArgumentException("cacheWriteEvents are at most 20 GitHub event names (push, schedule, "
-                    + "workflow_dispatch, …)");
+                    + "workflow_dispatch, …), each on the default branch, or EVENT:BRANCH or EVENT:* for other branches");
         }
         EgressPolicy egress = EgressPolicy.parse(request.egress(), request.egressAllow());
         String jobs = request.gpuSlotJobs() == null ? RunnerRegistration.GPU_JOBS : request.gpuSlotJobs();

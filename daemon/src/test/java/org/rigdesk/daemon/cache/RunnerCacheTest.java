@@ -55,9 +55,15 @@ class RunnerCacheTest {
             String forged = runTestJob(client, github, 801, "push", REPO, false, "echo forged > $HF_HOME/m.bin");
             assertTrue(forged.contains("does not say runner") && forged.contains("ran run 801"), forged);
 
+            // A collaborator's push to a feature branch reads the default branch's cache and changes nothing.
+            github.defaultBranches.put(REPO, "trunk");
+            String branch = runTestJob(client, github, 804, "push:feature/x", REPO, true, "echo branchy > $HF_HOME/m.bin");
+            assertTrue(branch.contains("a push run on branch feature/x may read the cache, not change it (only the "
+                    + "default branch trunk does)"), branch);
+
             String reader = runTestJob(client, github, 803, "pull_request", "stranger/gpu-ci", true, "cat $HF_HOME/m.bin");
             assertTrue(reader.contains("model-v1"), reader);
-            assertFalse(reader.contains("poisoned") || reader.contains("forged"), reader);
+            assertFalse(reader.contains("poisoned") || reader.contains("forged") || reader.contains("branchy"), reader);
         }
     }
 
@@ -67,7 +73,10 @@ class RunnerCacheTest {
      */
     private static String runTestJob(DaemonClient client, FakeGitHub github, long runId, String event, String head,
                                      boolean ranHere, String script) throws Exception {
-        github.runEvents.put(runId, new String[] {event, head});
+        // "push:feature/x": a push run on branch feature/x; a bare event runs on the default branch.
+        String[] eventAndBranch = event.split(":", 2);
+        github.runEvents.put(runId, new String[] {eventAndBranch[0], head, eventAndBranch.length > 1 ? eventAndBranch[1]
+                : github.defaultBranches.getOrDefault(REPO, "main")});
         // A test job goes to an idle slot (recycled to take it): wait until the slot listens.
         Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
                 .allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "the slot listens");

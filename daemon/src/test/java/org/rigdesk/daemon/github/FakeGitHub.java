@@ -57,8 +57,10 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public final List<WorkflowJob> workflowJobs = new CopyOnWriteArrayList<>();
     /** The queue: workflow jobs by id, their runs made from them. */
     public final Map<Long, ActionsJob> actionsJobs = new ConcurrentHashMap<>();
-    /** Workflow runs by id: the event that started each and the repository its code comes from. */
+    /** Workflow runs by id: the event that started each, the repository its code comes from, its branch (main). */
     public final Map<Long, String[]> runEvents = new ConcurrentHashMap<>();
+    /** Repositories' default branches (main when not set), as {@code GET /repos/{owner}/{repo}} says. */
+    public final Map<String, String> defaultBranches = new ConcurrentHashMap<>();
     /** Repositories of the organisation and when each was last pushed to (organisation scopes). */
     public final Map<String, java.time.Instant> pushedAt = new ConcurrentHashMap<>();
     /** Conditional requests answered 304 Not Modified. */
@@ -226,7 +228,16 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
                 try {
                     return json(200, Map.of("id", Long.parseLong(oneRun.group(2)), "event", run[0], "status", "in_progress",
                             "repository", Map.of("full_name", oneRun.group(1)), "head_repository",
-                            Map.of("full_name", run[1])));
+                            Map.of("full_name", run[1]), "head_branch", run.length > 2 ? run[2] : "main"));
+                } catch (IOException e) {
+                    return error(500, "Server Error");
+                }
+            }
+            Matcher repository = Pattern.compile("^/repos/([^/]+/[^/]+)$").matcher(path);
+            if (repository.matches()) {
+                try {
+                    return json(200, Map.of("full_name", repository.group(1), "default_branch",
+                            defaultBranches.getOrDefault(repository.group(1), "main")));
                 } catch (IOException e) {
                     return error(500, "Server Error");
                 }
