@@ -74,10 +74,32 @@ public class HostPools implements RunnerService.PoolFactory {
                 wakeLending, runner);
     }
 
-    /** The scope's cache: "github-octo-gpu-ci" for octo/gpu-ci, "github-octo" for an organisation. */
+    /**
+     * The scope's cache: "github-octo.gpu-ci" for octo/gpu-ci, "github-octo" for an organisation.
+     * One scope, one name, and never another's: GitHub's names are case-insensitive, an owner has
+     * no '.', so the '.' for '/' cannot be confused (octo/gpu-ci and octo-gpu/ci once shared
+     * "github-octo-gpu-ci"), and a name past the 64 characters a cache may have ends in a hash of
+     * the whole scope rather than being cut.
+     */
     static String cacheName(String scope) {
-        String name = "github-" + scope.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
-        return name.length() > 64 ? name.substring(0, 64) : name;
+        String lower = scope.toLowerCase(Locale.ROOT);
+        String name = "github-" + lower.replace('/', '.');
+        if (name.length() <= 64 && lower.matches("[a-z0-9-]+(/[a-z0-9._-]+)?")) {
+            return name;
+        }
+        // Too long, or a character a cache name cannot hold: cut, with a hash of the whole scope.
+        String cut = name.replaceAll("[^a-z0-9._-]", "-");
+        return cut.substring(0, Math.min(cut.length(), 55)) + "-" + hash(lower);
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

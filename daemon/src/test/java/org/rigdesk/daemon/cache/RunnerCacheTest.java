@@ -40,7 +40,7 @@ class RunnerCacheTest {
              DaemonClient client = daemon.client()) {
             RunnerStatus registered = client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/" + REPO,
                     FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 1, 1, 256), RunnerStatus.class);
-            assertEquals("github-octo-gpu-ci", registered.cache());
+            assertEquals("github-octo.gpu-ci", registered.cache());
             assertEquals(List.of("push", "schedule", "workflow_dispatch"), registered.cacheWriteEvents());
 
             String pushed = runTestJob(client, github, 801, "push", REPO, true,
