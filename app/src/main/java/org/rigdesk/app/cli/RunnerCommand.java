@@ -177,8 +177,9 @@ public class RunnerCommand {
         Integer queuePollSeconds;
 
         @Option(names = "--cache-write-events", split = ",", paramLabel = "EVENT", description = "The events whose runs "
-                + "(on the repository itself, never a fork) may change the scope's cache (default: push,schedule,"
-                + "workflow_dispatch; 'none' makes it read-only).")
+                + "(on the repository itself, never a fork, and its default branch) may change the scope's cache "
+                + "(default: push,schedule,workflow_dispatch; EVENT:BRANCH for a branch too, EVENT:* for any; "
+                + "'none' makes it read-only).")
         List<String> cacheWriteEvents;
 
         private String read(Path file) {
