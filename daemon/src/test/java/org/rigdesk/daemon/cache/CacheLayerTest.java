@@ -77,6 +77,20 @@ class CacheLayerTest {
         }
     }
 
+    /** A file of the host's that a job must never see: a qcow2 image holding 0x44 at 8 MiB. */
+    private Path secret() throws Exception {
+        Path secret = dir.resolve("host-secret.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", secret.toString(), "64M");
+        write(secret, "qcow2", 0x44);
+        return secret;
+    }
+
+    /** The job's qcow2 layer at vm/cache.img, as JobRun makes it. */
+    private Caches.Layer layer(Caches.Use use) throws Exception {
+        Files.createDirectories(dir.resolve("vm"));
+        return caches.layer(use, dir.resolve("vm/cache.img"), true);
+    }
+
     private CacheInfo.Use use(long job) {
         return caches.list().get(0).recent().stream().filter(u -> u.jobId() == job).findFirst().orElseThrow();
     }
@@ -115,12 +129,9 @@ class CacheLayerTest {
 
     @Test
     void aLinkInPlaceOfTheLayerIsRefusedAndRootCopiesNothing() throws Exception {
-        Path secret = dir.resolve("host-secret.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", secret.toString(), "64M");
-        write(secret, "qcow2", 0x44);
+        Path secret = secret();
         Caches.Use use = caches.open("models", 1, true);
-        Files.createDirectories(dir.resolve("vm"));
-        Caches.Layer layer = caches.layer(use, dir.resolve("vm/cache.img"), true);
+        Caches.Layer layer = layer(use);
         Files.delete(layer.path());
         Files.createSymbolicLink(layer.path(), secret);
 
@@ -153,12 +164,9 @@ class CacheLayerTest {
 
     @Test
     void aLayerWhoseHeaderNamesAnotherBackingFileIsMergedOverItsOwnGeneration() throws Exception {
-        Path secret = dir.resolve("host-secret.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", secret.toString(), "64M");
-        write(secret, "qcow2", 0x44);
+        Path secret = secret();
         Caches.Use use = caches.open("models", 1, true);
-        Files.createDirectories(dir.resolve("vm"));
-        Caches.Layer layer = caches.layer(use, dir.resolve("vm/cache.img"), true);
+        Caches.Layer layer = layer(use);
         // What an escaped VMM can do to the file it owns: point its header elsewhere.
         run("qemu-img", "rebase", "-u", "-f", "qcow2", "-F", "qcow2", "-b", secret.toString(), layer.path().toString());
 
@@ -169,8 +177,7 @@ class CacheLayerTest {
     @Test
     void aLayerWithAnExternalDataFileIsRefused() throws Exception {
         Caches.Use use = caches.open("models", 1, true);
-        Files.createDirectories(dir.resolve("vm"));
-        Caches.Layer layer = caches.layer(use, dir.resolve("vm/cache.img"), true);
+        Caches.Layer layer = layer(use);
         Files.delete(layer.path());
         run("qemu-img", "create", "-q", "-f", "qcow2", "-o", "data_file=" + dir.resolve("host-file.raw"),
                 layer.path().toString(), "64M");
