@@ -133,16 +133,21 @@ public class Caches {
 
     /** The highest generation whose image is whole in {@code cache}, or -1. */
     private static long generationOnDisk(Path cache) throws IOException {
-        long highest = -1;
+        return generationsIn(cache).keySet().stream().mapToLong(Long::longValue).max().orElse(-1);
+    }
+
+    /** The whole generations' images in {@code cache}, by generation. */
+    private static Map<Long, Path> generationsIn(Path cache) throws IOException {
+        Map<Long, Path> found = new HashMap<>();
         try (var files = Files.list(cache)) {
             for (Path file : files.toList()) {
                 String base = file.getFileName().toString();
                 if (base.matches("gen-\\d{1,18}\\.qcow2")) {
-                    highest = Math.max(highest, Long.parseLong(base.substring(4, base.length() - 6)));
+                    found.put(Long.parseLong(base.substring(4, base.length() - 6)), file);
                 }
             }
         }
-        return highest;
+        return found;
     }
 
     private static Path generationFile(Path cache, long generation) {
@@ -160,15 +165,10 @@ public class Caches {
         synchronized (inUse) {
             needed = new java.util.HashSet<>(inUse.getOrDefault(name, Map.of()).values());
         }
-        Path cache = dir.resolve(name);
-        try (var files = Files.list(cache)) {
-            for (Path file : files.toList()) {
-                String base = file.getFileName().toString();
-                if (base.matches("gen-\\d{1,18}\\.qcow2")) {
-                    long generation = Long.parseLong(base.substring(4, base.length() - 6));
-                    if (generation < keep && !needed.contains(generation)) {
-                        Files.deleteIfExists(file);
-                    }
+        try {
+            for (Map.Entry<Long, Path> generation : generationsIn(dir.resolve(name)).entrySet()) {
+                if (generation.getKey() < keep && !needed.contains(generation.getKey())) {
+                    Files.deleteIfExists(generation.getValue());
                 }
             }
         } catch (IOException e) {
