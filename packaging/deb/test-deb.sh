@@ -78,6 +78,9 @@ cleanup() {
 }
 trap cleanup EXIT
 tar -C "$root" -xf "$deps"
+# The archive keeps its temp directory's 0700 on "."; a real root is 0755, and the daemon refuses a
+# state directory its VMMs' users cannot pass through.
+chmod 755 "$root"
 mount -t proc proc "$root/proc"
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
 before=$(cd "$root" && find . -xdev -path ./proc -prune -o -print | sort)

@@ -12,4 +12,25 @@ esac
 /opt/rigdesk/ctl "$(printf '{"event":"%s","repository":"%s","workflow":"%s","job":"%s","runId":%s,"runAttempt":%s}' \
     "$event" "$(text "${GITHUB_REPOSITORY:-}")" "$(text "${GITHUB_WORKFLOW:-}")" "$(text "${GITHUB_JOB:-}")" \
     "$(number "${GITHUB_RUN_ID:-}")" "$(number "${GITHUB_RUN_ATTEMPT:-}")")"
+# An organisation's runner: rigdeskd attaches the job's repository's cache once GitHub confirms the
+# run (a disk with serial rigdesk-cache appears); the job's steps start once it is mounted at /cache.
+if [ "$event" = job-started ] && [ -f /job/cache-late ]; then
+    n=0
+    while [ $n -lt 300 ]; do
+        for disk in /sys/block/vd?; do
+            [ "$(cat "$disk/serial" 2>/dev/null)" = rigdesk-cache ] || continue
+            mkdir -p /cache
+            if mount -t ext4 -o noinit_itable "/dev/${disk##*/}" /cache; then
+                mkdir -p /cache/xdg /cache/huggingface /cache/torch /cache/pip /cache/npm /cache/ccache
+                echo "rigdesk: the cache of ${GITHUB_REPOSITORY:-this repository} is at /cache"
+            else
+                echo "rigdesk: cannot mount the cache disk"
+            fi
+            exit 0
+        done
+        sleep 0.1
+        n=$((n + 1))
+    done
+    echo "rigdesk: no cache for this job (rigdeskd's line at the end of the job's log says why)"
+fi
 exit 0

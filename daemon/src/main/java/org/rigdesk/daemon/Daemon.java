@@ -124,7 +124,14 @@ public class Daemon implements AutoCloseable {
             throw new StartupException("cannot read settings: " + e.getMessage(), "check the state database", e);
         }
         scheduler.scheduleWithFixedDelay(() -> pruneAudit(audit, settings), 0, 1, TimeUnit.HOURS);
-        settings.onChange(changed -> pruneAudit(audit, settings));
+        // A shorter retention applies at once; any other change of settings leaves the audit log alone.
+        java.util.concurrent.atomic.AtomicInteger retention =
+                new java.util.concurrent.atomic.AtomicInteger(settings.current().auditRetentionDays());
+        settings.onChange(changed -> {
+            if (retention.getAndSet(changed.auditRetentionDays()) > changed.auditRetentionDays()) {
+                pruneAudit(audit, settings);
+            }
+        });
         router.add("GET", "/v1/info", exchange -> exchange.json(200, info.info()))
                 .add("GET", "/v1/events", new EventsEndpoint(events, config.heartbeat()));
         SettingsRoutes.register(router, settings, audit, events);

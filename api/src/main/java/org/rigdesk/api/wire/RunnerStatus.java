@@ -11,7 +11,8 @@ import java.util.List;
  * {@code egressAllow} what the runner VMs may reach (open, allow-list or audit, and the list);
  * {@code queued} the jobs waiting on GitHub for a runner with labels like ours, as the last
  * poll of the queue (every {@code queuePollSeconds}) saw them; {@code cache} the scope's cache (null
- * where caches are not available) and {@code cacheWriteEvents} the events whose runs may change it.
+ * where caches are not available; {@code github-ORG.REPOSITORY} for an organisation, whose jobs each
+ * get their repository's) and {@code cacheWriteEvents} the events whose runs may change it.
  * {@code signIn}: {@code token} or {@code app} (then {@code appId} and {@code installationId});
  * {@code runnerGroup} the group's name where known; {@code gpuSlotJobs} which jobs GPU slots take
  * ({@link RunnerRegistration#GPU_JOBS} …) and {@code reach} which {@code runs-on} reaches which

@@ -263,7 +263,8 @@ public class JobEngine implements AutoCloseable {
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
                     config.simulated() ? List.of() : functions, this::onUpdate, sample -> guestSamples.accept(sample),
                     head.request().network() ? networks : null, log -> saveNetwork(id, log),
-                    head.request().cache() == null ? null : caches, settings);
+                    head.request().cache() == null && (head.runner() == null || head.runner().lateCache() == null)
+                            ? null : caches, settings);
             running.put(job.id(), run);
             Thread thread = new Thread(run, "job-" + job.id());
             thread.setDaemon(true);

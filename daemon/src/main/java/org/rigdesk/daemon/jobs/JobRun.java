@@ -74,8 +74,12 @@ public class JobRun implements Runnable {
      */
     /** Where the job's cache lives, when it asked for one. */
     private final Caches caches;
-    private Caches.Use cacheUse;
-    private Caches.Layer cacheLayer;
+    private volatile Caches.Use cacheUse;
+    private volatile Caches.Layer cacheLayer;
+    /** An organisation's runner VM: attaches its job's repository's cache once the job has started. */
+    private Thread lateAttach;
+    private volatile String lateCacheLine;
+    private volatile VmmSandbox.Confinement confined;
     /** What the job may take of the host's disk. */
     private final JobDisk disk;
     /** What the job's directory held when its VM started: its own growth is measured from here. */
@@ -143,7 +147,7 @@ public class JobRun implements Runnable {
             if (Job.QUEUED.equals(job.state())) {
                 update(Jobs.withState(job, Job.BOOTING)); // the engine marks the jobs it schedules itself
             }
-            if (caches != null) {
+            if (caches != null && request.cache() != null) {
                 cacheUse = caches.open(request.cache(), job.id(), request.cacheWrite());
             }
             confinement = sandbox.confine(vmName(dir), job.cpus(), job.memoryMiB(),
@@ -153,6 +157,7 @@ public class JobRun implements Runnable {
                 network = networks.open(job.id(), confinement.uid(), runner != null ? runner.egress()
                         : EgressPolicy.OPEN);
             }
+            confined = confinement;
             prepare(confinement, network);
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
                     config.consoleMaxBytes(), vmName(dir));
@@ -188,6 +193,7 @@ public class JobRun implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                awaitLateAttach();
                 if (confinement != null) {
                     // The job's files are root's again, and nothing of the VMM's runs, before root reads a layer.
                     confinement.takeBack();
@@ -219,6 +225,48 @@ public class JobRun implements Runnable {
             // Straight to the end, past the transition check: the end must be reported whatever came before.
             job = Jobs.finished(job, state, exitCode, error, logBytes);
             updates.accept(job);
+        }
+    }
+
+    private boolean lateCache() {
+        return runner != null && runner.lateCache() != null && caches != null;
+    }
+
+    /**
+     * The cache of the repository whose job this organisation's runner VM took, attached while the
+     * VM runs (a raw copy: the VMM was started without that cache's group), once GitHub confirms
+     * the run; the job's start hook mounts it. Otherwise the job runs without one, and says why.
+     */
+    private void attachLateCache(Job took) {
+        String name = null;
+        try {
+            name = runner.lateCache().cacheFor(took);
+            cacheUse = caches.open(name, job.id(), true);
+            Caches.Layer layer = caches.layer(cacheUse, vmDir.resolve("cache.img"), false);
+            cacheLayer = layer;
+            confined.own(layer.path());
+            vm.attachDisk(layer.path(), "rigdesk-cache");
+            lateCacheLine = "rigdesk: cache " + name + " (" + took.repository() + ") was attached when the job started";
+        } catch (IOException | RuntimeException e) {
+            lateCacheLine = "rigdesk: " + (name == null ? "no cache" : "cache " + name + " could not be attached")
+                    + " for this job: " + e.getMessage();
+            LOG.warning("job " + job.id() + ": " + lateCacheLine);
+        }
+    }
+
+    /** The late attach, if one began, is over before the VM's files are taken back and its cache closed. */
+    private void awaitLateAttach() {
+        Thread attach = lateAttach;
+        if (attach == null) {
+            return;
+        }
+        try {
+            attach.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (lateCacheLine != null) {
+            note(lateCacheLine);
         }
     }
 
@@ -306,7 +354,7 @@ public class JobRun implements Runnable {
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),
                 dir.resolve("vmm.log"), launch, cacheLayer == null ? null : cacheLayer.path(),
-                runner == null ? null : runner.runnerDisk());
+                runner == null ? null : runner.runnerDisk(), lateCache());
     }
 
     private record Outcome(String state, Integer exitCode, String error) {
@@ -408,6 +456,13 @@ public class JobRun implements Runnable {
                 update(Jobs.tookGithubJob(job, started.repository(), started.workflow(), started.job(),
                         started.runId(), started.runAttempt()));
                 policy.jobStarted(System.nanoTime());
+                if (lateCache()) {
+                    Job took = job;
+                    // Off the watch: GitHub is asked first, and a raw copy of the cache takes its time.
+                    lateAttach = new Thread(() -> attachLateCache(took), "cache-" + vmName(dir));
+                    lateAttach.setDaemon(true);
+                    lateAttach.start();
+                }
             }
         } else if (event instanceof GuestEvent.JobResult result) {
             heard.result = result.result();

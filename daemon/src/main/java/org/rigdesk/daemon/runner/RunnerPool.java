@@ -334,6 +334,12 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         githubState = null;
         Map<String, String> files = new LinkedHashMap<>();
         files.put("jitconfig", jit.encodedJitConfig());
+        // An organisation's slot takes jobs of any of its repositories: each gets its own
+        // repository's cache, attached once the job has started (the VM learns which then).
+        boolean lateCache = config.cache() != null && github.scope().isOrganisation();
+        if (lateCache) {
+            files.put("cache-late", "1");
+        }
         TestJob test = takeTestJob(slot.gpu);
         if (test != null) {
             files.putAll(test.files());
@@ -343,7 +349,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             String runner = jit.name();
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
                     config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update)),
-                    config.egress(), config.cache(), finished -> cacheRefusal(finished, runner), runnerDisk), ACTOR);
+                    config.egress(), lateCache ? null : config.cache(), finished -> cacheRefusal(finished, runner),
+                    runnerDisk, lateCache ? started -> cacheFor(started, runner) : null), ACTOR);
         } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);
@@ -368,18 +375,10 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
      * job's thread as it ends.
      */
     private String cacheRefusal(Job job, String runnerName) {
-        if (job.repository() == null || job.runId() == null) {
-            return "the runner took no job";
-        }
-        String scope = github.scope().display();
-        if (!(github.scope().isOrganisation() ? job.repository().startsWith(scope + "/") : job.repository().equals(scope))) {
-            return "the job's repository " + job.repository() + " is not " + scope;
-        }
         try {
-            boolean ranHere = github.jobsOfRun(job.repository(), job.runId(), job.runAttempt() == null ? 1 : job.runAttempt())
-                    .stream().anyMatch(j -> runnerName.equals(j.runnerName()));
-            if (!ranHere) {
-                return "GitHub does not say runner " + runnerName + " ran run " + job.runId();
+            String notOurs = notOurRun(job, runnerName);
+            if (notOurs != null) {
+                return notOurs;
             }
             GitHubApi.Run run = github.run(job.repository(), job.runId());
             if (!CacheWriteRule.listsEvent(config.cacheWriteEvents(), run.event())) {
@@ -395,6 +394,45 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         } catch (IOException | IllegalArgumentException e) {
             return "GitHub could not confirm the run: " + e.getMessage();
         }
+    }
+
+    /**
+     * Why GitHub does not confirm that {@code runnerName} ran (or runs) the job's run of a
+     * repository in the scope, or null when it does.
+     */
+    private String notOurRun(Job job, String runnerName) throws IOException {
+        if (job.repository() == null || job.runId() == null) {
+            return "the runner took no job";
+        }
+        String scope = github.scope().display();
+        if (!(github.scope().isOrganisation() ? job.repository().startsWith(scope + "/") : job.repository().equals(scope))) {
+            return "the job's repository " + job.repository() + " is not " + scope;
+        }
+        boolean ranHere = github.jobsOfRun(job.repository(), job.runId(), job.runAttempt() == null ? 1 : job.runAttempt())
+                .stream().anyMatch(j -> runnerName.equals(j.runnerName()));
+        return ranHere ? null : "GitHub does not say runner " + runnerName + " ran run " + job.runId();
+    }
+
+    /**
+     * An organisation's runner VM took a job: the cache of its repository, once GitHub says our
+     * runner runs that run (asked a few times: GitHub may name the runner a moment after the job
+     * started). Called on the job's attach thread.
+     */
+    private String cacheFor(Job job, String runnerName) throws IOException {
+        String notOurs = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            notOurs = notOurRun(job, runnerName);
+            if (notOurs == null) {
+                return HostPools.cacheName(job.repository());
+            }
+            try {
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IOException(notOurs);
     }
 
     /** {@code generate-jitconfig}; a 409 for the name is resolved by deleting the idle runner that holds it. */

@@ -374,7 +374,10 @@ public class RunnerService {
                 current.cpuSlots(), hint(), ours, github.lastSuccess(), github.rateLimitRemaining(), running.summary(),
                 running.paused(), pc.ownedPrefix(), pc.slotCpus(), pc.slotMemoryMiB(), running.slots(),
                 running.githubState(), pc.egress().mode().wire(), pc.egress().entries(),
-                (int) pc.queuePoll().toSeconds(), running.queued(), pc.cache(), current.writeEvents(),
+                (int) pc.queuePoll().toSeconds(), running.queued(),
+                // An organisation's jobs each get their own repository's cache.
+                pc.cache() == null || !github.scope().isOrganisation() ? pc.cache() : pc.cache() + ".REPOSITORY",
+                current.writeEvents(),
                 current.appId() == null ? "token" : "app", current.appId(),
                 github.auth() instanceof AppInstallationAuth app ? app.installationId() : current.installationId(),
                 current.runnerGroup(), current.gpuJobs(),

@@ -108,6 +108,13 @@ public class CloudHypervisorVmm implements Vmm {
             }
 
             @Override
+            public void attachDisk(Path disk, String serial) throws IOException {
+                // cloud-hypervisor hot-plugs a disk into any running VM (PCI, as all its devices).
+                api.put("/api/v1/vm.add-disk", Map.of("path", disk.toString(), "readonly", false, "serial", serial,
+                        "id", "late-" + serial));
+            }
+
+            @Override
             public void kill() {
                 try {
                     api.put("/api/v1/vm.shutdown", null);

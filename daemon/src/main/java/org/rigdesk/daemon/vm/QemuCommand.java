@@ -15,6 +15,9 @@ public final class QemuCommand {
     /** libvirt's choice for QEMU, as strict as a VM that never spawns helpers allows. */
     static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
+    /** The PCIe root port a disk attached while the VM runs goes into. */
+    static final String HOTPLUG_PORT = "rigdesk-hp0";
+
     private QemuCommand() {
     }
 
@@ -23,7 +26,8 @@ public final class QemuCommand {
         boolean kvm = spec.accel() == VmSpec.Accel.KVM;
         // microvm has no HPET or PM timer: under TCG the guest's TSC calibration against the PIT
         // fails when the host is busy, and the kernel hangs. kvmclock makes it safe under KVM.
-        boolean pcie = vfio || !kvm;
+        // A disk added later needs a PCIe slot to hot-plug into: microvm has none.
+        boolean pcie = vfio || !kvm || spec.diskLater();
         String bus = pcie ? "pci" : "device";
         List<String> argv = new ArrayList<>(List.of(qemu,
                 "-name", "rigdesk-" + spec.name(),
@@ -67,6 +71,10 @@ public final class QemuCommand {
             argv.addAll(List.of("-netdev", spec.launch().tapFd() ? "tap,id=net0,fd=" + VmmLaunch.TAP_FD
                             : "tap,id=net0,ifname=" + spec.tap() + ",script=no,downscript=no",
                     "-device", "virtio-net-" + bus + ",netdev=net0"));
+        }
+        if (spec.diskLater()) {
+            // One free slot for the disk attached while the VM runs (QemuVmm: blockdev-add, device_add).
+            argv.addAll(List.of("-device", "pcie-root-port,id=" + HOTPLUG_PORT + ",chassis=1"));
         }
         if (vfio) {
             // The IOMMU and split irqchip let the guest driver use MSI-X on the passed-through card.

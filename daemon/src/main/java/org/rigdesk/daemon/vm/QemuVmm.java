@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -71,6 +72,20 @@ public class QemuVmm implements Vmm {
                 } catch (IOException e) {
                     LOG.fine(() -> "QMP powerdown failed: " + e.getMessage());
                 }
+            }
+
+            @Override
+            public void attachDisk(Path disk, String serial) throws IOException {
+                if (!spec.diskLater()) {
+                    throw new IOException("the VM was not made to take a disk while it runs");
+                }
+                // Raw, named: the format is never probed from what the guest may have written.
+                QmpClient.execute(qmp, List.of(
+                        Map.of("execute", "blockdev-add", "arguments", Map.of("driver", "raw", "node-name", "late-" + serial,
+                                "file", Map.of("driver", "file", "filename", disk.toString()))),
+                        Map.of("execute", "device_add", "arguments", Map.of("driver", "virtio-blk-pci",
+                                "drive", "late-" + serial, "id", "dev-" + serial, "serial", serial,
+                                "bus", QemuCommand.HOTPLUG_PORT))));
             }
 
             @Override

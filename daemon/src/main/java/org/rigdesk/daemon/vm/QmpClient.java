@@ -11,6 +11,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.rigdesk.api.wire.Json;
 
 /** A one-command QEMU Machine Protocol session: greeting, qmp_capabilities, the command, its reply. */
@@ -20,21 +22,30 @@ public final class QmpClient {
     }
 
     public static JsonNode execute(Path socket, String command) throws IOException {
+        return execute(socket, List.of(Map.of("execute", command)));
+    }
+
+    /** Runs each command in turn ({@code {"execute": …, "arguments": …}}); the last one's return. */
+    public static JsonNode execute(Path socket, List<Map<String, Object>> commands) throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
                     StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(channel);
             expect(in, "QMP");
-            send(out, "qmp_capabilities");
+            send(out, Map.of("execute", "qmp_capabilities"));
             expect(in, "return");
-            send(out, command);
-            return expect(in, "return");
+            JsonNode last = null;
+            for (Map<String, Object> command : commands) {
+                send(out, command);
+                last = expect(in, "return");
+            }
+            return last;
         }
     }
 
-    private static void send(OutputStream out, String command) throws IOException {
-        out.write(("{\"execute\":\"" + command + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    private static void send(OutputStream out, Map<String, Object> command) throws IOException {
+        out.write((Json.mapper().writeValueAsString(command) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 

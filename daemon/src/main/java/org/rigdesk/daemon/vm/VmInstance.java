@@ -16,6 +16,14 @@ public interface VmInstance {
     /** Ends the VM now. */
     void kill();
 
+    /**
+     * Adds a raw disk with {@code serial} to the running VM (made with {@link VmSpec#diskLater});
+     * a VMM that cannot says so.
+     */
+    default void attachDisk(java.nio.file.Path disk, String serial) throws java.io.IOException {
+        throw new java.io.IOException("this VMM cannot add a disk to a running VM");
+    }
+
     /** Waits for the VMM to exit; its exit code, or empty on timeout. */
     OptionalInt waitFor(Duration timeout) throws InterruptedException;
 }

@@ -12,7 +12,9 @@ import org.rigdesk.daemon.gpu.Bdf;
  * pid file); {@code vmmLog} takes the VMM's own output; {@code launch} says how the VMM is started
  * (as which uid, in which cgroup). {@code cacheDisk}: the job's layer over a persistent cache;
  * {@code runnerDisk}: the actions runner's ext4 image, attached read-only (serial and label
- * {@code rigdesk-runner}) to runner VMs; either null when the VM has none.
+ * {@code rigdesk-runner}) to runner VMs; either null when the VM has none. {@code diskLater}: a disk
+ * is attached while the VM runs ({@link VmInstance#attachDisk}: an organisation's runner VM gets
+ * the cache of the repository whose job it takes), so the VM is made able to take one.
  */
 public record VmSpec(
         String name,
@@ -31,7 +33,8 @@ public record VmSpec(
         Path vmmLog,
         VmmLaunch launch,
         Path cacheDisk,
-        Path runnerDisk) {
+        Path runnerDisk,
+        boolean diskLater) {
 
     public VmSpec {
         vfioFunctions = List.copyOf(vfioFunctions);
@@ -42,7 +45,7 @@ public record VmSpec(
                   int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog, String tap,
                   Path vmmLog, VmmLaunch launch, Path cacheDisk) {
         this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
-                controlLog, tap, vmmLog, launch, cacheDisk, null);
+                controlLog, tap, vmmLog, launch, cacheDisk, null, false);
     }
 
     /** A VM without a cache disk. */
@@ -50,7 +53,7 @@ public record VmSpec(
                   int memoryMiB, List<Bdf> vfioFunctions, Accel accel, Path consoleLog, Path controlLog, String tap,
                   Path vmmLog, VmmLaunch launch) {
         this(name, workDir, kernel, initramfs, rootDisk, configDisk, cpus, memoryMiB, vfioFunctions, accel, consoleLog,
-                controlLog, tap, vmmLog, launch, null, null);
+                controlLog, tap, vmmLog, launch, null, null, false);
     }
 
     /** A VM without a network card whose VMM runs as the daemon's user and logs into its directory. */

@@ -68,20 +68,62 @@ class RunnerCacheTest {
     }
 
     /**
+     * An organisation's runner VMs take jobs of any of its repositories: each job gets its own
+     * repository's cache (attached once GitHub confirms the run), so a minor repository's push
+     * cannot change what another repository's builds read.
+     */
+    @Test
+    void anOrganisationsRepositoriesGetACacheEach() throws Exception {
+        DaemonProcess.requireTestImage();
+        try (FakeGitHub github = new FakeGitHub("/orgs/octo");
+             DaemonProcess daemon = new DaemonProcess(dir).withArgs("--runner-poll-ms", "500").start();
+             DaemonClient client = daemon.client()) {
+            RunnerStatus registered = client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo",
+                    FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 1, 1, 256), RunnerStatus.class);
+            assertEquals("github-octo.REPOSITORY", registered.cache());
+
+            String minor = runTestJob(client, github, "octo/minor", 901, "push", "octo/minor", true,
+                    "echo minor-was-here > $HF_HOME/m.bin; echo wrote");
+            assertTrue(minor.contains("rigdesk: the cache of octo/minor is at /cache"), minor);
+            assertTrue(minor.contains("wrote") && minor.contains("cache github-octo.minor: this job's changes are kept"),
+                    minor);
+
+            String important = runTestJob(client, github, "octo/important", 902, "push", "octo/important", true,
+                    "cat $HF_HOME/m.bin 2>&1; echo weights > $HF_HOME/w.bin");
+            assertTrue(important.contains("No such file") && !important.contains("minor-was-here"),
+                    "another repository's cache is not this one's: " + important);
+            assertTrue(important.contains("cache github-octo.important: this job's changes are kept"), important);
+
+            String again = runTestJob(client, github, "octo/minor", 903, "push", "octo/minor", true,
+                    "cat $HF_HOME/m.bin; cat $HF_HOME/w.bin 2>&1");
+            assertTrue(again.contains("minor-was-here") && !again.contains("weights"), again);
+            List<String> caches = client.get("/v1/caches", org.rigdesk.api.wire.CacheList.class).caches().stream()
+                    .map(org.rigdesk.api.wire.CacheInfo::name).sorted().toList();
+            assertEquals(List.of("github-octo.important", "github-octo.minor"), caches);
+        }
+    }
+
+    /**
      * A test job through the runner path as run {@code runId} of {@code event} with code from
      * {@code head}; GitHub says our runner ran it only when {@code ranHere}. Returns its log.
      */
     private static String runTestJob(DaemonClient client, FakeGitHub github, long runId, String event, String head,
                                      boolean ranHere, String script) throws Exception {
+        return runTestJob(client, github, REPO, runId, event, head, ranHere, script);
+    }
+
+    /** As above, for a job of {@code repository} (one of an organisation's). */
+    private static String runTestJob(DaemonClient client, FakeGitHub github, String repository, long runId,
+                                     String event, String head, boolean ranHere, String script) throws Exception {
         // "push:feature/x": a push run on branch feature/x; a bare event runs on the default branch.
         String[] eventAndBranch = event.split(":", 2);
         github.runEvents.put(runId, new String[] {eventAndBranch[0], head, eventAndBranch.length > 1 ? eventAndBranch[1]
-                : github.defaultBranches.getOrDefault(REPO, "main")});
+                : github.defaultBranches.getOrDefault(repository, "main")});
         // A test job goes to an idle slot (recycled to take it): wait until the slot listens.
         Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
                 .allMatch(slot -> RunnerStatus.Slot.IDLE.equals(slot.state())), 180, "the slot listens");
         long before = client.get("/v1/jobs", JobList.class).jobs().stream().mapToLong(Job::id).max().orElse(0);
-        client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, REPO, "CI", "test", runId, 1,
+        client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, repository, "CI", "test", runId, 1,
                 "sleep 5; " + script), Map.class);
         RunnerStatus busy = Await.value(() -> client.get("/v1/runner", RunnerStatus.class), s -> s.slots().stream()
                 .anyMatch(slot -> RunnerStatus.Slot.BUSY.equals(slot.state())), 180, "the runner takes the test job");

@@ -72,6 +72,26 @@ class QemuCommandTest {
     }
 
     @Test
+    void aConfinedVmGetsItsTapAsDescriptor3AndAVmTakingADiskLaterAHotPlugPort() {
+        VmSpec local = spec(List.of(), VmSpec.Accel.KVM);
+        VmmLaunch confined = new VmmLaunch(List.of("/bin/sh", "-c", "join", "--"), List.of("setpriv", "--"), 1_900_000_003);
+        VmSpec runner = new VmSpec(local.name(), local.workDir(), local.kernel(), local.initramfs(), local.rootDisk(),
+                local.configDisk(), 2, 1024, List.of(), VmSpec.Accel.KVM, local.consoleLog(), local.controlLog(),
+                "rd-7", local.vmmLog(), confined, null, null, true);
+        List<String> argv = QemuCommand.build("qemu-system-x86_64", runner, Path.of("/q.sock"), Path.of("/q.pid"));
+        assertEquals("tap,id=net0,fd=3", after(argv, "-netdev"));
+        assertEquals("q35", after(argv, "-M"), "microvm has no slot to hot-plug into");
+        assertTrue(argv.contains("pcie-root-port,id=rigdesk-hp0,chassis=1"), argv.toString());
+        List<String> launched = confined.wrap(argv, "rd-7");
+        int perl = launched.indexOf("/usr/bin/perl");
+        assertEquals(List.of("rd-7", "unshare", "--net", "--", "setpriv", "--"), launched.subList(perl + 3, perl + 9),
+                "the tap is opened before the namespace is left, and the uid dropped after");
+        assertEquals(List.of("unshare", "--net", "--", "setpriv", "--", "qemu"),
+                confined.wrap(List.of("qemu"), null).subList(4, 10), "no network: an empty namespace all the same");
+        assertFalse(VmmLaunch.DIRECT.wrap(argv, "rd-7").contains("unshare"), "a daemon that is not root cannot");
+    }
+
+    @Test
     void underTcgEvenCpuJobsUseQ35ForItsTimers() {
         List<String> argv = QemuCommand.build("qemu-system-x86_64", spec(List.of(), VmSpec.Accel.TCG),
                 Path.of("/q.sock"), Path.of("/q.pid"));
