@@ -75,15 +75,11 @@ public class CloudHypervisorVmm implements Vmm {
         return config;
     }
 
-    /** A VM without a network has an empty namespace; one with a tap stays in the host's (see {@link VmmLaunch}). */
-    private static List<String> launch(VmSpec spec, List<String> argv) {
-        return spec.tap() == null ? spec.launch().wrap(argv) : spec.launch().wrapInHostNetwork(argv);
-    }
-
     @Override
     public VmInstance boot(VmSpec spec) throws IOException {
         Path socket = spec.workDir().resolve("vmm-api.sock");
-        Process process = new ProcessBuilder(launch(spec, List.of(binary, "--api-socket", "path=" + socket)))
+        Process process = new ProcessBuilder(spec.launch().wrapOpeningTapByName(
+                List.of(binary, "--api-socket", "path=" + socket), spec.tap()))
                 .redirectErrorStream(true)
                 .redirectOutput(spec.vmmLog().toFile())
                 .start();

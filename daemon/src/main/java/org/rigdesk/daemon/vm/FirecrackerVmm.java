@@ -78,9 +78,7 @@ public class FirecrackerVmm implements Vmm {
                         // Version 2 with no --cgroup: the jailer leaves the process in the job's cgroup.
                         "--cgroup-version", "2", "--chroot-base-dir", jail.base().toString(),
                         "--", "--api-sock", "/api.sock"), spec.tap() != null)
-                // Firecracker opens its tap by name: with a network it stays in the host's namespace (VmmLaunch).
-                : spec.tap() == null ? spec.launch().wrap(List.of(binary, "--api-sock", socket.toString()))
-                : spec.launch().wrapInHostNetwork(List.of(binary, "--api-sock", socket.toString()));
+                : spec.launch().wrapOpeningTapByName(List.of(binary, "--api-sock", socket.toString()), spec.tap());
         Process process = new ProcessBuilder(command)
                 .redirectError(spec.vmmLog().toFile())
                 .start();

@@ -61,8 +61,14 @@ public record VmmLaunch(List<String> join, List<String> drop, int uid) {
         return command;
     }
 
-    /** The VMM's command, confined but in the host's network namespace: for a VMM that opens its tap by name. */
-    public List<String> wrapInHostNetwork(List<String> argv) {
+    /**
+     * The command of a VMM that opens its tap by name (cloud-hypervisor, Firecracker): without a
+     * network, in an empty namespace like any other; with {@code tap}, in the host's, where the tap is.
+     */
+    public List<String> wrapOpeningTapByName(List<String> argv, String tap) {
+        if (tap == null) {
+            return wrap(argv);
+        }
         List<String> command = new ArrayList<>(join);
         command.addAll(drop);
         command.addAll(argv);
