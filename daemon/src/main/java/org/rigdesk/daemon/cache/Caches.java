@@ -25,6 +25,7 @@ import java.util.logging.Logger;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.host.CommandRunner;
+import org.rigdesk.daemon.host.DiskUsage;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
@@ -501,22 +502,18 @@ public class Caches {
         return allocated(image(name));
     }
 
-    /** A sparse file's allocated bytes ({@code stat}: Java has no call for them); 0 when it is gone. */
+    /** A sparse file's allocated bytes; its size when they cannot be read, 0 when it is gone. */
     private static long allocated(Path file) {
         if (!Files.exists(file)) {
             return 0;
         }
-        try {
-            String[] blocks = CommandRunner.run(List.of("stat", "-c", "%b %B", file.toString()), Duration.ofSeconds(5))
-                    .strip().split(" ");
-            return Long.parseLong(blocks[0]) * Long.parseLong(blocks[1]);
-        } catch (IOException | RuntimeException e) {
+        return DiskUsage.allocated(file).orElseGet(() -> {
             try {
                 return Files.size(file);
             } catch (IOException gone) {
                 return 0;
             }
-        }
+        });
     }
 
     // ---- SQLite ----

@@ -3,13 +3,11 @@ package org.rigdesk.daemon.jobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.host.CommandRunner;
+import org.rigdesk.daemon.host.DiskUsage;
 
 /**
  * What one running job may take of the host's disk. A guest writes as fast as KVM allows: its
@@ -17,7 +15,7 @@ import org.rigdesk.daemon.host.CommandRunner;
  * directory's file system, usually the host's root. So the job is stopped, with the reason, when it
  * has made more than {@code jobDiskMaxGiB} there, when the file system is down to the
  * {@code stateMinFreeGiB} the host keeps, or when its VMM has written more than {@link #VMM_LOG_MAX}
- * to its own log. Measured every {@link #EVERY} (allocated blocks, as {@code du} counts them).
+ * to its own log. Measured every {@link #EVERY} ({@link DiskUsage}: allocated blocks).
  */
 final class JobDisk {
 
@@ -69,7 +67,8 @@ final class JobDisk {
         if (vmmLog > VMM_LOG_MAX) {
             return Optional.of("the VMM wrote more than " + (VMM_LOG_MAX >> 20) + " MiB to its own log (vmm.log)");
         }
-        long made = allocated(dir) - start.getAsLong();
+        // Unknown: the job is not stopped for it.
+        long made = DiskUsage.allocated(dir).orElse(0) - start.getAsLong();
         long quota = (long) limits.jobDiskMaxGiB() << 30;
         if (made > quota) {
             return Optional.of("the job made more than " + gib(limits.jobDiskMaxGiB()) + " on the host (its disks, "
@@ -87,16 +86,6 @@ final class JobDisk {
             return Files.size(file);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    /** Allocated bytes under {@code dir}, hard links once ({@code du}: Java has no call for blocks). */
-    static long allocated(Path dir) {
-        try {
-            String out = CommandRunner.run(List.of("du", "-s", "-B1", dir.toString()), Duration.ofSeconds(10));
-            return Long.parseLong(out.strip().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 0; // unknown: the job is not stopped for it
         }
     }
 }

@@ -21,6 +21,7 @@ import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.gpu.Bdf;
+import org.rigdesk.daemon.host.DiskUsage;
 import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.network.JobNetworks;
@@ -162,7 +163,7 @@ public class JobRun implements Runnable {
             console = ConsolePump.start(vmDir.resolve("console.fifo"), dir.resolve("console.log"),
                     config.consoleMaxBytes(), vmName(dir));
             confinement.own(vmDir.resolve("console.fifo"));
-            startBytes = JobDisk.allocated(dir);
+            startBytes = DiskUsage.allocated(dir).orElse(0);
             vm = vmm.boot(spec(confinement.launch(), network));
             Files.writeString(dir.resolve("job.pid"), vm.pid() + "\n");
             Outcome outcome = watch();
