@@ -75,6 +75,8 @@ class JobsUiTest {
         // The log can be a few milliseconds ahead of the job's state event: the lines are shown
         // while the job runs (it sleeps for two minutes after them).
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Job.RUNNING.equals(table().getItems().get(0).state()));
+        // A row the state event replaced gets its selection back on the next pulse (JobsPage's follow).
+        WaitForAsyncUtils.waitForFxEvents();
         Job running = table().getItems().get(0);
         assertEquals(running.id(), table().getSelectionModel().getSelectedItem().id(),
                 "the row selected is the job whose log is shown");
