@@ -40,8 +40,9 @@ jailed = os.path.join(root, os.path.basename(exec_file))
 shutil.copy2(exec_file, jailed)
 os.chown(root, uid, gid)
 env = {"FAKE_JAIL_ROOT": root, "PATH": "/usr/bin:/bin"}
-if "FAKE_VMM_RECORDS" in os.environ:  # the test's instrument, not the VMM's environment
-    env["FAKE_VMM_RECORDS"] = os.environ["FAKE_VMM_RECORDS"]
+for name in ("FAKE_VMM_RECORDS", "FAKE_VMM_PROBE"):  # the test's instruments, not the VMM's environment
+    if name in os.environ:
+        env[name] = os.environ[name]
 os.setgroups([])
 os.setgid(gid)
 os.setuid(uid)

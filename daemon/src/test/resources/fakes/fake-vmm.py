@@ -4,7 +4,7 @@ unix socket, checks every request against the fields the VMM documents (unknown 
 are refused with the VMM's error shape), records the requests, and on boot plays the guest agent:
 it reads the job from the config disk and reports ready, started and exit on the control channel.
 Which VMM it plays is decided by the name it is called as."""
-import json, os, re, shutil, socketserver, subprocess, sys, tarfile, tempfile, threading, time
+import fcntl, json, os, re, shutil, socket, socketserver, struct, subprocess, sys, tarfile, tempfile, threading, time
 from http.server import BaseHTTPRequestHandler
 
 ROLE = "firecracker" if "firecracker" in os.path.basename(sys.argv[0]) else "cloud-hypervisor"
@@ -25,7 +25,58 @@ records = os.environ.get("FAKE_VMM_RECORDS")
 job_dir = re.search(r"/jobs/(\d+)/", os.path.abspath(socket_path))
 job = job_dir.group(1) if job_dir else "unknown"
 record = open(os.path.join(records, job + ".jsonl") if records else socket_path + ".requests.jsonl", "a")
-state = {"config": None, "booted": False, "drives": {}, "boot": None, "machine": None}
+state = {"config": None, "booted": False, "drives": {}, "boot": None, "machine": None, "tap": None}
+
+def attach_tap(name):
+    """Opens the tap by name as both VMMs do (TUNSETIFF on /dev/net/tun, IFF_TAP | IFF_NO_PI), in this
+    process's own network namespace and as its own uid: a tap that is not there, or not this uid's,
+    is an error (an unprivileged process cannot make one), as is a link of that name that is no tap."""
+    try:
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+    except OSError as e:
+        return f"Open tap device failed: /dev/net/tun: {e.strerror}"
+    try:
+        fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH22x", name.encode(), 0x1002))
+    except OSError as e:
+        os.close(fd)
+        return f"Open tap device failed: tap {name}: {e.strerror}"
+    state["tap"] = fd
+    return None
+
+def network_report(config_disk):
+    """What the VMM's process can see and reach, and whether the guest's frames reach the host: the
+    links of its namespace, an ARP request for the gateway written to the tap (answered or not), and
+    a TCP connect to FAKE_VMM_PROBE (an address the test listens on) from the VMM's own namespace."""
+    with tarfile.open(config_disk) as tar:
+        network = dict(line.split("=", 1) for line in tar.extractfile("network").read().decode().split())
+    address, gateway = network["address"].split("/")[0], network["gateway"]
+    with open("/proc/self/net/dev") as dev:
+        links = sorted(line.split(":")[0].strip() for line in dev.readlines()[2:])
+    mac = bytes([0x52, 0x54, 0, 0x12, 0x34, 0x56])
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac, socket.inet_aton(address), b"\0" * 6,
+                      socket.inet_aton(gateway))
+    os.write(state["tap"], b"\xff" * 6 + mac + b"\x08\x06" + arp)
+    answered = None
+    deadline = time.time() + 5
+    os.set_blocking(state["tap"], False)
+    while answered is None and time.time() < deadline:
+        try:
+            frame = os.read(state["tap"], 2048)
+        except BlockingIOError:
+            time.sleep(0.05)
+            continue
+        if frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02" and frame[28:32] == socket.inet_aton(gateway):
+            answered = frame[22:28].hex(":")
+    reach = None
+    if os.environ.get("FAKE_VMM_PROBE"):
+        host, port = os.environ["FAKE_VMM_PROBE"].rsplit(":", 1)
+        try:
+            socket.create_connection((host, int(port)), timeout=3).close()
+            reach = "connected"
+        except OSError as e:
+            reach = e.strerror or str(e)
+    return {"method": "NET", "netns": os.readlink("/proc/self/ns/net"), "links": links, "uid": os.getuid(),
+            "arp_answer": answered, "probe": reach}
 
 def check(obj, spec, where):
     """spec: field -> (type, required). Returns an error text or None."""
@@ -85,8 +136,10 @@ def validate_vm_config(config):
         error = check(net, CH_SPECS["net"], "net[]")
         if error:
             return error
-        if "tap" in net and not os.path.exists("/sys/class/net/" + net["tap"]):
-            return f"net[]: Error creating network interface: tap {net['tap']} does not exist"
+        if "tap" in net:
+            error = attach_tap(net["tap"])
+            if error:
+                return f"net[]: Error creating network interface: {error}"
     for key in ("serial", "console"):
         if key in config:
             error = check(config[key], CH_SPECS["console"], key)
@@ -129,6 +182,8 @@ def cache_lines(script, cache_disk, serial):
 def play_guest(serial, control, config_disk, cache_disk):
     """What the guest agent would say: the job's script is not run, its exit code is taken from it."""
     time.sleep(0.2)
+    if state["tap"] is not None:
+        record.write(json.dumps(network_report(config_disk)) + "\n"); record.flush()
     with tarfile.open(config_disk) as tar:
         script = tar.extractfile("script").read().decode()
     code = int(m.group(1)) if (m := re.search(r"exit (\d+)\s*$", script.strip())) else 0
@@ -246,6 +301,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.refuse(error)
             if body["iface_id"] != path[len("/network-interfaces/"):]:
                 return self.refuse("The id from the path does not match the id from the body!")
+            error = attach_tap(body["host_dev_name"])
+            if error:
+                return self.refuse(f"Could not create the network device: {error}")
             state["net"] = body
             return self.answer(204)
         if path.startswith("/drives/"):

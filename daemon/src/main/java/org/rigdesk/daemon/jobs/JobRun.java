@@ -156,7 +156,7 @@ public class JobRun implements Runnable {
                     cacheUse == null ? List.of() : List.of(cacheUse.gid()));
             if (networks != null) {
                 network = networks.open(job.id(), confinement.uid(), runner != null ? runner.egress()
-                        : EgressPolicy.OPEN);
+                        : EgressPolicy.OPEN, vmm.opensTapByName() && confinement.launch().confined());
             }
             confined = confinement;
             prepare(confinement, network);
@@ -351,6 +351,9 @@ public class JobRun implements Runnable {
     }
 
     private VmSpec spec(VmmLaunch launch, JobNetworks.Lease network) {
+        if (network != null && network.inVmmNamespace()) {
+            launch = launch.withTapPlug(network::plugInto);
+        }
         return new VmSpec(vmName(dir), vmDir, config.kernel(), config.initramfs(), vmDir.resolve("root.qcow2"),
                 vmDir.resolve("config.img"), job.cpus(), job.memoryMiB(), vfioFunctions, config.accel(),
                 vmDir.resolve("console.fifo"), dir.resolve("control.log"), network == null ? null : network.tap(),

@@ -24,6 +24,14 @@ import org.rigdesk.daemon.host.CommandRunner;
  * address. No bridge: VMs share no link, so they cannot reach each other below IP, and above it
  * {@link FirewallTable} refuses them. Crash-safe: at start every {@code rd-*} link a killed daemon
  * left is deleted and the table made anew.
+ *
+ * <p>A VMM that opens its tap by name (cloud-hypervisor, Firecracker) cannot be handed the tap as a
+ * descriptor; it starts in an empty namespace like QEMU, and its job's {@code rd-<job>} link is a
+ * veth pair instead: once the VMM runs, the inner end ({@code rdu-<job>}) moves into its namespace,
+ * where the tap is made and bridged to it ({@link Lease#plugInto}). The host sees the guest's frames
+ * on {@code rd-<job>} exactly as on a tap, with the same address and rules, while the VMM's
+ * namespace has no address, no route and no other link, and goes when the VMM exits. No named
+ * namespace (/run/netns): that needs mount(), which the unit's system call filter refuses.
  */
 public final class JobNetworks implements AutoCloseable {
 
@@ -142,14 +150,24 @@ public final class JobNetworks implements AutoCloseable {
      * reaching what {@code policy} lets it.
      */
     public Lease open(long jobId, int uid, EgressPolicy policy) throws IOException {
+        return open(jobId, uid, policy, false);
+    }
+
+    /**
+     * As {@link #open(long, int, EgressPolicy)}; with {@code inVmmNamespace} the tap is made in the
+     * VMM's own namespace once it runs ({@link Lease#plugInto}), for a VMM that opens it by name.
+     */
+    public Lease open(long jobId, int uid, EgressPolicy policy, boolean inVmmNamespace) throws IOException {
         if (unavailable != null) {
             throw new IOException(unavailable);
         }
         int index = allocate();
         int base = subnet.base() + index * 4;
-        Lease lease = new Lease(jobId, index, "rd-" + jobId, Ipv4.format(base + 1), Ipv4.format(base + 2), policy);
+        String name = "rd-" + jobId;
+        Lease lease = new Lease(jobId, index, name, inVmmNamespace ? "rdu-" + jobId : null, uid,
+                Ipv4.format(base + 1), Ipv4.format(base + 2), policy);
         try {
-            lease.create(uid);
+            lease.create();
         } catch (IOException e) {
             lease.close();
             throw e;
@@ -237,6 +255,8 @@ public final class JobNetworks implements AutoCloseable {
         private final long jobId;
         private final int index;
         private final String tap;
+        private final String inner;
+        private final int uid;
         private final String gateway;
         private final String address;
         private final EgressPolicy policy;
@@ -244,22 +264,25 @@ public final class JobNetworks implements AutoCloseable {
         private boolean gatewayAdded;
         private boolean closed;
 
-        private Lease(long jobId, int index, String tap, String gateway, String address, EgressPolicy policy) {
+        private Lease(long jobId, int index, String tap, String inner, int uid, String gateway, String address,
+                      EgressPolicy policy) {
             this.policy = policy;
             this.jobId = jobId;
             this.index = index;
             this.tap = tap;
+            this.inner = inner;
+            this.uid = uid;
             this.gateway = gateway;
             this.address = address;
         }
 
-        private void create(int uid) throws IOException {
-            List<String> add = new ArrayList<>(List.of(ip, "tuntap", "add", "dev", tap, "mode", "tap"));
-            if (uid >= 0) {
-                add.addAll(List.of("user", Integer.toString(uid), "group", Integer.toString(uid)));
-            }
+        private void create() throws IOException {
             docker.open(); // Docker may have started since
-            run(add);
+            if (inner == null) {
+                run(tuntap(List.of(ip)));
+            } else {
+                run(List.of(ip, "link", "add", tap, "type", "veth", "peer", "name", inner));
+            }
             // No IPv6 on the link: the host end would have a link-local address the VM could reach.
             Path ipv6 = procSys.resolve("net/ipv6/conf").resolve(tap).resolve("disable_ipv6");
             if (Files.exists(ipv6)) {
@@ -272,6 +295,50 @@ public final class JobNetworks implements AutoCloseable {
             table.addGateway(tap, gateway);
             gatewayAdded = true;
             dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId, this::answered);
+        }
+
+        /** {@code ip tuntap add} of the tap, owned by the VMM's uid (-1: root's). */
+        private List<String> tuntap(List<String> ip) {
+            List<String> add = new ArrayList<>(ip);
+            add.addAll(List.of("tuntap", "add", "dev", tap, "mode", "tap"));
+            if (uid >= 0) {
+                add.addAll(List.of("user", Integer.toString(uid), "group", Integer.toString(uid)));
+            }
+            return add;
+        }
+
+        /**
+         * Into the namespace of the running VMM {@code pid}: the veth's inner end, and there the tap
+         * (named as the host end) and a bridge joining them, all without addresses (no IPv6
+         * link-local either). Refused when that process shares the daemon's namespace.
+         */
+        public void plugInto(long pid) throws IOException {
+            Path namespace = Path.of("/proc", Long.toString(pid), "ns", "net");
+            if (inner == null || Files.readSymbolicLink(namespace).equals(Files.readSymbolicLink(
+                    Path.of("/proc/self/ns/net")))) {
+                throw new IOException("the VMM of job " + jobId + " has no network namespace of its own: "
+                        + "its network stays unplugged");
+            }
+            run(List.of(ip, "link", "set", inner, "netns", Long.toString(pid)));
+            List<String> inside = List.of("nsenter", "--net=" + namespace, "--", ip);
+            run(tuntap(inside));
+            run(concat(inside, "link", "add", "bridge", "type", "bridge"));
+            boolean ipv6 = Files.exists(procSys.resolve("net/ipv6"));
+            for (String link : List.of("bridge", inner, tap)) {
+                if (ipv6) {
+                    run(concat(inside, "link", "set", link, "addrgenmode", "none"));
+                }
+                if (!link.equals("bridge")) {
+                    run(concat(inside, "link", "set", link, "master", "bridge"));
+                }
+                run(concat(inside, "link", "set", link, "up"));
+            }
+        }
+
+        private static List<String> concat(List<String> head, String... tail) {
+            List<String> argv = new ArrayList<>(head);
+            argv.addAll(List.of(tail));
+            return argv;
         }
 
         /** An answer for a name the policy lists opens its addresses, before the guest has it. */
@@ -291,6 +358,11 @@ public final class JobNetworks implements AutoCloseable {
 
         public String gateway() {
             return gateway;
+        }
+
+        /** Whether the tap is made in the VMM's namespace ({@link #plugInto}) rather than the host's. */
+        public boolean inVmmNamespace() {
+            return inner != null;
         }
 
         public String address() {

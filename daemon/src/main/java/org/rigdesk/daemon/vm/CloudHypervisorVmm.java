@@ -32,6 +32,11 @@ public class CloudHypervisorVmm implements Vmm {
     }
 
     @Override
+    public boolean opensTapByName() {
+        return true;
+    }
+
+    @Override
     public boolean supportsVfio() {
         return true;
     }
@@ -78,14 +83,16 @@ public class CloudHypervisorVmm implements Vmm {
     @Override
     public VmInstance boot(VmSpec spec) throws IOException {
         Path socket = spec.workDir().resolve("vmm-api.sock");
-        Process process = new ProcessBuilder(spec.launch().wrapOpeningTapByName(
-                List.of(binary, "--api-socket", "path=" + socket), spec.tap()))
+        Process process = new ProcessBuilder(spec.launch().wrap(List.of(binary, "--api-socket", "path=" + socket)))
                 .redirectErrorStream(true)
                 .redirectOutput(spec.vmmLog().toFile())
                 .start();
         UnixHttp api = new UnixHttp(socket);
         try {
             api.awaitSocket(process, Duration.ofSeconds(10));
+            if (spec.tap() != null) {
+                spec.launch().plugTap(process); // in its namespace before vm.create opens it
+            }
             api.put("/api/v1/vm.create", vmConfig(spec));
             api.put("/api/v1/vm.boot", null);
         } catch (IOException e) {

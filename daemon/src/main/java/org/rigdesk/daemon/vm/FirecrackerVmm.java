@@ -20,6 +20,8 @@ import java.util.logging.Logger;
  * Confined (the daemon is root) and with its jailer installed, it starts through the jailer: a
  * chroot in the VMM's directory holding links to the VM's files, its own /dev/kvm and
  * /dev/net/tun, the job's uid (docs/jailer.md); the job's cgroup is joined before, by the launcher.
+ * It starts in an empty network namespace; with a network, its tap is put there before it is named
+ * to it (VmmLaunch#plugTap).
  */
 public class FirecrackerVmm implements Vmm {
 
@@ -50,6 +52,11 @@ public class FirecrackerVmm implements Vmm {
     }
 
     @Override
+    public boolean opensTapByName() {
+        return true;
+    }
+
+    @Override
     public boolean supportsVfio() {
         return false;
     }
@@ -77,8 +84,8 @@ public class FirecrackerVmm implements Vmm {
                         "--uid", Integer.toString(spec.launch().uid()), "--gid", Integer.toString(spec.launch().uid()),
                         // Version 2 with no --cgroup: the jailer leaves the process in the job's cgroup.
                         "--cgroup-version", "2", "--chroot-base-dir", jail.base().toString(),
-                        "--", "--api-sock", "/api.sock"), spec.tap() != null)
-                : spec.launch().wrapOpeningTapByName(List.of(binary, "--api-sock", socket.toString()), spec.tap());
+                        "--", "--api-sock", "/api.sock"))
+                : spec.launch().wrap(List.of(binary, "--api-sock", socket.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectError(spec.vmmLog().toFile())
                 .start();
@@ -110,6 +117,7 @@ public class FirecrackerVmm implements Vmm {
             }
             api.put("/machine-config", Map.of("vcpu_count", spec.cpus(), "mem_size_mib", spec.memoryMiB()));
             if (spec.tap() != null) {
+                spec.launch().plugTap(process);
                 api.put("/network-interfaces/eth0", Map.of("iface_id", "eth0", "host_dev_name", spec.tap()));
             }
             api.put("/actions", Map.of("action_type", "InstanceStart"));

@@ -22,5 +22,13 @@ public interface Vmm {
         return false;
     }
 
+    /**
+     * Whether it opens its tap by name (cloud-hypervisor, Firecracker) rather than taking it as a
+     * descriptor (QEMU): such a VMM runs in a network namespace of its job that holds the tap.
+     */
+    default boolean opensTapByName() {
+        return false;
+    }
+
     VmInstance boot(VmSpec spec) throws IOException;
 }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.vm;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +15,18 @@ import java.util.List;
  * services, not the LAN. Its job's tap is opened for it before the namespace is left (by a few
  * lines of Perl, which Debian always has, as {@code TUNSETIFF} needs an ioctl), and it finds the
  * tap on descriptor {@link #TAP_FD} (QEMU's {@code -netdev tap,fd=3}). cloud-hypervisor takes a
- * tap descriptor only over its API socket and Firecracker only by name, so with a network those
- * two stay in the host's namespace.
+ * tap descriptor only over its API socket and Firecracker only by name: they start in an empty
+ * namespace all the same, and {@code tapPlug} puts the job's tap into it before they are told to
+ * open it ({@link #plugTap}): the namespace then holds the tap, bridged to the host over a veth
+ * pair (see JobNetworks), and no address or route.
  */
-public record VmmLaunch(List<String> join, List<String> drop, int uid) {
+public record VmmLaunch(List<String> join, List<String> drop, int uid, TapPlug tapPlug) {
+
+    /** Puts a job's tap into the network namespace of its running VMM, the process {@code pid}. */
+    @FunctionalInterface
+    public interface TapPlug {
+        void into(long pid) throws IOException;
+    }
 
     public static final VmmLaunch DIRECT = new VmmLaunch(List.of(), List.of(), -1);
 
@@ -37,6 +46,29 @@ public record VmmLaunch(List<String> join, List<String> drop, int uid) {
     public VmmLaunch {
         join = List.copyOf(join);
         drop = List.copyOf(drop);
+    }
+
+    public VmmLaunch(List<String> join, List<String> drop, int uid) {
+        this(join, drop, uid, null);
+    }
+
+    /** This launch, with what puts the job's tap into the VMM's namespace. */
+    public VmmLaunch withTapPlug(TapPlug plug) {
+        return new VmmLaunch(join, drop, uid, plug);
+    }
+
+    /**
+     * For a VMM that opens its tap by name, once it runs (its API socket answers, so it is in its
+     * own namespace) and before it is told the tap's name: the tap goes into its namespace. The
+     * VMM is the daemon's child, so its pid is not reused while it is alive.
+     */
+    public void plugTap(Process vmm) throws IOException {
+        if (tapPlug != null) {
+            if (!vmm.isAlive()) {
+                throw new IOException("the VMM exited before its network was plugged in");
+            }
+            tapPlug.into(vmm.pid());
+        }
     }
 
     /** The VMM's command, confined, in a network namespace of its own (it has no network). */
@@ -61,29 +93,18 @@ public record VmmLaunch(List<String> join, List<String> drop, int uid) {
         return command;
     }
 
-    /**
-     * The command of a VMM that opens its tap by name (cloud-hypervisor, Firecracker): without a
-     * network, in an empty namespace like any other; with {@code tap}, in the host's, where the tap is.
-     */
-    public List<String> wrapOpeningTapByName(List<String> argv, String tap) {
-        if (tap == null) {
-            return wrap(argv);
-        }
-        List<String> command = new ArrayList<>(join);
-        command.addAll(drop);
-        command.addAll(argv);
-        return command;
-    }
-
     /** Whether the VMM gets its tap as a descriptor (confined) rather than opening it by name. */
     public boolean tapFd() {
         return confined();
     }
 
-    /** A jailer's command: in the job's cgroup, still root (the jailer drops to {@link #uid} itself). */
-    public List<String> wrapJailer(List<String> argv, boolean network) {
+    /**
+     * A jailer's command: in the job's cgroup and an empty network namespace, still root (the
+     * jailer drops to {@link #uid} itself).
+     */
+    public List<String> wrapJailer(List<String> argv) {
         List<String> command = new ArrayList<>(join);
-        if (confined() && !network) {
+        if (confined()) {
             command.addAll(List.of("unshare", "--net", "--"));
         }
         command.addAll(argv);

@@ -89,10 +89,8 @@ class QemuCommandTest {
         assertEquals(List.of("unshare", "--net", "--", "setpriv", "--", "qemu"),
                 confined.wrap(List.of("qemu"), null).subList(4, 10), "no network: an empty namespace all the same");
         assertFalse(VmmLaunch.DIRECT.wrap(argv, "rd-7").contains("unshare"), "a daemon that is not root cannot");
-        assertTrue(confined.wrapOpeningTapByName(List.of("firecracker"), null).contains("unshare"),
-                "a VMM that opens its tap by name: an empty namespace when it has none");
-        assertFalse(confined.wrapOpeningTapByName(List.of("firecracker"), "rd-7").contains("unshare"),
-                "and the host's, where its tap is, when it has one");
+        assertEquals(List.of("/bin/sh", "-c", "join", "--", "unshare", "--net", "--", "jailer"),
+                confined.wrapJailer(List.of("jailer")), "a jailer: in an empty namespace, still root");
     }
 
     @Test

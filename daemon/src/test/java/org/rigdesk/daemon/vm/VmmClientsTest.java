@@ -115,6 +115,53 @@ class VmmClientsTest {
     }
 
     /**
+     * cloud-hypervisor and Firecracker open their tap by name, so with a network each runs in its
+     * job's own namespace: the stand-ins attach to the tap as the VMMs do (TUNSETIFF, as the job's
+     * uid), write an ARP request for the gateway into it, and try the host's loopback from their own
+     * process. The namespace holds the tap, the bridge and the veth's inner end only; the gateway
+     * answers through it; the host's loopback service is out of reach; nothing is left afterwards.
+     */
+    @Test
+    void aVmmThatOpensItsTapByNameRunsInANamespaceHoldingOnlyItsTap() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ROOT, "job networks need root");
+        try (java.net.ServerSocket hostService = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Path bin = FakeVmms.install(dir);
+            Path records = Files.createDirectories(dir.resolve("records"));
+            Files.setPosixFilePermissions(records, PosixFilePermissions.fromString("rwxrwxrwx"));
+            try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
+                    .withEnv("PATH", bin + ":" + System.getenv("PATH"))
+                    .withEnv("FAKE_VMM_RECORDS", records.toString())
+                    .withEnv("FAKE_VMM_PROBE", "127.0.0.1:" + hostService.getLocalPort()).start();
+                 DaemonClient client = daemon.client()) {
+                client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
+                String hostNamespace = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+                for (int gpus : List.of(0, 1)) {
+                    Job job = client.send("POST", "/v1/jobs", new JobRequest(null, "echo net", IntNode.valueOf(gpus), 1,
+                            256, 60, null, null, true), Job.class);
+                    Job done = JobWaits.finished(client, job.id(), 60);
+                    assertEquals(Job.SUCCEEDED, done.state(), done + "\n" + daemon.log());
+                    assertEquals(gpus == 0 ? "firecracker" : "cloud-hypervisor", done.vmm());
+                    List<JsonNode> asked = requests(job.id());
+                    JsonNode net = asked.stream().filter(r -> r.get("method").asText().equals("NET")).findFirst()
+                            .orElseThrow(() -> new AssertionError("the VMM never had its tap: " + asked));
+                    String tap = "rd-" + job.id();
+                    assertTrue(!net.get("netns").asText().equals(hostNamespace), "a namespace of its own: " + net);
+                    assertEquals(List.of("bridge", "lo", tap, "rdu-" + job.id()), Json.mapper().convertValue(net.get("links"),
+                            List.class), net.toString());
+                    assertTrue(net.get("uid").asInt() >= VmmUsers.DEFAULT_BASE, net.toString());
+                    assertTrue(!net.get("arp_answer").isNull(), "the gateway answered the guest's ARP: " + net);
+                    assertTrue(!net.get("probe").asText().equals("connected"), "the host's loopback from the VMM: "
+                            + net);
+                    for (String link : List.of(tap, "rdu-" + job.id())) {
+                        assertTrue(!Files.exists(Path.of("/sys/class/net", link)), link + " outlived its job");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A cache reaches cloud-hypervisor and Firecracker as a raw copy (they take no qcow2 layer): a third
      * disk with serial rigdesk-cache for cloud-hypervisor, a third drive for Firecracker (no serials:
      * the guest goes by order). The fake guest writes and reads the ext4 on it with debugfs, so what a
