@@ -24,6 +24,8 @@ final class JobDisk {
     /** QEMU's own messages: a few lines a job; more is a guest making it talk. */
     static final long VMM_LOG_MAX = 16L << 20;
     static final long EVERY = 2_000_000_000L;
+    /** A start that is being made (a cache copied in while the VM runs): the quota waits for it. */
+    static final long UNMEASURED = -1;
 
     private final Path dir;
     private final Path stateDir;
@@ -67,8 +69,12 @@ final class JobDisk {
         if (vmmLog > VMM_LOG_MAX) {
             return Optional.of("the VMM wrote more than " + (VMM_LOG_MAX >> 20) + " MiB to its own log (vmm.log)");
         }
+        long start = this.start.getAsLong();
+        if (start == UNMEASURED) {
+            return Optional.empty();
+        }
         // Unknown: the job is not stopped for it.
-        long made = DiskUsage.allocated(dir).orElse(0) - start.getAsLong();
+        long made = DiskUsage.allocated(dir).orElse(0) - start;
         long quota = (long) limits.jobDiskMaxGiB() << 30;
         if (made > quota) {
             return Optional.of("the job made more than " + gib(limits.jobDiskMaxGiB()) + " on the host (its disks, "

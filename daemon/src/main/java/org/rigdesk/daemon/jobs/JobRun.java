@@ -240,10 +240,16 @@ public class JobRun implements Runnable {
      */
     private void attachLateCache(Job took) {
         String name = null;
+        long before = startBytes;
+        long copied = 0;
+        // The copy is the host's making, not the job's: the quota is not measured while it grows,
+        // and counts from after it.
+        startBytes = JobDisk.UNMEASURED;
         try {
             name = runner.lateCache().cacheFor(took);
             cacheUse = caches.open(name, job.id(), true);
             Caches.Layer layer = caches.layer(cacheUse, vmDir.resolve("cache.img"), false);
+            copied = layer.startBytes();
             cacheLayer = layer;
             confined.own(layer.path());
             vm.attachDisk(layer.path(), "rigdesk-cache");
@@ -252,6 +258,8 @@ public class JobRun implements Runnable {
             lateCacheLine = "rigdesk: " + (name == null ? "no cache" : "cache " + name + " could not be attached")
                     + " for this job: " + e.getMessage();
             LOG.warning("job " + job.id() + ": " + lateCacheLine);
+        } finally {
+            startBytes = before + copied;
         }
     }
 

@@ -70,7 +70,8 @@ class RunnerCacheTest {
     /**
      * An organisation's runner VMs take jobs of any of its repositories: each job gets its own
      * repository's cache (attached once GitHub confirms the run), so a minor repository's push
-     * cannot change what another repository's builds read.
+     * cannot change what another repository's builds read. The copy of a cache attached that way
+     * is the host's doing, not the job's: a 1.1 GiB cache under a 1 GiB job quota runs.
      */
     @Test
     void anOrganisationsRepositoriesGetACacheEach() throws Exception {
@@ -83,7 +84,9 @@ class RunnerCacheTest {
             assertEquals("github-octo.REPOSITORY", registered.cache());
 
             String minor = runTestJob(client, github, "octo/minor", 901, "push", "octo/minor", true,
-                    "echo minor-was-here > $HF_HOME/m.bin; echo wrote");
+                    // 1.1 GiB of text: busybox's yes writes a line per write(), too slow under TCG for all of it.
+                    "echo minor-was-here > $HF_HOME/m.bin; yes weights | head -c 1048576 > /tmp/w; i=0; "
+                            + "while [ $i -lt 1100 ]; do cat /tmp/w; i=$((i+1)); done > $HF_HOME/big.bin; echo wrote");
             assertTrue(minor.contains("rigdesk: the cache of octo/minor is at /cache"), minor);
             assertTrue(minor.contains("wrote") && minor.contains("cache github-octo.minor: this job's changes are kept"),
                     minor);
@@ -94,9 +97,15 @@ class RunnerCacheTest {
                     "another repository's cache is not this one's: " + important);
             assertTrue(important.contains("cache github-octo.important: this job's changes are kept"), important);
 
+            long minorBytes = client.get("/v1/caches", org.rigdesk.api.wire.CacheList.class).caches().stream()
+                    .filter(c -> c.name().equals("github-octo.minor")).findFirst().orElseThrow().sizeBytes();
+            assertTrue(minorBytes > 1L << 30, "the cache outgrows the quota its copy is made under: " + minorBytes);
+            client.send("PUT", "/v1/settings", org.rigdesk.api.wire.Settings.diskLimits(1, null, null),
+                    org.rigdesk.api.wire.Settings.class);
             String again = runTestJob(client, github, "octo/minor", 903, "push", "octo/minor", true,
-                    "cat $HF_HOME/m.bin; cat $HF_HOME/w.bin 2>&1");
+                    "cat $HF_HOME/m.bin; cat $HF_HOME/w.bin 2>&1; sleep 5; echo still-running");
             assertTrue(again.contains("minor-was-here") && !again.contains("weights"), again);
+            assertTrue(again.contains("still-running") && !again.contains("the job made more than"), again);
             List<String> caches = client.get("/v1/caches", org.rigdesk.api.wire.CacheList.class).caches().stream()
                     .map(org.rigdesk.api.wire.CacheInfo::name).sorted().toList();
             assertEquals(List.of("github-octo.important", "github-octo.minor"), caches);
