@@ -189,6 +189,8 @@ def play_guest(serial, control, config_disk, cache_disk):
     code = int(m.group(1)) if (m := re.search(r"exit (\d+)\s*$", script.strip())) else 0
     control('{"event":"ready"}')
     control('{"event":"started"}')
+    if m := re.match(r"sleep (\d+)", script):
+        time.sleep(int(m.group(1)))  # a job that runs a while: the VM can be talked to meanwhile
     serial(f"fake {ROLE} guest ran: {script.strip().splitlines()[0]}")
     if cache_disk:
         cache_lines(script, cache_disk, serial)
@@ -277,6 +279,20 @@ class Handler(BaseHTTPRequestHandler):
             state["booted"] = True
             start_guest()
             return self.answer(204)
+        if path == "/api/v1/vm.add-disk":
+            # Hot-plugs into a running VM; answers 200 with the PciDeviceInfo (id, bdf) of the new device.
+            if not state["booted"]:
+                return self.refuse("VM is not booted")
+            error = check(body, CH_SPECS["disk"], "DiskConfig") or (None if os.path.exists(body["path"])
+                                                                    else f"DiskConfig: {body['path']} does not exist")
+            if error:
+                return self.refuse(error)
+            ids = [d.get("id") for d in state["config"].get("disks", [])] + state.setdefault("added", [])
+            disk_id = body.get("id") or f"_disk{len(ids)}"
+            if disk_id in ids:
+                return self.refuse(f"Identifier {disk_id} is not unique")
+            state["added"].append(disk_id)
+            return self.answer(200, {"id": disk_id, "bdf": f"0000:00:{6 + len(state['added']):02x}.0"})
         if path in ("/api/v1/vm.shutdown", "/api/v1/vm.power-button"):
             return self.answer(204) if state["booted"] else self.refuse("VM is not booted")
         if path == "/api/v1/vmm.shutdown":

@@ -227,6 +227,43 @@ class VmmClientsTest {
         return done;
     }
 
+    /**
+     * An organisation's runner VM on cloud-hypervisor gets its job's cache while it runs: {@code
+     * vm.add-disk} with a DiskConfig as documented, taken by the stand-in (which refuses unknown
+     * fields, a missing file, a VM not booted and an id already used); a second disk of that id is
+     * refused, as the real one refuses it.
+     */
+    @Test
+    void cloudHypervisorHotPlugsADiskIntoARunningVm() throws Exception {
+        Path bin = FakeVmms.install(dir);
+        Path vm = Files.createDirectories(dir.resolve("jobs/7/vm"));
+        for (String file : List.of("root.img", "cache.img")) {
+            Files.write(vm.resolve(file), new byte[4096]);
+        }
+        org.rigdesk.daemon.jobs.ConfigDisks.write(vm.resolve("config.img"), "sleep 5", null);
+        VmSpec spec = new VmSpec("job-7", vm, dir.resolve("vmlinuz"), dir.resolve("initrd.img"), vm.resolve("root.img"),
+                vm.resolve("config.img"), 1, 256, List.of(), VmSpec.Accel.KVM, vm.resolve("console.log"),
+                vm.resolve("control.log"));
+        VmInstance instance = new CloudHypervisorVmm(bin.resolve("cloud-hypervisor").toString()).boot(spec);
+        try {
+            instance.attachDisk(vm.resolve("cache.img"), "rigdesk-cache");
+            java.io.IOException again = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> instance.attachDisk(vm.resolve("cache.img"), "rigdesk-cache"));
+            assertTrue(again.getMessage().contains("not unique"), again.getMessage());
+        } finally {
+            instance.kill();
+        }
+        JsonNode added = Files.readAllLines(vm.resolve("vmm-api.sock.requests.jsonl")).stream().map(line -> {
+            try {
+                return Json.mapper().readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(r -> r.path("path").asText().equals("/api/v1/vm.add-disk")).findFirst().orElseThrow();
+        assertEquals(Map.of("path", vm.resolve("cache.img").toString(), "readonly", false, "serial", "rigdesk-cache",
+                "id", "late-rigdesk-cache"), Json.mapper().convertValue(added.get("body"), Map.class));
+    }
+
     @Test
     void cloudHypervisorGetsEveryGroupFunctionAsADevice() {
         Path dir = Path.of("/var/lib/rigdesk/jobs/1");
