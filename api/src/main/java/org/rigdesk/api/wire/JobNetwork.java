@@ -36,9 +36,18 @@ public record JobNetwork(
     public record Flow(String address, int port, String protocol, String name, long packets, long bytes) {
     }
 
-    /** Attempts to reach a destination the job may not reach (the host, the LAN, another job). */
+    /**
+     * Attempts to reach a destination the job may not reach (the host, the LAN, another job), and
+     * which rule refused them ({@code rule}: "the host", "a private range", "the LAN", "the
+     * allow-list", "not the job's address": packets sent from an address not its own, {@code
+     * address} the one claimed, port 0, protocol "any").
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Refusal(String address, int port, String protocol, String name, long attempts) {
+    public record Refusal(String address, int port, String protocol, String name, long attempts, String rule) {
+
+        public Refusal(String address, int port, String protocol, String name, long attempts) {
+            this(address, port, protocol, name, attempts, null);
+        }
     }
 
     /** A DNS question the guest asked, and the addresses of the answer. */

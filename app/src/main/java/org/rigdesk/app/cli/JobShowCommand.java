@@ -84,9 +84,9 @@ public class JobShowCommand implements Callable<Integer> {
                 f.packets(), ByteSize.human(f.bytes())));
         out.print(log.flows().isEmpty() ? "no traffic out\n" : flows.toString());
         out.println();
-        Table refused = new Table("REFUSED", "PORT", "PROTO", "NAME", "ATTEMPTS");
+        Table refused = new Table("REFUSED", "PORT", "PROTO", "NAME", "ATTEMPTS", "RULE");
         log.refused().forEach(r -> refused.row(r.address(), r.port(), r.protocol(), r.name() == null ? "-" : r.name(),
-                r.attempts()));
+                r.attempts(), r.rule() == null ? "-" : r.rule()));
         out.print(log.refused().isEmpty() ? "nothing refused\n" : refused.toString());
         if ("audit".equals(log.egress())) {
             out.println();

@@ -96,7 +96,9 @@ public class NetworkViewModel {
         List<Row> rows = new ArrayList<>();
         network.flows().forEach(f -> rows.add(new Row("reached", f.address(), Integer.toString(f.port()), f.protocol(),
                 orDash(f.name()), f.packets() + " packets", ByteSize.human(f.bytes()))));
-        network.refused().forEach(r -> rows.add(new Row("refused", r.address(), Integer.toString(r.port()), r.protocol(),
+        // Which rule refused it: the host, a private range, the LAN, the allow-list, a spoofed source.
+        network.refused().forEach(r -> rows.add(new Row(r.rule() == null ? "refused" : "refused: " + r.rule(),
+                r.address(), Integer.toString(r.port()), r.protocol(),
                 orDash(r.name()), count(r.attempts(), "attempt"), "")));
         // Under audit: let through, but what the registration's allow-list would have refused.
         network.unlisted().forEach(r -> rows.add(new Row("unlisted", r.address(), Integer.toString(r.port()),

@@ -15,7 +15,7 @@ class NetworkViewModelTest {
 
     private static final JobNetwork LOG = new JobNetwork(true, "audit", "10.201.0.2", "10.201.0.1",
             List.of(new JobNetwork.Flow("203.0.113.2", 443, "tcp", "pypi.test", 40, 3_500_000)),
-            List.of(new JobNetwork.Refusal("192.168.1.1", 80, "tcp", null, 2)),
+            List.of(new JobNetwork.Refusal("192.168.1.1", 80, "tcp", null, 2, "a private range")),
             List.of(new JobNetwork.Refusal("203.0.113.2", 443, "tcp", "pypi.test", 1)),
             List.of(new JobNetwork.Lookup("pypi.test", "A", List.of("203.0.113.2"), null),
                     new JobNetwork.Lookup("<b>gone</b>.test", "A", List.of(), "no answer from 203.0.113.53")));
@@ -34,7 +34,7 @@ class NetworkViewModelTest {
                 network.summaryProperty().get());
         assertEquals(List.of(
                 new NetworkViewModel.Row("reached", "203.0.113.2", "443", "tcp", "pypi.test", "40 packets", "3.3 MiB"),
-                new NetworkViewModel.Row("refused", "192.168.1.1", "80", "tcp", "–", "2 attempts", ""),
+                new NetworkViewModel.Row("refused: a private range", "192.168.1.1", "80", "tcp", "–", "2 attempts", ""),
                 new NetworkViewModel.Row("unlisted", "203.0.113.2", "443", "tcp", "pypi.test", "1 attempt", ""),
                 new NetworkViewModel.Row("DNS A", "pypi.test", "", "", "203.0.113.2", "", ""),
                 new NetworkViewModel.Row("DNS A", "<b>gone</b>.test", "", "", "no answer from 203.0.113.53", "", "")),

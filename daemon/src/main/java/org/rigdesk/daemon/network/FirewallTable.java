@@ -15,8 +15,14 @@ import org.rigdesk.daemon.host.CommandRunner;
  * Docker, libvirt or the owner keep in theirs (it never touches another table). Job VMs' links are
  * the interfaces named {@code rd-*}. From them: DNS to their own link's host address, the owner's
  * exceptions, and the internet; never the host (input), private and local ranges, other job VMs
- * or IPv6 (forward). Into them: only replies. Outbound traffic is masqueraded. Every flow is
- * counted per destination, and every refused attempt, in two dynamic sets read for the egress log.
+ * or IPv6 (forward), nor the networks the host reaches other than by its default route ({@code
+ * lan4}, kept by {@link LanRoutes}). Into them: only replies. Outbound traffic is masqueraded.
+ * A link speaks only from its own job's address ({@code guests4}; anything else is dropped before
+ * routing and counted in {@code spoofed4}). Every flow is counted per destination, and every
+ * refused attempt with the rule that refused it (the packet's mark, set as it is refused), in
+ * dynamic sets read for the egress log; a verdict never rides on a set update (an update fails
+ * when its set is full, and the rule it is in stops there), so a full set loses counts, never
+ * traffic.
  */
 final class FirewallTable {
 
@@ -29,6 +35,8 @@ final class FirewallTable {
     /** A refused connection fails at once in the guest (a job learns why), rather than hanging until it times out. */
     private static final String REFUSE = "reject with icmpx type admin-prohibited";
     private static final String REPLY_TUPLE = "ip daddr . ip saddr . meta l4proto . th sport";
+    /** Why an attempt was refused: the mark it is refused with, in the refused4 key, and its label. */
+    static final List<String> RULES = List.of("", "the host", "a private range", "the LAN", "the allow-list");
 
     private final String nft;
     private final Path scratch;
@@ -40,50 +48,67 @@ final class FirewallTable {
         this.subnet = subnet;
     }
 
+    /** Counts an attempt refused by rule {@code rule} (an index of {@link #RULES}); the next rule refuses it. */
+    private static String countRefused(int rule) {
+        return "meta l4proto { tcp, udp } meta mark set " + rule + " add @refused4 { " + TUPLE + " . meta mark }";
+    }
+
     String ruleset() {
-        String counted = "set %s { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags dynamic; counter; "
+        String counted = "set %s { type ipv4_addr . ipv4_addr . inet_proto . inet_service%s; flags dynamic; counter; "
                 + "size 65536; }";
         return String.join("\n",
                 "table inet " + TABLE + " {",
                 "  set private4 { type ipv4_addr; flags interval; elements = { " + String.join(", ", PRIVATE) + " } }",
+                "  set lan4 { type ipv4_addr; flags interval; }",
                 "  set gateways4 { type ifname . ipv4_addr; }",
+                "  set guests4 { type ifname . ipv4_addr; }",
+                "  set spoofed4 { type ifname . ipv4_addr; flags dynamic; counter; size 4096; }",
                 "  set allow4 { type ipv4_addr . inet_proto . inet_service; flags interval; }",
-                "  " + String.format(counted, "flows4"),
-                "  " + String.format(counted, "refused4"),
-                "  " + String.format(counted, "unlisted4"),
+                "  " + String.format(counted, "flows4", ""),
+                "  " + String.format(counted, "refused4", " . mark"),
+                "  " + String.format(counted, "unlisted4", ""),
                 "  set strict4 { type ipv4_addr; }",
                 "  set audit4 { type ipv4_addr; }",
                 "  set permitted4 { type ipv4_addr . ipv4_addr; flags interval; }",
+                // Before routing (and rp_filter, and conntrack): a source that is not the link's own job's.
+                "  chain prerouting {",
+                "    type filter hook prerouting priority raw; policy accept;",
+                "    iifname \"rd-*\" meta nfproto ipv4 iifname . ip saddr != @guests4 update @spoofed4 { iifname . ip saddr }",
+                "    iifname \"rd-*\" meta nfproto ipv4 iifname . ip saddr != @guests4 drop",
+                "  }",
                 "  chain input {",
                 "    type filter hook input priority filter; policy accept;",
                 "    iifname \"rd-*\" iifname . ip daddr @gateways4 udp dport 53 accept",
                 "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
-                        + TUPLE + " } accept",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } add @refused4 { " + TUPLE + " } " + REFUSE,
+                        + TUPLE + " }",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 accept",
+                "    iifname \"rd-*\" " + countRefused(1),
                 "    iifname \"rd-*\" " + REFUSE,
                 "  }",
                 "  chain forward {",
                 "    type filter hook forward priority filter; policy accept;",
                 "    oifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { "
-                        + REPLY_TUPLE + " } accept",
+                        + REPLY_TUPLE + " }",
                 "    oifname \"rd-*\" ct state established,related accept",
                 "    iifname \"rd-*\" meta nfproto ipv6 drop",
                 "    iifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { " + TUPLE
-                        + " } accept",
+                        + " }",
                 "    iifname \"rd-*\" ct state established,related accept",
                 "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
-                        + TUPLE + " } accept",
+                        + TUPLE + " }",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 accept",
                 // A registration's allow-list: only what it names (its blocks, its names' answers).
-                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 meta l4proto { tcp, udp } "
-                        + "add @refused4 { " + TUPLE + " } " + REFUSE,
+                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 " + countRefused(4),
                 "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 " + REFUSE,
                 "    iifname \"rd-*\" ip saddr @audit4 ip saddr . ip daddr != @permitted4 meta l4proto { tcp, udp } "
                         + "add @unlisted4 { " + TUPLE + " }",
-                "    iifname \"rd-*\" ip daddr @private4 meta l4proto { tcp, udp } add @refused4 { " + TUPLE + " } "
-                        + REFUSE,
+                "    iifname \"rd-*\" ip daddr @private4 " + countRefused(2),
                 "    iifname \"rd-*\" ip daddr @private4 " + REFUSE,
+                "    iifname \"rd-*\" ip daddr @lan4 " + countRefused(3),
+                "    iifname \"rd-*\" ip daddr @lan4 " + REFUSE,
                 "    oifname \"rd-*\" drop",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } update @flows4 { " + TUPLE + " } accept",
+                "    iifname \"rd-*\" meta l4proto { tcp, udp } update @flows4 { " + TUPLE + " }",
+                "    iifname \"rd-*\" accept",
                 "  }",
                 "  chain postrouting {",
                 "    type nat hook postrouting priority srcnat; policy accept;",
@@ -107,12 +132,53 @@ final class FirewallTable {
         }
     }
 
-    void addGateway(String tap, String address) throws IOException {
-        run(List.of(nft, "add", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
+    /** A job's link: its host end's address (the guest's resolver) and the one address it may send from. */
+    void addLink(String tap, String gateway, String guest) throws IOException {
+        apply(linkElements("add", tap, gateway, guest));
     }
 
-    void removeGateway(String tap, String address) throws IOException {
-        run(List.of(nft, "delete", "element", "inet", TABLE, "gateways4", "{ \"" + tap + "\" . " + address + " }"));
+    void removeLink(String tap, String gateway, String guest) throws IOException {
+        apply(linkElements("delete", tap, gateway, guest));
+    }
+
+    private static String linkElements(String verb, String tap, String gateway, String guest) {
+        return verb + " element inet " + TABLE + " gateways4 { \"" + tap + "\" . " + gateway + " }\n"
+                + verb + " element inet " + TABLE + " guests4 { \"" + tap + "\" . " + guest + " }\n";
+    }
+
+    /** The networks the host reaches other than by its default route, replacing the last ones at once. */
+    void setLan(List<Ipv4.Block> blocks) throws IOException {
+        StringBuilder script = new StringBuilder("flush set inet " + TABLE + " lan4\n");
+        if (!blocks.isEmpty()) {
+            script.append("add element inet " + TABLE + " lan4 { ")
+                    .append(String.join(", ", blocks.stream().map(Ipv4.Block::toString).toList())).append(" }\n");
+        }
+        apply(script.toString());
+    }
+
+    /** Packets link {@code tap} sent from addresses not its job's: the address claimed, and how many. */
+    List<Counted> spoofed(String tap) throws IOException {
+        JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, "spoofed4")));
+        List<Counted> spoofed = new ArrayList<>();
+        for (JsonNode element : answer.findValues("elem")) {
+            for (JsonNode item : element) {
+                JsonNode concat = item.path("elem").path("val").path("concat");
+                if (concat.size() == 2 && tap.equals(concat.get(0).asText())) {
+                    JsonNode counter = item.path("elem").path("counter");
+                    spoofed.add(new Counted(concat.get(1).asText(), "any", 0, counter.path("packets").asLong(),
+                            counter.path("bytes").asLong(), 0));
+                }
+            }
+        }
+        return spoofed;
+    }
+
+    /** Forgets what link {@code tap} sent from other addresses (the next job on it starts clean). */
+    void forgetSpoofed(String tap, List<Counted> spoofed) throws IOException {
+        if (!spoofed.isEmpty()) {
+            apply("delete element inet " + TABLE + " spoofed4 { " + String.join(", ", spoofed.stream()
+                    .map(c -> "\"" + tap + "\" . " + c.address()).toList()) + " }\n");
+        }
     }
 
     /** Puts {@code guest} under its registration's policy: its mode's set, its blocks permitted. */
@@ -181,8 +247,13 @@ final class FirewallTable {
         apply(script.toString());
     }
 
-    /** One counted destination of one guest. */
-    record Counted(String address, String protocol, int port, long packets, long bytes) {
+    /** One counted destination of one guest; {@code rule}: the index in {@link #RULES} that refused it, or 0. */
+    record Counted(String address, String protocol, int port, long packets, long bytes, int rule) {
+
+        /** The refusing rule's words, or null. */
+        String ruleLabel() {
+            return rule > 0 && rule < RULES.size() ? RULES.get(rule) : null;
+        }
     }
 
     /** What the set ({@code flows4} or {@code refused4}) holds for {@code guest}. */
@@ -192,10 +263,11 @@ final class FirewallTable {
         for (JsonNode item : answer.path("nftables")) {
             for (JsonNode element : item.path("set").path("elem")) {
                 JsonNode concat = element.path("elem").path("val").path("concat");
-                if (concat.size() == 4 && guest.equals(concat.get(0).asText())) {
+                if (concat.size() >= 4 && guest.equals(concat.get(0).asText())) {
                     JsonNode counter = element.path("elem").path("counter");
                     counted.add(new Counted(concat.get(1).asText(), concat.get(2).asText(), concat.get(3).asInt(),
-                            counter.path("packets").asLong(), counter.path("bytes").asLong()));
+                            counter.path("packets").asLong(), counter.path("bytes").asLong(),
+                            concat.size() == 5 ? concat.get(4).asInt() : 0));
                 }
             }
         }
@@ -207,8 +279,8 @@ final class FirewallTable {
         if (counted.isEmpty()) {
             return;
         }
-        List<String> elements = counted.stream()
-                .map(c -> guest + " . " + c.address() + " . " + c.protocol() + " . " + c.port()).toList();
+        List<String> elements = counted.stream().map(c -> guest + " . " + c.address() + " . " + c.protocol() + " . "
+                + c.port() + (set.equals("refused4") ? " . " + c.rule() : "")).toList();
         apply("delete element inet " + TABLE + " " + set + " { " + String.join(", ", elements) + " }\n");
     }
 

@@ -38,6 +38,8 @@ public final class JobNetworks implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(JobNetworks.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_SUBNET = "10.201.0.0/16";
+    /** The rule of a refusal that is a packet sent from an address not the job's. */
+    public static final String SPOOFED = "not the job's address";
 
     private final String ip;
     private final Ipv4.Block subnet;
@@ -48,6 +50,7 @@ public final class JobNetworks implements AutoCloseable {
     private final Path forwardingNote;
     private final BitSet used = new BitSet();
     private final Map<Long, Lease> open = new ConcurrentHashMap<>();
+    private final LanRoutes lan;
     private volatile List<String> exceptions = List.of();
     private volatile String unavailable;
 
@@ -64,6 +67,7 @@ public final class JobNetworks implements AutoCloseable {
                         + "larger, e.g. " + DEFAULT_SUBNET + "; got " + subnet));
         this.upstreams = List.copyOf(upstreams);
         this.table = new FirewallTable(nft, stateDir.resolve("network"), this.subnet);
+        this.lan = new LanRoutes(ip, this.subnet, table::setLan);
         this.procSys = procSys;
         this.forwardingNote = stateDir.resolve("network").resolve("ip_forward.before");
     }
@@ -98,6 +102,7 @@ public final class JobNetworks implements AutoCloseable {
             removeLeftoverLinks();
             enableForwarding();
             table.install();
+            lan.start();
             docker.open();
             applyExceptions(exceptions);
             openTun();
@@ -229,6 +234,7 @@ public final class JobNetworks implements AutoCloseable {
     @Override
     public synchronized void close() {
         open.values().forEach(Lease::close);
+        lan.close();
         if (unavailable != null) {
             return;
         }
@@ -288,11 +294,17 @@ public final class JobNetworks implements AutoCloseable {
             if (Files.exists(ipv6)) {
                 Files.writeString(ipv6, "1");
             }
+            // Strict reverse-path filtering: the link's packets come from its own /30 or are dropped
+            // (the table's guests4 already pins them to the job's one address).
+            Path rpFilter = procSys.resolve("net/ipv4/conf").resolve(tap).resolve("rp_filter");
+            if (Files.exists(rpFilter)) {
+                Files.writeString(rpFilter, "1");
+            }
             run(List.of(ip, "address", "add", gateway + "/30", "dev", tap));
             run(List.of(ip, "link", "set", tap, "up"));
             table.clearPolicy(address); // what a crashed daemon's job on this address was given
             table.setPolicy(address, policy);
-            table.addGateway(tap, gateway);
+            table.addLink(tap, gateway, address);
             gatewayAdded = true;
             dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId, this::answered);
         }
@@ -376,14 +388,14 @@ public final class JobNetworks implements AutoCloseable {
 
         /** The guest's counters in the table: its flows, refusals and audit hits. */
         private record Counters(List<FirewallTable.Counted> flows, List<FirewallTable.Counted> refused,
-                                List<FirewallTable.Counted> unlisted) {
+                                List<FirewallTable.Counted> unlisted, List<FirewallTable.Counted> spoofed) {
 
-            static final Counters NONE = new Counters(List.of(), List.of(), List.of());
+            static final Counters NONE = new Counters(List.of(), List.of(), List.of(), List.of());
         }
 
         private Counters counters() throws IOException {
             return new Counters(table.counted("flows4", address), table.counted("refused4", address),
-                    table.counted("unlisted4", address));
+                    table.counted("unlisted4", address), table.spoofed(tap));
         }
 
         /** The egress log so far: flows and refusals from the counters, names from the resolver. */
@@ -397,8 +409,11 @@ public final class JobNetworks implements AutoCloseable {
         }
 
         private JobNetwork log(Counters counters) {
-            return new JobNetwork(true, policy.mode().wire(), address, gateway, flows(counters.flows()),
-                    refusals(counters.refused()), refusals(counters.unlisted()), dns == null ? List.of() : dns.lookups());
+            List<JobNetwork.Refusal> refused = new ArrayList<>(refusals(counters.refused()));
+            counters.spoofed().forEach(c -> refused.add(new JobNetwork.Refusal(c.address(), 0, "any", null, c.packets(),
+                    SPOOFED)));
+            return new JobNetwork(true, policy.mode().wire(), address, gateway, flows(counters.flows()), refused,
+                    refusals(counters.unlisted()), dns == null ? List.of() : dns.lookups());
         }
 
         private List<JobNetwork.Flow> flows(List<FirewallTable.Counted> counted) {
@@ -410,7 +425,7 @@ public final class JobNetworks implements AutoCloseable {
         private List<JobNetwork.Refusal> refusals(List<FirewallTable.Counted> counted) {
             return counted.stream().sorted(Comparator.comparingLong(FirewallTable.Counted::packets).reversed())
                     .map(c -> new JobNetwork.Refusal(c.address(), c.port(), c.protocol(), nameOf(c.address()),
-                            c.packets())).toList();
+                            c.packets(), c.ruleLabel())).toList();
         }
 
         private String nameOf(String destination) {
@@ -429,9 +444,14 @@ public final class JobNetworks implements AutoCloseable {
                 table.forget("flows4", address, counters.flows());
                 table.forget("refused4", address, counters.refused());
                 table.forget("unlisted4", address, counters.unlisted());
-                table.clearPolicy(address);
+                table.forgetSpoofed(tap, counters.spoofed());
             } catch (IOException e) {
                 LOG.warning("cannot read or clear the egress counters of job " + jobId + ": " + e.getMessage());
+            }
+            try {
+                table.clearPolicy(address); // whatever the counters did: the next job on this address starts bare
+            } catch (IOException e) {
+                LOG.warning("cannot clear the egress policy of job " + jobId + ": " + e.getMessage());
             }
             close();
             return log;
@@ -450,7 +470,7 @@ public final class JobNetworks implements AutoCloseable {
             }
             try {
                 if (gatewayAdded) {
-                    table.removeGateway(tap, gateway);
+                    table.removeLink(tap, gateway, address);
                     gatewayAdded = false;
                 }
             } catch (IOException e) {

@@ -39,7 +39,8 @@ class CacheBench {
         DaemonProcess.requireTestImage();
         try (NetworkWorld world = new NetworkWorld(dir)) {
             world.publish("model.bin", BYTES);
-            try (DaemonProcess daemon = new DaemonProcess(dir).withArgs("--dns-upstream", NetworkWorld.INTERNET).start();
+            try (DaemonProcess daemon = new DaemonProcess(dir).withArgs("--dns-upstream", NetworkWorld.INTERNET)
+                    .inNetworkNamespace(world.rig()).start();
                  DaemonClient client = daemon.client()) {
                 Job first = run(client);
                 Job second = run(client);

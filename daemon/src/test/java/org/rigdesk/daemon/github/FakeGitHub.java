@@ -102,9 +102,18 @@ public final class FakeGitHub extends Dispatcher implements AutoCloseable {
     public final Map<Long, String> runnerGroups = new ConcurrentHashMap<>(Map.of(1L, "Default"));
 
     public FakeGitHub(String scopePath) throws IOException {
+        this(scopePath, null);
+    }
+
+    /** Listening on {@code address} (a daemon in another network namespace reaches it there), or loopback. */
+    public FakeGitHub(String scopePath, java.net.InetAddress address) throws IOException {
         this.scopePath = scopePath;
         server.setDispatcher(this);
-        server.start();
+        if (address == null) {
+            server.start();
+        } else {
+            server.start(address, 0);
+        }
         publish(StandInRunner.VERSION);
     }
 

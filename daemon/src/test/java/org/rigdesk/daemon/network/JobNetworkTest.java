@@ -47,7 +47,8 @@ class JobNetworkTest {
         DaemonProcess.requireTestImage();
         assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
         world = new NetworkWorld(dir);
-        daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--dns-upstream", NetworkWorld.INTERNET).start();
+        daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--dns-upstream", NetworkWorld.INTERNET)
+                .inNetworkNamespace(world.rig()).start();
         client = daemon.client();
     }
 
@@ -134,8 +135,9 @@ class JobNetworkTest {
             assertTrue(links.contains(": lo:"), links);
             String loopback = "http://127.0.0.1:" + NetworkWorld.HOST_LOOPBACK_PORT + "/host.txt";
             String lan = "http://" + NetworkWorld.LAN + ":8080/lan.txt";
-            assertEquals("200", output("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
-                    loopback), "the host reaches its loopback service (so the test could fail)");
+            assertEquals("200", output("nsenter", "--net=" + world.rig(), "curl", "-s", "-o", "/dev/null", "-w",
+                    "%{http_code}", "--max-time", "5", loopback), "the rig reaches its loopback service (so the test could "
+                    + "fail)");
             for (String url : List.of(loopback, lan)) {
                 String code = output("nsenter", namespace, "--", "setpriv", "--reuid=" + uid, "--regid=" + uid,
                         "--clear-groups", "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time",
@@ -185,23 +187,23 @@ class JobNetworkTest {
     /** Docker's iptables rules as it makes them: FORWARD policy DROP, and its DOCKER-USER chain jumped to first. */
     @Test
     void besideDockersDropPolicyJobsStillReachTheInternetAndNothingMore() throws Exception {
-        NetworkWorld.host("iptables", "-N", "DOCKER-USER");
-        NetworkWorld.host("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
-        NetworkWorld.host("iptables", "-I", "FORWARD", "-j", "DOCKER-USER");
-        NetworkWorld.host("iptables", "-P", "FORWARD", "DROP");
+        world.inRig("iptables", "-N", "DOCKER-USER");
+        world.inRig("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
+        world.inRig("iptables", "-I", "FORWARD", "-j", "DOCKER-USER");
+        world.inRig("iptables", "-P", "FORWARD", "DROP");
         try {
             Job job = run(String.join("\n", "probe internet http://" + NetworkWorld.INTERNET + "/hello.txt",
                     "probe lan http://" + NetworkWorld.LAN + ":8080/lan.txt"));
             String log = JobWaits.log(client, job.id()).replace("\r\n", "\n");
             assertTrue(log.contains("internet=reached\n") && log.contains("lan=refused\n"), log);
-            String chain = NetworkWorld.host("iptables", "-S", "DOCKER-USER");
+            String chain = world.inRig("iptables", "-S", "DOCKER-USER");
             assertTrue(chain.contains("-i rd-+ -j ACCEPT"), chain);
-            assertTrue(NetworkWorld.host("iptables", "-S", "FORWARD").contains("-P FORWARD DROP"), "Docker's policy kept");
+            assertTrue(world.inRig("iptables", "-S", "FORWARD").contains("-P FORWARD DROP"), "Docker's policy kept");
         } finally {
-            NetworkWorld.host("iptables", "-P", "FORWARD", "ACCEPT");
-            NetworkWorld.host("iptables", "-D", "FORWARD", "-j", "DOCKER-USER");
-            NetworkWorld.host("iptables", "-F", "DOCKER-USER");
-            NetworkWorld.host("iptables", "-X", "DOCKER-USER");
+            world.inRig("iptables", "-P", "FORWARD", "ACCEPT");
+            world.inRig("iptables", "-D", "FORWARD", "-j", "DOCKER-USER");
+            world.inRig("iptables", "-F", "DOCKER-USER");
+            world.inRig("iptables", "-X", "DOCKER-USER");
         }
     }
 
@@ -217,6 +219,6 @@ class JobNetworkTest {
             assertTrue(refused.problem().detail().contains(bad), refused.problem().detail());
         }
         assertEquals(before, client.get("/v1/settings", Settings.class));
-        assertFalse(NetworkWorld.host("nft", "list", "set", "inet", "rigdesk", "allow4").contains("192.168.1"));
+        assertFalse(world.inRig("nft", "list", "set", "inet", "rigdesk", "allow4").contains("192.168.1"));
     }
 }

@@ -48,7 +48,8 @@ class NetworkBench {
         List<Double> user = new ArrayList<>();
         try (NetworkWorld world = new NetworkWorld(dir)) {
             world.publish("big.bin", BYTES);
-            try (DaemonProcess daemon = new DaemonProcess(dir).withArgs("--dns-upstream", NetworkWorld.INTERNET).start();
+            try (DaemonProcess daemon = new DaemonProcess(dir).withArgs("--dns-upstream", NetworkWorld.INTERNET)
+                    .inNetworkNamespace(world.rig()).start();
                  DaemonClient client = daemon.client()) {
                 for (int round = 0; round < ROUNDS; round++) {
                     Job job = client.send("POST", "/v1/jobs", new JobRequest(null, SCRIPT, IntNode.valueOf(0), 2, 512,

@@ -69,9 +69,11 @@ class RunnerEgressTest {
         DaemonProcess.requireTestImage();
         assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
         try (NetworkWorld world = new NetworkWorld(dir);
-             FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
+             FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci", java.net.InetAddress.getByName(
+                     NetworkWorld.HOST_LINK));
              DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
-                     .withArgs("--dns-upstream", NetworkWorld.INTERNET, "--runner-poll-ms", "500").start();
+                     .withArgs("--dns-upstream", NetworkWorld.INTERNET, "--runner-poll-ms", "500")
+                     .inNetworkNamespace(world.rig()).start();
              DaemonClient client = daemon.client()) {
             DaemonException bad = org.junit.jupiter.api.Assertions.assertThrows(DaemonException.class,
                     () -> client.send("PUT", "/v1/runner", registration(github, "allow-list", List.of("exa mple.test")),

@@ -24,6 +24,7 @@ public final class DaemonProcess implements AutoCloseable {
     private final List<String> extraArgs;
     private final String rig;
     private final java.util.Map<String, String> env = new java.util.HashMap<>();
+    private final List<String> prefix = new ArrayList<>();
     private Process process;
 
     public DaemonProcess(Path dir) {
@@ -47,6 +48,13 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> all = new ArrayList<>(extraArgs);
         all.addAll(List.of(args));
         return new DaemonProcess(socket, stateDir, sysfsRoot, all, rig);
+    }
+
+    /** Runs the daemon in the network namespace at {@code path} ({@code nsenter --net}: /sys and cgroups stay the host's). */
+    public DaemonProcess inNetworkNamespace(String path) {
+        prefix.clear();
+        prefix.addAll(List.of("nsenter", "--net=" + path, "--"));
+        return this;
     }
 
     /** Sets an environment variable of the daemon (PATH, to put fake VMMs first). */
@@ -73,7 +81,8 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts a daemon without waiting: for tests that expect it to refuse. */
     public Process launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),

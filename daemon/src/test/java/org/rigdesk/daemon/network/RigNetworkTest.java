@@ -1,0 +1,107 @@
+package org.rigdesk.daemon.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobNetwork;
+import org.rigdesk.api.wire.JobRequest;
+import org.rigdesk.daemon.host.ProcessIdentity;
+import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.daemon.testing.FakeVmms;
+import org.rigdesk.daemon.testing.JobWaits;
+import org.rigdesk.daemon.testing.NamespaceGuest;
+import org.rigdesk.daemon.testing.NetworkWorld;
+
+/**
+ * Job networks as a job would attack them, on a rig of network namespaces with the daemon inside
+ * (its default route through a router to an "internet", a LAN on a public range on a second
+ * interface): guests are the bridges of fake VMMs' namespaces, so each probe is a real packet
+ * through the real rules, without a boot.
+ */
+class RigNetworkTest {
+
+    @TempDir
+    static Path dir;
+    static NetworkWorld world;
+    static DaemonProcess daemon;
+    static DaemonClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
+        world = new NetworkWorld(dir);
+        Path bin = FakeVmms.install(dir);
+        daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--dns-upstream", NetworkWorld.INTERNET, "--cancel-grace",
+                "1").withEnv("PATH", bin + ":" + System.getenv("PATH")).inNetworkNamespace(world.rig()).start();
+        client = daemon.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+            daemon.close();
+        }
+        if (world != null) {
+            world.close();
+        }
+    }
+
+    /** A CPU job (Firecracker's stand-in) with a network that runs until cancelled; its guest. */
+    private static NamespaceGuest guest() throws Exception {
+        Job job = client.send("POST", "/v1/jobs", new JobRequest(null, "sleep 120", IntNode.valueOf(0), 1, 256, 300,
+                null, null, true), Job.class);
+        return NamespaceGuest.of(client, daemon.stateDir(), job.id());
+    }
+
+    private static void cancel(NamespaceGuest guest) throws Exception {
+        long id = guest.jobId;
+        client.send("POST", "/v1/jobs/" + id + "/cancel", null, Job.class);
+        JobWaits.finished(client, id, 60);
+    }
+
+    @Test
+    void aJobReachesTheInternetButNeitherTheRigsLanOnAPublicRangeNorItsRouter() throws Exception {
+        NamespaceGuest guest = guest();
+        try {
+            assertEquals("200", guest.fetch("http://" + NetworkWorld.INTERNET + "/hello.txt", null), "the internet");
+            for (String url : java.util.List.of("http://" + NetworkWorld.CAMPUS + ":8080/lan.txt",
+                    "http://" + NetworkWorld.ROUTER + "/hello.txt")) {
+                assertEquals("200", world.inRig("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3",
+                        url), "the rig reaches " + url + " (so the test could fail)");
+            }
+            assertEquals("000", guest.fetch("http://" + NetworkWorld.CAMPUS + ":8080/lan.txt", null), "the campus LAN");
+            assertEquals("000", guest.fetch("http://" + NetworkWorld.ROUTER + "/hello.txt", null), "the default route's router");
+        } finally {
+            cancel(guest);
+        }
+    }
+
+    @Test
+    void aGuestSendingFromAnotherAddressReachesNothingAndIsCounted() throws Exception {
+        NamespaceGuest guest = guest();
+        try {
+            String other = Ipv4.format(Ipv4.parse(
+                    guest.network.address()).orElseThrow() + 4); // the next job's address
+            guest.must("ip", "address", "add", other + "/32", "dev", "bridge");
+            // Its own address first: the guest then knows its gateway's MAC, as a running guest does.
+            assertEquals("200", guest.fetch("http://" + NetworkWorld.INTERNET + "/hello.txt", null), "its own address");
+            assertEquals("000", guest.fetch("http://" + NetworkWorld.INTERNET + "/hello.txt", other), "spoofed source");
+            JobNetwork log = client.jobNetwork(guest.jobId);
+
+            assertTrue(log.refused().stream().anyMatch(r -> r.address().equals(other) && r.attempts() >= 1
+                    && "not the job's address".equals(r.rule())), log.toString());
+        } finally {
+            cancel(guest);
+        }
+    }
+}
