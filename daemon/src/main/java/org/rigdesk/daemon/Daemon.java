@@ -308,7 +308,7 @@ public class Daemon implements AutoCloseable {
         JobNetworks networks = new JobNetworks(tools.onPath("ip").map(Path::toString).orElse("ip"),
                 tools.onPath("nft").map(Path::toString).orElse("nft"),
                 tools.onPath("iptables").map(Path::toString).orElse(null), config.jobSubnet(), config.dnsUpstreams(),
-                config.stateDir(), Path.of("/proc/sys"));
+                config.dnsHiddenDomains(), config.stateDir(), Path.of("/proc/sys"));
         networks.start(sandbox.confines(), settings.current().networkAllow());
         jobNetworks = networks;
         settings.onChange(changed -> {

@@ -34,6 +34,7 @@ public record DaemonConfig(
         int vmmUidBase,
         String jobSubnet,
         List<java.net.InetSocketAddress> dnsUpstreams,
+        List<String> dnsHiddenDomains,
         org.rigdesk.daemon.lending.LendingService.Timings lendingTimings,
         long cacheMinFreeBytes,
         boolean pauseInMerge) {

@@ -121,6 +121,11 @@ public class Rigdeskd implements Callable<Integer> {
             description = "A resolver job VMs' DNS is forwarded to (repeatable; default: /etc/resolv.conf's).")
     List<String> dnsUpstreams = new ArrayList<>();
 
+    @Option(names = "--dns-allow-search-domains",
+            description = "Let job VMs resolve names of the host's own search domains (resolv.conf's search/domain); "
+                    + "by default they are refused, as an intranet's split-horizon names.")
+    boolean dnsAllowSearchDomains;
+
     @Option(names = "--vmm-uid-base", paramLabel = "UID", defaultValue = "" + VmmUsers.DEFAULT_BASE, hidden = true,
             description = "The first of the 65536 uids job VMMs run as.")
     int vmmUidBase;
@@ -232,6 +237,7 @@ public class Rigdeskd implements Callable<Integer> {
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate),
                         Duration.ofSeconds(runnerReleaseCheckSeconds)), adminGroup,
                 jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
+                dnsAllowSearchDomains ? List.of() : JobNetworks.searchDomains(Path.of("/etc/resolv.conf")),
                 new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
                 (long) (cacheMinFreeGib * (1L << 30)), pauseInMerge);
         Daemon daemon = new Daemon(config);
@@ -298,7 +304,7 @@ public class Rigdeskd implements Callable<Integer> {
             }
         }
         try {
-            new JobNetworks("ip", "nft", null, jobSubnet, List.of(), Path.of("/"), Path.of("/"));
+            new JobNetworks("ip", "nft", null, jobSubnet, List.of(), List.of(), Path.of("/"), Path.of("/"));
         } catch (IllegalArgumentException e) {
             return "--job-subnet: " + e.getMessage();
         }

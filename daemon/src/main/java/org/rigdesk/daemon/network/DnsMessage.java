@@ -15,22 +15,40 @@ final class DnsMessage {
 
     static final int A = 1;
     static final int AAAA = 28;
+    static final int REFUSED = 5;
     private static final int HEADER = 12;
+    private static final int CLASS_IN = 1;
+    /**
+     * The types a job may ask: addresses and what leads to them (A, NS, CNAME, SOA, PTR, MX, TXT,
+     * AAAA, SRV, SVCB, HTTPS, CAA); not ANY, AXFR/IXFR, NULL and the like.
+     */
+    static final java.util.Set<Integer> STANDARD_TYPES = java.util.Set.of(1, 2, 5, 6, 12, 15, 16, 28, 33, 64, 65, 257);
 
     private DnsMessage() {
     }
 
-    record Question(String name, int type) {
+    /** {@code end}: where the question section ends (the header and question are echoed in a refusal). */
+    record Question(String name, int type, int qclass, int end) {
+
+        Question(String name, int type) {
+            this(name, type, CLASS_IN, 0);
+        }
 
         String typeName() {
             return switch (type) {
                 case A -> "A";
                 case AAAA -> "AAAA";
+                case 2 -> "NS";
                 case 5 -> "CNAME";
+                case 6 -> "SOA";
+                case 12 -> "PTR";
                 case 15 -> "MX";
                 case 16 -> "TXT";
                 case 33 -> "SRV";
+                case 64 -> "SVCB";
                 case 65 -> "HTTPS";
+                case 255 -> "ANY";
+                case 257 -> "CAA";
                 default -> Integer.toString(type);
             };
         }
@@ -46,7 +64,68 @@ final class DnsMessage {
         if (name.isEmpty() || next[0] + 4 > length) {
             return Optional.empty();
         }
-        return Optional.of(new Question(name.get(), u16(message, next[0])));
+        return Optional.of(new Question(name.get(), u16(message, next[0]), u16(message, next[0] + 2), next[0] + 4));
+    }
+
+    /**
+     * Why a guest's message is not a standard query Rigdesk forwards, or null when it is one: a
+     * query (not a response), opcode QUERY, exactly one question of class IN and a type of
+     * {@link #STANDARD_TYPES}, no answer or authority records, at most one additional (EDNS).
+     */
+    static String nonStandard(byte[] message, int length, Question question) {
+        int flags = u16(message, 2);
+        int opcode = flags >> 11 & 0xF;
+        if ((flags & 0x8000) != 0) {
+            return "not a query";
+        }
+        if (opcode != 0) {
+            return "opcode " + opcode + " (only standard queries)";
+        }
+        if (u16(message, 4) != 1 || u16(message, 6) != 0 || u16(message, 8) != 0 || u16(message, 10) > 1) {
+            return "not one plain question";
+        }
+        if (question.qclass() != CLASS_IN) {
+            return "class " + question.qclass();
+        }
+        if (!STANDARD_TYPES.contains(question.type())) {
+            return "type " + question.typeName();
+        }
+        return null;
+    }
+
+    /** A refusal of {@code query} (its id and question, rcode {@code rcode}, nothing else). */
+    static byte[] refusal(byte[] query, Question question, int rcode) {
+        byte[] answer = java.util.Arrays.copyOf(query, question.end());
+        answer[2] = (byte) (0x80 | query[2] & 0x01); // a response, opcode QUERY, RD as asked
+        answer[3] = (byte) (0x80 | rcode & 0x0F); // RA, the rcode
+        answer[4] = 0;
+        answer[5] = 1;
+        for (int i = 6; i < HEADER; i++) {
+            answer[i] = 0;
+        }
+        return answer;
+    }
+
+    static int id(byte[] message) {
+        return u16(message, 0);
+    }
+
+    /** {@code message}'s first {@code length} bytes with its id replaced. */
+    static byte[] withId(byte[] message, int length, int id) {
+        byte[] copy = java.util.Arrays.copyOf(message, length);
+        copy[0] = (byte) (id >> 8);
+        copy[1] = (byte) id;
+        return copy;
+    }
+
+    /** Whether {@code answer} is a response to exactly {@code question} (name, case aside; type; class). */
+    static boolean answers(byte[] answer, int length, Question question) {
+        if (length < HEADER || (u16(answer, 2) & 0x8000) == 0 || u16(answer, 4) != 1) {
+            return false;
+        }
+        Optional<Question> asked = question(answer, length);
+        return asked.isPresent() && asked.get().name().equalsIgnoreCase(question.name())
+                && asked.get().type() == question.type() && asked.get().qclass() == question.qclass();
     }
 
     /** The A and AAAA addresses in an answer's answer section (none when it does not parse). */

@@ -44,6 +44,7 @@ public final class JobNetworks implements AutoCloseable {
     private final String ip;
     private final Ipv4.Block subnet;
     private final List<InetSocketAddress> upstreams;
+    private final List<String> hiddenDomains;
     private final FirewallTable table;
     private final DockerUserChain docker;
     private final Path procSys;
@@ -59,7 +60,8 @@ public final class JobNetworks implements AutoCloseable {
      * to; {@code stateDir}: where the forwarding note and nft's scratch files go.
      */
     public JobNetworks(String ip, String nft, String iptables, String subnet, List<InetSocketAddress> upstreams,
-                       Path stateDir, Path procSys) {
+                       List<String> hiddenDomains, Path stateDir, Path procSys) {
+        this.hiddenDomains = List.copyOf(hiddenDomains);
         this.ip = ip;
         this.docker = new DockerUserChain(iptables);
         this.subnet = Ipv4.Block.parse(subnet).filter(block -> block.prefix() <= 28)
@@ -70,6 +72,29 @@ public final class JobNetworks implements AutoCloseable {
         this.lan = new LanRoutes(ip, this.subnet, table::setLan);
         this.procSys = procSys;
         this.forwardingNote = stateDir.resolve("network").resolve("ip_forward.before");
+    }
+
+    /**
+     * The host's own search domains (resolv.conf's {@code search} and {@code domain}): its
+     * intranet's names, which jobs do not resolve unless the owner allows them.
+     */
+    public static List<String> searchDomains(Path resolvConf) {
+        List<String> found = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(resolvConf)) {
+                String[] words = line.strip().split("\\s+");
+                if (words.length >= 2 && (words[0].equals("search") || words[0].equals("domain"))) {
+                    for (int i = 1; i < words.length && !words[i].startsWith("#"); i++) {
+                        if (!words[i].equals(".") && !found.contains(words[i])) {
+                            found.add(words[i]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // no resolv.conf: no search domains
+        }
+        return found;
     }
 
     /** The host's resolvers as /etc/resolv.conf names them (port 53). */
@@ -306,7 +331,9 @@ public final class JobNetworks implements AutoCloseable {
             table.setPolicy(address, policy);
             table.addLink(tap, gateway, address);
             gatewayAdded = true;
-            dns = new DnsForwarder(InetAddress.getByName(gateway), upstreams, "job-" + jobId, this::answered);
+            dns = new DnsForwarder(new InetSocketAddress(InetAddress.getByName(gateway), 53),
+                    InetAddress.getByName(address), upstreams, "job-" + jobId,
+                    new DnsScreen(hiddenDomains, policy, lan::current), this::answered);
         }
 
         /** {@code ip tuntap add} of the tap, owned by the VMM's uid (-1: root's). */

@@ -86,6 +86,35 @@ class RigNetworkTest {
         }
     }
 
+    /**
+     * The guest's resolver, asked from the guest: a public name resolves; a public name whose answer
+     * points into a private network is refused (rebinding); a query from another address, though
+     * sent on the guest's own link, gets no answer (the resolver reflects nothing anywhere).
+     */
+    @Test
+    void theResolverAnswersItsOwnJobAndRefusesRebinding() throws Exception {
+        NamespaceGuest guest = guest();
+        try {
+            java.nio.file.Path ask = dir.resolve("dns-ask.py");
+            try (java.io.InputStream in = getClass().getResourceAsStream("/fakes/dns-ask.py")) {
+                java.nio.file.Files.copy(in, ask, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            String resolver = guest.network.gateway();
+            assertEquals("rcode=0 addresses=" + NetworkWorld.INTERNET, guest.run("python3", ask.toString(), resolver,
+                    "example.test"));
+            assertEquals("rcode=5 addresses=", guest.run("python3", ask.toString(), resolver,
+                    NetworkWorld.PRIVATE_NAME), "a public name pointing at " + NetworkWorld.PRIVATE_ANSWER);
+            String other = Ipv4.format(Ipv4.parse(guest.network.address()).orElseThrow() + 4);
+            guest.must("ip", "address", "add", other + "/32", "dev", "bridge");
+            assertEquals("no answer", guest.run("python3", ask.toString(), resolver, "example.test", other));
+            JobNetwork log = client.jobNetwork(guest.jobId);
+            assertTrue(log.dns().stream().anyMatch(l -> l.name().equals(NetworkWorld.PRIVATE_NAME) && l.error() != null
+                    && l.error().contains(NetworkWorld.PRIVATE_ANSWER)), log.dns().toString());
+        } finally {
+            cancel(guest);
+        }
+    }
+
     @Test
     void aGuestSendingFromAnotherAddressReachesNothingAndIsCounted() throws Exception {
         NamespaceGuest guest = guest();
