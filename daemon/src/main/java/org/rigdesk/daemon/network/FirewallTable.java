@@ -17,12 +17,16 @@ import org.rigdesk.daemon.host.CommandRunner;
  * exceptions, and the internet; never the host (input), private and local ranges, other job VMs
  * or IPv6 (forward), nor the networks the host reaches other than by its default route ({@code
  * lan4}, kept by {@link LanRoutes}). Into them: only replies. Outbound traffic is masqueraded.
- * A link speaks only from its own job's address ({@code guests4}; anything else is dropped before
- * routing and counted in {@code spoofed4}). Every flow is counted per destination, and every
- * refused attempt with the rule that refused it (the packet's mark, set as it is refused), in
- * dynamic sets read for the egress log; a verdict never rides on a set update (an update fails
- * when its set is full, and the rule it is in stops there), so a full set loses counts, never
- * traffic.
+ *
+ * <p>A link speaks only from its own job's address ({@code guests4}; anything else is dropped
+ * before routing and counted in {@code spoofed4}). Each job has chains and sets of its own ({@link
+ * #addJob}): the shared chains send a link's packets to its job's chains by the link's name, and a
+ * link without them is dropped. So one job's counting cannot fill another's sets (a job's sets
+ * hold {@link #JOB_SET_SIZE} entries each, a bounded read), its allow-list is its own, and
+ * removing the job removes all of it in one transaction. Every flow is counted per destination,
+ * and every refused attempt with the rule that refused it (the packet's mark, set as it is
+ * refused); a verdict never rides on a set update (an update fails when its set is full, and the
+ * rule it is in stops there), so a full set loses counts, never traffic.
  */
 final class FirewallTable {
 
@@ -30,12 +34,15 @@ final class FirewallTable {
     /** The private and local ranges; documentation and other public ranges are the internet. */
     static final List<String> PRIVATE = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
             "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4");
+    /** Entries each of a job's counting sets holds: past it, new destinations go uncounted (never blocked). */
+    static final int JOB_SET_SIZE = 4096;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final String TUPLE = "ip saddr . ip daddr . meta l4proto . th dport";
+    private static final String TUPLE = "ip daddr . meta l4proto . th dport";
+    private static final String REPLY_TUPLE = "ip saddr . meta l4proto . th sport";
     /** A refused connection fails at once in the guest (a job learns why), rather than hanging until it times out. */
     private static final String REFUSE = "reject with icmpx type admin-prohibited";
-    private static final String REPLY_TUPLE = "ip daddr . ip saddr . meta l4proto . th sport";
-    /** Why an attempt was refused: the mark it is refused with, in the refused4 key, and its label. */
+    private static final String TCP_UDP = "meta l4proto { tcp, udp } ";
+    /** Why an attempt was refused: the mark it is refused with, in a job's refused set, and its label. */
     static final List<String> RULES = List.of("", "the host", "a private range", "the LAN", "the allow-list");
 
     private final String nft;
@@ -48,28 +55,18 @@ final class FirewallTable {
         this.subnet = subnet;
     }
 
-    /** Counts an attempt refused by rule {@code rule} (an index of {@link #RULES}); the next rule refuses it. */
-    private static String countRefused(int rule) {
-        return "meta l4proto { tcp, udp } meta mark set " + rule + " add @refused4 { " + TUPLE + " . meta mark }";
-    }
-
     String ruleset() {
-        String counted = "set %s { type ipv4_addr . ipv4_addr . inet_proto . inet_service%s; flags dynamic; counter; "
-                + "size 65536; }";
         return String.join("\n",
                 "table inet " + TABLE + " {",
                 "  set private4 { type ipv4_addr; flags interval; elements = { " + String.join(", ", PRIVATE) + " } }",
                 "  set lan4 { type ipv4_addr; flags interval; }",
-                "  set gateways4 { type ifname . ipv4_addr; }",
+                "  set allow4 { type ipv4_addr . inet_proto . inet_service; flags interval; }",
                 "  set guests4 { type ifname . ipv4_addr; }",
                 "  set spoofed4 { type ifname . ipv4_addr; flags dynamic; counter; size 4096; }",
-                "  set allow4 { type ipv4_addr . inet_proto . inet_service; flags interval; }",
-                "  " + String.format(counted, "flows4", ""),
-                "  " + String.format(counted, "refused4", " . mark"),
-                "  " + String.format(counted, "unlisted4", ""),
-                "  set strict4 { type ipv4_addr; }",
-                "  set audit4 { type ipv4_addr; }",
-                "  set permitted4 { type ipv4_addr . ipv4_addr; flags interval; }",
+                // Each link's own chains, by its name: what it may send to the host, and beyond.
+                "  map input4 { type ifname : verdict; }",
+                "  map forward4 { type ifname : verdict; }",
+                "  map replies4 { type ifname : verdict; }",
                 // Before routing (and rp_filter, and conntrack): a source that is not the link's own job's.
                 "  chain prerouting {",
                 "    type filter hook prerouting priority raw; policy accept;",
@@ -78,37 +75,15 @@ final class FirewallTable {
                 "  }",
                 "  chain input {",
                 "    type filter hook input priority filter; policy accept;",
-                "    iifname \"rd-*\" iifname . ip daddr @gateways4 udp dport 53 accept",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
-                        + TUPLE + " }",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 accept",
-                "    iifname \"rd-*\" " + countRefused(1),
+                "    iifname \"rd-*\" iifname vmap @input4",
                 "    iifname \"rd-*\" " + REFUSE,
                 "  }",
                 "  chain forward {",
                 "    type filter hook forward priority filter; policy accept;",
-                "    oifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { "
-                        + REPLY_TUPLE + " }",
-                "    oifname \"rd-*\" ct state established,related accept",
-                "    iifname \"rd-*\" meta nfproto ipv6 drop",
-                "    iifname \"rd-*\" ct state established,related meta l4proto { tcp, udp } update @flows4 { " + TUPLE
-                        + " }",
-                "    iifname \"rd-*\" ct state established,related accept",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 update @flows4 { "
-                        + TUPLE + " }",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } ip daddr . meta l4proto . th dport @allow4 accept",
-                // A registration's allow-list: only what it names (its blocks, its names' answers).
-                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 " + countRefused(4),
-                "    iifname \"rd-*\" ip saddr @strict4 ip saddr . ip daddr != @permitted4 " + REFUSE,
-                "    iifname \"rd-*\" ip saddr @audit4 ip saddr . ip daddr != @permitted4 meta l4proto { tcp, udp } "
-                        + "add @unlisted4 { " + TUPLE + " }",
-                "    iifname \"rd-*\" ip daddr @private4 " + countRefused(2),
-                "    iifname \"rd-*\" ip daddr @private4 " + REFUSE,
-                "    iifname \"rd-*\" ip daddr @lan4 " + countRefused(3),
-                "    iifname \"rd-*\" ip daddr @lan4 " + REFUSE,
+                "    oifname \"rd-*\" oifname vmap @replies4",
                 "    oifname \"rd-*\" drop",
-                "    iifname \"rd-*\" meta l4proto { tcp, udp } update @flows4 { " + TUPLE + " }",
-                "    iifname \"rd-*\" accept",
+                "    iifname \"rd-*\" iifname vmap @forward4",
+                "    iifname \"rd-*\" drop",
                 "  }",
                 "  chain postrouting {",
                 "    type nat hook postrouting priority srcnat; policy accept;",
@@ -116,6 +91,98 @@ final class FirewallTable {
                 "  }",
                 "}",
                 "");
+    }
+
+    /** Counts an attempt refused by rule {@code rule} (an index of {@link #RULES}); the next rule refuses it. */
+    private static String countRefused(long job, int rule) {
+        return TCP_UDP + "meta mark set " + rule + " add @refused-" + job + " { " + TUPLE + " . meta mark }";
+    }
+
+    /**
+     * Job {@code job}'s sets and chains, and its link {@code tap} pointed at them: from the guest
+     * {@code guest} only, DNS to {@code gateway}, what {@code policy} lets it reach. One transaction.
+     */
+    String jobRules(long job, String tap, String gateway, String guest, EgressPolicy policy) {
+        String flows = "@flows-" + job;
+        List<String> forward = new ArrayList<>(List.of(
+                "meta nfproto ipv6 drop",
+                "ct state established,related " + TCP_UDP + "update " + flows + " { " + TUPLE + " }",
+                "ct state established,related accept",
+                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 update " + flows + " { " + TUPLE + " }",
+                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 accept"));
+        if (policy.mode() == EgressPolicy.Mode.ALLOW_LIST) {
+            // A registration's allow-list: only what it names (its blocks, its names' answers).
+            forward.add("ip daddr != @permitted-" + job + " " + countRefused(job, 4));
+            forward.add("ip daddr != @permitted-" + job + " " + REFUSE);
+        } else if (policy.mode() == EgressPolicy.Mode.AUDIT) {
+            forward.add("ip daddr != @permitted-" + job + " " + TCP_UDP + "add @unlisted-" + job + " { " + TUPLE + " }");
+        }
+        forward.addAll(List.of(
+                "ip daddr @private4 " + countRefused(job, 2),
+                "ip daddr @private4 " + REFUSE,
+                "ip daddr @lan4 " + countRefused(job, 3),
+                "ip daddr @lan4 " + REFUSE,
+                TCP_UDP + "update " + flows + " { " + TUPLE + " }",
+                "accept"));
+        String counted = "add set inet " + TABLE + " %s-" + job + " { type ipv4_addr . inet_proto . inet_service%s; "
+                + "flags dynamic; counter; size " + JOB_SET_SIZE + "; }\n";
+        StringBuilder script = new StringBuilder()
+                .append(String.format(counted, "flows", ""))
+                .append(String.format(counted, "refused", " . mark"))
+                .append(String.format(counted, "unlisted", ""))
+                .append("add set inet " + TABLE + " permitted-" + job + " { type ipv4_addr; flags interval; }\n");
+        if (!policy.blocks().isEmpty()) {
+            script.append("add element inet " + TABLE + " permitted-" + job + " { ")
+                    .append(String.join(", ", policy.blocks())).append(" }\n");
+        }
+        chain(script, "in-" + job, List.of(
+                "ip daddr " + gateway + " udp dport 53 accept",
+                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 update " + flows + " { " + TUPLE + " }",
+                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 accept",
+                countRefused(job, 1),
+                REFUSE));
+        chain(script, "fwd-" + job, forward);
+        chain(script, "reply-" + job, List.of(
+                "ct state established,related " + TCP_UDP + "update " + flows + " { " + REPLY_TUPLE + " }",
+                "ct state established,related accept",
+                "drop"));
+        return script.append(linkElements("add", job, tap, guest)).toString();
+    }
+
+    private static void chain(StringBuilder script, String name, List<String> rules) {
+        script.append("add chain inet " + TABLE + " " + name + "\n");
+        rules.forEach(rule -> script.append("add rule inet " + TABLE + " " + name + " " + rule + "\n"));
+    }
+
+    private static String linkElements(String verb, long job, String tap, String guest) {
+        String link = "\"" + tap + "\"";
+        return verb + " element inet " + TABLE + " guests4 { " + link + " . " + guest + " }\n"
+                + verb + " element inet " + TABLE + " input4 { " + link + (verb.equals("add") ? " : jump in-" + job : "")
+                + " }\n"
+                + verb + " element inet " + TABLE + " forward4 { " + link + (verb.equals("add") ? " : jump fwd-" + job
+                : "") + " }\n"
+                + verb + " element inet " + TABLE + " replies4 { " + link + (verb.equals("add") ? " : jump reply-" + job
+                : "") + " }\n";
+    }
+
+    /** Puts job {@code job}'s chains and sets in place and its link {@code tap} to them (see {@link #jobRules}). */
+    void addJob(long job, String tap, String gateway, String guest, EgressPolicy policy) throws IOException {
+        apply(jobRules(job, tap, gateway, guest, policy));
+    }
+
+    /**
+     * Takes job {@code job}'s link out and its chains and sets away, in one transaction: whatever
+     * its counters said, or whether they could be read, nothing of it is left for the next job.
+     */
+    void removeJob(long job, String tap, String guest) throws IOException {
+        StringBuilder script = new StringBuilder(linkElements("delete", job, tap, guest));
+        for (String chain : List.of("in-", "fwd-", "reply-")) {
+            script.append("delete chain inet " + TABLE + " " + chain + job + "\n");
+        }
+        for (String set : List.of("flows-", "refused-", "unlisted-", "permitted-")) {
+            script.append("delete set inet " + TABLE + " " + set + job + "\n");
+        }
+        apply(script.toString());
     }
 
     /** Replaces the table (a crashed daemon's included) with a fresh one. */
@@ -132,20 +199,6 @@ final class FirewallTable {
         }
     }
 
-    /** A job's link: its host end's address (the guest's resolver) and the one address it may send from. */
-    void addLink(String tap, String gateway, String guest) throws IOException {
-        apply(linkElements("add", tap, gateway, guest));
-    }
-
-    void removeLink(String tap, String gateway, String guest) throws IOException {
-        apply(linkElements("delete", tap, gateway, guest));
-    }
-
-    private static String linkElements(String verb, String tap, String gateway, String guest) {
-        return verb + " element inet " + TABLE + " gateways4 { \"" + tap + "\" . " + gateway + " }\n"
-                + verb + " element inet " + TABLE + " guests4 { \"" + tap + "\" . " + guest + " }\n";
-    }
-
     /** The networks the host reaches other than by its default route, replacing the last ones at once. */
     void setLan(List<Ipv4.Block> blocks) throws IOException {
         StringBuilder script = new StringBuilder("flush set inet " + TABLE + " lan4\n");
@@ -156,79 +209,11 @@ final class FirewallTable {
         apply(script.toString());
     }
 
-    /** Packets link {@code tap} sent from addresses not its job's: the address claimed, and how many. */
-    List<Counted> spoofed(String tap) throws IOException {
-        JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, "spoofed4")));
-        List<Counted> spoofed = new ArrayList<>();
-        for (JsonNode element : answer.findValues("elem")) {
-            for (JsonNode item : element) {
-                JsonNode concat = item.path("elem").path("val").path("concat");
-                if (concat.size() == 2 && tap.equals(concat.get(0).asText())) {
-                    JsonNode counter = item.path("elem").path("counter");
-                    spoofed.add(new Counted(concat.get(1).asText(), "any", 0, counter.path("packets").asLong(),
-                            counter.path("bytes").asLong(), 0));
-                }
-            }
-        }
-        return spoofed;
-    }
-
-    /** Forgets what link {@code tap} sent from other addresses (the next job on it starts clean). */
-    void forgetSpoofed(String tap, List<Counted> spoofed) throws IOException {
-        if (!spoofed.isEmpty()) {
-            apply("delete element inet " + TABLE + " spoofed4 { " + String.join(", ", spoofed.stream()
-                    .map(c -> "\"" + tap + "\" . " + c.address()).toList()) + " }\n");
-        }
-    }
-
-    /** Puts {@code guest} under its registration's policy: its mode's set, its blocks permitted. */
-    void setPolicy(String guest, EgressPolicy policy) throws IOException {
-        if (policy.mode() == EgressPolicy.Mode.OPEN) {
-            return;
-        }
-        StringBuilder script = new StringBuilder("add element inet " + TABLE + " "
-                + (policy.mode() == EgressPolicy.Mode.AUDIT ? "audit4" : "strict4") + " { " + guest + " }\n");
-        for (String block : policy.blocks()) {
-            script.append("add element inet " + TABLE + " permitted4 { " + guest + " . " + block + " }\n");
-        }
-        apply(script.toString());
-    }
-
-    /** Permits {@code guest} to reach {@code addresses} (its resolver's answer for a listed name). */
-    void permit(String guest, List<String> addresses) throws IOException {
+    /** Permits job {@code job} to reach {@code addresses} (its resolver's answer for a listed name). */
+    void permit(long job, List<String> addresses) throws IOException {
         if (!addresses.isEmpty()) {
-            run(List.of(nft, "add", "element", "inet", TABLE, "permitted4", "{ " + String.join(", ",
-                    addresses.stream().map(address -> guest + " . " + address).toList()) + " }"));
-        }
-    }
-
-    /** Takes {@code guest} out of the policy sets (its address goes to the next job). */
-    void clearPolicy(String guest) throws IOException {
-        StringBuilder script = new StringBuilder();
-        for (String set : List.of("strict4", "audit4")) {
-            JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, set)));
-            for (JsonNode element : answer.findValues("elem")) {
-                element.forEach(value -> {
-                    if (guest.equals(value.asText())) {
-                        script.append("delete element inet " + TABLE + " " + set + " { " + guest + " }\n");
-                    }
-                });
-            }
-        }
-        JsonNode permitted = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, "permitted4")));
-        for (JsonNode elements : permitted.findValues("elem")) {
-            for (JsonNode element : elements) {
-                JsonNode concat = element.path("concat");
-                if (concat.size() == 2 && guest.equals(concat.get(0).asText())) {
-                    JsonNode to = concat.get(1);
-                    String target = to.isTextual() ? to.asText()
-                            : to.path("prefix").path("addr").asText() + "/" + to.path("prefix").path("len").asInt();
-                    script.append("delete element inet " + TABLE + " permitted4 { " + guest + " . " + target + " }\n");
-                }
-            }
-        }
-        if (script.length() > 0) {
-            apply(script.toString());
+            run(List.of(nft, "add", "element", "inet", TABLE, "permitted-" + job, "{ " + String.join(", ", addresses)
+                    + " }"));
         }
     }
 
@@ -247,7 +232,7 @@ final class FirewallTable {
         apply(script.toString());
     }
 
-    /** One counted destination of one guest; {@code rule}: the index in {@link #RULES} that refused it, or 0. */
+    /** One counted destination of one job; {@code rule}: the index in {@link #RULES} that refused it, or 0. */
     record Counted(String address, String protocol, int port, long packets, long bytes, int rule) {
 
         /** The refusing rule's words, or null. */
@@ -256,32 +241,51 @@ final class FirewallTable {
         }
     }
 
-    /** What the set ({@code flows4} or {@code refused4}) holds for {@code guest}. */
-    List<Counted> counted(String set, String guest) throws IOException {
-        JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, set)));
+    /** What job {@code job}'s set {@code kind} ({@code flows}, {@code refused}, {@code unlisted}) holds. */
+    List<Counted> counted(String kind, long job) throws IOException {
         List<Counted> counted = new ArrayList<>();
-        for (JsonNode item : answer.path("nftables")) {
-            for (JsonNode element : item.path("set").path("elem")) {
-                JsonNode concat = element.path("elem").path("val").path("concat");
-                if (concat.size() >= 4 && guest.equals(concat.get(0).asText())) {
-                    JsonNode counter = element.path("elem").path("counter");
-                    counted.add(new Counted(concat.get(1).asText(), concat.get(2).asText(), concat.get(3).asInt(),
-                            counter.path("packets").asLong(), counter.path("bytes").asLong(),
-                            concat.size() == 5 ? concat.get(4).asInt() : 0));
-                }
+        for (JsonNode element : elements(kind + "-" + job)) {
+            JsonNode concat = element.path("val").path("concat");
+            if (concat.size() >= 3) {
+                counted.add(new Counted(concat.get(0).asText(), concat.get(1).asText(), concat.get(2).asInt(),
+                        element.path("counter").path("packets").asLong(), element.path("counter").path("bytes").asLong(),
+                        concat.size() == 4 ? concat.get(3).asInt() : 0));
             }
         }
         return counted;
     }
 
-    /** Removes {@code guest}'s entries from the set, so that the next job on its address starts clean. */
-    void forget(String set, String guest, List<Counted> counted) throws IOException {
-        if (counted.isEmpty()) {
-            return;
+    /** Packets link {@code tap} sent from addresses not its job's: the address claimed, and how many. */
+    List<Counted> spoofed(String tap) throws IOException {
+        List<Counted> spoofed = new ArrayList<>();
+        for (JsonNode element : elements("spoofed4")) {
+            JsonNode concat = element.path("val").path("concat");
+            if (concat.size() == 2 && tap.equals(concat.get(0).asText())) {
+                spoofed.add(new Counted(concat.get(1).asText(), "any", 0, element.path("counter").path("packets").asLong(),
+                        element.path("counter").path("bytes").asLong(), 0));
+            }
         }
-        List<String> elements = counted.stream().map(c -> guest + " . " + c.address() + " . " + c.protocol() + " . "
-                + c.port() + (set.equals("refused4") ? " . " + c.rule() : "")).toList();
-        apply("delete element inet " + TABLE + " " + set + " { " + String.join(", ", elements) + " }\n");
+        return spoofed;
+    }
+
+    /** Forgets what link {@code tap} sent from other addresses (the next job on it starts clean). */
+    void forgetSpoofed(String tap, List<Counted> spoofed) throws IOException {
+        if (!spoofed.isEmpty()) {
+            apply("delete element inet " + TABLE + " spoofed4 { " + String.join(", ", spoofed.stream()
+                    .map(c -> "\"" + tap + "\" . " + c.address()).toList()) + " }\n");
+        }
+    }
+
+    /** The elements of set {@code set} as nft lists them ({@code {val, counter}} each). */
+    private List<JsonNode> elements(String set) throws IOException {
+        JsonNode answer = Json.mapper().readTree(run(List.of(nft, "-j", "list", "set", "inet", TABLE, set)));
+        List<JsonNode> elements = new ArrayList<>();
+        for (JsonNode item : answer.path("nftables")) {
+            for (JsonNode element : item.path("set").path("elem")) {
+                elements.add(element.path("elem"));
+            }
+        }
+        return elements;
     }
 
     private void apply(String script) throws IOException {

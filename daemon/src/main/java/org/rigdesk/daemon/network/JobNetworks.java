@@ -292,7 +292,7 @@ public final class JobNetworks implements AutoCloseable {
         private final String address;
         private final EgressPolicy policy;
         private DnsForwarder dns;
-        private boolean gatewayAdded;
+        private boolean jobAdded;
         private boolean closed;
 
         private Lease(long jobId, int index, String tap, String inner, int uid, String gateway, String address,
@@ -327,10 +327,8 @@ public final class JobNetworks implements AutoCloseable {
             }
             run(List.of(ip, "address", "add", gateway + "/30", "dev", tap));
             run(List.of(ip, "link", "set", tap, "up"));
-            table.clearPolicy(address); // what a crashed daemon's job on this address was given
-            table.setPolicy(address, policy);
-            table.addLink(tap, gateway, address);
-            gatewayAdded = true;
+            table.addJob(jobId, tap, gateway, address, policy);
+            jobAdded = true;
             dns = new DnsForwarder(new InetSocketAddress(InetAddress.getByName(gateway), 53),
                     InetAddress.getByName(address), upstreams, "job-" + jobId,
                     new DnsScreen(hiddenDomains, policy, lan::current), this::answered);
@@ -384,7 +382,7 @@ public final class JobNetworks implements AutoCloseable {
         private void answered(String name, List<String> addresses) {
             if (policy.mode() != EgressPolicy.Mode.OPEN && policy.permitsName(name)) {
                 try {
-                    table.permit(address, addresses.stream().filter(a -> a.indexOf(':') < 0).toList());
+                    table.permit(jobId, addresses.stream().filter(a -> a.indexOf(':') < 0).toList());
                 } catch (IOException e) {
                     LOG.warning("cannot permit " + name + " for job " + jobId + ": " + e.getMessage());
                 }
@@ -421,8 +419,8 @@ public final class JobNetworks implements AutoCloseable {
         }
 
         private Counters counters() throws IOException {
-            return new Counters(table.counted("flows4", address), table.counted("refused4", address),
-                    table.counted("unlisted4", address), table.spoofed(tap));
+            return new Counters(table.counted("flows", jobId), table.counted("refused", jobId),
+                    table.counted("unlisted", jobId), table.spoofed(tap));
         }
 
         /** The egress log so far: flows and refusals from the counters, names from the resolver. */
@@ -468,19 +466,11 @@ public final class JobNetworks implements AutoCloseable {
             try {
                 Counters counters = counters();
                 log = log(counters);
-                table.forget("flows4", address, counters.flows());
-                table.forget("refused4", address, counters.refused());
-                table.forget("unlisted4", address, counters.unlisted());
                 table.forgetSpoofed(tap, counters.spoofed());
             } catch (IOException e) {
                 LOG.warning("cannot read or clear the egress counters of job " + jobId + ": " + e.getMessage());
             }
-            try {
-                table.clearPolicy(address); // whatever the counters did: the next job on this address starts bare
-            } catch (IOException e) {
-                LOG.warning("cannot clear the egress policy of job " + jobId + ": " + e.getMessage());
-            }
-            close();
+            close(); // whatever the counters did: the job's chains and sets go, the next job starts bare
             return log;
         }
 
@@ -496,12 +486,12 @@ public final class JobNetworks implements AutoCloseable {
                 dns = null;
             }
             try {
-                if (gatewayAdded) {
-                    table.removeLink(tap, gateway, address);
-                    gatewayAdded = false;
+                if (jobAdded) {
+                    table.removeJob(jobId, tap, address);
+                    jobAdded = false;
                 }
             } catch (IOException e) {
-                LOG.warning("cannot remove the gateway of " + tap + ": " + e.getMessage());
+                LOG.warning("cannot remove the rules of job " + jobId + " (" + tap + "): " + e.getMessage());
             }
             try {
                 run(List.of(ip, "link", "delete", tap));

@@ -51,7 +51,7 @@ class JobNetworkRecoveryTest {
             Await.until(() -> JobWaits.job(client, job.id()).state().equals(Job.RUNNING), 120);
         }
         assertTrue(links().contains("rd-" + id + ":"), links());
-        assertTrue(NetworkWorld.host("nft", "list", "set", "inet", "rigdesk", "gateways4").contains("rd-" + id));
+        assertTrue(NetworkWorld.host("nft", "list", "map", "inet", "rigdesk", "forward4").contains("rd-" + id));
         daemon.kill();
         assertTrue(links().contains("rd-" + id + ":"), "the kill left the tap (what the restart must clean)");
 
@@ -60,7 +60,7 @@ class JobNetworkRecoveryTest {
             assertEquals(Job.LOST, JobWaits.job(client, id).state());
             assertFalse(links().contains("rd-"), "a job link outlived its VM:\n" + links());
             assertTrue(tableExists());
-            assertFalse(NetworkWorld.host("nft", "list", "set", "inet", "rigdesk", "gateways4").contains("rd-"));
+            assertFalse(NetworkWorld.host("nft", "list", "map", "inet", "rigdesk", "forward4").contains("rd-"));
             assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("")
                     .contains("rigdesk-job-" + id + " ")), "the VM outlived its daemon's restart");
         } finally {

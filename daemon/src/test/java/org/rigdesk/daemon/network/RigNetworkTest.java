@@ -115,6 +115,42 @@ class RigNetworkTest {
         }
     }
 
+    /**
+     * A guest that sends to 65,000 ports fills only its own counting sets: its traffic still flows
+     * and its log is bounded, and the next job's traffic, the owner's exceptions and its egress log
+     * all work.
+     */
+    @Test
+    void aJobSendingTo65000PortsFillsOnlyItsOwnCounts() throws Exception {
+        NamespaceGuest flooder = guest();
+        NamespaceGuest next = null;
+        try {
+            flooder.run("python3", "-c", "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "for port in range(1, 65001):\n    s.sendto(b'x', ('" + NetworkWorld.INTERNET + "', port))");
+            assertEquals("200", flooder.fetch("http://" + NetworkWorld.INTERNET + "/hello.txt", null), "its own traffic");
+            JobNetwork flooded = client.jobNetwork(flooder.jobId);
+            assertTrue(flooded.flows().size() >= 4000 && flooded.flows().size() <= FirewallTable.JOB_SET_SIZE,
+                    "its log holds " + flooded.flows().size() + " flows");
+            client.send("PUT", "/v1/settings", new org.rigdesk.api.wire.Settings(null, null, null, null,
+                    java.util.List.of(NetworkWorld.CAMPUS + ":8080")), org.rigdesk.api.wire.Settings.class);
+            next = guest();
+            assertEquals("200", next.fetch("http://" + NetworkWorld.INTERNET + "/hello.txt", null), "the internet");
+            assertEquals("200", next.fetch("http://" + NetworkWorld.CAMPUS + ":8080/lan.txt", null), "the exception");
+            JobNetwork log = client.jobNetwork(next.jobId);
+            for (String destination : java.util.List.of(NetworkWorld.INTERNET, NetworkWorld.CAMPUS)) {
+                assertTrue(log.flows().stream().anyMatch(f -> f.address().equals(destination) && f.bytes() > 0),
+                        destination + " in " + log);
+            }
+        } finally {
+            client.send("PUT", "/v1/settings", new org.rigdesk.api.wire.Settings(null, null, null, null,
+                    java.util.List.of()), org.rigdesk.api.wire.Settings.class);
+            cancel(flooder);
+            if (next != null) {
+                cancel(next);
+            }
+        }
+    }
+
     @Test
     void aGuestSendingFromAnotherAddressReachesNothingAndIsCounted() throws Exception {
         NamespaceGuest guest = guest();

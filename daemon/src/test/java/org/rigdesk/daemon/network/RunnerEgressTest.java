@@ -26,8 +26,8 @@ import org.rigdesk.daemon.testing.NetworkWorld;
 
 /**
  * A runner registration's egress policy, in real runner VMs (the test image's stand-in runner): an
- * allow-list lets a job reach the names it lists and nothing else public; audit lets everything
- * through and logs what the list would have refused.
+ * allow-list lets a job reach the names it lists and nothing else public (names off it are not
+ * even resolved); audit lets everything through and logs what the list would have refused.
  */
 class RunnerEgressTest {
 
@@ -90,8 +90,12 @@ class RunnerEgressTest {
             assertProbes(client, strict, "listed=reached", "unlisted=refused", "bare=refused");
             JobNetwork network = client.jobNetwork(strict.id());
             assertEquals("allow-list", network.egress());
+            // The unlisted name is refused by the resolver, never asked upstream (no tunnel out of the list);
+            // its address, tried bare, by the allow-list rule.
+            assertTrue(network.dns().stream().anyMatch(l -> l.name().equals("other.test") && l.answers().isEmpty()
+                    && "refused: not on the registration's allow-list".equals(l.error())), network.toString());
             assertTrue(network.refused().stream().anyMatch(r -> r.address().equals(NetworkWorld.INTERNET_OTHER)
-                    && "other.test".equals(r.name())), network.toString());
+                    && "the allow-list".equals(r.rule())), network.toString());
 
             client.send("PUT", "/v1/runner", registration(github, "audit", List.of("example.test")), RunnerStatus.class);
             Job audited = testJob(client, 702);
