@@ -69,6 +69,7 @@ class RigNetworkTest {
         JobWaits.finished(client, id, 60);
     }
 
+    /** The rig's LANs are its non-default routes, whatever their range, and followed as they change. */
     @Test
     void aJobReachesTheInternetButNeitherTheRigsLanOnAPublicRangeNorItsRouter() throws Exception {
         NamespaceGuest guest = guest();
@@ -81,6 +82,24 @@ class RigNetworkTest {
             }
             assertEquals("000", guest.fetch("http://" + NetworkWorld.CAMPUS + ":8080/lan.txt", null), "the campus LAN");
             assertEquals("000", guest.fetch("http://" + NetworkWorld.ROUTER + "/hello.txt", null), "the default route's router");
+            // A VPN comes up while the job runs: its network is the LAN from then on.
+            world.inRig("ip", "link", "add", "vpn0", "type", "veth", "peer", "name", "vpn0p"); // a tunnel stand-in
+            try {
+                world.inRig("ip", "address", "add", "198.18.0.1/15", "dev", "vpn0");
+                world.inRig("ip", "link", "set", "vpn0p", "up");
+                world.inRig("ip", "link", "set", "vpn0", "up");
+                org.rigdesk.daemon.testing.Await.until(() -> {
+                    try {
+                        guest.fetch("http://198.18.0.5/", null);
+                        return client.jobNetwork(guest.jobId).refused().stream().anyMatch(r ->
+                                r.address().equals("198.18.0.5") && "the LAN".equals(r.rule()));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }, 20, "the VPN's network is refused as the LAN");
+            } finally {
+                world.inRig("ip", "link", "delete", "vpn0");
+            }
         } finally {
             cancel(guest);
         }
