@@ -138,7 +138,9 @@ class GpusUiTest {
         robot.clickOn(CARD + "-lend-ci");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> text(CARD + "-lending").startsWith("Lent to CI"));
         assertEquals("vfio-pci", gpu("0000:01:00.0").driver());
-        assertTrue(robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isSelected());
+        // The switch follows the inventory the card reads after the lending line (a later pulse).
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup(CARD + "-toggle").queryAs(ToggleSwitch.class).isSelected());
 
         robot.clickOn(CARD + "-lending-menu");
         robot.clickOn(CARD + "-lend-desk");
