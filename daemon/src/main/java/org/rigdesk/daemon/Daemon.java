@@ -83,6 +83,7 @@ public class Daemon implements AutoCloseable {
     private VfioService vfio;
     /** Set once the sampler starts, after the inventory it samples (read by the toggle's threads). */
     private volatile TelemetryService telemetry;
+    private org.rigdesk.daemon.vfio.HealthGate healthGate;
     private JobEngine jobs;
     private JobNetworks jobNetworks;
     private RunnerService runner;
@@ -112,7 +113,7 @@ public class Daemon implements AutoCloseable {
                 : config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
                 : Path.of("/lib/modules", System.getProperty("os.version"));
         HostChecks hostChecks = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir,
-                System.getenv("PATH")).withImage(config.image());
+                System.getenv("PATH")).withImage(config.image(), this::imageNeeded);
         InfoService info = new InfoService(config, hostChecks);
         AuditStore audit = new AuditStore(database);
         auditStore = audit;
@@ -217,8 +218,9 @@ public class Daemon implements AutoCloseable {
         }
         PciIds names = PciIds.load(config.pciIds());
         Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);
-        VfioService service = new VfioService(sysfs, names, preflight,
-                new GroupMover(kernel, sysfs, config.sysfsWriteTimeout()), new ModeJournal(database), audit, events,
+        GroupMover mover = new GroupMover(kernel, sysfs, config.sysfsWriteTimeout());
+        healthGate = new org.rigdesk.daemon.vfio.HealthGate(sysfs, mover, leases, audit);
+        VfioService service = new VfioService(sysfs, names, preflight, mover, new ModeJournal(database), audit, events,
                 config.accelerators(), leases, new VfioService.DeviceUsers() {
                     // The sampler starts after the inventory (it samples what this lists): until then there is nothing to pause.
                     @Override
@@ -241,6 +243,7 @@ public class Daemon implements AutoCloseable {
                     return sampler == null ? null
                             : sampler.latest(bdf).map(org.rigdesk.api.wire.GpuSample::name).orElse(null);
                 });
+        service.gateWith(healthGate);
         service.reconcile();
         // Picks up changes made behind our back (another tool, a hot-plug) for readers of the inventory.
         scheduler.scheduleWithFixedDelay(service::refresh, 5, 5, TimeUnit.SECONDS);
@@ -263,6 +266,13 @@ public class Daemon implements AutoCloseable {
         settings.onChange(changed -> service.setInterval(changed.sampleIntervalMs()));
         service.start();
         return service;
+    }
+
+    /** Whether the job image is needed now: a runner is registered, or a job was asked for. */
+    private boolean imageNeeded() {
+        RunnerService registered = runner;
+        JobEngine engine = jobs;
+        return registered != null && registered.status().registered() || engine != null && engine.asked();
     }
 
     private JobEngine jobs(AuditStore audit, SettingsService settings,
@@ -321,6 +331,7 @@ public class Daemon implements AutoCloseable {
         hostChecks.withCheck(networks::check);
         JobEngine engine = new JobEngine(jobsConfig, new JobStore(database), vfio, selector, events, audit,
                 settings::current, leases, guestSamples, sandbox, networks);
+        engine.gateWith(healthGate);
         try {
             engine.recover();
         } catch (java.io.IOException e) {

@@ -118,6 +118,11 @@ public class DaemonClient implements RigdeskApi {
         send("DELETE", path("v1", "caches", name), null, org.rigdesk.api.wire.CacheList.class);
     }
 
+    /** Checks a GPU's health now; a card that passes leaves its quarantine. */
+    public Gpu checkGpu(String bdf) throws IOException {
+        return send("POST", path("v1", "gpus", bdf, "check"), null, Gpu.class);
+    }
+
     @Override
     public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
         return send("POST", path("v1", "gpus", bdf, "reclaim"), new ReclaimRequest(cancelJob), Gpu.class);

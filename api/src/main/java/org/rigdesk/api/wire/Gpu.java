@@ -24,7 +24,8 @@ public record Gpu(
         List<GroupDevice> groupDevices,
         Passthrough passthrough,
         String usedBy,
-        GpuLending lending) {
+        GpuLending lending,
+        Health health) {
 
     public static final String HOST = "host";
     public static final String VFIO = "vfio";
@@ -40,12 +41,31 @@ public record Gpu(
                String mode, Integer iommuGroup, boolean bootVga, Integer numaNode, Link link,
                List<GroupDevice> groupDevices, Passthrough passthrough, String usedBy) {
         this(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode, link,
-                groupDevices, passthrough, usedBy, null);
+                groupDevices, passthrough, usedBy, null, null);
+    }
+
+    /** A card with its lending, its health not checked yet. */
+    public Gpu(String bdf, String vendorId, String deviceId, String vendor, String name, String pciClass, String driver,
+               String mode, Integer iommuGroup, boolean bootVga, Integer numaNode, Link link,
+               List<GroupDevice> groupDevices, Passthrough passthrough, String usedBy, GpuLending lending) {
+        this(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode, link,
+                groupDevices, passthrough, usedBy, lending, null);
     }
 
     public Gpu withLending(GpuLending now) {
         return new Gpu(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode,
-                link, groupDevices, passthrough, usedBy, now);
+                link, groupDevices, passthrough, usedBy, now, health);
+    }
+
+    /**
+     * The card's last health check (before a job got it, after a job's VM ended, or asked for):
+     * {@code ok}, when ({@code checkedAt}, ISO-8601), and what was wrong, each as a blocker
+     * (code {@code unhealthy}). A card that failed is quarantined until a check passes.
+     */
+    public record Health(boolean ok, String checkedAt, List<Blocker> problems) {
+        public Health {
+            problems = problems == null ? List.of() : List.copyOf(problems);
+        }
     }
 
     /** PCIe link as the kernel reports it, e.g. "16.0 GT/s PCIe" x16. */

@@ -27,6 +27,8 @@ public final class ProblemCode {
     public static final String IN_USE = "in-use";
     public static final String VFIO_UNAVAILABLE = "vfio-unavailable";
     public static final String BUSY = "busy";
+    /** A card that did not come back clean from a job (or fails its health check): quarantined. */
+    public static final String UNHEALTHY = "unhealthy";
     public static final String NO_DRIVER_OVERRIDE = "no-driver-override";
     public static final String TOGGLE_FAILED = "toggle-failed";
     public static final String STUCK = "stuck";

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code rigdesk gpu mode BDF vfio|host}, {@code rigdesk gpu lend BDF POLICY}, {@code rigdesk gpu reclaim BDF}. */
 @Command(name = "gpu", mixinStandardHelpOptions = true, description = "Change one GPU.",
-        subcommands = {GpuCommand.Mode.class, GpuCommand.Lend.class, GpuCommand.Reclaim.class})
+        subcommands = {GpuCommand.Mode.class, GpuCommand.Lend.class, GpuCommand.Reclaim.class, GpuCommand.Check.class})
 public class GpuCommand {
 
     @ParentCommand
@@ -130,6 +130,32 @@ public class GpuCommand {
                         schedule.isEmpty() ? null : schedule, idleSeconds)));
             }
             return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check a GPU's health now (from sysfs: on the bus, awake, resettable, its link, PCIe errors); "
+                    + "a quarantined card that passes can be given to jobs again. Exit 1 when it fails.")
+    static class Check extends OnOneGpu {
+
+        @Override
+        public Integer call() throws Exception {
+            checkBdf(spec, bdf);
+            try (DaemonClient client = gpu.parent.client()) {
+                Gpu now = client.checkGpu(bdf);
+                PrintWriter out = spec.commandLine().getOut();
+                Gpu.Health health = now.health();
+                if (json) {
+                    out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(now));
+                } else if (health == null || health.ok()) {
+                    out.println(now.bdf() + " (" + now.name() + ") is healthy: it can be given to jobs");
+                } else {
+                    out.println(now.bdf() + " (" + now.name() + ") is unhealthy and quarantined:");
+                    health.problems().forEach(p -> out.println("  " + p.detail() + "\n    what to do: " + p.remedy()));
+                }
+                out.flush();
+                return health == null || health.ok() ? 0 : 1;
+            }
         }
     }
 

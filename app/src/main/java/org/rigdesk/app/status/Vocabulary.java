@@ -121,6 +121,13 @@ public final class Vocabulary {
             return new Look(WORKING, "Running job #" + gpu.usedBy() + repository, Tone.ACTIVE,
                     "vfio-pci, passed to job " + gpu.usedBy() + "'s VM");
         }
+        if (gpu.health() != null && !gpu.health().ok()) {
+            // Quarantined by the health gate: what is wrong first, for the card, the tray and its tooltip.
+            String why = gpu.health().problems().isEmpty() ? "failed its health check"
+                    : gpu.health().problems().get(0).detail();
+            return new Look(FAILED, "Quarantined: " + why, Tone.BAD, "unhealthy; rigdesk gpu check " + gpu.bdf()
+                    + " once fixed");
+        }
         GpuLending lending = gpu.lending();
         LendingState on = lending == null ? null : LendingState.of(lending.state()).orElse(null);
         if (on == LendingState.MOVING || on == LendingState.RETURNING || on == LendingState.BLOCKED

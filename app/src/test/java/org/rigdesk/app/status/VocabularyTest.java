@@ -117,6 +117,15 @@ class VocabularyTest {
         assertEquals("Moving…", Vocabulary.gpu(InMemoryRigdesk.gpu(bdf, "RTX 3060", GpuMode.CHANGING, null), null).words());
         assertEquals("Needs a look", Vocabulary.gpu(InMemoryRigdesk.gpu(bdf, "RTX 3060", GpuMode.UNBOUND, null), null)
                 .words());
+        Gpu lent = InMemoryRigdesk.gpu(bdf, "RTX 3060", GpuMode.VFIO, null);
+        Gpu sick = new Gpu(lent.bdf(), lent.vendorId(), lent.deviceId(), lent.vendor(), lent.name(), lent.pciClass(),
+                lent.driver(), lent.mode(), lent.iommuGroup(), false, 0, null, List.of(), lent.passthrough(), null, null,
+                new Gpu.Health(false, "2026-12-06T03:00:00Z", List.of(new Gpu.Blocker("unhealthy",
+                        "it is stuck in D3cold (powered off)", "Reboot the host"))));
+        Look quarantined = Vocabulary.gpu(sick, null);
+        assertEquals("Quarantined: it is stuck in D3cold (powered off)", quarantined.words());
+        assertEquals(Tone.BAD, quarantined.tone());
+        assertTrue(quarantined.term().contains("rigdesk gpu check " + bdf), quarantined.term());
         Gpu onDesk = InMemoryRigdesk.gpu(bdf, "RTX 3060", GpuMode.HOST, null);
         assertEquals("On my desk · lent on demand", Vocabulary.gpu(onDesk.withLending(
                 InMemoryRigdesk.lending("on-demand", "standby", "On demand: on the host until a job asks")), null).words());

@@ -23,6 +23,7 @@ public class HostChecks {
     private final Path modulesDir;
     private final String path;
     private Path image;
+    private java.util.function.BooleanSupplier imageNeeded = () -> false;
     private final List<java.util.function.Supplier<HostCheck>> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HostChecks(Path sysfs, Path devKvm, Path modulesDir, String path) {
@@ -38,9 +39,13 @@ public class HostChecks {
         return this;
     }
 
-    /** Also report on the job VM image in {@code dir}. */
-    public HostChecks withImage(Path dir) {
+    /**
+     * Also report on the job VM image in {@code dir}; a missing one is required (doctor says "not
+     * ready") once {@code needed} says a runner is registered or a job was asked for.
+     */
+    public HostChecks withImage(Path dir, java.util.function.BooleanSupplier needed) {
         this.image = dir;
+        this.imageNeeded = needed;
         return this;
     }
 
@@ -91,7 +96,8 @@ public class HostChecks {
         String title = "Job VM image";
         for (String file : List.of("vmlinuz", "initrd.img", "rootfs.ext4")) {
             if (!Files.isRegularFile(image.resolve(file))) {
-                return new HostCheck("image", title, false, false, image.resolve(file) + " is missing",
+                return new HostCheck("image", title, false, imageNeeded.getAsBoolean(), image.resolve(file) + " is missing"
+                        + (imageNeeded.getAsBoolean() ? ": no job can run" : ""),
                         "Build it on this machine (it downloads Debian packages and the GitHub runner): sudo "
                                 + recipe() + " " + image + " [--nvidia-run FILE]");
             }

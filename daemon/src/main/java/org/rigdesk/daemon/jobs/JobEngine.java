@@ -57,6 +57,8 @@ public class JobEngine implements AutoCloseable {
     private final Deque<Pending> queue = new ArrayDeque<>();
     private final Map<Long, JobRun> running = new ConcurrentHashMap<>();
     private final GpuLeases leases;
+    private volatile org.rigdesk.daemon.vfio.HealthGate gate;
+    private volatile boolean asked;
     /** Runner slots' listeners, by job id, from submission to the job's end. */
     private final Map<Long, Consumer<Job>> runnerListeners = new ConcurrentHashMap<>();
     private final Consumer<JobRun.GuestSample> guestSamples;
@@ -92,6 +94,7 @@ public class JobEngine implements AutoCloseable {
 
     /** {@code POST /v1/jobs}: validated, stored, queued; returns the job as stored. */
     public Job submit(JobRequest request, String caller, String kind) {
+        asked = true;
         JobValidator.Valid valid;
         try {
             valid = JobValidator.check(request, config);
@@ -274,6 +277,27 @@ public class JobEngine implements AutoCloseable {
         }
     }
 
+    /** Whether anyone has asked for a job since the daemon started (refused or not), or one is stored. */
+    public boolean asked() {
+        return asked || !list(null, 1).isEmpty();
+    }
+
+    /** Set once at start: cards are checked before a job gets them and after its VM ends. */
+    public void gateWith(org.rigdesk.daemon.vfio.HealthGate gate) {
+        this.gate = gate;
+        gate.onLifted(this::schedule);
+    }
+
+    /** Each card's IOMMU group, as the inventory knows it (a card it no longer lists: its own slot). */
+    private Map<String, String> groupsOf(List<String> bdfs) {
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        for (String bdf : bdfs) {
+            groups.put(bdf, gpus.get(bdf).map(VfioService::groupKey)
+                    .orElse(GpuLeases.key(null, org.rigdesk.daemon.gpu.Bdf.parse(bdf).slot())));
+        }
+        return groups;
+    }
+
     /**
      * The GPUs for the queue's head, lent to it, or null when it must wait. The inventory says which
      * cards look free; the lease makes them the job's, all or none (a toggle may hold one by now);
@@ -287,7 +311,9 @@ public class JobEngine implements AutoCloseable {
             return null;
         }
         Map<String, Gpu> free = new java.util.LinkedHashMap<>();
-        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null)
+        // Held groups (a job's, a change's, a quarantine) are read from the leases, which are live.
+        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null
+                        && leases.holder(VfioService.groupKey(g)).isEmpty())
                 .forEach(g -> free.put(g.bdf(), g));
         List<String> wanted = pending.request().gpuAddresses();
         List<String> chosen;
@@ -308,6 +334,12 @@ public class JobEngine implements AutoCloseable {
             leases.giveBack(id);
             return null;
         }
+        if (gate != null && !gate.admit(id, groupsOf(chosen))) {
+            // A card failed its check and is quarantined now: the job waits for healthy ones.
+            leases.giveBack(id);
+            gpus.refresh();
+            return null;
+        }
         return chosen;
     }
 
@@ -319,7 +351,10 @@ public class JobEngine implements AutoCloseable {
         boolean discard = job.finished() && Jobs.isIdleRunner(job);
         if (job.finished()) {
             // Its GPUs are free before anyone can read that the job ended.
-            running.remove(job.id());
+            boolean wasRunning = running.remove(job.id()) != null;
+            if (wasRunning && gate != null && !job.gpus().isEmpty()) {
+                gate.afterJob(job.id(), groupsOf(job.gpus())); // reset and checked; a failed one stays out
+            }
             leases.giveBack(job.id());
             gpus.refresh();
         }

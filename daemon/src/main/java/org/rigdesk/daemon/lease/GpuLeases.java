@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class GpuLeases {
 
     /** The holder of a group. */
-    public sealed interface Holder permits Changing, Stuck, ForJob {
+    public sealed interface Holder permits Changing, Stuck, ForJob, Quarantined {
     }
 
     /** A toggle (or the start's reconcile) is moving the group between drivers. */
@@ -31,6 +31,10 @@ public final class GpuLeases {
 
     /** Lent to a job's VM. */
     public record ForJob(long jobId) implements Holder {
+    }
+
+    /** Failed its health check: no job gets it, no change touches it, until a check passes. */
+    public record Quarantined(String why) implements Holder {
     }
 
     private static final Changing CHANGING = new Changing();
@@ -68,6 +72,20 @@ public final class GpuLeases {
     /** The kernel never answered a write for this group: it stays held for good. */
     public synchronized void markStuck(String group) {
         holders.put(group, STUCK);
+    }
+
+    /** Quarantines a group (whoever held it, but a stuck one stays stuck). */
+    public synchronized void quarantine(String group, String why) {
+        if (!(holders.get(group) instanceof Stuck)) {
+            holders.put(group, new Quarantined(why));
+        }
+    }
+
+    /** Lifts a group's quarantine; whatever else holds it is left alone. */
+    public synchronized void lift(String group) {
+        if (holders.get(group) instanceof Quarantined) {
+            holders.remove(group);
+        }
     }
 
     /** Lends every group to the job, or none when any is held. */

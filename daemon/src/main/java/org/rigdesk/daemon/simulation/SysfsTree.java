@@ -253,6 +253,12 @@ public final class SysfsTree {
             return this;
         }
 
+        /** An AER counter file as the kernel writes it: one line per error kind, then the total. */
+        public static String aer(String total, long count) {
+            return "Undefined 0\nDLP 0\nSDES 0\nTLP 0\nFCP 0\nCmpltTO 0\nCmpltAbrt 0\nUnxCmplt 0\nRxOF 0\n"
+                    + "MalfTLP 0\nECRC 0\nUnsupReq 0\nACSViol 0\n" + total + " " + count + "\n";
+        }
+
         /** Overrides an attribute's raw text (for malformed values). */
         public Device raw(String attribute, String text) {
             raw.put(attribute, text);
@@ -271,7 +277,16 @@ public final class SysfsTree {
                 attributes.put("numa_node", numaNode + "\n");
                 attributes.put("current_link_speed", linkSpeed + "\n");
                 attributes.put("current_link_width", linkWidth + "\n");
+                attributes.put("max_link_speed", linkSpeed + "\n");
+                attributes.put("max_link_width", linkWidth + "\n");
                 attributes.put("enable", "1\n");
+                // What the health gate reads (PciHealth): awake, resettable, no PCIe errors so far.
+                attributes.put("power_state", "D0\n");
+                attributes.put("reset_method", "flr bus\n");
+                attributes.put("reset", "");
+                attributes.put("aer_dev_fatal", aer("TOTAL_ERR_FATAL", 0));
+                attributes.put("aer_dev_nonfatal", aer("TOTAL_ERR_NONFATAL", 0));
+                attributes.put("aer_dev_correctable", aer("TOTAL_ERR_COR", 0));
                 if (bootVga != null) {
                     attributes.put("boot_vga", bootVga + "\n");
                 }

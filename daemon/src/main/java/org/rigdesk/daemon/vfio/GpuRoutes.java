@@ -32,6 +32,8 @@ public final class GpuRoutes {
             exchange.json(200, gpus.get(bdf).orElseThrow(
                     () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
         });
+        router.add("POST", "/v1/gpus/{bdf}/check", exchange -> exchange.json(200,
+                gpus.check(exchange.path("bdf"), exchange.peer().user())));
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();
             ModeRequest request = exchange.body(ModeRequest.class);

@@ -63,6 +63,11 @@ public class GroupMover {
         move(card, card.toHostOrder(), this::bindHost);
     }
 
+    /** A function reset of the device at {@code dir} (its sysfs {@code reset}), bounded as any write. */
+    public void reset(Path dir) throws IOException, StuckException {
+        write(dir.resolve("reset"), "1");
+    }
+
     /** Loads a module with the same timeout as a write. */
     public void modprobe(String module) throws IOException, StuckException {
         timed("modprobe " + module, () -> kernel.modprobe(module));

@@ -69,6 +69,7 @@ public class VfioService {
     private volatile Map<String, Gpu> inventory = Map.of();
     /** Fills in what other parts know of a card (its lending), for every answer and event. */
     private volatile java.util.function.UnaryOperator<Gpu> decorator = java.util.function.UnaryOperator.identity();
+    private volatile HealthGate gate;
 
     /**
      * {@code deviceUsers}: our own users of the cards' device nodes (the sampler), paused while a
@@ -89,6 +90,33 @@ public class VfioService {
         this.leases = leases;
         this.deviceUsers = deviceUsers;
         this.liveName = liveName;
+    }
+
+    /** Set once at start: the health gate whose checks the inventory shows and whose quarantine it honours. */
+    public void gateWith(HealthGate gate) {
+        this.gate = gate;
+        refresh();
+    }
+
+    /**
+     * {@code POST /v1/gpus/{bdf}/check}: checks the card now ({@link HealthGate#check}); a card that
+     * passes leaves its quarantine. Returns the card as the inventory then says.
+     */
+    public Gpu check(String bdfText, String caller) {
+        if (!Bdf.isValid(bdfText)) {
+            throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdfText)
+                    + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+        }
+        Bdf bdf = Bdf.parse(bdfText);
+        PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(
+                () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them"));
+        Card card = cardOf(device);
+        if (gate == null) {
+            throw DomainException.refused(ProblemCode.UNHEALTHY, "GPU health checks are not running here", null);
+        }
+        gate.check(bdf.value(), groupKey(card), caller);
+        refreshQuietly();
+        return inventory.getOrDefault(bdf.value(), toWire(card));
     }
 
     /** Set once at start, by the part that knows each card's lending; the inventory is read again through it. */
@@ -189,6 +217,11 @@ public class VfioService {
         if (holder instanceof GpuLeases.ForJob lent) {
             return new Blocker(Refusal.BUSY, bdf + " is in use by job " + lent.jobId(),
                     "Wait for the job to finish or cancel it.");
+        }
+        if (holder instanceof GpuLeases.Quarantined sick) {
+            return new Blocker(ProblemCode.UNHEALTHY, bdf + " is quarantined: " + sick.why(),
+                    "Fix what it says (a reboot brings back a card that fell off the bus or failed its reset), then "
+                            + "check it again: rigdesk gpu check " + bdf + ".");
         }
         if (holder instanceof GpuLeases.Stuck) {
             return new Blocker(Refusal.BUSY, "a sysfs write for this card never returned: the kernel is stuck on it",
@@ -357,7 +390,8 @@ public class VfioService {
         Optional<GpuLeases.Holder> holder = leases.holder(groupKey(card));
         String job = holder.filter(GpuLeases.ForJob.class::isInstance).map(GpuLeases.ForJob.class::cast)
                 .map(lent -> Long.toString(lent.jobId())).orElse(null);
-        boolean changing = holder.isPresent() && job == null;
+        boolean quarantined = holder.filter(GpuLeases.Quarantined.class::isInstance).isPresent();
+        boolean changing = holder.isPresent() && job == null && !quarantined;
         String mode = changing ? Gpu.CHANGING
                 : VFIO_DRIVER.equals(gpu.driver()) ? Gpu.VFIO
                 : gpu.driver() == null ? Gpu.UNBOUND : Gpu.HOST;
@@ -367,6 +401,9 @@ public class VfioService {
                     : holder.get() instanceof GpuLeases.Stuck ? "the kernel is stuck on this card"
                     : "a change is in progress",
                     job != null ? "Wait for the job to finish." : null));
+        }
+        if (quarantined) {
+            blockers.add(busy(gpu.bdf(), holder.get()));
         }
         if (!Gpu.VFIO.equals(mode) && !changing) {
             blockers.addAll(preflight.toVfio(card));
@@ -381,7 +418,8 @@ public class VfioService {
         String driverName = names.knows(gpu.vendorId(), gpu.deviceId()) ? null : liveName.apply(gpu.bdf().value());
         return decorator.apply(new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
                 driverName != null ? driverName : names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
-                gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job));
+                gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job, null,
+                gate == null ? null : gate.health(gpu.bdf().value()).orElse(null)));
     }
 
     private static String groupKey(Card card) {
