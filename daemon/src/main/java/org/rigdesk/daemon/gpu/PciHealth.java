@@ -15,8 +15,8 @@ import org.rigdesk.api.wire.ProblemCode;
  * (trained narrower than it can be; a lower speed at idle is power saving, not a fault) and its
  * AER counters (fatal and non-fatal errors that grew during a job).
  */
-public record PciHealth(String vendor, String powerState, String resetMethod, Integer linkWidth, Integer maxLinkWidth,
-                        Aer aer) {
+public record PciHealth(String vendor, String powerState, String runtimeStatus, String resetMethod, Integer linkWidth,
+                        Integer maxLinkWidth, Aer aer) {
 
     /** The AER totals ({@code TOTAL_ERR_*} of aer_dev_fatal, aer_dev_nonfatal, aer_dev_correctable). */
     public record Aer(long fatal, long nonFatal, long correctable) {
@@ -29,6 +29,7 @@ public record PciHealth(String vendor, String powerState, String resetMethod, In
         String resetMethod = SysfsReader.attribute(dir, "reset_method");
         // An empty reset_method: no reset; an absent one (kernels before 5.15): not known.
         return new PciHealth(vendor(dir), SysfsReader.attribute(dir, "power_state"),
+                SysfsReader.attribute(dir.resolve("power"), "runtime_status"),
                 resetMethod != null ? resetMethod : Files.exists(dir.resolve("reset_method")) ? "" : null,
                 SysfsReader.integer(SysfsReader.attribute(dir, "current_link_width")),
                 SysfsReader.integer(SysfsReader.attribute(dir, "max_link_width")),
@@ -87,7 +88,9 @@ public record PciHealth(String vendor, String powerState, String resetMethod, In
             problems.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its config space reads 0xffff: the card has fallen "
                     + "off the bus", reboot));
         }
-        if ("D3cold".equals(powerState)) {
+        // Runtime power management may put an idle card in D3cold and wakes it on use: only a card
+        // in D3cold that the kernel does not count as suspended is stuck there.
+        if ("D3cold".equals(powerState) && !"suspended".equals(runtimeStatus)) {
             problems.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "it is stuck in D3cold (powered off)", reboot));
         }
         if (noReset()) {

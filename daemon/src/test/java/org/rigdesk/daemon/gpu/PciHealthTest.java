@@ -50,6 +50,11 @@ class PciHealthTest {
         healthyCard();
         Files.writeString(dir.resolve("power_state"), "D3cold\n");
         assertEquals(List.of("it is stuck in D3cold (powered off)"), problems(null));
+        Files.createDirectories(dir.resolve("power"));
+        Files.writeString(dir.resolve("power/runtime_status"), "suspended\n");
+        assertEquals(List.of(), problems(null), "put to sleep by runtime power management, it wakes on use");
+        Files.writeString(dir.resolve("power/runtime_status"), "active\n");
+        assertEquals(List.of("it is stuck in D3cold (powered off)"), problems(null));
         healthyCard();
         Files.writeString(dir.resolve("reset_method"), "\n");
         assertTrue(problems(null).get(0).startsWith("it offers no reset method"));
