@@ -122,10 +122,10 @@ public final class Vocabulary {
                     "vfio-pci, passed to job " + gpu.usedBy() + "'s VM");
         }
         if (gpu.health() != null && !gpu.health().ok()) {
-            // Quarantined by the health gate: what is wrong first, for the card, the tray and its tooltip.
-            String why = gpu.health().problems().isEmpty() ? "failed its health check"
+            // Quarantined by the health gate: the badge says so, its tooltip (the term) what is wrong.
+            String why = gpu.health().problems().isEmpty() ? "it failed its health check"
                     : gpu.health().problems().get(0).detail();
-            return new Look(FAILED, "Quarantined: " + why, Tone.BAD, "unhealthy; rigdesk gpu check " + gpu.bdf()
+            return new Look(FAILED, "Quarantined", Tone.BAD, "unhealthy: " + why + "; rigdesk gpu check " + gpu.bdf()
                     + " once fixed");
         }
         GpuLending lending = gpu.lending();

@@ -180,6 +180,14 @@ class Screenshots {
                     org.rigdesk.api.wire.GpuMode.of(s[0]).orElseThrow(), s[1]);
             api.with(gpu.withLending(org.rigdesk.app.testing.InMemoryRigdesk.lending(s[2], s[3], s[4])));
         }
+        // Quarantined by the health gate after a job (PCIe errors grew while it ran).
+        Gpu lent = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:0b:00.0", "GeForce RTX 3060",
+                org.rigdesk.api.wire.GpuMode.VFIO, null);
+        api.with(new Gpu(lent.bdf(), lent.vendorId(), lent.deviceId(), lent.vendor(), lent.name(), lent.pciClass(),
+                lent.driver(), lent.mode(), lent.iommuGroup(), false, 0, null, List.of(), lent.passthrough(), null,
+                org.rigdesk.app.testing.InMemoryRigdesk.lending("ci", "lent", "Lent to CI"),
+                new Gpu.Health(false, java.time.Instant.now().toString(), List.of(new Gpu.Blocker("unhealthy",
+                        "PCIe errors during the job: 0 fatal, 3 non-fatal (AER)", "Reboot the host")))));
         org.rigdesk.app.gpus.GpusViewModel model = new org.rigdesk.app.gpus.GpusViewModel(api, Runnable::run,
                 Runnable::run, org.rigdesk.app.shell.Dialogs.YES);
         Job ready = org.rigdesk.app.testing.InMemoryRigdesk.job(7, Job.READY, List.of("0000:03:00.0"));
