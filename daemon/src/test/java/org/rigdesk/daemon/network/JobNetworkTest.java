@@ -20,6 +20,7 @@ import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Await;
+import org.rigdesk.daemon.testing.Closing;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NetworkWorld;
@@ -54,13 +55,7 @@ class JobNetworkTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-            daemon.close();
-        }
-        if (world != null) {
-            world.close();
-        }
+        Closing.all(client, daemon, world);
     }
 
     private static Job run(String script) throws Exception {

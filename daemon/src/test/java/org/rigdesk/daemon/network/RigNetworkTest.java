@@ -15,6 +15,7 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.host.ProcessIdentity;
+import org.rigdesk.daemon.testing.Closing;
 import org.rigdesk.daemon.testing.DaemonProcess;
 import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
@@ -47,13 +48,7 @@ class RigNetworkTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (client != null) {
-            client.close();
-            daemon.close();
-        }
-        if (world != null) {
-            world.close();
-        }
+        Closing.all(client, daemon, world);
     }
 
     /** A CPU job (Firecracker's stand-in) with a network that runs until cancelled; its guest. */
