@@ -40,6 +40,11 @@ public record Bdf(String value) {
         return value;
     }
 
+    /** What the API answers a malformed address with (the address quoted as {@link #printable} does). */
+    public static String invalidText(String value) {
+        return "not a PCI address: " + printable(value) + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)";
+    }
+
     /** Quotes user input for an error message without letting control characters through. */
     public static String printable(String value) {
         if (value == null) {

@@ -20,8 +20,6 @@ public record PciHealth(String vendor, String powerState, String runtimeStatus, 
 
     /** The AER totals ({@code TOTAL_ERR_*} of aer_dev_fatal, aer_dev_nonfatal, aer_dev_correctable). */
     public record Aer(long fatal, long nonFatal, long correctable) {
-
-        static final Aer NONE = new Aer(0, 0, 0);
     }
 
     /** Reads the function at {@code dir} (a /sys/bus/pci/devices entry). */

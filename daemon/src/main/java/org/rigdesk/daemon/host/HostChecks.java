@@ -96,8 +96,9 @@ public class HostChecks {
         String title = "Job VM image";
         for (String file : List.of("vmlinuz", "initrd.img", "rootfs.ext4")) {
             if (!Files.isRegularFile(image.resolve(file))) {
-                return new HostCheck("image", title, false, imageNeeded.getAsBoolean(), image.resolve(file) + " is missing"
-                        + (imageNeeded.getAsBoolean() ? ": no job can run" : ""),
+                boolean needed = imageNeeded.getAsBoolean();
+                return new HostCheck("image", title, false, needed, image.resolve(file) + " is missing"
+                        + (needed ? ": no job can run" : ""),
                         "Build it on this machine (it downloads Debian packages and the GitHub runner): sudo "
                                 + recipe() + " " + image + " [--nvidia-run FILE]");
             }

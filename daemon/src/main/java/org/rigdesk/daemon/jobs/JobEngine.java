@@ -312,8 +312,7 @@ public class JobEngine implements AutoCloseable {
         }
         Map<String, Gpu> free = new java.util.LinkedHashMap<>();
         // Held groups (a job's, a change's, a quarantine) are read from the leases, which are live.
-        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null
-                        && leases.holder(VfioService.groupKey(g)).isEmpty())
+        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && leases.holder(VfioService.groupKey(g)).isEmpty())
                 .forEach(g -> free.put(g.bdf(), g));
         List<String> wanted = pending.request().gpuAddresses();
         List<String> chosen;

@@ -300,8 +300,7 @@ public class LendingService implements AutoCloseable {
     private Gpu card(String bdf, String action, String caller) {
         if (!Bdf.isValid(bdf)) {
             audit.record(caller, action, Bdf.printable(bdf), "rejected", "malformed PCI address");
-            throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdf)
-                    + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+            throw DomainException.invalid(Bdf.invalidText(bdf));
         }
         return vfio.get(bdf).orElseThrow(() -> {
             audit.record(caller, action, bdf, "rejected", "no such GPU");

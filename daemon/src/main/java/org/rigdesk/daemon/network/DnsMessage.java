@@ -30,10 +30,6 @@ final class DnsMessage {
     /** {@code end}: where the question section ends (the header and question are echoed in a refusal). */
     record Question(String name, int type, int qclass, int end) {
 
-        Question(String name, int type) {
-            this(name, type, CLASS_IN, 0);
-        }
-
         String typeName() {
             return switch (type) {
                 case A -> "A";

@@ -60,6 +60,6 @@ final class DnsScreen implements DnsForwarder.Screen {
     }
 
     private static boolean within(int address, List<Ipv4.Block> blocks) {
-        return blocks.stream().anyMatch(b -> (address & Ipv4.Block.mask(b.prefix())) == b.base());
+        return blocks.stream().anyMatch(block -> block.contains(address));
     }
 }

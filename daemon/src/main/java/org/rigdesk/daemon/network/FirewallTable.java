@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.host.CommandRunner;
 
@@ -42,6 +44,11 @@ final class FirewallTable {
     /** A refused connection fails at once in the guest (a job learns why), rather than hanging until it times out. */
     private static final String REFUSE = "reject with icmpx type admin-prohibited";
     private static final String TCP_UDP = "meta l4proto { tcp, udp } ";
+    /** Each dispatch map and the prefix of the job chain its link's packets jump to ({@code in-N}…). */
+    private static final Map<String, String> JOB_CHAINS = new LinkedHashMap<>(Map.of(
+            "input4", "in-", "forward4", "fwd-", "replies4", "reply-"));
+    /** A job's counting sets and its allow-list, by prefix ({@code flows-N}…). */
+    private static final List<String> JOB_SETS = List.of("flows-", "refused-", "unlisted-", "permitted-");
     /** Why an attempt was refused: the mark it is refused with, in a job's refused set, and its label. */
     static final List<String> RULES = List.of("", "the host", "a private range", "the LAN", "the allow-list");
 
@@ -98,6 +105,12 @@ final class FirewallTable {
         return TCP_UDP + "meta mark set " + rule + " add @refused-" + job + " { " + TUPLE + " . meta mark }";
     }
 
+    /** The owner's exceptions ({@code allow4}): counted in the job's flows, then accepted. */
+    private static List<String> exceptions(String flows) {
+        String allowed = TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 ";
+        return List.of(allowed + "update " + flows + " { " + TUPLE + " }", allowed + "accept");
+    }
+
     /**
      * Job {@code job}'s sets and chains, and its link {@code tap} pointed at them: from the guest
      * {@code guest} only, DNS to {@code gateway}, what {@code policy} lets it reach. One transaction.
@@ -107,9 +120,8 @@ final class FirewallTable {
         List<String> forward = new ArrayList<>(List.of(
                 "meta nfproto ipv6 drop",
                 "ct state established,related " + TCP_UDP + "update " + flows + " { " + TUPLE + " }",
-                "ct state established,related accept",
-                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 update " + flows + " { " + TUPLE + " }",
-                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 accept"));
+                "ct state established,related accept"));
+        forward.addAll(exceptions(flows));
         if (policy.mode() == EgressPolicy.Mode.ALLOW_LIST) {
             // A registration's allow-list: only what it names (its blocks, its names' answers).
             forward.add("ip daddr != @permitted-" + job + " " + countRefused(job, 4));
@@ -135,12 +147,10 @@ final class FirewallTable {
             script.append("add element inet " + TABLE + " permitted-" + job + " { ")
                     .append(String.join(", ", policy.blocks())).append(" }\n");
         }
-        chain(script, "in-" + job, List.of(
-                "ip daddr " + gateway + " udp dport 53 accept",
-                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 update " + flows + " { " + TUPLE + " }",
-                TCP_UDP + "ip daddr . meta l4proto . th dport @allow4 accept",
-                countRefused(job, 1),
-                REFUSE));
+        List<String> input = new ArrayList<>(List.of("ip daddr " + gateway + " udp dport 53 accept"));
+        input.addAll(exceptions(flows));
+        input.addAll(List.of(countRefused(job, 1), REFUSE));
+        chain(script, "in-" + job, input);
         chain(script, "fwd-" + job, forward);
         chain(script, "reply-" + job, List.of(
                 "ct state established,related " + TCP_UDP + "update " + flows + " { " + REPLY_TUPLE + " }",
@@ -154,15 +164,14 @@ final class FirewallTable {
         rules.forEach(rule -> script.append("add rule inet " + TABLE + " " + name + " " + rule + "\n"));
     }
 
+    /** The link's elements: its one source address, and each map's jump to the job's chain (a delete names keys only). */
     private static String linkElements(String verb, long job, String tap, String guest) {
         String link = "\"" + tap + "\"";
-        return verb + " element inet " + TABLE + " guests4 { " + link + " . " + guest + " }\n"
-                + verb + " element inet " + TABLE + " input4 { " + link + (verb.equals("add") ? " : jump in-" + job : "")
-                + " }\n"
-                + verb + " element inet " + TABLE + " forward4 { " + link + (verb.equals("add") ? " : jump fwd-" + job
-                : "") + " }\n"
-                + verb + " element inet " + TABLE + " replies4 { " + link + (verb.equals("add") ? " : jump reply-" + job
-                : "") + " }\n";
+        StringBuilder elements = new StringBuilder(verb + " element inet " + TABLE + " guests4 { " + link + " . " + guest
+                + " }\n");
+        JOB_CHAINS.forEach((map, chain) -> elements.append(verb + " element inet " + TABLE + " " + map + " { " + link
+                + (verb.equals("add") ? " : jump " + chain + job : "") + " }\n"));
+        return elements.toString();
     }
 
     /** Puts job {@code job}'s chains and sets in place and its link {@code tap} to them (see {@link #jobRules}). */
@@ -176,12 +185,8 @@ final class FirewallTable {
      */
     void removeJob(long job, String tap, String guest) throws IOException {
         StringBuilder script = new StringBuilder(linkElements("delete", job, tap, guest));
-        for (String chain : List.of("in-", "fwd-", "reply-")) {
-            script.append("delete chain inet " + TABLE + " " + chain + job + "\n");
-        }
-        for (String set : List.of("flows-", "refused-", "unlisted-", "permitted-")) {
-            script.append("delete set inet " + TABLE + " " + set + job + "\n");
-        }
+        JOB_CHAINS.values().forEach(chain -> script.append("delete chain inet " + TABLE + " " + chain + job + "\n"));
+        JOB_SETS.forEach(set -> script.append("delete set inet " + TABLE + " " + set + job + "\n"));
         apply(script.toString());
     }
 

@@ -45,6 +45,16 @@ final class Ipv4 {
             return Optional.of(new Block(base.get(), prefix));
         }
 
+        /** Whether {@code address} lies in this block. */
+        boolean contains(int address) {
+            return (address & mask(prefix)) == base;
+        }
+
+        /** Whether all of {@code inner} lies in this block. */
+        boolean contains(Block inner) {
+            return inner.prefix >= prefix && contains(inner.base);
+        }
+
         static int mask(int prefix) {
             return prefix == 0 ? 0 : -1 << (32 - prefix);
         }

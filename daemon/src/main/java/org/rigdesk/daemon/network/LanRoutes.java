@@ -80,17 +80,13 @@ final class LanRoutes implements AutoCloseable {
                 continue;
             }
             Optional<Ipv4.Block> block = Ipv4.Block.parse(dst);
-            if (block.isEmpty() || block.get().prefix() < 8 || within(block.get(), jobSubnet)
+            if (block.isEmpty() || block.get().prefix() < 8 || jobSubnet.contains(block.get())
                     || blocks.contains(block.get())) {
                 continue;
             }
             blocks.add(block.get());
         }
         return List.copyOf(blocks);
-    }
-
-    private static boolean within(Ipv4.Block block, Ipv4.Block outer) {
-        return block.prefix() >= outer.prefix() && (block.base() & Ipv4.Block.mask(outer.prefix())) == outer.base();
     }
 
     private void follow() {

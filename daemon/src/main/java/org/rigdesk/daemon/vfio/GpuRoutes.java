@@ -26,8 +26,7 @@ public final class GpuRoutes {
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
             String bdf = exchange.path("bdf");
             if (!Bdf.isValid(bdf)) {
-                throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdf)
-                        + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+                throw DomainException.invalid(Bdf.invalidText(bdf));
             }
             exchange.json(200, gpus.get(bdf).orElseThrow(
                     () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));

@@ -83,8 +83,8 @@ public final class HealthGate {
      * group stays out of the job's hands and everyone else's), the caller gives the rest back.
      */
     public void afterJob(long jobId, Map<String, String> groups) {
-        Map<String, PciHealth.Aer> before = baselines.getOrDefault(jobId, Map.of());
-        baselines.remove(jobId);
+        Map<String, PciHealth.Aer> taken = baselines.remove(jobId);
+        Map<String, PciHealth.Aer> before = taken == null ? Map.of() : taken;
         for (Map.Entry<String, String> card : groups.entrySet()) {
             if (!leases.holder(card.getValue()).equals(Optional.of(new GpuLeases.ForJob(jobId)))) {
                 continue; // not this job's (any more): never reset a card another holder has

@@ -104,8 +104,7 @@ public class VfioService {
      */
     public Gpu check(String bdfText, String caller) {
         if (!Bdf.isValid(bdfText)) {
-            throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdfText)
-                    + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+            throw DomainException.invalid(Bdf.invalidText(bdfText));
         }
         Bdf bdf = Bdf.parse(bdfText);
         PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(
@@ -180,8 +179,7 @@ public class VfioService {
     public Gpu setMode(String bdfText, String mode, String caller) {
         if (!Bdf.isValid(bdfText)) {
             audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
-            throw DomainException.invalid("not a PCI address: " + Bdf.printable(bdfText)
-                    + " (expected dddd:bb:ss.f in lower-case hex, e.g. 0000:01:00.0)");
+            throw DomainException.invalid(Bdf.invalidText(bdfText));
         }
         Bdf bdf = Bdf.parse(bdfText);
         if (!Gpu.VFIO.equals(mode) && !Gpu.HOST.equals(mode)) {
