@@ -14,7 +14,7 @@ class HostViewModelTest {
 
     private static Info info(List<HostCheck> checks) {
         return new Info("1.2.3", 42, Instant.parse("2026-11-27T10:00:00.123Z"), 0, "/var/lib/rigdesk",
-                "/run/rigdesk/rigdeskd.sock", "/sys", false, checks);
+                "/run/rigdesk/rigdeskd.sock", "/sys", false, checks, null);
     }
 
     @Test

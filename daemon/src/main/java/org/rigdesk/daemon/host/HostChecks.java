@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.rigdesk.api.wire.HostCheck;
+import org.rigdesk.daemon.image.JobImage;
 
 /**
  * What this host can do for passthrough and VMs, read from sysfs (the real /sys or a fake tree),
@@ -79,36 +80,31 @@ public class HostChecks {
 
     /** Whether the image in {@code dir} is the test image, whose runner is the stand-in. */
     public static boolean isTestImage(Path dir) {
-        return manifest(dir).contains("\"flavour\":\"test\"");
+        return JobImage.read(dir).isTest();
     }
 
-    /** The image's image.json without white space, or "" when it has none. */
-    private static String manifest(Path dir) {
-        try {
-            return Files.readString(dir.resolve("image.json")).replaceAll("\\s", "");
-        } catch (IOException e) {
-            return "";
-        }
+    /** The job VM image the daemon boots, or null when it runs without one. */
+    public JobImage jobImage() {
+        return image == null ? null : JobImage.read(image);
     }
 
-    /** The job VM image: present, and which flavour (a real runner, or the test image's stand-in). */
+    /** The job VM image: present, its flavour, what it has and its age (the Host page's line for it). */
     HostCheck image() {
         String title = "Job VM image";
-        for (String file : List.of("vmlinuz", "initrd.img", "rootfs.ext4")) {
+        for (String file : JobImage.REQUIRED) {
             if (!Files.isRegularFile(image.resolve(file))) {
                 boolean needed = imageNeeded.getAsBoolean();
                 return new HostCheck("image", title, false, needed, image.resolve(file) + " is missing"
                         + (needed ? ": no job can run" : ""),
-                        "Build it on this machine (it downloads Debian packages and the GitHub runner): sudo "
-                                + recipe() + " " + image + " [--nvidia-run FILE]");
+                        "Build it on this machine (it downloads the distribution's packages): sudo "
+                                + recipe() + " " + image + " [--distro debian-12] [--nvidia-run FILE]");
             }
         }
-        String manifest = manifest(image);
-        String flavour = manifest.contains("\"flavour\":\"runner\"") ? "runner image (GitHub Actions runner"
-                + (manifest.contains("\"nvidia\":\"none\"") ? ", no NVIDIA driver)" : ", NVIDIA driver)")
-                : isTestImage(image) ? "test image (a stand-in runner; for tests and the demo)"
-                : "image of unknown flavour";
-        return new HostCheck("image", title, true, false, flavour + " in " + image, null);
+        JobImage found = JobImage.read(image);
+        String flavour = "runner".equals(found.flavour()) ? "runner image"
+                : found.isTest() ? "test image (a stand-in runner; for tests and the demo)" : "image of unknown flavour";
+        return new HostCheck("image", title, true, false, flavour + ": " + found.describe(java.time.Instant.now())
+                + "; in " + image, null);
     }
 
     HostCheck iommu() {

@@ -22,9 +22,10 @@ public class InfoService {
     }
 
     public Info info() {
+        org.rigdesk.daemon.image.JobImage image = checks.jobImage();
         return new Info(Version.get(), ProcessHandle.current().pid(), startedAt, uid,
                 config.stateDir().toString(), config.socket().toString(), config.sysfsRoot().toString(),
-                config.simulated(), checks.run());
+                config.simulated(), checks.run(), image == null ? null : image.wire());
     }
 
     private static int currentUid() {

@@ -12,7 +12,8 @@ import org.rigdesk.api.wire.RunnerRegistration;
  * and a job to any runner that carries every label it asks for. A CPU slot carries
  * {@code self-hosted, linux, x64, rigdesk} and the owner's labels, never {@code gpu} (nor any label
  * starting with it), so a GPU job cannot land there. A GPU slot carries {@code gpu},
- * {@code gpu-<model>} and {@code gpu-<N>gb} and the owner's labels, and by the registration's rule
+ * {@code gpu-<model>}, {@code gpu-<N>gb}, what the job image's driver runs ({@code nvidia-<major>},
+ * {@code cuda-<major>.<minor>}) and the owner's labels, and by the registration's rule
  * ({@code gpuSlotJobs}): {@code gpu} adds only {@code self-hosted} (so {@code [self-hosted, linux]}
  * never takes the owner's card), {@code gpu-strict} not even that (a bare {@code runs-on: self-hosted}
  * reaches CPU slots only), {@code any} the CPU slots' labels too.
@@ -33,8 +34,11 @@ final class RunnerLabels {
         return new ArrayList<>(labels);
     }
 
-    /** {@code name} as the driver or pci.ids gives it; {@code memoryMiB} null when unknown; {@code jobs} the rule. */
-    static List<String> gpuSlot(List<String> owners, String name, Integer memoryMiB, String jobs) {
+    /**
+     * {@code name} as the driver or pci.ids gives it; {@code memoryMiB} null when unknown; {@code jobs}
+     * the rule; {@code image} what the job image adds ({@code nvidia-580}, {@code cuda-13.0}).
+     */
+    static List<String> gpuSlot(List<String> owners, String name, Integer memoryMiB, String jobs, List<String> image) {
         Set<String> labels = new LinkedHashSet<>();
         if (RunnerRegistration.ANY_JOBS.equals(jobs)) {
             labels.addAll(BASE);
@@ -49,6 +53,7 @@ final class RunnerLabels {
         if (memoryMiB != null && memoryMiB > 0) {
             labels.add("gpu-" + Math.round(memoryMiB / 1024.0) + "gb");
         }
+        labels.addAll(image);
         labels.addAll(owners);
         return new ArrayList<>(labels);
     }

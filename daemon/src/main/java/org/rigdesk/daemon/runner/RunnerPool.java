@@ -736,7 +736,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
 
     private List<String> gpuLabels(String bdf) {
         return RunnerLabels.gpuSlot(config.labels(), gpuName(bdf), bdf == null ? null : gpuMemoryMiB.apply(bdf),
-                config.gpuSlotJobs());
+                config.gpuSlotJobs(), org.rigdesk.daemon.image.JobImage.current(jobs.config().image()).gpuLabels());
     }
 
     /** An on-demand card on the host (or free on vfio-pci) whose runner would carry every label the job asks for. */

@@ -14,7 +14,7 @@ class RunnerLabelsTest {
     private static final List<String> CPU = RunnerLabels.cpuSlot(List.of("whisper"));
 
     private static List<String> gpu(String rule) {
-        return RunnerLabels.gpuSlot(List.of("whisper"), "NVIDIA GeForce RTX 3060", 12288, rule);
+        return RunnerLabels.gpuSlot(List.of("whisper"), "NVIDIA GeForce RTX 3060", 12288, rule, List.of());
     }
 
     @Test
@@ -28,6 +28,15 @@ class RunnerLabelsTest {
         assertTrue(RunnerLabels.matches(List.of("gpu-12gb", "whisper"), gpu));
         assertFalse(RunnerLabels.matches(List.of("self-hosted", "gpu"), CPU), "a GPU job never lands on a CPU slot");
         assertTrue(RunnerLabels.matches(List.of("self-hosted"), gpu), "a bare self-hosted matches every runner on GitHub");
+    }
+
+    @Test
+    void anImageWithADriverAddsItsDriverAndCudaToGpuSlots() {
+        List<String> gpu = RunnerLabels.gpuSlot(List.of(), "NVIDIA GeForce RTX 3060", 12288, RunnerRegistration.GPU_JOBS,
+                List.of("nvidia-580", "cuda-13.0"));
+        assertEquals(List.of("self-hosted", "gpu", "gpu-rtx-3060", "gpu-12gb", "nvidia-580", "cuda-13.0"), gpu);
+        assertTrue(RunnerLabels.matches(List.of("self-hosted", "gpu", "cuda-13.0"), gpu));
+        assertFalse(RunnerLabels.matches(List.of("self-hosted", "gpu", "cuda-13.1"), gpu), "a newer CUDA is not there");
     }
 
     @Test
