@@ -57,6 +57,11 @@ public record Gpu(
                 link, groupDevices, passthrough, usedBy, now, health);
     }
 
+    public Gpu withHealth(Health now) {
+        return new Gpu(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode,
+                link, groupDevices, passthrough, usedBy, lending, now);
+    }
+
     /**
      * The card's last health check (before a job got it, after a job's VM ended, or asked for):
      * {@code ok}, when ({@code checkedAt}, ISO-8601), and what was wrong, each as a blocker

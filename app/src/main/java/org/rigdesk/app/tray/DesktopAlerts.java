@@ -15,7 +15,7 @@ import org.rigdesk.api.wire.RunnerStatus;
 
 /**
  * Decides which changes deserve a desktop notification: a job that finished or failed, a GPU
- * that changed mode or whose change was refused, a card over the temperature threshold (once per
+ * that changed mode or whose change was refused, a GPU the health gate quarantined, a card over the temperature threshold (once per
  * card per quarter hour), the daemon lost and back, the runner unable to reach GitHub. Each event
  * is compared with the last one seen, so a repeated event never notifies twice. Pure: no bus,
  * no window.
@@ -37,6 +37,7 @@ public final class DesktopAlerts {
     private final Map<Long, String> jobStates = new HashMap<>();
     private final Map<String, String> gpuModes = new HashMap<>();
     private final Map<String, Instant> hotNotified = new HashMap<>();
+    private final Map<String, Boolean> quarantined = new HashMap<>();
     private Boolean connected;
     private String runnerTrouble;
 
@@ -64,12 +65,31 @@ public final class DesktopAlerts {
 
     /**
      * A card's lending changed: lent to CI, back on the desk, or refused because the owner uses it
-     * (from a daemon that lends; an older one's mode changes are told as such).
+     * (from a daemon that lends; an older one's mode changes are told as such); or the health gate
+     * quarantined it, which is told first (critical: the tray asks for a look too).
      */
     public Optional<Alert> gpu(Gpu gpu) {
-        if (gpu.lending() != null) {
-            return lending(gpu);
+        Optional<Alert> change = gpu.lending() != null ? lending(gpu) : mode(gpu);
+        Optional<Alert> quarantine = quarantine(gpu);
+        return quarantine.isPresent() ? quarantine : change;
+    }
+
+    /** Once per quarantine: what is wrong and the remedy (a reboot for a card off the bus). */
+    private Optional<Alert> quarantine(Gpu gpu) {
+        boolean sick = gpu.health() != null && !gpu.health().ok();
+        boolean before = Boolean.TRUE.equals(quarantined.put(gpu.bdf(), sick));
+        if (!sick || before) {
+            return Optional.empty();
         }
+        String card = gpu.name() + " (" + gpu.bdf() + ")";
+        String why = gpu.health().problems().stream().map(Gpu.Blocker::detail).findFirst().orElse("it failed its check");
+        String remedy = gpu.health().problems().stream().map(Gpu.Blocker::remedy).filter(r -> r != null)
+                .findFirst().orElse("Check it again: rigdesk gpu check " + gpu.bdf());
+        return Optional.of(new Alert(GPUS, org.rigdesk.app.status.Vocabulary.FAILED + " GPU quarantined", card
+                + ": no job gets it; " + why + ".\n" + remedy, true));
+    }
+
+    private Optional<Alert> mode(Gpu gpu) {
         String before = gpuModes.put(gpu.bdf(), gpu.mode());
         if (before == null || before.equals(gpu.mode()) || Gpu.CHANGING.equals(gpu.mode())) {
             return Optional.empty();

@@ -84,6 +84,25 @@ class DesktopAlertsTest {
     }
 
     @Test
+    void aQuarantineNotifiesOnceWithWhyAndTheRemedy() {
+        DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
+        Gpu lent = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060",
+                org.rigdesk.api.wire.GpuMode.VFIO, null);
+        Gpu.Health fell = new Gpu.Health(false, NOW.toString(), List.of(new Gpu.Blocker("unhealthy",
+                "the job's VM logged Xid 79 (GPU has fallen off the bus.) for its GPU at 0000:00:05",
+                "The card fell off the bus: reboot the host.")));
+        assertTrue(alerts.gpu(lent).isEmpty(), "first sight of a healthy card");
+        DesktopAlerts.Alert alert = alerts.gpu(lent.withHealth(fell)).orElseThrow();
+        assertEquals("✗ GPU quarantined", alert.summary());
+        assertTrue(alert.critical(), "the tray asks for a look");
+        assertEquals("RTX 3060 (0000:01:00.0): no job gets it; the job's VM logged Xid 79 (GPU has fallen off the bus.)"
+                + " for its GPU at 0000:00:05.\nThe card fell off the bus: reboot the host.", alert.body());
+        assertTrue(alerts.gpu(lent.withHealth(fell)).isEmpty(), "told once per quarantine");
+        assertTrue(alerts.gpu(lent.withHealth(new Gpu.Health(true, NOW.toString(), List.of()))).isEmpty());
+        assertTrue(alerts.gpu(lent.withHealth(fell)).isPresent(), "a new quarantine is told again");
+    }
+
+    @Test
     void lendingNotifiesWhenTheCardIsLentRefusedOrBackOnTheDesk() {
         DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
         Gpu desk = org.rigdesk.app.testing.InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060",

@@ -27,6 +27,7 @@ final class EventGate {
     private boolean listening;
     private boolean tookJob;
     private boolean result;
+    private boolean gpuReport;
 
     EventGate(boolean runner, int gpus, long nowNanos) {
         this.runner = runner;
@@ -63,6 +64,10 @@ final class EventGate {
         }
         if (event instanceof GuestEvent.Sample sample) {
             return sample.fields().path("gpus").size() > gpus ? refuse("samples for GPUs the job does not hold") : true;
+        }
+        if (event instanceof GuestEvent.GpuHealth) {
+            return gpus == 0 ? refuse("a GPU report from a job without GPUs")
+                    : gpuReport ? refuse("a second 'gpu-health'") : (gpuReport = true);
         }
         if (!runner) {
             return refuse("runner events from a local job");

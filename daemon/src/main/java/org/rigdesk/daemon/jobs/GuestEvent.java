@@ -37,6 +37,10 @@ sealed interface GuestEvent {
     record JobResult(String result) implements GuestEvent {
     }
 
+    /** What only the guest sees of its GPUs (Xids, retired pages, row remaps), told before exit. */
+    record GpuHealth(org.rigdesk.daemon.gpu.GuestGpuReport report) implements GuestEvent {
+    }
+
     /** A JSON object of a kind this daemon does not know: a sign of life, nothing more. */
     record Other(String name) implements GuestEvent {
     }
@@ -74,6 +78,7 @@ sealed interface GuestEvent {
             case "job-started" -> new JobStarted(text(event, "repository"), text(event, "workflow"), text(event, "job"),
                     number(event, "runId"), attempt(event));
             case "job-result" -> new JobResult(text(event, "result"));
+            case "gpu-health" -> new GpuHealth(gpuReport(event));
             default -> new Other(name);
         });
     }
@@ -100,6 +105,24 @@ sealed interface GuestEvent {
         }
         String value = text.strip().replaceAll("\\p{Cntrl}", "?");
         return value.length() > MAX_TEXT ? value.substring(0, MAX_TEXT) + "…" : value;
+    }
+
+    /** The agent reports at most 20 Xid lines; a report's codes are NVIDIA's (well under 1000). */
+    int MAX_XIDS = 20;
+
+    private static org.rigdesk.daemon.gpu.GuestGpuReport gpuReport(JsonNode event) {
+        java.util.List<org.rigdesk.daemon.gpu.GuestGpuReport.Xid> xids = new java.util.ArrayList<>();
+        for (JsonNode xid : event.path("xids")) {
+            Long code = number(xid, "xid");
+            if (xids.size() < MAX_XIDS && code != null && code >= 0 && code < 1000) {
+                String text = text(xid, "text");
+                String pci = text(xid, "pci");
+                xids.add(new org.rigdesk.daemon.gpu.GuestGpuReport.Xid(pci == null ? "an unnamed address" : pci,
+                        code.intValue(), text == null ? "" : text));
+            }
+        }
+        return new org.rigdesk.daemon.gpu.GuestGpuReport(xids, event.path("retirementPending").asBoolean(false),
+                event.path("remapFailure").asBoolean(false));
     }
 
     /** A process's exit status is 0 to 255; anything else the guest sends is -1 (none). */

@@ -350,9 +350,10 @@ public class JobEngine implements AutoCloseable {
         boolean discard = job.finished() && Jobs.isIdleRunner(job);
         if (job.finished()) {
             // Its GPUs are free before anyone can read that the job ended.
-            boolean wasRunning = running.remove(job.id()) != null;
-            if (wasRunning && gate != null && !job.gpus().isEmpty()) {
-                gate.afterJob(job.id(), groupsOf(job.gpus())); // reset and checked; a failed one stays out
+            JobRun run = running.remove(job.id());
+            if (run != null && gate != null && !job.gpus().isEmpty()) {
+                // Reset and checked, with what the guest saw; a failed one stays out.
+                gate.afterJob(job.id(), groupsOf(job.gpus()), run.guestGpuProblems());
             }
             leases.giveBack(job.id());
             gpus.refresh();

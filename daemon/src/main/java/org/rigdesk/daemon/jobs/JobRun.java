@@ -68,6 +68,8 @@ public class JobRun implements Runnable {
     private long preamble;
     /** What the job takes of the guest's events; set when the VM is watched. */
     private volatile EventGate gate;
+    /** What the guest saw of its GPUs, when it reported anything (read by the health gate after the job). */
+    private volatile org.rigdesk.daemon.gpu.GuestGpuReport gpuReport;
 
     /**
      * {@code networks}: where the VM's network comes from, or null for a VM without one;
@@ -104,6 +106,12 @@ public class JobRun implements Runnable {
         this.dir = config.jobsDir().resolve(Long.toString(job.id()));
         this.vmDir = dir.resolve("vm");
         this.disk = new JobDisk(dir, config.jobsDir().getParent(), settings, () -> startBytes);
+    }
+
+    /** The GPU problems the guest reported before it exited (Xids, memory): none when it reported none. */
+    List<org.rigdesk.api.wire.Gpu.Blocker> guestGpuProblems() {
+        org.rigdesk.daemon.gpu.GuestGpuReport report = gpuReport;
+        return report == null ? List.of() : report.problems();
     }
 
     public Job job() {
@@ -405,9 +413,9 @@ public class JobRun implements Runnable {
                 OptionalInt ended = vm.waitFor(POLL);
                 if (ended.isPresent()) {
                     vmmStatus = ended.getAsInt();
-                    // Only the exit code still counts once the VM is gone.
+                    // Only the exit code and the guest's GPU report still count once the VM is gone.
                     // Every event still passes the gate in order (a 'started' read here counts for the
-                    // 'exit' after it), but only the exit code is taken.
+                    // 'exit' after it), but only those two are taken.
                     ControlLines.Sink last = new ControlLines.Sink() {
                         @Override
                         public boolean look() {
@@ -416,8 +424,13 @@ public class JobRun implements Runnable {
 
                         @Override
                         public void line(String line) {
-                            GuestEvent.parse(line).filter(gate::admit).filter(GuestEvent.Exit.class::isInstance)
-                                    .ifPresent(exit -> heard.exit = ((GuestEvent.Exit) exit).code());
+                            GuestEvent.parse(line).filter(gate::admit).ifPresent(event -> {
+                                if (event instanceof GuestEvent.Exit exit) {
+                                    heard.exit = exit.code();
+                                } else if (event instanceof GuestEvent.GpuHealth health) {
+                                    gpuReport = health.report();
+                                }
+                            });
                         }
                     };
                     while (control.read(last)) {
@@ -478,6 +491,8 @@ public class JobRun implements Runnable {
             }
         } else if (event instanceof GuestEvent.JobResult result) {
             heard.result = result.result();
+        } else if (event instanceof GuestEvent.GpuHealth health) {
+            gpuReport = health.report();
         }
     }
 

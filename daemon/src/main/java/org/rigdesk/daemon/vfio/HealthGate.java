@@ -79,10 +79,12 @@ public final class HealthGate {
 
     /**
      * Job {@code jobId}'s VM has ended: each card is checked against its totals when the job got
-     * it, reset where the kernel can, and checked again; a card that fails is quarantined (its
-     * group stays out of the job's hands and everyone else's), the caller gives the rest back.
+     * it, reset where the kernel can, and checked again; what the guest reported it saw
+     * ({@code guest}: Xids, memory faults, for every card of the job: the guest's addresses are not
+     * the host's) counts too. A card that fails is quarantined (its group stays out of the job's
+     * hands and everyone else's), the caller gives the rest back.
      */
-    public void afterJob(long jobId, Map<String, String> groups) {
+    public void afterJob(long jobId, Map<String, String> groups, List<Gpu.Blocker> guest) {
         Map<String, PciHealth.Aer> taken = baselines.remove(jobId);
         Map<String, PciHealth.Aer> before = taken == null ? Map.of() : taken;
         for (Map.Entry<String, String> card : groups.entrySet()) {
@@ -106,6 +108,7 @@ public final class HealthGate {
                             + e.getMessage(), "Reboot the host to recover the card."));
                 }
             }
+            problems.addAll(guest);
             outcome(card.getKey(), card.getValue(), problems, "after job " + jobId);
         }
     }

@@ -116,4 +116,38 @@ class HealthGateTest {
             assertTrue(client.getText("/v1/audit").contains("gpu.quarantine"), "quarantines are audited");
         }
     }
+
+    /**
+     * What only the guest sees: the job's VM (QEMU, the test image) logs Xids (written to its kernel log as the NVIDIA
+     * driver writes them); the agent reports them before exit. A job's own fault (Xid 13, a CUDA
+     * program's exception) leaves the card in service; a card that fell off the bus (Xid 79) in
+     * the guest is quarantined though its PCI state on the host looks fine.
+     */
+    @Test
+    void anXidTheGuestReportsQuarantinesTheCard() throws Exception {
+        // The real guest agent in QEMU (the VMM stand-ins play the agent, they do not run it).
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start();
+             DaemonClient client = daemon.client()) {
+            client.send("PUT", "/v1/gpus/" + GPU + "/mode", Map.of("mode", "vfio"), Gpu.class);
+            String xid = "echo 'NVRM: Xid (PCI:0000:00:05): %d, pid=412, name=python3, %s' > /dev/kmsg";
+
+            Job own = JobWaits.finished(client, gpuJob(client, String.format(xid, 13, "Graphics Exception: ESR 0x1")).id(), 60);
+            assertEquals(Job.SUCCEEDED, own.state(), own.toString());
+            assertTrue(gpu(client).health().ok(), "a job's own fault is cleared by the reset: " + gpu(client));
+
+            Job fell = JobWaits.finished(client, gpuJob(client, String.format(xid, 79, "GPU has fallen off the bus.")).id(), 60);
+            assertEquals(Job.SUCCEEDED, fell.state(), "the job itself ended well: " + fell);
+            Gpu sick = gpu(client);
+            assertFalse(sick.health().ok(), sick.toString());
+            Gpu.Blocker problem = sick.health().problems().get(0);
+            assertEquals("the job's VM logged Xid 79 (pid=412, name=python3, GPU has fallen off the bus.) for its GPU at "
+                    + "0000:00:05", problem.detail());
+            assertTrue(problem.remedy().contains("reboot the host"), problem.remedy());
+            assertTrue(sick.passthrough().blockers().stream().anyMatch(b -> b.code().equals("unhealthy")), sick.toString());
+            queuedFor(client, gpuJob(client, "echo waiting"), 3);
+            assertTrue(client.getText("/v1/audit").contains("Xid 79"), "the quarantine is audited with its reason");
+            // The owner's check reads the host's side only: the card answers there, so it is lifted.
+            assertTrue(client.checkGpu(GPU).health().ok());
+        }
+    }
 }
