@@ -31,7 +31,7 @@ build_initramfs() {
         [ -n "$path" ] && cp "$path" "$root/lib/modules/"
     done
     install -m 0755 "$here/agent/init" "$root/init"
-    install -m 0755 "$here/agent/ctl" "$here/agent/job-hook.sh" "$root/opt/rigdesk/"
+    install -m 0755 "$here/agent/ctl" "$here/agent/job-hook.sh" "$here/agent/modprobe" "$root/opt/rigdesk/"
     echo "rigdesk-$flavour" > "$root/etc/hostname"
     (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$target"
 }

@@ -2,7 +2,9 @@
 # The runner's job hooks (ACTIONS_RUNNER_HOOK_JOB_STARTED / _COMPLETED point at copies of this file
 # named job-started.sh and job-completed.sh): they tell rigdeskd which GitHub job this VM runs, from
 # the GITHUB_* variables the runner gives hooks, so the job record shows repository, workflow, job,
-# run id and attempt.
+# run id and attempt. They run as the runner's user; what they do needs root (the control channel is
+# the runner's group's, but mounting the cache is root's), so they go on through its sudo.
+[ "$(id -u)" -eq 0 ] || exec sudo -n -E sh "$0" "$@"
 text() { printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g' | cut -c1-200; }
 number() { case "$1" in ''|*[!0-9]*) echo null ;; *) echo "$1" ;; esac; }
 case "$(basename "$0")" in
@@ -14,6 +16,11 @@ esac
     "$(number "${GITHUB_RUN_ID:-}")" "$(number "${GITHUB_RUN_ATTEMPT:-}")")"
 # An organisation's runner: rigdeskd attaches the job's repository's cache once GitHub confirms the
 # run (a disk with serial rigdesk-cache appears); the job's steps start once it is mounted at /cache.
+# A root with Docker: the job's steps start once it answers (dockerd started at boot, beside the runner).
+if [ "$event" = job-started ] && command -v dockerd > /dev/null; then
+    n=0
+    while [ ! -s /run/rigdesk-docker ] && [ $n -lt 1800 ]; do sleep 0.1; n=$((n + 1)); done
+fi
 if [ "$event" = job-started ] && [ -f /job/cache-late ]; then
     n=0
     while [ $n -lt 300 ]; do

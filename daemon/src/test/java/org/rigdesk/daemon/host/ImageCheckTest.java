@@ -38,4 +38,27 @@ class ImageCheckTest {
             assertTrue(!after.ok() && after.required() && after.detail().contains("no job can run"), after.toString());
         }
     }
+
+    /** The Host page's line and /v1/info say which image, what it has and how old it is. */
+    @Test
+    void theImageSaysWhatItHasAndHowOldItIs() throws Exception {
+        Path image = Files.createDirectories(dir.resolve("image"));
+        for (String file : java.util.List.of("vmlinuz", "initrd.img", "rootfs.ext4")) {
+            Files.writeString(image.resolve(file), "x");
+        }
+        Files.writeString(image.resolve("image.json"), """
+                {"flavour": "runner", "distro": "ubuntu-24.04", "distroName": "Ubuntu 24.04.3 LTS",
+                 "builtAt": "%s", "docker": "27.5.1", "driver": "580.95.05", "cuda": "13.0", "containerToolkit": true}"""
+                .formatted(java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
+        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").withArgs("--image", image.toString())
+                .start(); DaemonClient client = daemon.client()) {
+            HostCheck check = image(client);
+            assertTrue(check.ok(), check.toString());
+            org.junit.jupiter.api.Assertions.assertEquals("runner image: Ubuntu 24.04.3 LTS, Docker 27.5.1, NVIDIA driver "
+                    + "580.95.05 (CUDA 13.0) with the container toolkit; built 40 days ago; in " + image, check.detail());
+            org.rigdesk.api.wire.ImageInfo info = client.info().image();
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("nvidia-580", "cuda-13.0"), info.gpuLabels());
+            assertTrue(info.present() && info.containerToolkit() && "27.5.1".equals(info.docker()), info.toString());
+        }
+    }
 }

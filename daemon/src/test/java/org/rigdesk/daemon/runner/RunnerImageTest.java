@@ -22,9 +22,12 @@ import org.rigdesk.daemon.testing.Await;
 import org.rigdesk.daemon.testing.DaemonProcess;
 
 /**
- * The runner flavour of the image (packaging/image/build-runner-image.sh: a debootstrap root, no
- * runner) boots: a local job runs inside its Debian root, and a runner slot gets the host's runner
- * (the stand-in's release) overlaid at /opt/actions-runner in that root, starts it and listens.
+ * The runner flavour of the image (packaging/image/build-runner-image.sh --distro debian-12: a
+ * debootstrap root with Docker, no runner) boots: a local job runs inside its Debian root with
+ * Docker running (docker info, a container from an image loaded from a tarball), the `runner` user
+ * has passwordless sudo and Docker, the tool cache is there; a runner slot gets the host's runner
+ * (the stand-in's release) overlaid at /opt/actions-runner in that root, starts it as `runner` and
+ * listens.
  */
 class RunnerImageTest {
 
@@ -35,18 +38,35 @@ class RunnerImageTest {
     void theRunnerFlavourBootsJobsAndRunnerSlots() throws Exception {
         Path image = DaemonProcess.runnerImage();
         Assumptions.assumeTrue(image != null, "the runner image is built by ./dev test (as root)");
+        // What image.json says the recipe put in (the Host page and the slots' labels read it).
+        com.fasterxml.jackson.databind.JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(image.resolve("image.json").toFile());
+        assertEquals("debian-12", manifest.path("distro").asText(), manifest.toString());
+        assertTrue(manifest.path("docker").asText().matches("\\d+\\.\\d+\\.\\d+"), manifest.toString());
         try (FakeGitHub github = new FakeGitHub("/repos/octo/gpu-ci");
              DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop")
                      .withArgs("--image", image.toString(), "--runner-poll-ms", "500", "--cancel-grace", "1").start();
              DaemonClient client = daemon.client()) {
-            Job job = client.send("POST", "/v1/jobs", Map.of("script", "cat /etc/debian_version; "
-                    + "test -d /opt/actions-runner && test ! -e /opt/actions-runner/run.sh && echo no-runner-in-image", "cpus", 1, "memoryMiB", 384), Job.class);
-            Job done = Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), Job::finished, 120, "job ends");
+            String script = new String(RunnerImageTest.class.getResourceAsStream("/jobs/docker-in-a-job.sh").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            Job job = client.send("POST", "/v1/jobs", Map.of("script", script, "cpus", 2, "memoryMiB", 1024), Job.class);
+            Job done = Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), Job::finished, 400, "job ends");
             String log = client.getText("/v1/jobs/" + job.id() + "/log");
             assertEquals(Job.SUCCEEDED, done.state(), log);
             // Debian 12's version: the job ran inside the image's own root, not the busybox initramfs.
-            assertTrue(log.lines().anyMatch(line -> line.strip().matches("12\\.\\d+"))
-                    && log.contains("no-runner-in-image"), log); // the runner comes from the host, to runner VMs only
+            assertTrue(log.lines().anyMatch(line -> line.strip().matches("12\\.\\d+")), log);
+            assertTrue(log.contains("ok: docker " + manifest.path("docker").asText()) && log.contains(", root /var/lib/docker"),
+                    "Docker runs, its data in the job's root: " + log);
+            for (String ok : List.of("no runner in the image", "a container ran as pid 1", "runner has passwordless sudo",
+                    "runner reaches docker", "tool cache /opt/hostedtoolcache", "python3 venv")) {
+                assertTrue(log.contains("ok: " + ok), "missing 'ok: " + ok + "' in\n" + log);
+            }
+            // The figure the image is judged by: boot to a running Docker (the agent's console line).
+            String sizes = image.resolve("rootfs.ext4").toFile().length() / (1 << 20) + " MiB root disk, "
+                    + Files.size(image.resolve("initrd.img")) / 1024 + " KiB initramfs";
+            log.lines().filter(line -> line.contains("is running,") && line.contains("after boot"))
+                    .forEach(line -> System.out.println("runner image (" + manifest.path("distro").asText() + ", "
+                            + sizes + ") under " + done.accel() + ": " + line.strip()));
 
             client.send("PUT", "/v1/runner", new RunnerRegistration("https://github.com/octo/gpu-ci",
                     FakeGitHub.GOOD_TOKEN, List.of(), "rigdesk", null, github.apiUrl(), 0, 1, 1, 384), RunnerStatus.class);
