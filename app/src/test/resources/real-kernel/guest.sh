@@ -21,15 +21,19 @@ chmod +x $scratch/modprobe
 # What udev does at boot: bind the host drivers.
 for m in bochs snd_hda_intel e1000e; do $scratch/modprobe "$m" || say "modprobe $m failed"; done
 
-boot="" secondary=""
+boot="" secondary="" lone=""
 for d in /sys/bus/pci/devices/*; do
-    case "$(cat "$d/vendor"):$(cat "$d/class")" in
-        0x1234:0x030000) boot=${d##*/} ;;
-        0x1234:0x038000) secondary=${d##*/} ;;
+    case "$(cat "$d/vendor"):$(cat "$d/class"):${d##*/}" in
+        0x1234:0x030000:*) boot=${d##*/} ;;
+        0x1234:0x038000:0000:00:*) secondary=${d##*/} ;;
+        0x1234:0x038000:*) lone=${d##*/} ;; # alone behind a root port: the kernel can reset its bus
     esac
 done
+# What the kernel can reset: no reset_method (nor reset) is no method at all.
+resets() { cat "/sys/bus/pci/devices/$1/reset_method" 2>/dev/null || echo none; }
 audio=${secondary%.0}.1
-say "devices boot=$boot secondary=$secondary audio=$audio"
+say "devices boot=$boot secondary=$secondary audio=$audio lone=$lone"
+say "reset-methods $secondary=$(resets "$secondary") $lone=$(resets "$lone")"
 say "start $secondary=$(drv "$secondary") $audio=$(drv "$audio") $boot=$(drv "$boot")"
 
 start_daemon() {
@@ -49,6 +53,15 @@ cli gpus --json | tr -d ' \n' > $scratch/gpus.json; say "gpus-json $(cat $scratc
 cli gpu mode "$secondary" vfio > $scratch/out 2>&1; code=$?
 group=$(basename "$(readlink "/sys/bus/pci/devices/$secondary/iommu_group")")
 say "to-vfio exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") group=$group devvfio=$(ls /dev/vfio | tr '\n' ',') $(tr '\n' ' ' < $scratch/out)"
+# The owner's reset (as between jobs): refused for a card the kernel cannot reset, done for one it can.
+cli gpu check --reset "$secondary" > $scratch/out 2>&1; code=$?
+say "reset-refused exit=$code $(tr '\n' ' ' < $scratch/out)"
+cli gpu mode "$lone" vfio > $scratch/out 2>&1; code=$?
+say "lone-to-vfio exit=$code $lone=$(drv "$lone") $(tr '\n' ' ' < $scratch/out)"
+cli gpu check --reset "$lone" > $scratch/out 2>&1; code=$?
+say "reset exit=$code $lone=$(drv "$lone") $(tr '\n' ' ' < $scratch/out)"
+cli gpu mode "$lone" host > $scratch/out 2>&1; code=$?
+say "lone-to-host exit=$code $lone=$(drv "$lone") $(tr '\n' ' ' < $scratch/out)"
 cli gpu mode "$secondary" host > $scratch/out 2>&1; code=$?
 say "to-host exit=$code $secondary=$(drv "$secondary") $audio=$(drv "$audio") $(tr '\n' ' ' < $scratch/out)"
 cli gpu mode "$boot" vfio > $scratch/out 2>&1; code=$?

@@ -120,7 +120,12 @@ public class DaemonClient implements RigdeskApi {
 
     /** Checks a GPU's health now; a card that passes leaves its quarantine. */
     public Gpu checkGpu(String bdf) throws IOException {
-        return send("POST", path("v1", "gpus", bdf, "check"), null, Gpu.class);
+        return checkGpu(bdf, false);
+    }
+
+    /** As {@link #checkGpu(String)}, after a function reset of the card when {@code reset} (vfio-pci only). */
+    public Gpu checkGpu(String bdf, boolean reset) throws IOException {
+        return send("POST", path("v1", "gpus", bdf, "check") + (reset ? "?reset=true" : ""), null, Gpu.class);
     }
 
     @Override

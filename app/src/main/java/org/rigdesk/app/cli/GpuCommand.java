@@ -138,11 +138,15 @@ public class GpuCommand {
                     + "a quarantined card that passes can be given to jobs again. Exit 1 when it fails.")
     static class Check extends OnOneGpu {
 
+        @Option(names = "--reset", description = "Reset the card first (a function reset through sysfs, as between "
+                + "jobs): only a card on vfio-pci that no job holds.")
+        boolean reset;
+
         @Override
         public Integer call() throws Exception {
             checkBdf(spec, bdf);
             try (DaemonClient client = gpu.parent.client()) {
-                Gpu now = client.checkGpu(bdf);
+                Gpu now = client.checkGpu(bdf, reset);
                 PrintWriter out = spec.commandLine().getOut();
                 Gpu.Health health = now.health();
                 if (json) {

@@ -154,14 +154,19 @@ public class GpuCardViewModel {
     }
 
     /**
-     * Why a card shows no readings, in one line, or null when it has them: a card in a VM is read
-     * inside the VM; one the host cannot read (no sampler for it) says so once, not five times.
+     * Why a card shows no readings, in one line, or null when it has them: a quarantined card
+     * waits for a check; a card in a VM is read inside the VM; one the host cannot read (no
+     * sampler for it) says so once, not five times.
      */
     public static String readingsNote(Gpu gpu, GpuSample sample) {
         boolean inVm = Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null;
         boolean hidden = sample == null || GpuSample.NONE.equals(sample.source());
         if (!hidden) {
             return null;
+        }
+        if (gpu.health() != null && !gpu.health().ok()) {
+            // No job has a quarantined card: what it needs is the check, not a job's readings.
+            return "Quarantined: no job gets it until rigdesk gpu check " + gpu.bdf() + " passes.";
         }
         if (inVm) {
             return "Readings are inside the job's VM while CI has it.";

@@ -127,6 +127,10 @@ class GpuCardViewModelTest {
         Gpu onDesk = InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.HOST, null);
         assertEquals("No live readings: the host cannot read this GPU.", GpuCardViewModel.readingsNote(onDesk, none));
         assertEquals(List.of(), GpuCardViewModel.gauges(onDesk, none));
+        Gpu quarantined = InMemoryRigdesk.gpu(BDF, "RTX 3060", GpuMode.VFIO, null).withHealth(new Gpu.Health(false,
+                "2026-12-06T06:00:00Z", List.of(new Gpu.Blocker("unhealthy", "its link trained to x1 of x16", "Reseat it"))));
+        assertEquals("Quarantined: no job gets it until rigdesk gpu check " + BDF + " passes.",
+                GpuCardViewModel.readingsNote(quarantined, null), "not a job's readings: no job has it");
     }
 
     @Test

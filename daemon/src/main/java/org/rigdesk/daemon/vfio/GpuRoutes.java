@@ -31,8 +31,13 @@ public final class GpuRoutes {
             exchange.json(200, gpus.get(bdf).orElseThrow(
                     () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
         });
-        router.add("POST", "/v1/gpus/{bdf}/check", exchange -> exchange.json(200,
-                gpus.check(exchange.path("bdf"), exchange.peer().user())));
+        router.add("POST", "/v1/gpus/{bdf}/check?reset", exchange -> {
+            String reset = exchange.query("reset");
+            if (reset != null && !reset.equals("true") && !reset.equals("false")) {
+                throw DomainException.invalid("reset is true or false, not '" + reset + "'");
+            }
+            exchange.json(200, gpus.check(exchange.path("bdf"), "true".equals(reset), exchange.peer().user()));
+        });
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();
             ModeRequest request = exchange.body(ModeRequest.class);

@@ -18,6 +18,7 @@ import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.gpu.PciHealth;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.lease.GpuLeases;
+import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 
 /**
@@ -115,7 +116,54 @@ public final class HealthGate {
 
     /** The owner asks: the card is checked now; its quarantine is lifted when it passes. */
     public Gpu.Health check(String bdf, String group, String caller) {
-        List<Gpu.Blocker> problems = PciHealth.read(sysfs.device(Bdf.parse(bdf))).problems(null);
+        return check(bdf, group, caller, List.of());
+    }
+
+    /**
+     * The owner asks for a function reset first (a card on vfio-pci, the caller has seen to that):
+     * only of a card no one holds (taken for the reset, so no job is granted it meanwhile) or a
+     * quarantined one; then it is checked as {@link #check} does, a failed reset among its problems.
+     */
+    public Gpu.Health resetAndCheck(String bdf, String group, String caller) {
+        boolean quarantined = leases.holder(group).filter(GpuLeases.Quarantined.class::isInstance).isPresent();
+        if (!quarantined) {
+            leases.beginChange(group).ifPresent(holder -> {
+                throw holder instanceof GpuLeases.ForJob job
+                        ? DomainException.refused(ProblemCode.IN_USE, "job " + job.jobId() + " holds " + bdf,
+                                "Reset it once the job has ended (it is reset between jobs anyway).")
+                        : holder instanceof GpuLeases.Stuck
+                        ? DomainException.refused(ProblemCode.STUCK, "the kernel never finished a write for " + bdf,
+                                "Reboot the host to recover the card.")
+                        : DomainException.refused(ProblemCode.BUSY, bdf + " is being moved", "Try again in a moment.");
+            });
+        }
+        Path dir = sysfs.device(Bdf.parse(bdf));
+        List<Gpu.Blocker> failed = new ArrayList<>();
+        try {
+            if (!Files.exists(dir.resolve("reset"))) {
+                throw DomainException.refused(ProblemCode.UNHEALTHY, "the kernel has no reset for " + bdf
+                        + " (its reset_method is empty)", "Reboot the host to bring the card back clean.");
+            }
+            mover.reset(dir);
+            audit.record(caller, "gpu.reset", bdf, "ok", null);
+        } catch (IOException e) {
+            failed.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset failed: " + e.getMessage(),
+                    "Reboot the host to bring the card back clean."));
+            audit.record(caller, "gpu.reset", bdf, "failed", e.getMessage());
+        } catch (GroupMover.StuckException e) {
+            leases.markStuck(group);
+            failed.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset never returned: " + e.getMessage(),
+                    "Reboot the host to recover the card."));
+            audit.record(caller, "gpu.reset", bdf, "stuck", e.getMessage());
+        } finally {
+            leases.endChange(group);
+        }
+        return check(bdf, group, caller, failed);
+    }
+
+    private Gpu.Health check(String bdf, String group, String caller, List<Gpu.Blocker> before) {
+        List<Gpu.Blocker> problems = new ArrayList<>(before);
+        problems.addAll(PciHealth.read(sysfs.device(Bdf.parse(bdf))).problems(null));
         Gpu.Health health = note(bdf, problems);
         audit.record(caller, "gpu.check", bdf, problems.isEmpty() ? "ok" : "unhealthy", summary(problems));
         boolean wasQuarantined = leases.holder(group).filter(GpuLeases.Quarantined.class::isInstance).isPresent();

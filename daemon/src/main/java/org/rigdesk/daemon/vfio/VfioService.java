@@ -99,10 +99,11 @@ public class VfioService {
     }
 
     /**
-     * {@code POST /v1/gpus/{bdf}/check}: checks the card now ({@link HealthGate#check}); a card that
-     * passes leaves its quarantine. Returns the card as the inventory then says.
+     * {@code POST /v1/gpus/{bdf}/check}: checks the card now ({@link HealthGate#check}), after a
+     * function reset when {@code reset} (a card on vfio-pci only: on its host driver the driver owns
+     * it); a card that passes leaves its quarantine. Returns the card as the inventory then says.
      */
-    public Gpu check(String bdfText, String caller) {
+    public Gpu check(String bdfText, boolean reset, String caller) {
         if (!Bdf.isValid(bdfText)) {
             throw DomainException.invalid(Bdf.invalidText(bdfText));
         }
@@ -113,7 +114,15 @@ public class VfioService {
         if (gate == null) {
             throw DomainException.refused(ProblemCode.UNHEALTHY, "GPU health checks are not running here", null);
         }
-        gate.check(bdf.value(), groupKey(card), caller);
+        if (!reset) {
+            gate.check(bdf.value(), groupKey(card), caller);
+        } else if (!VFIO_DRIVER.equals(device.driver())) {
+            throw DomainException.refused(ProblemCode.NOT_IN_PASSTHROUGH, bdf + " is on "
+                    + (device.driver() == null ? "no driver" : device.driver()) + ", not vfio-pci: its driver owns "
+                    + "its resets", "Move it to vfio-pci first, or check it without --reset.");
+        } else {
+            gate.resetAndCheck(bdf.value(), groupKey(card), caller);
+        }
         refreshQuietly();
         return inventory.getOrDefault(bdf.value(), toWire(card));
     }

@@ -71,6 +71,11 @@ class HealthGateTest {
                 throw new AssertionError(JobWaits.job(client, noisy.id()) + "\n" + client.getText("/v1/gpus") + "\n"
                         + daemon.log(), e);
             }
+            // The owner's reset never touches a card a job holds, nor one its host driver owns.
+            DaemonException held = assertThrows(DaemonException.class, () -> client.checkGpu(GPU, true));
+            assertEquals("in-use", held.code(), held.problem().toString());
+            DaemonException hosted = assertThrows(DaemonException.class, () -> client.checkGpu("0000:02:00.0", true));
+            assertEquals("not-in-passthrough", hosted.code(), hosted.problem().toString());
             Files.writeString(card.resolve("aer_dev_nonfatal"), SysfsTree.Device.aer("TOTAL_ERR_NONFATAL", 3));
             try {
                 JobWaits.finished(client, noisy.id(), 60);
@@ -144,10 +149,16 @@ class HealthGateTest {
                     + "0000:00:05", problem.detail());
             assertTrue(problem.remedy().contains("reboot the host"), problem.remedy());
             assertTrue(sick.passthrough().blockers().stream().anyMatch(b -> b.code().equals("unhealthy")), sick.toString());
-            queuedFor(client, gpuJob(client, "echo waiting"), 3);
+            Job waiting = gpuJob(client, "echo waiting");
+            queuedFor(client, waiting, 3);
             assertTrue(client.getText("/v1/audit").contains("Xid 79"), "the quarantine is audited with its reason");
-            // The owner's check reads the host's side only: the card answers there, so it is lifted.
-            assertTrue(client.checkGpu(GPU).health().ok());
+            // The owner resets the card and checks it: it answers on the host's side, so it is lifted.
+            Path card = daemon.stateDir().resolve("simulated/desktop/sys/bus/pci/devices").resolve(GPU);
+            Files.writeString(card.resolve("reset"), "");
+            assertTrue(client.checkGpu(GPU, true).health().ok());
+            assertEquals("1", Files.readString(card.resolve("reset")), "reset through sysfs");
+            assertTrue(client.getText("/v1/audit").contains("gpu.reset"), "the owner's reset is audited");
+            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, waiting.id(), 60).state(), "the waiting job gets it");
         }
     }
 }
