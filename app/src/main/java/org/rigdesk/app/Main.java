@@ -14,7 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = RigdeskCommand.commandLine().execute(args);
+        int code = RigdeskCommand.commandLine(System.out).execute(args);
         System.exit(code);
     }
 }

@@ -40,7 +40,7 @@ public class LogsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (DaemonClient client = parent.client()) {
-            WriterOutputStream sink = WriterOutputStream.jobOutput(out, raw);
+            java.io.OutputStream sink = parent.jobOutput(raw);
             client.copyLog(id, offset, follow, sink);
             sink.close();
         }

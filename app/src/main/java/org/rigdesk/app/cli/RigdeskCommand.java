@@ -48,8 +48,21 @@ public class RigdeskCommand implements Callable<Integer> {
             description = "How long --smoke waits for the GPU cards (default: ${DEFAULT-VALUE}).")
     int smokeTimeout;
 
+    /** Where a job's output goes byte for byte (standard output's bytes), or null: through the writer. */
+    private java.io.OutputStream outputBytes;
+
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new RigdeskCommand());
+        return commandLine(null);
+    }
+
+    /**
+     * {@code outputBytes}: the bytes under the command line's standard output (Main gives
+     * System.out); a job's output is written there as the job wrote it, never decoded as text.
+     */
+    public static CommandLine commandLine(java.io.OutputStream outputBytes) {
+        RigdeskCommand command = new RigdeskCommand();
+        command.outputBytes = outputBytes;
+        CommandLine commandLine = new CommandLine(command);
         commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
         commandLine.setAllowSubcommandsAsOptionParameters(true); // --page jobs names a page, not the command
         return commandLine;
@@ -72,6 +85,11 @@ public class RigdeskCommand implements Callable<Integer> {
 
     public DaemonClient client() {
         return new DaemonClient(socketPath());
+    }
+
+    /** A sink for a job's output on standard output (see {@link WriterOutputStream#jobOutput}). */
+    java.io.OutputStream jobOutput(boolean raw) {
+        return WriterOutputStream.jobOutput(spec.commandLine().getOut(), outputBytes, raw);
     }
 
     /** Prints the daemon's answer as pretty JSON or, by default, as the text a person reads. */

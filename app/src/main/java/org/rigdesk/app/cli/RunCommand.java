@@ -82,7 +82,7 @@ public class RunCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("rigdesk: job " + job.id() + " (" + job.state() + ")");
             spec.commandLine().getErr().flush();
-            OutputStream sink = WriterOutputStream.jobOutput(out, raw);
+            OutputStream sink = parent.jobOutput(raw);
             client.copyLog(job.id(), 0, true, sink);
             sink.close();
             Job done = client.job(job.id());

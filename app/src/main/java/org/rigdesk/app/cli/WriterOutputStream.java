@@ -31,9 +31,29 @@ final class WriterOutputStream extends OutputStream {
         this.terminal = forTerminal ? new TerminalText() : null;
     }
 
-    /** A job's output for standard output: made visible when that is a terminal, unless {@code raw}. */
-    static WriterOutputStream jobOutput(PrintWriter writer, boolean raw) {
-        return new WriterOutputStream(writer, !raw && TerminalText.stdoutIsTerminal());
+    /**
+     * A job's output for standard output: made visible when that is a terminal, unless {@code raw};
+     * otherwise the job's bytes as it wrote them on {@code bytes} (standard output's own, after what
+     * the writer holds), so {@code rigdesk run -- cmd > out} gives what cmd wrote; through the
+     * writer as UTF-8 text only where there are no bytes under it (a test's writer).
+     */
+    static OutputStream jobOutput(PrintWriter writer, OutputStream bytes, boolean raw) {
+        boolean terminal = !raw && TerminalText.stdoutIsTerminal();
+        if (terminal || bytes == null) {
+            return new WriterOutputStream(writer, terminal);
+        }
+        writer.flush();
+        return new java.io.FilterOutputStream(bytes) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                flush(); // standard output stays open for what the command prints after
+            }
+        };
     }
 
     @Override

@@ -62,6 +62,35 @@ class JobCommandsTest {
         assertTrue(run.err().contains("failed"), run.err());
     }
 
+    /**
+     * {@code rigdesk run -- cmd > out} gives the bytes cmd wrote, as {@code docker run} without
+     * {@code -t} does: no \r added before each \n (the guest's output is no terminal), bytes that
+     * are not UTF-8 passed through; {@code rigdesk logs} gives the same bytes.
+     */
+    @Test
+    void aJobsOutputArrivesAsTheBytesItWrote() throws Exception {
+        byte[] wrote = {(byte) 0xff, (byte) 0xfe, 'o', 'k', '\r', '\n', 't', 'a', 'b', '\t', (byte) 0xc3, (byte) 0xa9, '\n'};
+        java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+        assertEquals(0, bytesOf(run, "run", "--cpus", "1", "--memory", "256", "--", "printf", "\\377\\376ok\\r\\ntab\\t\\303\\251\\n"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wrote, run.toByteArray(), run.toString());
+        String id = run("jobs").out().lines().skip(1).filter(l -> l.contains("printf")).findFirst().orElseThrow().split(" ")[0];
+        java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        assertEquals(0, bytesOf(logs, "logs", id));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(wrote, logs.toByteArray(), logs.toString());
+    }
+
+    /** The CLI as Main runs it: standard output's bytes under its writer. */
+    private static int bytesOf(java.io.ByteArrayOutputStream stdout, String... args) {
+        picocli.CommandLine cli = RigdeskCommand.commandLine(stdout);
+        cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8)));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        String[] all = new String[args.length + 2];
+        all[0] = "--socket";
+        all[1] = daemon.socket().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cli.execute(all);
+    }
+
     @Test
     void wordsAreQuotedForTheGuestShell() {
         assertEquals("echo 'a b' \"x\"", ShellWords.join(List.of("echo 'a b' \"x\"")));

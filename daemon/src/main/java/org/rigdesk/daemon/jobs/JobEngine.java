@@ -370,6 +370,7 @@ public class JobEngine implements AutoCloseable {
         }
         events.publish(discard ? EventType.JOB_REMOVED : EventType.JOB, job);
         if (job.finished()) {
+            org.rigdesk.daemon.vm.ConsolePump.GROWTH.signal(); // its log's followers end now, not at their next look
             prune();
         }
         // A runner slot hears of the end only once its GPUs are free, so it can refill at once.

@@ -10,6 +10,7 @@ import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.api.Exchange;
 import org.rigdesk.daemon.api.Router;
 import org.rigdesk.daemon.problems.DomainException;
+import org.rigdesk.daemon.vm.ConsolePump;
 
 /** The jobs endpoints, with the log streamed while the job runs. */
 public final class JobRoutes {
@@ -74,25 +75,34 @@ public final class JobRoutes {
             exchange.startStream("text/plain; charset=utf-8");
         }
         byte[] buffer = new byte[CHUNK];
-        while (true) {
-            boolean finished = engine.get(job.id()).map(Job::finished).orElse(true);
-            long size = Files.exists(file) ? Files.size(file) : 0;
-            if (size > offset) {
-                try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+        RandomAccessFile in = null;
+        try {
+            while (true) {
+                long seen = ConsolePump.GROWTH.generation();
+                boolean finished = engine.get(job.id()).map(Job::finished).orElse(true);
+                if (in == null && Files.exists(file)) {
+                    in = new RandomAccessFile(file.toFile(), "r"); // kept open: no open per chunk
+                }
+                long size = in == null ? 0 : in.length();
+                if (size > offset) {
                     in.seek(offset);
                     int read;
                     while (offset < size && (read = in.read(buffer, 0, (int) Math.min(buffer.length, size - offset))) > 0) {
                         exchange.writeChunk(buffer, read);
                         offset += read;
                     }
+                    continue;
                 }
-                continue;
+                if (!follow || finished) {
+                    break;
+                }
+                // Woken when a console pump wrote or a job ended; a look a second regardless.
+                ConsolePump.GROWTH.awaitAfter(seen, 1000);
             }
-            if (!follow || finished) {
-                break;
+        } finally {
+            if (in != null) {
+                in.close();
             }
-            // A stat every 10 ms per follower is cheap and keeps first output snappy.
-            Thread.sleep(10);
         }
         exchange.endStream(null);
     }

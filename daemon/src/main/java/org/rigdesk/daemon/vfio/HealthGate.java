@@ -142,7 +142,7 @@ public final class HealthGate {
         try {
             if (!Files.exists(dir.resolve("reset"))) {
                 throw DomainException.refused(ProblemCode.UNHEALTHY, "the kernel has no reset for " + bdf
-                        + " (its reset_method is empty)", "Reboot the host to bring the card back clean.");
+                        + " (sysfs offers no reset method)", "Reboot the host to bring the card back clean.");
             }
             mover.reset(dir);
             audit.record(caller, "gpu.reset", bdf, "ok", null);

@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 public final class ConsolePump {
 
     private static final Logger LOG = Logger.getLogger(ConsolePump.class.getName());
+    /** Signalled after each write to any job's log: what its followers wait on. */
+    public static final LogGrowth GROWTH = new LogGrowth();
 
     private final Path fifo;
     private final Thread thread;
@@ -53,6 +55,7 @@ public final class ConsolePump {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 out.write(buffer, 0, n);
                 out.flush(); // the log is followed live
+                GROWTH.signal();
             }
         } catch (IOException e) {
             LOG.warning("console of " + thread.getName() + " ended: " + e.getMessage());

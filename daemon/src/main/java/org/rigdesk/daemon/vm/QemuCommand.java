@@ -7,13 +7,16 @@ import org.rigdesk.daemon.gpu.Bdf;
 
 /**
  * QEMU's command line for a job VM: {@code -M microvm} (virtio-mmio) for CPU jobs under KVM, q35
- * (PCIe) when VFIO functions are attached or under TCG; direct kernel boot; console and control
- * channel to files; QMP on a unix socket. Nothing of the job itself appears here.
+ * (PCIe) when VFIO functions are attached or under TCG; direct kernel boot; console (the serial
+ * port and the job's output port, muxed) and control channel to files; QMP on a unix socket. Nothing of the job itself appears here.
  */
 public final class QemuCommand {
 
     /** libvirt's choice for QEMU, as strict as a VM that never spawns helpers allows. */
     static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
+
+    /** The virtio port the guest agent writes the job's output to (its name in the guest's sysfs). */
+    static final String OUTPUT_PORT = "rigdesk.output";
 
     /** The PCIe root port a disk attached while the VM runs goes into. */
     static final String HOTPLUG_PORT = "rigdesk-hp0";
@@ -40,8 +43,10 @@ public final class QemuCommand {
                 "-kernel", spec.kernel().toString(),
                 "-initrd", spec.initramfs().toString(),
                 "-append", VmSpec.CMDLINE,
-                // A FIFO the daemon reads into the job's log (it bounds what the guest prints).
-                "-chardev", "file,id=console,path=" + spec.consoleLog(),
+                // A FIFO the daemon reads into the job's log (it bounds what the guest prints). Two
+                // frontends share it (mux): the serial port (the kernel's lines) and the job's
+                // output port below, which is fast and no terminal (the job's bytes as written).
+                "-chardev", "file,id=console,path=" + spec.consoleLog() + ",mux=on",
                 "-serial", "chardev:console",
                 "-drive", "id=root,file=" + spec.rootDisk() + ",format=qcow2,if=none,cache=unsafe",
                 "-device", "virtio-blk-" + bus + ",drive=root,serial=rigdesk-root",
@@ -50,6 +55,7 @@ public final class QemuCommand {
                 "-device", pcie ? "virtio-serial-pci" : "virtio-serial-device",
                 "-chardev", "file,id=control,path=" + spec.controlLog(),
                 "-device", "virtconsole,chardev=control",
+                "-device", "virtserialport,chardev=console,name=" + OUTPUT_PORT,
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-pidfile", pidFile.toString(),
                 // QEMU faces the guest: its own seccomp filter (mode 2) denies obsolete system

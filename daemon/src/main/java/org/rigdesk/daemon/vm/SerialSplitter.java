@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
  * as it comes, in linear time and fixed memory whatever the guest prints (it is untrusted): a line
  * that starts with the control prefix goes, without the prefix, to the control channel (whose
  * reader bounds it); any other line to the console (the job log's FIFO, whose reader,
- * {@link BoundedConsole}, bounds it). A carriage return before a newline is dropped.
+ * {@link BoundedConsole}, bounds it). The console gets the bytes as they came (the guest agent
+ * turns the serial port's output processing off, so a \r before a \n is the job's); a control
+ * line's \r before its newline is dropped.
  */
 final class SerialSplitter {
 
@@ -37,6 +39,9 @@ final class SerialSplitter {
         for (int i = 0; i < count; i++) {
             byte b = bytes[i];
             if (b == '\n') {
+                if (pendingReturn && target != Target.CONTROL) {
+                    put((byte) '\r'); // the job's own: the agent makes the serial port raw, so none is added
+                }
                 pendingReturn = false;
                 endLine();
             } else {

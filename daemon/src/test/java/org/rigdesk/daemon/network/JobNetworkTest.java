@@ -75,7 +75,7 @@ class JobNetworkTest {
                 "probe hostloop http://$gateway:" + NetworkWorld.HOST_LOOPBACK_PORT + "/host.txt",
                 "probe metadata http://169.254.169.254/latest/meta-data/",
                 "nslookup example.test > /tmp/ns 2>&1 && echo dns=ok || { echo dns=failed; cat /tmp/ns; }"));
-        String log = JobWaits.log(client, job.id()).replace("\r\n", "\n"); // the serial line ends lines so
+        String log = JobWaits.log(client, job.id());
         assertEquals(Job.SUCCEEDED, job.state(), job + "\n" + log);
         for (String expected : List.of("internet=reached", "byname=reached", "dns=ok", "lan=refused",
                 "hostveth=refused", "hostany=refused", "hostloop=refused", "metadata=refused")) {
@@ -166,7 +166,7 @@ class JobNetworkTest {
             Job job = run(String.join("\n", "probe peer http://" + peer + ":9000/peer.txt",
                     "probe lan8080 http://" + NetworkWorld.LAN + ":8080/lan.txt",
                     "probe lan8081 http://" + NetworkWorld.LAN + ":8081/lan.txt"));
-            String log = JobWaits.log(client, job.id()).replace("\r\n", "\n"); // the serial line ends lines so
+            String log = JobWaits.log(client, job.id());
             for (String expected : List.of("peer=refused", "lan8080=reached", "lan8081=refused")) {
                 assertTrue(log.contains(expected + "\n"), "expected " + expected + " in:\n" + log);
             }
@@ -189,7 +189,7 @@ class JobNetworkTest {
         try {
             Job job = run(String.join("\n", "probe internet http://" + NetworkWorld.INTERNET + "/hello.txt",
                     "probe lan http://" + NetworkWorld.LAN + ":8080/lan.txt"));
-            String log = JobWaits.log(client, job.id()).replace("\r\n", "\n");
+            String log = JobWaits.log(client, job.id());
             assertTrue(log.contains("internet=reached\n") && log.contains("lan=refused\n"), log);
             String chain = world.inRig("iptables", "-S", "DOCKER-USER");
             assertTrue(chain.contains("-i rd-+ -j ACCEPT"), chain);

@@ -58,7 +58,7 @@ class RunnerEgressTest {
 
     /** What the job's probes printed (the serial line ends lines with CR LF). */
     private static void assertProbes(DaemonClient client, Job job, String... expected) throws Exception {
-        String log = JobWaits.log(client, job.id()).replace("\r\n", "\n");
+        String log = JobWaits.log(client, job.id());
         for (String line : expected) {
             assertTrue(log.contains(line + "\n"), line + " in:\n" + log);
         }

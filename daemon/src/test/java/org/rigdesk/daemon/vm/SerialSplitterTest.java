@@ -28,7 +28,7 @@ class SerialSplitterTest {
         String[] out = split("booting\r\n" + PREFIX + "{\"event\":\"ready\"}\r\nhello ", "from the VM\n"
                 + PREFIX.substring(0, 4), PREFIX.substring(4) + "{\"event\":\"exit\",\"code\":0}\n" + "\u001eRIG\n"
                 + "last line without an end");
-        assertEquals("booting\nhello from the VM\n\u001eRIG\nlast line without an end\n", out[0]);
+        assertEquals("booting\r\nhello from the VM\n\u001eRIG\nlast line without an end\n", out[0], "the console's bytes as they came");
         assertEquals("{\"event\":\"ready\"}\n{\"event\":\"exit\",\"code\":0}\n", out[1]);
     }
 
