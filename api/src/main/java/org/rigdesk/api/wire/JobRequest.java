@@ -10,7 +10,9 @@ import java.util.Map;
  * line, a log or an API answer. {@code network}: the VM gets a network card that reaches the
  * internet and nothing of the host's or the LAN's (absent: none). {@code cache}: the named cache
  * mounted at /cache over a copy-on-write layer; {@code cacheWrite}: if the job succeeds, its layer
- * becomes the cache the next job sees (otherwise it is thrown away).
+ * becomes the cache the next job sees (otherwise it is thrown away). {@code tty}: the job's output
+ * goes through a terminal (a pty in the guest: programs see one, lines end in \r\n), as
+ * {@code docker run -t}; absent, the log holds the bytes the job wrote.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobRequest(
@@ -24,7 +26,15 @@ public record JobRequest(
         Map<String, String> secrets,
         Boolean network,
         String cache,
-        Boolean cacheWrite) {
+        Boolean cacheWrite,
+        Boolean tty) {
+
+    /** A job whose output is no terminal's (the bytes it writes, as {@code docker run} without {@code -t}). */
+    public JobRequest(String name, String script, JsonNode gpus, Integer cpus, Integer memoryMiB, Integer timeoutSeconds,
+                      Map<String, String> env, Map<String, String> secrets, Boolean network, String cache,
+                      Boolean cacheWrite) {
+        this(name, script, gpus, cpus, memoryMiB, timeoutSeconds, env, secrets, network, cache, cacheWrite, null);
+    }
 
     /** A job without a cache. */
     public JobRequest(String name, String script, JsonNode gpus, Integer cpus, Integer memoryMiB, Integer timeoutSeconds,

@@ -58,6 +58,11 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
     boolean detach;
 
+    @Option(names = {"-t", "--tty"}, description = "Run the command on a terminal (a pty in the VM), as docker run -t: "
+            + "programs see one (colours, progress bars) and lines end in \\r\\n. Without it the output is the bytes the "
+            + "command wrote.")
+    boolean tty;
+
     @Option(names = "--raw", description = "Write the job's output byte for byte, escape sequences included "
             + "(by default a terminal is shown them as ^[ and the like, not made to obey them).")
     boolean raw;
@@ -72,7 +77,7 @@ public class RunCommand implements Callable<Integer> {
                 timeout, null, null, network ? Boolean.TRUE : null);
         JobRequest request = new JobRequest(counted.name(), counted.script(), counted.gpus(), counted.cpus(),
                 counted.memoryMiB(), counted.timeoutSeconds(), null, null, counted.network(), cache,
-                cacheWrite ? Boolean.TRUE : null);
+                cacheWrite ? Boolean.TRUE : null, tty ? Boolean.TRUE : null);
         try (DaemonClient client = parent.client()) {
             Job job = client.submitJob(request);
             if (detach) {

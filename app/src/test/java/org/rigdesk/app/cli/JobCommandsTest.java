@@ -79,6 +79,18 @@ class JobCommandsTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(wrote, logs.toByteArray(), logs.toString());
     }
 
+    /** {@code rigdesk run -t}: the job's output goes through a terminal, as {@code docker run -t}. */
+    @Test
+    void aJobThatAsksForATerminalGetsOne() throws Exception {
+        java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+        assertEquals(0, bytesOf(run, "run", "-t", "--cpus", "1", "--memory", "256", "--", "sh", "-c",
+                "test -t 1 && echo on a terminal"));
+        assertEquals("on a terminal\r\n", run.toString(java.nio.charset.StandardCharsets.UTF_8));
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        bytesOf(plain, "run", "--cpus", "1", "--memory", "256", "--", "sh", "-c", "test -t 1 || echo no terminal");
+        assertEquals("no terminal\n", plain.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The CLI as Main runs it: standard output's bytes under its writer. */
     private static int bytesOf(java.io.ByteArrayOutputStream stdout, String... args) {
         picocli.CommandLine cli = RigdeskCommand.commandLine(stdout);

@@ -361,6 +361,9 @@ public class JobRun implements Runnable {
             disk.add("script", request.script())
                     .add("env", ConfigDisk.exports(request.env()))
                     .add("secrets", ConfigDisk.exports(request.secrets()));
+            if (request.tty()) {
+                disk.add("tty", "1"); // the agent runs the script on a pty
+            }
         }
         disk.write(vmDir.resolve("config.img"));
         confinement.own(vmDir.resolve("config.img"));

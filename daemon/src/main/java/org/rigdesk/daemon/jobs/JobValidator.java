@@ -19,7 +19,15 @@ final class JobValidator {
     /** A request that passed: defaults filled in, GPUs as a count or a list of addresses. */
     record Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
                  int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network,
-                 String cache, boolean cacheWrite) {
+                 String cache, boolean cacheWrite, boolean tty) {
+
+        /** A job whose output is no terminal's. */
+        Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
+              int timeoutSeconds, Map<String, String> env, Map<String, String> secrets, boolean network,
+              String cache, boolean cacheWrite) {
+            this(name, script, gpuCount, gpuAddresses, cpus, memoryMiB, timeoutSeconds, env, secrets, network, cache,
+                    cacheWrite, false);
+        }
 
         /** A job without a cache. */
         Valid(String name, String script, int gpuCount, List<String> gpuAddresses, int cpus, int memoryMiB,
@@ -79,7 +87,7 @@ final class JobValidator {
         String cache = request.cache() == null ? null : org.rigdesk.daemon.cache.Caches.check(request.cache());
         return new Valid(name, script, gpuCount, addresses, cpus, memory, timeout, variables("env", request.env()),
                 variables("secrets", request.secrets()), Boolean.TRUE.equals(request.network()), cache,
-                Boolean.TRUE.equals(request.cacheWrite()));
+                Boolean.TRUE.equals(request.cacheWrite()), Boolean.TRUE.equals(request.tty()));
     }
 
     private static int range(String field, Integer value, int fallback, int min, int max) {
