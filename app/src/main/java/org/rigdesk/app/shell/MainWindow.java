@@ -13,9 +13,14 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
-/** Sidebar on the left, the chosen page in the middle, the status bar at the bottom. */
+/**
+ * Sidebar on the left, the chosen page in the middle, the status bar at the bottom. A page's view
+ * is built the first time it is shown: the first frame needs the GPUs page only (building every
+ * page, charts and tables included, was a second of the window's start on 2 cores).
+ */
 public class MainWindow extends BorderPane {
 
+    private final Map<String, Page> pages = new LinkedHashMap<>();
     private final Map<String, Node> views = new LinkedHashMap<>();
     private final Map<String, ToggleButton> buttons = new LinkedHashMap<>();
     private final StackPane content = new StackPane();
@@ -44,9 +49,7 @@ public class MainWindow extends BorderPane {
             button.setOnAction(e -> show(page.id()));
             buttons.put(page.id(), button);
             sidebar.getChildren().add(button);
-            Node view = page.view();
-            view.setId("page-" + page.id());
-            views.put(page.id(), view);
+            this.pages.put(page.id(), page);
         }
         // A selected page stays selected: clicking it again must not leave the sidebar empty.
         group.selectedToggleProperty().addListener((obs, old, now) -> {
@@ -64,10 +67,15 @@ public class MainWindow extends BorderPane {
     }
 
     public void show(String pageId) {
-        Node view = views.get(pageId);
-        if (view == null) {
+        Page page = pages.get(pageId);
+        if (page == null) {
             return;
         }
+        Node view = views.computeIfAbsent(pageId, id -> {
+            Node built = page.view();
+            built.setId("page-" + id);
+            return built;
+        });
         current = pageId;
         content.getChildren().setAll(view);
         buttons.get(pageId).setSelected(true);
@@ -76,7 +84,7 @@ public class MainWindow extends BorderPane {
     /** Ctrl+1 … Ctrl+N open the pages in sidebar order: every page is a keystroke away. */
     public void installShortcuts(javafx.scene.Scene scene) {
         int index = 0;
-        for (String pageId : views.keySet()) {
+        for (String pageId : pages.keySet()) {
             index++;
             scene.getAccelerators().put(javafx.scene.input.KeyCombination.keyCombination("Shortcut+" + index),
                     () -> show(pageId));
