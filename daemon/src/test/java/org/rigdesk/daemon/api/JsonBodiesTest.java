@@ -53,7 +53,7 @@ class JsonBodiesTest {
     void anUnknownFieldIsNamedWithTheFieldsThereAre() {
         String detail = refusal("{\"script\":\"true\",\"cpu\":2}");
         assertEquals("unknown field 'cpu'; the fields are: cache, cacheWrite, cpus, env, gpus, memoryMiB, name, network, script, secrets, "
-                + "timeoutSeconds", detail);
+                + "timeoutSeconds, tty", detail);
     }
 
     @Test
