@@ -88,6 +88,26 @@ class ApiBench {
                 }
                 report("1 client", ours1, theirs1, body.length);
                 report("32 clients", ours32, theirs32, body.length);
+                // On 2 shared cores the figure depends on where the scheduler puts the threads: the
+                // one client pinned with both servers on its core, then on the other core.
+                List<Long> servers = processesOf(daemon.process().pid());
+                servers.addAll(processesOf(nginx.pid()));
+                int cores = Runtime.getRuntime().availableProcessors();
+                for (int serverCore : cores > 1 ? new int[] {0, 1} : new int[] {0}) {
+                    String placement = serverCore == 0 ? "client and server on core 0" : "client on core 0, server on 1";
+                    try (Pinned pinned = Pinned.clientOn(0)) {
+                        for (long pid : servers) {
+                            taskset(Long.toString(serverCore), "-a", "-p", pid);
+                        }
+                        List<long[]> ours = new ArrayList<>();
+                        List<long[]> theirs = new ArrayList<>();
+                        for (int round = 0; round < ROUNDS; round++) {
+                            ours.add(oneClient(daemon.socket()));
+                            theirs.add(oneClient(nginxSocket));
+                        }
+                        report("1 client, " + placement, ours, theirs, body.length);
+                    }
+                }
             } finally {
                 nginx.destroy();
                 nginx.waitFor(5, TimeUnit.SECONDS);
@@ -96,6 +116,58 @@ class ApiBench {
     }
 
     private static final int ROUNDS = 5;
+
+    /** The calling thread pinned to a core (taskset on its Linux thread id) until closed. */
+    private record Pinned(String tid, String before) implements AutoCloseable {
+
+        static Pinned clientOn(int core) throws IOException, InterruptedException {
+            String tid = Path.of("/proc/thread-self").toRealPath().getFileName().toString();
+            String before = taskset(null, "-p", Long.parseLong(tid)).replaceAll(".*: ", "").strip();
+            taskset(Integer.toString(core), "-p", Long.parseLong(tid));
+            return new Pinned(tid, before);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                Process restore = new ProcessBuilder("taskset", "-p", before, tid).redirectErrorStream(true).start();
+                restore.getInputStream().readAllBytes();
+                restore.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code taskset [flags] [-c core] pid}: its output; {@code core} null only reads the mask. */
+    private static String taskset(String core, String flag, long pid) throws IOException, InterruptedException {
+        return taskset(core, null, flag, pid);
+    }
+
+    private static String taskset(String core, String all, String flag, long pid) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("taskset"));
+        if (all != null) {
+            command.add(all);
+        }
+        command.add(flag);
+        if (core != null) {
+            command.addAll(List.of("-c", core));
+        }
+        command.add(Long.toString(pid));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+        }
+        return out;
+    }
+
+    /** A process and its children (nginx's master and its workers). */
+    private static List<Long> processesOf(long pid) {
+        List<Long> all = new ArrayList<>(List.of(pid));
+        ProcessHandle.of(pid).ifPresent(handle -> handle.descendants().forEach(child -> all.add(child.pid())));
+        return all;
+    }
 
     private static void report(String load, List<long[]> ours, List<long[]> theirs, int bytes) {
         for (int percentile : new int[] {50, 99}) {
