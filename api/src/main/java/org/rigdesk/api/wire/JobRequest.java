@@ -11,7 +11,7 @@ import java.util.Map;
  * internet and nothing of the host's or the LAN's (absent: none). {@code cache}: the named cache
  * mounted at /cache over a copy-on-write layer; {@code cacheWrite}: if the job succeeds, its layer
  * becomes the cache the next job sees (otherwise it is thrown away). {@code tty}: the job's output
- * goes through a terminal (a pty in the guest: programs see one, lines end in \r\n), as
+ * goes through a terminal (the guest's serial port as one: programs see one, lines end in \r\n), as
  * {@code docker run -t}; absent, the log holds the bytes the job wrote.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -58,7 +58,7 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once.")
     boolean detach;
 
-    @Option(names = {"-t", "--tty"}, description = "Run the command on a terminal (a pty in the VM), as docker run -t: "
+    @Option(names = {"-t", "--tty"}, description = "Run the command on a terminal (the VM's serial port), as docker run -t: "
             + "programs see one (colours, progress bars) and lines end in \\r\\n. Without it the output is the bytes the "
             + "command wrote.")
     boolean tty;

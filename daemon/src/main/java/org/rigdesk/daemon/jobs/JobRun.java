@@ -362,7 +362,7 @@ public class JobRun implements Runnable {
                     .add("env", ConfigDisk.exports(request.env()))
                     .add("secrets", ConfigDisk.exports(request.secrets()));
             if (request.tty()) {
-                disk.add("tty", "1"); // the agent runs the script on a pty
+                disk.add("tty", "1"); // the agent runs the script on the serial port as a terminal
             }
         }
         disk.write(vmDir.resolve("config.img"));

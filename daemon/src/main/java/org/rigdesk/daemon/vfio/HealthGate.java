@@ -97,16 +97,10 @@ public final class HealthGate {
             PciHealth ended = PciHealth.read(dir);
             List<Gpu.Blocker> problems = new ArrayList<>(ended.problems(before.get(card.getKey())));
             if (problems.isEmpty() && !ended.noReset() && Files.exists(dir.resolve("reset"))) {
-                try {
-                    mover.reset(dir);
+                Optional<Gpu.Blocker> failed = reset(dir, card.getValue(), "its reset between jobs");
+                failed.ifPresent(problems::add);
+                if (failed.isEmpty()) {
                     problems.addAll(PciHealth.read(dir).problems(ended.aer()));
-                } catch (IOException e) {
-                    problems.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset between jobs failed: "
-                            + e.getMessage(), "Reboot the host to bring the card back clean."));
-                } catch (GroupMover.StuckException e) {
-                    leases.markStuck(card.getValue());
-                    problems.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset between jobs never returned: "
-                            + e.getMessage(), "Reboot the host to recover the card."));
                 }
             }
             problems.addAll(guest);
@@ -138,27 +132,38 @@ public final class HealthGate {
             });
         }
         Path dir = sysfs.device(Bdf.parse(bdf));
-        List<Gpu.Blocker> failed = new ArrayList<>();
+        Optional<Gpu.Blocker> failed;
         try {
             if (!Files.exists(dir.resolve("reset"))) {
                 throw DomainException.refused(ProblemCode.UNHEALTHY, "the kernel has no reset for " + bdf
                         + " (sysfs offers no reset method)", "Reboot the host to bring the card back clean.");
             }
-            mover.reset(dir);
-            audit.record(caller, "gpu.reset", bdf, "ok", null);
-        } catch (IOException e) {
-            failed.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset failed: " + e.getMessage(),
-                    "Reboot the host to bring the card back clean."));
-            audit.record(caller, "gpu.reset", bdf, "failed", e.getMessage());
-        } catch (GroupMover.StuckException e) {
-            leases.markStuck(group);
-            failed.add(new Gpu.Blocker(ProblemCode.UNHEALTHY, "its reset never returned: " + e.getMessage(),
-                    "Reboot the host to recover the card."));
-            audit.record(caller, "gpu.reset", bdf, "stuck", e.getMessage());
+            failed = reset(dir, group, "its reset");
         } finally {
             leases.endChange(group);
         }
-        return check(bdf, group, caller, failed);
+        boolean stuck = leases.holder(group).filter(GpuLeases.Stuck.class::isInstance).isPresent();
+        audit.record(caller, "gpu.reset", bdf, failed.isEmpty() ? "ok" : stuck ? "stuck" : "failed",
+                failed.map(Gpu.Blocker::detail).orElse(null));
+        return check(bdf, group, caller, failed.stream().toList());
+    }
+
+    /**
+     * A function reset of the card at {@code dir} ({@code what}: how the problem names it); the
+     * problem when it failed, its group marked stuck when the kernel never returned.
+     */
+    private Optional<Gpu.Blocker> reset(Path dir, String group, String what) {
+        try {
+            mover.reset(dir);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(new Gpu.Blocker(ProblemCode.UNHEALTHY, what + " failed: " + e.getMessage(),
+                    "Reboot the host to bring the card back clean."));
+        } catch (GroupMover.StuckException e) {
+            leases.markStuck(group);
+            return Optional.of(new Gpu.Blocker(ProblemCode.UNHEALTHY, what + " never returned: " + e.getMessage(),
+                    "Reboot the host to recover the card."));
+        }
     }
 
     private Gpu.Health check(String bdf, String group, String caller, List<Gpu.Blocker> before) {
