@@ -199,6 +199,15 @@ public class DaemonClient implements RigdeskApi {
     }
 
     @Override
+    public byte[] readLog(long id, long offset, int limit) throws IOException {
+        HttpUrl url = url("/v1/jobs/" + id + "/log").newBuilder().addQueryParameter("offset", Long.toString(offset))
+                .addQueryParameter("limit", Integer.toString(limit)).build();
+        try (java.io.InputStream in = openText(url)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Override
     public RunnerStatus runner() throws IOException {
         return get("/v1/runner", RunnerStatus.class);
     }

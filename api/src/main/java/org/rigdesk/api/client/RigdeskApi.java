@@ -76,6 +76,12 @@ public interface RigdeskApi extends Closeable {
     /** A job's log from {@code offset}; with {@code follow}, open until the job ends. Closing it (from any thread) ends it. */
     InputStream openLog(long id, long offset, boolean follow) throws IOException;
 
+    /**
+     * At most {@code limit} bytes of a job's log from {@code offset}, fewer at its end: how a view
+     * that keeps only part of a long log reads back the rest.
+     */
+    byte[] readLog(long id, long offset, int limit) throws IOException;
+
     /** Copies a job's log to {@code sink} as it arrives; returns the bytes copied. */
     default long copyLog(long id, long offset, boolean follow, OutputStream sink) throws IOException {
         return Streams.copy(openLog(id, offset, follow), sink);

@@ -16,7 +16,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -294,14 +293,26 @@ public class JobsPage implements Page {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox bar = new HBox(8, title, spacer, search, follow, copy);
         bar.setAlignment(Pos.CENTER_LEFT);
-        ListView<String> lines = new ListView<>(log.lines());
+        LogView lines = new LogView(log.lines());
         lines.setId("log-lines");
-        lines.getStyleClass().addAll("log-view", "mono");
-        lines.setFixedCellSize(20);
-        lines.setPlaceholder(new Label(""));
         log.lines().addListener((ListChangeListener<String>) change -> {
-            if (log.followProperty().get() && !log.lines().isEmpty()) {
-                lines.scrollTo(log.lines().size() - 1);
+            if (log.followProperty().get()) {
+                lines.scrollTo(log.lines().size());
+            }
+        });
+        log.followProperty().addListener((o, was, now) -> {
+            if (now) {
+                lines.scrollTo(log.lines().size());
+            }
+        });
+        // At the top of what the view holds, the lines before it are read back from the daemon
+        // (the view keeps the line in view in place); at the bottom of a window that stopped short,
+        // the lines after it.
+        lines.setOnEdge(edge -> {
+            if (edge == LogView.Edge.TOP && log.hasEarlier()) {
+                log.loadEarlier(added -> { });
+            } else if (edge == LogView.Edge.BOTTOM && log.hasLater()) {
+                log.loadLater(last -> { });
             }
         });
         this.logList = lines;
@@ -314,20 +325,20 @@ public class JobsPage implements Page {
         return pane;
     }
 
-    private ListView<String> logList;
+    private LogView logList;
+
 
     private void findNext(String text) {
         if (text == null || text.isEmpty() || logList == null) {
             return;
         }
         List<String> lines = model.log().lines();
-        int start = Math.max(0, logList.getSelectionModel().getSelectedIndex() + 1);
+        int start = Math.max(0, logList.selectedIndex() + 1);
         for (int i = 0; i < lines.size(); i++) {
             int index = (start + i) % lines.size();
             if (lines.get(index).contains(text)) {
                 model.log().followProperty().set(false);
-                logList.getSelectionModel().select(index);
-                logList.scrollTo(index);
+                logList.select(index);
                 return;
             }
         }

@@ -65,6 +65,7 @@ public class RigdeskApp extends Application {
         shell.window().show(firstPage != null ? firstPage : preferences.page());
         shell.window().installShortcuts(scene);
         BenchProbe.attach(scene);
+        LogFloodProbe.attach(shell);
         SmokeProbe.attach(stage, scene);
         stage.setOnHiding(e -> {
             preferences.size(stage.getWidth(), stage.getHeight());

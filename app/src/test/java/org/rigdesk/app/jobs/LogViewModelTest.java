@@ -1,6 +1,7 @@
 package org.rigdesk.app.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,7 +10,10 @@ import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
-/** The log pane's model: a job's log read to its end in batches, capped, and stopped on request. */
+/**
+ * The log pane's model: a job's log read to its end in batches, a window of it kept, the rest
+ * read back at either edge, and stopped on request.
+ */
 class LogViewModelTest {
 
     /** The UI thread stands in as a queue the test drains. */
@@ -51,14 +55,96 @@ class LogViewModelTest {
         assertTrue(api.calls.contains("log 5 offset=0 follow=true"), api.calls.toString());
     }
 
+    private static String numbered(int count) {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            log.append("line ").append(i).append('\n');
+        }
+        return log.toString();
+    }
+
+    /** Every line shown is the next of the log: no line lost, none twice, none out of order. */
+    private static void assertConsecutive(List<String> shown) {
+        int first = Integer.parseInt(shown.get(0).substring(5));
+        for (int i = 0; i < shown.size(); i++) {
+            assertEquals("line " + (first + i), shown.get(i));
+        }
+    }
+
     @Test
-    void keepsAtMostTheCapAndCountsWhatItDropped() {
-        LogViewModel log = new LogViewModel(new InMemoryRigdesk(), Runnable::run);
-        List<String> many = java.util.stream.IntStream.range(0, LogViewModel.MAX_LINES + 10)
-                .mapToObj(i -> "line " + i).toList();
-        log.append(many);
-        assertEquals(LogViewModel.MAX_LINES, log.lines().size());
-        assertEquals("line 10", log.lines().get(0));
+    void followingALogLongerThanTheWindowKeepsItsEndAndReadsTheRestBackOnRequest() throws Exception {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        api.logs.put(7L, numbered(1000));
+        Ui ui = new Ui();
+        LogViewModel log = new LogViewModel(api, ui, 100);
+        log.follow(7);
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        assertEquals(100, log.lines().size());
+        assertEquals("line 999", log.lines().get(99));
+        assertTrue(log.hasEarlier());
+        assertTrue(log.statusProperty().get().contains("scroll to the top"), log.statusProperty().get());
+
+        // Up to the start, half a window at a time; what was first stays, at the index given.
+        int[] shown = {-1};
+        while (log.hasEarlier()) {
+            String first = log.lines().get(0);
+            shown[0] = -1;
+            log.loadEarlier(added -> shown[0] = added);
+            ui.drainUntil(() -> shown[0] >= 0);
+            assertEquals(first, log.lines().get(shown[0]));
+            assertConsecutive(List.copyOf(log.lines()));
+        }
+        assertEquals("line 0", log.lines().get(0));
+        assertFalse(log.followProperty().get(), "reading back the start stops following");
+        assertTrue(log.hasLater());
+        assertTrue(api.calls.stream().anyMatch(c -> c.startsWith("read log 7 offset=0 limit=")), api.calls.toString());
+
+        // Down to the end again.
+        while (log.hasLater()) {
+            String last = log.lines().get(log.lines().size() - 1);
+            shown[0] = -1;
+            log.loadLater(index -> shown[0] = index);
+            ui.drainUntil(() -> shown[0] >= 0);
+            assertEquals(last, log.lines().get(shown[0]));
+            assertConsecutive(List.copyOf(log.lines()));
+        }
+        assertEquals("line 999", log.lines().get(log.lines().size() - 1));
+    }
+
+    @Test
+    void whileTheOwnerReadsTheWindowStaysAndFollowingAgainCatchesUp() throws Exception {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        api.logs.put(3L, numbered(500));
+        Ui ui = new Ui();
+        LogViewModel log = new LogViewModel(api, ui, 100);
+        log.followProperty().set(false);
+        log.follow(3);
+        ui.drainUntil(log::hasLater);
+        assertEquals("line 0", log.lines().get(0));
+        assertEquals("line 99", log.lines().get(99), "full, and no line dropped under the reader");
+        assertTrue(log.statusProperty().get().startsWith("Newer lines are read"), log.statusProperty().get());
+
+        log.followProperty().set(true);
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        assertEquals("line 499", log.lines().get(99));
+        assertConsecutive(List.copyOf(log.lines()));
+        assertTrue(api.calls.contains("log 3 offset=" + numbered(100).length() + " follow=true"), "followed on from the window's end: " + api.calls);
+    }
+
+    @Test
+    void aFailedReadBackSaysSoAndKeepsTheLines() throws Exception {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        api.logs.put(4L, numbered(300));
+        Ui ui = new Ui();
+        LogViewModel log = new LogViewModel(api, ui, 100);
+        log.follow(4);
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        api.logs.remove(4L);
+        api.failReadLog = new java.io.IOException("job 4 not found");
+        log.loadEarlier(added -> { });
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("Could not read the log back"));
+        assertTrue(log.statusProperty().get().contains("job 4 not found"));
+        assertEquals("line 299", log.lines().get(99));
     }
 
     @Test

@@ -41,6 +41,8 @@ public final class InMemoryRigdesk implements RigdeskApi {
     public final Map<String, Gpu> gpus = new LinkedHashMap<>();
     public final Map<Long, Job> jobs = new LinkedHashMap<>();
     public final Map<Long, String> logs = new HashMap<>();
+    /** What {@link #readLog} throws, when set. */
+    public volatile IOException failReadLog;
     public final Map<String, TelemetryHistory> history = new HashMap<>();
     public final List<String> calls = new ArrayList<>();
     public TelemetryStatus telemetry = new TelemetryStatus(TelemetryStatus.OK, null, 1000, List.of());
@@ -251,6 +253,17 @@ public final class InMemoryRigdesk implements RigdeskApi {
         calls.add("log " + id + " offset=" + offset + " follow=" + follow);
         byte[] text = logs.getOrDefault(id, "").getBytes(StandardCharsets.UTF_8);
         return new ByteArrayInputStream(text, (int) Math.min(offset, text.length), text.length);
+    }
+
+    @Override
+    public byte[] readLog(long id, long offset, int limit) throws IOException {
+        calls.add("read log " + id + " offset=" + offset + " limit=" + limit);
+        if (failReadLog != null) {
+            throw failReadLog;
+        }
+        byte[] text = logs.getOrDefault(id, "").getBytes(StandardCharsets.UTF_8);
+        int from = (int) Math.min(offset, text.length);
+        return java.util.Arrays.copyOfRange(text, from, (int) Math.min(text.length, from + (long) limit));
     }
 
     @Override

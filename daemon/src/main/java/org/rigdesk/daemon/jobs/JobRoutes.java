@@ -16,6 +16,8 @@ import org.rigdesk.daemon.vm.ConsolePump;
 public final class JobRoutes {
 
     private static final int CHUNK = 256 * 1024;
+    /** The most one read-back asks for: a view reads back a megabyte at a time. */
+    static final long MAX_LIMIT = 16L << 20;
 
     private JobRoutes() {
     }
@@ -33,7 +35,7 @@ public final class JobRoutes {
         router.add("GET", "/v1/jobs/{id}", exchange -> exchange.json(200, job(engine, exchange)));
         router.add("POST", "/v1/jobs/{id}/cancel", exchange -> exchange.json(200,
                 engine.cancel(job(engine, exchange).id(), exchange.peer().user())));
-        router.add("GET", "/v1/jobs/{id}/log?offset&follow", exchange -> log(engine, exchange));
+        router.add("GET", "/v1/jobs/{id}/log?offset&follow&limit", exchange -> log(engine, exchange));
         router.add("GET", "/v1/jobs/{id}/network", exchange -> {
             long id = job(engine, exchange).id();
             exchange.json(200, engine.network(id).orElseThrow(() -> DomainException.notFound("no job " + id)));
@@ -54,7 +56,10 @@ public final class JobRoutes {
         return engine.get(id).orElseThrow(() -> DomainException.notFound("no job " + id));
     }
 
-    /** The log from {@code offset}; with {@code follow=true} it keeps streaming until the job ends. */
+    /**
+     * The log from {@code offset}; with {@code follow=true} it keeps streaming until the job ends;
+     * with {@code limit}, at most that many bytes (a view reading back lines it did not keep).
+     */
     private static void log(JobEngine engine, Exchange exchange) throws IOException, InterruptedException {
         Job job = job(engine, exchange);
         boolean follow = exchange.queryBoolean("follow");
@@ -68,9 +73,11 @@ public final class JobRoutes {
         if (offset < 0) {
             throw DomainException.invalid("offset must not be negative");
         }
+        long end = limit(exchange.query("limit"), offset);
         Path file = engine.logFile(job.id());
         if (follow && !job.finished()) {
             exchange.startLongStream("text/plain; charset=utf-8");
+            exchange.writeChunk(new byte[0], 0); // the headers now: a quiet job's follower knows it is connected
         } else {
             exchange.startStream("text/plain; charset=utf-8");
         }
@@ -83,7 +90,7 @@ public final class JobRoutes {
                 if (in == null && Files.exists(file)) {
                     in = new RandomAccessFile(file.toFile(), "r"); // kept open: no open per chunk
                 }
-                long size = in == null ? 0 : in.length();
+                long size = in == null ? 0 : Math.min(in.length(), end);
                 if (size > offset) {
                     in.seek(offset);
                     int read;
@@ -93,11 +100,12 @@ public final class JobRoutes {
                     }
                     continue;
                 }
-                if (!follow || finished) {
+                if (!follow || finished || offset >= end) {
                     break;
                 }
-                // Woken when a console pump wrote or a job ended; a look a second regardless.
-                ConsolePump.GROWTH.awaitAfter(seen, 1000);
+                // Woken when a console pump wrote or a job ended; a look every 100 ms regardless,
+                // for a log that something else appends to (a benchmark writing it directly).
+                ConsolePump.GROWTH.awaitAfter(seen, 100);
             }
         } finally {
             if (in != null) {
@@ -105,5 +113,22 @@ public final class JobRoutes {
             }
         }
         exchange.endStream(null);
+    }
+
+    /** The offset a {@code limit} stops at; no limit, no end. */
+    private static long limit(String text, long offset) {
+        if (text == null) {
+            return Long.MAX_VALUE;
+        }
+        long limit;
+        try {
+            limit = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw DomainException.invalid("limit must be a number of bytes, got '" + text + "'");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw DomainException.invalid("limit must be 1 to " + MAX_LIMIT + " bytes, got " + limit);
+        }
+        return offset + limit;
     }
 }

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -107,6 +108,18 @@ class JobsApiTest {
         assertTrue(log.contains("Rigdesk test image"), "the root disk is mounted at /work:\n" + log);
         assertTrue(log.contains("simulated"), log);
         assertEquals(Files.size(daemon.stateDir().resolve("jobs/" + job.id() + "/console.log")), done.logBytes());
+        // A view that kept only part of the log reads back the rest a range at a time.
+        byte[] whole = log.getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, 10, 30), client.readLog(job.id(), 10, 20));
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole, whole.length - 5, whole.length),
+                client.readLog(job.id(), whole.length - 5, 1000), "fewer bytes at the end");
+        assertEquals(0, client.readLog(job.id(), whole.length + 7, 10).length);
+        for (String bad : List.of("0", "-3", "ten", Long.toString((16L << 20) + 1))) {
+            DaemonException refused = assertThrows(DaemonException.class, () -> client.stream("/v1/jobs/"
+                    + job.id() + "/log?offset=0&limit=" + bad, java.io.OutputStream.nullOutputStream()));
+            assertEquals(400, refused.status(), bad);
+            assertTrue(refused.getMessage().contains("limit must"), refused.getMessage());
+        }
         Path jobDir = daemon.stateDir().resolve("jobs/" + job.id());
         assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "the overlay is removed");
         assertFalse(Files.exists(jobDir.resolve("config.img")), "the config disk is removed");
