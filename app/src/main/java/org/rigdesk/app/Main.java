@@ -14,7 +14,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = RigdeskCommand.commandLine(System.out).execute(args);
+        StartTrace.mark("main");
+        int code = RigdeskCommand.commandLine(System.out, args).execute(args);
         System.exit(code);
     }
 }

@@ -1,6 +1,8 @@
 package org.rigdesk.app.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
@@ -16,11 +18,15 @@ import picocli.CommandLine.Spec;
 /** {@code rigdesk [--socket PATH] [COMMAND]}: the window when no command is given. */
 @Command(name = "rigdesk", mixinStandardHelpOptions = true, versionProvider = AppVersion.class,
         description = "Rigdesk: GPU passthrough, microVM jobs and a GitHub runner on your workstation. "
-                + "Without a command, opens the window.",
-        subcommands = {InfoCommand.class, DoctorCommand.class, GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class,
-                TelemetryCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class,
-                RunnerCommand.class, CacheCommand.class, AuditCommand.class})
+                + "Without a command, opens the window.")
 public class RigdeskCommand implements Callable<Integer> {
+
+    private static final List<Class<?>> SUBCOMMANDS = List.of(InfoCommand.class, DoctorCommand.class,
+            GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class, TelemetryCommand.class,
+            RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class, RunnerCommand.class,
+            CacheCommand.class, AuditCommand.class);
+    /** The window's own options, each with a value: with only these, no command is built. */
+    private static final Set<String> WINDOW_OPTIONS = Set.of("--socket", "--page", "--smoke", "--smoke-timeout");
 
     /** Exit code when the daemon cannot be reached. */
     public static final int EXIT_UNREACHABLE = 3;
@@ -60,9 +66,37 @@ public class RigdeskCommand implements Callable<Integer> {
      * System.out); a job's output is written there as the job wrote it, never decoded as text.
      */
     public static CommandLine commandLine(java.io.OutputStream outputBytes) {
+        return commandLine(outputBytes, true);
+    }
+
+    /**
+     * The command line for {@code args}: when they only open the window, without the commands
+     * (building their models took half a second of the window's start).
+     */
+    public static CommandLine commandLine(java.io.OutputStream outputBytes, String[] args) {
+        return commandLine(outputBytes, !opensWindow(args));
+    }
+
+    static boolean opensWindow(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            int equals = args[i].indexOf('=');
+            if (!WINDOW_OPTIONS.contains(equals < 0 ? args[i] : args[i].substring(0, equals))) {
+                return false;
+            }
+            if (equals < 0) {
+                i++; // its value
+            }
+        }
+        return true;
+    }
+
+    private static CommandLine commandLine(java.io.OutputStream outputBytes, boolean withCommands) {
         RigdeskCommand command = new RigdeskCommand();
         command.outputBytes = outputBytes;
         CommandLine commandLine = new CommandLine(command);
+        if (withCommands) {
+            SUBCOMMANDS.forEach(commandLine::addSubcommand);
+        }
         commandLine.setExecutionExceptionHandler(RigdeskCommand::report);
         commandLine.setAllowSubcommandsAsOptionParameters(true); // --page jobs names a page, not the command
         return commandLine;

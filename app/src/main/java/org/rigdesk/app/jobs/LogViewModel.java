@@ -24,6 +24,8 @@ import org.rigdesk.api.client.RigdeskApi;
 public class LogViewModel {
 
     public static final int MAX_LINES = 200_000;
+    /** And at most this many characters: 200,000 lines of 80, with room to spare. */
+    public static final long MAX_CHARS = 48L << 20;
     /** How much one read-back asks for: about 12,000 lines of 80 characters. */
     static final int READ_BACK_BYTES = 1 << 20;
     private static final long BATCH_MILLIS = 100;
@@ -48,13 +50,13 @@ public class LogViewModel {
     private String problem;
 
     public LogViewModel(RigdeskApi client, Executor ui) {
-        this(client, ui, MAX_LINES);
+        this(client, ui, MAX_LINES, MAX_CHARS);
     }
 
-    LogViewModel(RigdeskApi client, Executor ui, int maxLines) {
+    LogViewModel(RigdeskApi client, Executor ui, int maxLines, long maxChars) {
         this.client = client;
         this.ui = ui;
-        this.lines = new LogLines(maxLines);
+        this.lines = new LogLines(maxLines, maxChars);
         follow.addListener((o, was, now) -> {
             if (now && job >= 0 && newerUnread) {
                 newerUnread = false;

@@ -77,23 +77,25 @@ class AppBench {
     }
 
     /** The app in a JVM of its own under Xvfb (GTK, as on a desktop), with the launcher's flags. */
-    private static Process start(Path socket, String... properties) throws IOException {
+    private Process start(Path socket, String page, String... properties) throws IOException {
         List<String> command = new ArrayList<>(List.of("xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         java.util.Arrays.stream(System.getProperty("rigdesk.bench.appFlags", SHIPPED_FLAGS).split(" +"))
                 .filter(flag -> !flag.isEmpty()).forEach(command::add);
         command.addAll(List.of(properties));
         // JavaFX as modules from the module path this test runs with (target/javafx), as the package runs it.
-        command.addAll(List.of("-Drigdesk.noAwtTray=true", "-Dprism.order=sw",
+        // Its own preferences: a run must not change the owner's window (nor read its size and page).
+        command.addAll(List.of("-Djava.util.prefs.userRoot=" + dir.resolve("prefs"), "-Drigdesk.noAwtTray=true",
+                "-Dprism.order=sw",
                 "--module-path", System.getProperty("jdk.module.path"), "--add-modules", "javafx.controls",
-                "-cp", System.getProperty("java.class.path"), "org.rigdesk.app.Main", "--socket", socket.toString()));
+                "-cp", System.getProperty("java.class.path"), "org.rigdesk.app.Main", "--socket", socket.toString(), "--page", page));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("DBUS_SESSION_BUS_ADDRESS");
         return builder.start();
     }
 
     private List<String> launch(Path socket, int seconds) throws Exception {
-        Process app = start(socket, "-Drigdesk.bench.seconds=" + seconds);
+        Process app = start(socket, "gpus", "-Drigdesk.bench.seconds=" + seconds);
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(app.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -136,7 +138,7 @@ class AppBench {
                     "memoryMiB", 256), Job.class);
             Path log = daemon.stateDir().resolve("jobs").resolve(Long.toString(job.id())).resolve("console.log");
             org.rigdesk.daemon.testing.Await.until(() -> Files.exists(log), 60);
-            Process app = start(daemon.socket(), "-Drigdesk.bench.logJob=" + job.id(), "-Drigdesk.bench.logLast=0999999");
+            Process app = start(daemon.socket(), "jobs", "-Drigdesk.bench.logJob=" + job.id(), "-Drigdesk.bench.logLast=0999999");
             BlockingQueue<String> said = new LinkedBlockingQueue<>();
             List<String> everything = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> {

@@ -22,7 +22,7 @@ class LogLinesTest {
 
     @Test
     void appendingPastTheCapacityDropsTheOldestInOneChange() {
-        LogLines ring = new LogLines(5);
+        LogLines ring = new LogLines(5, Long.MAX_VALUE);
         List<String> changes = new ArrayList<>();
         ring.addListener((ListChangeListener<String>) c -> {
             StringBuilder text = new StringBuilder();
@@ -48,7 +48,7 @@ class LogLinesTest {
 
     @Test
     void withoutDroppingOnlyWhatFitsIsTakenAndTheEndSaysWhereTheRestStarts() {
-        LogLines ring = new LogLines(5);
+        LogLines ring = new LogLines(5, Long.MAX_VALUE);
         assertEquals(3, ring.append(lines(0, 3), false));
         assertEquals(2, ring.append(lines(3, 9), false));
         assertEquals(50, ring.end(), "line 5 is the next to read");
@@ -57,8 +57,35 @@ class LogLinesTest {
     }
 
     @Test
+    void longLinesAreBoundedInCharactersAtEitherEnd() {
+        LogLines ring = new LogLines(1000, 100);
+        LineBatch wide = new LineBatch(0);
+        for (int i = 0; i < 10; i++) {
+            wide.add(i + "-" + "x".repeat(28), i * 31L, (i + 1) * 31L); // 30 characters each
+        }
+        ring.append(wide, true);
+        assertEquals(3, ring.size(), "100 characters hold three lines of 30");
+        assertEquals(90, ring.chars());
+        assertEquals('7', ring.get(0).charAt(0));
+        assertEquals(7 * 31, ring.start());
+
+        LogLines reading = new LogLines(1000, 100);
+        assertEquals(3, reading.append(wide, false), "without dropping, what fits");
+        assertEquals(3 * 31, reading.end());
+
+        LineBatch before = new LineBatch(0);
+        for (int i = 0; i < 7; i++) {
+            before.add(i + "-" + "x".repeat(28), i * 31L, (i + 1) * 31L);
+        }
+        assertEquals(3, ring.prepend(before));
+        assertEquals('4', ring.get(0).charAt(0));
+        assertEquals(90, ring.chars(), "the newest made room");
+        assertEquals(7 * 31, ring.end());
+    }
+
+    @Test
     void prependingDropsTheNewestAndMovesTheEnd() {
-        LogLines ring = new LogLines(5);
+        LogLines ring = new LogLines(5, Long.MAX_VALUE);
         ring.append(lines(10, 14), true);
         assertEquals(3, ring.prepend(lines(7, 10)));
         assertEquals(List.of("line 7", "line 8", "line 9", "line 10", "line 11"), List.copyOf(ring));

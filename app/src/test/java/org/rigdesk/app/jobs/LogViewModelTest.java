@@ -76,7 +76,7 @@ class LogViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.logs.put(7L, numbered(1000));
         Ui ui = new Ui();
-        LogViewModel log = new LogViewModel(api, ui, 100);
+        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
         log.follow(7);
         ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
         assertEquals(100, log.lines().size());
@@ -116,7 +116,7 @@ class LogViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.logs.put(3L, numbered(500));
         Ui ui = new Ui();
-        LogViewModel log = new LogViewModel(api, ui, 100);
+        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
         log.followProperty().set(false);
         log.follow(3);
         ui.drainUntil(log::hasLater);
@@ -136,7 +136,7 @@ class LogViewModelTest {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.logs.put(4L, numbered(300));
         Ui ui = new Ui();
-        LogViewModel log = new LogViewModel(api, ui, 100);
+        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
         log.follow(4);
         ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
         api.logs.remove(4L);

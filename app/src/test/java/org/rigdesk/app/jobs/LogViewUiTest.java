@@ -38,7 +38,7 @@ class LogViewUiTest {
         api.logs.put(9L, log.toString());
         FxToolkit.registerPrimaryStage();
         FxToolkit.setupStage(stage -> {
-            model = new LogViewModel(api, Platform::runLater, 1000);
+            model = new LogViewModel(api, Platform::runLater, 1000, Long.MAX_VALUE);
             view = new LogView(model.lines());
             view.setOnEdge(edge -> {
                 if (edge == LogView.Edge.TOP) {
