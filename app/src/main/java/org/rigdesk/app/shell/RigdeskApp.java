@@ -79,13 +79,11 @@ public class RigdeskApp extends Application {
         org.rigdesk.app.StartTrace.mark("toolkit-up");
         AppPreferences preferences = AppPreferences.user();
         shell = new Shell(socket, preferences);
-        org.rigdesk.app.StartTrace.mark("TMP-shell");
         Scene scene = new Scene(shell.root(), preferences.width(), preferences.height());
         style(scene);
-        org.rigdesk.app.StartTrace.mark("TMP-styled");
         shell.window().show(firstPage != null ? firstPage : preferences.page());
         shell.window().installShortcuts(scene);
-        org.rigdesk.app.StartTrace.mark("scene-built");
+        org.rigdesk.app.StartTrace.mark("window-built");
         BenchProbe.attach(scene);
         LogFloodProbe.attach(shell);
         SmokeProbe.attach(stage, scene);

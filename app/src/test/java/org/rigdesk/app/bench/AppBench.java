@@ -33,7 +33,16 @@ class AppBench {
 
     private static final Pattern FIRST = Pattern.compile("rigdesk-bench first-frame-ms=(\\d+)");
     /** What packaging/deb/build-deb.sh gives the rigdesk launcher; -Drigdesk.bench.appFlags tries others. */
-    static final String SHIPPED_FLAGS = "-XX:+UseSerialGC -Xss512k";
+    static final String SHIPPED_FLAGS;
+
+    static {
+        try {
+            SHIPPED_FLAGS = Files.readString(Path.of(System.getProperty("rigdesk.repo"), "packaging/deb/rigdesk.jvmflags"))
+                    .strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private static final Pattern FLOOD = Pattern.compile("log-last-shown-epoch-ms=(\\d+) frames=(\\d+) dropped=(\\d+) "
             + "peak-heap-mib=(\\d+) heap-after-gc-mib=(\\d+) lines=(\\d+)");
@@ -49,14 +58,20 @@ class AppBench {
         try (DaemonProcess daemon = new DaemonProcess(dir).simulate("lab").withArgs("--sample-interval", "100")
                 .start()) {
             List<Long> firstFrames = new ArrayList<>();
+            Map<Long, String> phases = new java.util.HashMap<>();
             long[] memory = new long[4];
             for (int run = 0; run < 3; run++) {
                 boolean last = run == 2;
                 List<String> out = launch(daemon.socket(), last ? 60 : 1);
+                StringBuilder trace = new StringBuilder();
                 for (String line : out) {
                     Matcher first = FIRST.matcher(line);
                     if (first.find()) {
                         firstFrames.add(Long.parseLong(first.group(1)));
+                        phases.put(Long.parseLong(first.group(1)), trace.append("first frame ").append(first.group(1))
+                                .toString());
+                    } else if (line.startsWith("rigdesk-trace ")) {
+                        trace.append(line.substring("rigdesk-trace ".length())).append(", ");
                     }
                 }
                 if (last) {
@@ -71,6 +86,8 @@ class AppBench {
             firstFrames.sort(Long::compare);
             BenchReport.row("app: launch to first frame with GPU cards", Long.toString(firstFrames.get(1)), "ms",
                     "median of 3, JVM start included, Xvfb + GTK, " + firstFrames);
+            BenchReport.row("app: the start's phases (the median run)", Long.toString(firstFrames.get(1)), "ms",
+                    "ms since the JVM started: " + phases.get(firstFrames.get(1)));
             BenchReport.row("app: memory after 10 min of 8 GPUs at 1 s", memory[2] + " / " + memory[3], "MiB heap / RSS",
                     "after a GC; at first frame " + memory[0] + " / " + memory[1] + " (6,000 samples per card, 10x rate)");
         }
@@ -95,7 +112,7 @@ class AppBench {
     }
 
     private List<String> launch(Path socket, int seconds) throws Exception {
-        Process app = start(socket, "gpus", "-Drigdesk.bench.seconds=" + seconds);
+        Process app = start(socket, "gpus", "-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.bench.trace=true");
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(app.getInputStream(),
                 StandardCharsets.UTF_8))) {
