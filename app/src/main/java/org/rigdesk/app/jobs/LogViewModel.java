@@ -78,6 +78,14 @@ public class LogViewModel {
         stream(0);
     }
 
+    /** Stops reading and lets the lines go (the window closed; {@link #follow} reads them again). */
+    public void release() {
+        stop();
+        lines.reset(0);
+        newerUnread = false;
+        ended = false;
+    }
+
     /** Stops reading (the lines shown stay). */
     public void stop() {
         generation++;

@@ -11,7 +11,9 @@ import javafx.scene.Scene;
 /**
  * For the app benchmark only ({@code -Drigdesk.bench.seconds=N}): prints when the first frame
  * showing GPU cards is drawn (ms since the JVM started), then after N seconds the heap in use
- * after a GC and the process's RSS, and quits. Off unless the property is set.
+ * after a GC and the process's RSS; with {@code -Drigdesk.bench.tray=true} it then closes the
+ * window as the owner does with a tray (the app keeps running), and prints them again 10 s later.
+ * Quits at the end. Off unless the property is set.
  */
 final class BenchProbe {
 
@@ -38,6 +40,16 @@ final class BenchProbe {
                             return;
                         }
                         System.out.println("rigdesk-bench " + memory());
+                        if (Boolean.getBoolean("rigdesk.bench.tray")) {
+                            Platform.setImplicitExit(false);
+                            Platform.runLater(() -> scene.getWindow().hide());
+                            try {
+                                Thread.sleep(10_000);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                            System.out.println("rigdesk-bench " + memory() + " tray-only");
+                        }
                         Platform.exit();
                     }, "bench-probe");
                     quit.setDaemon(true);

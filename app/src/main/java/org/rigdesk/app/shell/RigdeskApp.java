@@ -91,6 +91,12 @@ public class RigdeskApp extends Application {
             preferences.size(stage.getWidth(), stage.getHeight());
             preferences.page(shell.window().currentPage());
         });
+        stage.setOnHidden(e -> {
+            if (!Platform.isImplicitExit()) {
+                shell.windowClosed(); // to the tray
+            }
+        });
+        stage.setOnShown(e -> shell.windowShown());
         stage.setTitle("Rigdesk");
         stage.setMinWidth(760);
         stage.setMinHeight(480);

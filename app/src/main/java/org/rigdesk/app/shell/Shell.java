@@ -179,6 +179,33 @@ public class Shell implements AutoCloseable {
         return connection;
     }
 
+    /**
+     * The window closed to the tray: what only the window shows goes (the followed log, up to
+     * 200,000 lines), and a full collection a moment later lets the serial collector give the heap
+     * back (it shrinks only then). The tray's view-models keep running.
+     */
+    public void windowClosed() {
+        jobs.log().release();
+        Thread collect = new Thread(() -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.gc();
+        }, "rigdesk-release");
+        collect.setDaemon(true);
+        collect.start();
+    }
+
+    /** The window shows again: the selected job's log is read again. */
+    public void windowShown() {
+        Job selected = jobs.selectedProperty().get();
+        if (selected != null && jobs.log().lines().isEmpty()) {
+            jobs.log().follow(selected.id());
+        }
+    }
+
     @Override
     public void close() {
         connection.stop();

@@ -59,7 +59,7 @@ class AppBench {
                 .start()) {
             List<Long> firstFrames = new ArrayList<>();
             Map<Long, String> phases = new java.util.HashMap<>();
-            long[] memory = new long[4];
+            long[] memory = new long[6];
             for (int run = 0; run < 3; run++) {
                 boolean last = run == 2;
                 List<String> out = launch(daemon.socket(), last ? 60 : 1);
@@ -77,10 +77,11 @@ class AppBench {
                 if (last) {
                     List<long[]> readings = out.stream().map(MEMORY::matcher).filter(Matcher::find)
                             .map(m -> new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))}).toList();
-                    if (readings.size() != 2) {
+                    if (readings.size() != 3) {
                         throw new AssertionError("the app printed no memory figures: " + out);
                     }
-                    memory = new long[] {readings.get(0)[0], readings.get(0)[1], readings.get(1)[0], readings.get(1)[1]};
+                    memory = new long[] {readings.get(0)[0], readings.get(0)[1], readings.get(1)[0], readings.get(1)[1],
+                            readings.get(2)[0], readings.get(2)[1]};
                 }
             }
             firstFrames.sort(Long::compare);
@@ -90,6 +91,8 @@ class AppBench {
                     "ms since the JVM started: " + phases.get(firstFrames.get(1)));
             BenchReport.row("app: memory after 10 min of 8 GPUs at 1 s", memory[2] + " / " + memory[3], "MiB heap / RSS",
                     "after a GC; at first frame " + memory[0] + " / " + memory[1] + " (6,000 samples per card, 10x rate)");
+            BenchReport.row("app: memory with only the tray icon", memory[4] + " / " + memory[5], "MiB heap / RSS",
+                    "10 s after the window closed to the tray, after a GC, following the same 8 GPUs");
         }
     }
 
@@ -112,7 +115,8 @@ class AppBench {
     }
 
     private List<String> launch(Path socket, int seconds) throws Exception {
-        Process app = start(socket, "gpus", "-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.bench.trace=true");
+        Process app = start(socket, "gpus", "-Drigdesk.bench.seconds=" + seconds, "-Drigdesk.bench.trace=true",
+                "-Drigdesk.bench.tray=" + (seconds > 1));
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(app.getInputStream(),
                 StandardCharsets.UTF_8))) {

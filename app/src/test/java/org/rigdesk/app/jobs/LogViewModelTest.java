@@ -132,6 +132,21 @@ class LogViewModelTest {
     }
 
     @Test
+    void releasedWhenTheWindowClosesAndReadAgainWhenItOpens() throws Exception {
+        InMemoryRigdesk api = new InMemoryRigdesk();
+        api.logs.put(6L, numbered(50));
+        Ui ui = new Ui();
+        LogViewModel log = new LogViewModel(api, ui);
+        log.follow(6);
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        log.release();
+        assertEquals(0, log.lines().size());
+        log.follow(6);
+        ui.drainUntil(() -> log.lines().size() == 50);
+        assertEquals("line 49", log.lines().get(49));
+    }
+
+    @Test
     void aFailedReadBackSaysSoAndKeepsTheLines() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk();
         api.logs.put(4L, numbered(300));

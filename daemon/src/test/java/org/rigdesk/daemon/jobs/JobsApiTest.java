@@ -161,6 +161,16 @@ class JobsApiTest {
     @Test
     void cancelWhileBootingAndWhileRunning() throws Exception {
         Job booting = submit("sleep 300", 0);
+        // A follower of a job that has printed nothing yet hears at once that it is connected
+        // (the window says "Following…" instead of "Loading…" until the first line).
+        CompletableFuture<java.io.InputStream> follower = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.openLog(booting.id(), 0, true);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        follower.get(5, TimeUnit.SECONDS).close();
         Job cancelled = client.send("POST", "/v1/jobs/" + booting.id() + "/cancel", null, Job.class);
         assertNotNull(cancelled);
         assertEquals(Job.CANCELLED, awaitFinished(booting.id()).state());

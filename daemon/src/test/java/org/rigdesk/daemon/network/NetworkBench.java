@@ -56,7 +56,7 @@ class NetworkBench {
                             600, null, null, true), Job.class);
                     JobWaits.finished(client, job.id(), 600);
                     tap.add(seconds(JobWaits.log(client, job.id())));
-                    user.add(userMode(image, round));
+                    user.add(userMode(image, round, world.rig()));
                 }
             }
         }
@@ -78,8 +78,12 @@ class NetworkBench {
         return Double.parseDouble(took.group(2)) - Double.parseDouble(took.group(1));
     }
 
-    /** The same guest in a bare QEMU with user-mode networking (slirp's fixed addresses). */
-    private double userMode(Path image, int round) throws Exception {
+    /**
+     * The same guest in a bare QEMU with user-mode networking (slirp's fixed addresses), run in the
+     * rig's namespace: slirp's connections go out from the process's own network, and outside the
+     * rig they would have gone to the real 203.0.113.2 by the host's default route.
+     */
+    private double userMode(Path image, int round, String rig) throws Exception {
         Path work = Files.createDirectories(dir.resolve("user-" + round));
         new QemuVmm("qemu-system-x86_64", "qemu-img").createRootDisk(image.resolve("rootfs.ext4"), work.resolve("root.qcow2"));
         ConfigDisks.write(work.resolve("config.img"), SCRIPT, "address=10.0.2.15/24\ngateway=10.0.2.2\ndns=10.0.2.3\n");
@@ -88,7 +92,8 @@ class NetworkBench {
         VmSpec spec = new VmSpec("user", work, image.resolve("vmlinuz"), image.resolve("initrd.img"),
                 work.resolve("root.qcow2"), work.resolve("config.img"), 2, 512, List.of(), VmSpec.Accel.TCG,
                 work.resolve("console.log"), work.resolve("control.log"));
-        List<String> argv = new ArrayList<>(QemuCommand.build("qemu-system-x86_64", spec, work.resolve("qmp.sock"),
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=" + rig, "--"));
+        argv.addAll(QemuCommand.build("qemu-system-x86_64", spec, work.resolve("qmp.sock"),
                 work.resolve("vmm.pid")));
         argv.addAll(List.of("-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0"));
         Process qemu = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(work.resolve("vmm.log").toFile())
