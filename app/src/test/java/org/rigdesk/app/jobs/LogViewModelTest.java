@@ -63,6 +63,15 @@ class LogViewModelTest {
         return log.toString();
     }
 
+    /** Job {@code id} with {@code count} numbered lines, read to its end through a window of 100 lines. */
+    private static LogViewModel readToItsEnd(InMemoryRigdesk api, Ui ui, long id, int count) throws InterruptedException {
+        api.logs.put(id, numbered(count));
+        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
+        log.follow(id);
+        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        return log;
+    }
+
     /** Every line shown is the next of the log: no line lost, none twice, none out of order. */
     private static void assertConsecutive(List<String> shown) {
         int first = Integer.parseInt(shown.get(0).substring(5));
@@ -74,11 +83,8 @@ class LogViewModelTest {
     @Test
     void followingALogLongerThanTheWindowKeepsItsEndAndReadsTheRestBackOnRequest() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        api.logs.put(7L, numbered(1000));
         Ui ui = new Ui();
-        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
-        log.follow(7);
-        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        LogViewModel log = readToItsEnd(api, ui, 7, 1000);
         assertEquals(100, log.lines().size());
         assertEquals("line 999", log.lines().get(99));
         assertTrue(log.hasEarlier());
@@ -149,11 +155,8 @@ class LogViewModelTest {
     @Test
     void aFailedReadBackSaysSoAndKeepsTheLines() throws Exception {
         InMemoryRigdesk api = new InMemoryRigdesk();
-        api.logs.put(4L, numbered(300));
         Ui ui = new Ui();
-        LogViewModel log = new LogViewModel(api, ui, 100, Long.MAX_VALUE);
-        log.follow(4);
-        ui.drainUntil(() -> log.statusProperty().get().startsWith("End of log."));
+        LogViewModel log = readToItsEnd(api, ui, 4, 300);
         api.logs.remove(4L);
         api.failReadLog = new java.io.IOException("job 4 not found");
         log.loadEarlier(added -> { });
