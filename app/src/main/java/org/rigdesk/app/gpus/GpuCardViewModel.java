@@ -103,15 +103,26 @@ public class GpuCardViewModel {
 
     /** Replaces the sparkline with the last minute of history (on connect). */
     void prefill(List<org.rigdesk.api.wire.TelemetryHistory.Point> points) {
-        recentTimes.clear();
-        recentLoad.clear();
+        // The cards show before their history is fetched: samples taken meanwhile stay, after it.
+        List<Long> times = new java.util.ArrayList<>();
         List<Double> loads = new java.util.ArrayList<>();
         for (org.rigdesk.api.wire.TelemetryHistory.Point point : points) {
             if (point.avg() != null && point.avg().utilizationGpu() != null) {
-                recentTimes.addLast(point.at().toEpochMilli());
+                times.add(point.at().toEpochMilli());
                 loads.add(point.avg().utilizationGpu());
             }
         }
+        long last = times.isEmpty() ? Long.MIN_VALUE : times.get(times.size() - 1);
+        java.util.Iterator<Double> taken = recentLoad.iterator();
+        for (long at : recentTimes) {
+            double load = taken.next();
+            if (at > last) {
+                times.add(at);
+                loads.add(load);
+            }
+        }
+        recentTimes.clear();
+        recentTimes.addAll(times);
         recentLoad.setAll(loads);
     }
 
