@@ -224,13 +224,15 @@ public final class Exchange {
     /**
      * Starts a stream that lasts as long as the client listens (events, a followed log): it holds a
      * thread, so it first takes one of the caller's stream slots ({@link StreamSlots}), or is
-     * refused with a 429 before anything is sent.
+     * refused with a 429 before anything is sent. The headers go at once: a client following
+     * something quiet (a job that has printed nothing yet) knows it is connected.
      */
-    public void startLongStream(String contentType) {
+    public void startLongStream(String contentType) throws IOException {
         if (streamSlot == null) {
             streamSlot = streams.take(peer());
         }
         startStream(contentType);
+        writeChunk(new byte[0], 0);
     }
 
     /** The long stream's slot goes back: called when the handler returns, however it ended. */

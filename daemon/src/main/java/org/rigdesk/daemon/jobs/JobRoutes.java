@@ -77,7 +77,6 @@ public final class JobRoutes {
         Path file = engine.logFile(job.id());
         if (follow && !job.finished()) {
             exchange.startLongStream("text/plain; charset=utf-8");
-            exchange.writeChunk(new byte[0], 0); // the headers now: a quiet job's follower knows it is connected
         } else {
             exchange.startStream("text/plain; charset=utf-8");
         }
