@@ -1,5 +1,6 @@
 package org.rigdesk.daemon;
 
+import org.rigdesk.daemon.problems.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +10,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.rigdesk.daemon.api.AccessPolicy;
-import org.rigdesk.daemon.api.ApiServer;
-import org.rigdesk.daemon.api.EventsEndpoint;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.AccessPolicy;
+import org.rigdesk.daemon.http.ApiServer;
+import org.rigdesk.daemon.http.Router;
 import org.rigdesk.daemon.cache.CacheRoutes;
 import org.rigdesk.daemon.cache.Caches;
 import org.rigdesk.daemon.events.EventHub;
+import org.rigdesk.daemon.events.EventRoutes;
 import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;
 import org.rigdesk.daemon.host.HostChecks;
 import org.rigdesk.daemon.host.InfoService;
+import org.rigdesk.daemon.host.InfoRoutes;
 import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.jobs.GuestSamples;
 import org.rigdesk.daemon.jobs.HostBudget;
@@ -114,7 +116,8 @@ public class Daemon implements AutoCloseable {
                 : Path.of("/lib/modules", System.getProperty("os.version"));
         HostChecks hostChecks = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir,
                 System.getenv("PATH")).withImage(config.image(), this::imageNeeded);
-        InfoService info = new InfoService(config, hostChecks);
+        InfoService info = new InfoService(new InfoService.Where(Version.get(), config.stateDir(), config.socket(),
+                config.sysfsRoot(), config.simulated()), hostChecks);
         AuditStore audit = new AuditStore(database);
         auditStore = audit;
         SettingsService settings;
@@ -133,8 +136,8 @@ public class Daemon implements AutoCloseable {
                 pruneAudit(audit, settings);
             }
         });
-        router.add("GET", "/v1/info", exchange -> exchange.json(200, info.info()))
-                .add("GET", "/v1/events", new EventsEndpoint(events, config.heartbeat()));
+        InfoRoutes.register(router, info);
+        EventRoutes.register(router, events, config.heartbeat());
         SettingsRoutes.register(router, settings, audit, events);
         AuditRoutes.register(router, audit);
         vfio = gpus(audit, modulesDir);

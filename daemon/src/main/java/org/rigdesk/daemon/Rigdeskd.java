@@ -1,5 +1,6 @@
 package org.rigdesk.daemon;
 
+import org.rigdesk.daemon.problems.StartupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

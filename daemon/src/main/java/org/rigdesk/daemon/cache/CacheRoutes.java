@@ -2,7 +2,7 @@ package org.rigdesk.daemon.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.rigdesk.api.wire.CacheList;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Router;
 import org.rigdesk.daemon.problems.DomainException;
 
 /** {@code GET /v1/caches}, {@code PUT /v1/caches/{name}} {@code {"capBytes":N}}, {@code DELETE /v1/caches/{name}}. */

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.events;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -6,15 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.rigdesk.daemon.events.Event;
-import org.rigdesk.daemon.events.EventHub;
-import org.rigdesk.daemon.events.Subscription;
+import org.rigdesk.daemon.http.Endpoint;
+import org.rigdesk.daemon.http.Exchange;
 
 /**
  * {@code GET /v1/events}: Server-Sent Events. A comment line every heartbeat keeps proxies and
  * clients from timing out and tells us quickly when a client has gone.
  */
-public class EventsEndpoint implements Endpoint {
+class EventsEndpoint implements Endpoint {
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final int BATCH = 64;
@@ -22,7 +21,7 @@ public class EventsEndpoint implements Endpoint {
     private final EventHub hub;
     private final Duration heartbeat;
 
-    public EventsEndpoint(EventHub hub, Duration heartbeat) {
+    EventsEndpoint(EventHub hub, Duration heartbeat) {
         this.hub = hub;
         this.heartbeat = heartbeat;
     }

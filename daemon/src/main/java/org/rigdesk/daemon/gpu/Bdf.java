@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  */
 public record Bdf(String value) {
 
-    /** Rule 1 of the toggle: exactly this shape, nothing else goes through. */
+    /** Exactly this shape and nothing else goes through: the address becomes a sysfs path. */
     public static final Pattern PATTERN = Pattern.compile("^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]$");
 
     public Bdf {

@@ -5,27 +5,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.rigdesk.api.wire.Info;
-import org.rigdesk.daemon.DaemonConfig;
-import org.rigdesk.daemon.Version;
 
 /** Answers {@code GET /v1/info}. */
 public class InfoService {
 
-    private final DaemonConfig config;
+    /** Where this daemon runs, as the command line set it. */
+    public record Where(String version, Path stateDir, Path socket, Path sysfsRoot, boolean simulated) {
+    }
+
+    private final Where where;
     private final HostChecks checks;
     private final Instant startedAt = Instant.now();
     private final int uid = currentUid();
 
-    public InfoService(DaemonConfig config, HostChecks checks) {
-        this.config = config;
+    public InfoService(Where where, HostChecks checks) {
+        this.where = where;
         this.checks = checks;
     }
 
     public Info info() {
         org.rigdesk.daemon.image.JobImage image = checks.jobImage();
-        return new Info(Version.get(), ProcessHandle.current().pid(), startedAt, uid,
-                config.stateDir().toString(), config.socket().toString(), config.sysfsRoot().toString(),
-                config.simulated(), checks.run(), image == null ? null : image.wire());
+        return new Info(where.version(), ProcessHandle.current().pid(), startedAt, uid,
+                where.stateDir().toString(), where.socket().toString(), where.sysfsRoot().toString(),
+                where.simulated(), checks.run(), image == null ? null : image.wire());
     }
 
     private static int currentUid() {

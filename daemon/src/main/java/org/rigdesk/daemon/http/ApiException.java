@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 import org.rigdesk.api.wire.Problem;
 import org.rigdesk.api.wire.ProblemCode;

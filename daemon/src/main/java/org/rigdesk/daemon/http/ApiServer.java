@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.rigdesk.daemon.StartupException;
+import org.rigdesk.daemon.problems.StartupException;
 
 /** Jetty 12 on a unix domain socket, serving a {@link Router}. */
 public class ApiServer implements AutoCloseable {

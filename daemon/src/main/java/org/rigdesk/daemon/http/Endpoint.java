@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 /** Handles one route; answers through the exchange or throws {@link ApiException}. */
 @FunctionalInterface

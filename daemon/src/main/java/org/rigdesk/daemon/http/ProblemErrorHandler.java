@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

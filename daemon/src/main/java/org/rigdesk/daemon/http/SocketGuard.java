@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -10,7 +10,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.Logger;
-import org.rigdesk.daemon.StartupException;
+import org.rigdesk.daemon.problems.StartupException;
 
 /** Takes the socket path before Jetty binds it, and sets its mode and group after. */
 final class SocketGuard {

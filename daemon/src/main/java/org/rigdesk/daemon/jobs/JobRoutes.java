@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.api.Exchange;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Exchange;
+import org.rigdesk.daemon.http.Router;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.vm.ConsolePump;
 

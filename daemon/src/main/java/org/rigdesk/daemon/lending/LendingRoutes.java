@@ -2,7 +2,7 @@ package org.rigdesk.daemon.lending;
 
 import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.ReclaimRequest;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Router;
 
 /** {@code PUT /v1/gpus/{bdf}/lending} and {@code POST /v1/gpus/{bdf}/reclaim}. */
 public final class LendingRoutes {

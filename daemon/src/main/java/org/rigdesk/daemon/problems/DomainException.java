@@ -6,7 +6,7 @@ import org.rigdesk.api.wire.ProblemCode;
  * in its own terms: the request was invalid, the thing was not found, the capability refused (with
  * a code and a remedy), or it failed on our side, upstream (GitHub) or for want of a tool.
  * Capabilities know nothing of HTTP: the API maps each {@link Kind} to a status in one place
- * ({@code org.rigdesk.daemon.api.Problems}).
+ * ({@code org.rigdesk.daemon.http.Problems}).
  */
 public final class DomainException extends RuntimeException {
 

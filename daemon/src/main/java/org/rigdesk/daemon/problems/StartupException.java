@@ -1,4 +1,4 @@
-package org.rigdesk.daemon;
+package org.rigdesk.daemon.problems;
 
 /** A reason the daemon cannot start, with what the user can do about it. */
 public class StartupException extends Exception {

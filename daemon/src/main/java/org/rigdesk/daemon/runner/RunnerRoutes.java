@@ -2,7 +2,7 @@ package org.rigdesk.daemon.runner;
 
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Router;
 
 /** {@code GET/PUT/DELETE /v1/runner}, {@code POST /v1/runner/pause|resume|test-job}. */
 public final class RunnerRoutes {

@@ -1,7 +1,7 @@
 package org.rigdesk.daemon.store;
 
 import org.rigdesk.api.wire.AuditLog;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Router;
 
 /** {@code GET /v1/audit?limit=N}. */
 public final class AuditRoutes {

@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
-import org.rigdesk.daemon.StartupException;
+import org.rigdesk.daemon.problems.StartupException;
 
 /**
  * The daemon's SQLite file (WAL). One connection behind a lock: SQLite has one writer anyway,

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.ComputeProcesses;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Router;
 import org.rigdesk.daemon.gpu.Bdf;
 
 /** Telemetry endpoints: latest, history, processes, the raw table, and Prometheus metrics. */

@@ -1,8 +1,8 @@
 package org.rigdesk.daemon.vfio;
 
 import org.rigdesk.api.wire.ModeRequest;
-import org.rigdesk.daemon.api.Exchange;
-import org.rigdesk.daemon.api.Router;
+import org.rigdesk.daemon.http.Exchange;
+import org.rigdesk.daemon.http.Router;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.problems.DomainException;
 

@@ -133,7 +133,7 @@ public class GroupMover {
         }
     }
 
-    /** Rule 1: the slot must still hold the device we planned for, before every write. */
+    /** Before every write, the slot must still hold the device we planned for (a card swapped since is not ours to move). */
     private Bdf checkedIdentity(PciDevice planned) throws IOException {
         PciDevice now = sysfs.read(planned.bdf()).orElseThrow(
                 () -> new IOException(planned.bdf() + " disappeared"));

@@ -13,7 +13,7 @@ import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.gpu.SysfsReader;
 
 /**
- * Rule 4: finds processes that hold a GPU's device nodes ({@code /dev/nvidiaN}, {@code /dev/dri/cardN},
+ * Rule 3: finds processes that hold a GPU's device nodes ({@code /dev/nvidiaN}, {@code /dev/dri/cardN},
  * {@code /dev/dri/renderDN}) open or mapped, by scanning {@code /proc/*}/fd and maps. Unbinding a
  * driver under them hangs or crashes them, so their presence refuses the toggle.
  */

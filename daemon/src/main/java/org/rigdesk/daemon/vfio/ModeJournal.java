@@ -10,7 +10,7 @@ import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.store.Database;
 
 /**
- * Rule 8: the desired mode of each card, written before the first sysfs write, so a daemon
+ * Rules 4 and 8: the desired mode of each card, written before the first sysfs write, so a daemon
  * killed mid-way (or a reboot) re-applies it. Keyed by BDF and checked against vendor:device,
  * because a slot can hold another card after a hardware change.
  */

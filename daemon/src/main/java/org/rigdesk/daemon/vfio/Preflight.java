@@ -52,7 +52,7 @@ public class Preflight {
                             + "x16 slot), or enable ACS in the firmware. Rigdesk never moves devices that are "
                             + "not part of the card."));
         }
-        // Rule 4: refuse, never kill.
+        // Rule 3: refuse, never kill.
         if (gpu.bootVga()) {
             blockers.add(new Blocker(Refusal.BOOT_VGA, gpu.bdf() + " is the boot display (boot_vga=1): the "
                     + "firmware console and the display manager run on it",

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.api;
+package org.rigdesk.daemon.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

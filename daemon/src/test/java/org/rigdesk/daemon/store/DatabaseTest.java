@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rigdesk.daemon.StartupException;
+import org.rigdesk.daemon.problems.StartupException;
 
 class DatabaseTest {
 

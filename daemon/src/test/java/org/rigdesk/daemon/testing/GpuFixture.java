@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.rigdesk.daemon.StartupException;
+import org.rigdesk.daemon.problems.StartupException;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.PciIds;
 import org.rigdesk.daemon.gpu.SysfsReader;

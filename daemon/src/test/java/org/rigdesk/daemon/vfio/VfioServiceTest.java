@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.api.Problems;
+import org.rigdesk.daemon.http.Problems;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.simulation.DemoRigs;
 import org.rigdesk.daemon.simulation.EmulatedKernel.Fault;
