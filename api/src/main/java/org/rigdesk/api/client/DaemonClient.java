@@ -126,7 +126,7 @@ public class DaemonClient implements RigdeskApi {
         return checkGpu(bdf, false);
     }
 
-    /** As {@link #checkGpu(String)}, after a function reset of the card when {@code reset} (vfio-pci only). */
+    @Override
     public Gpu checkGpu(String bdf, boolean reset) throws IOException {
         return send("POST", path("v1", "gpus", bdf, "check") + (reset ? "?reset=true" : ""), null, Gpu.class);
     }

@@ -49,6 +49,12 @@ public interface RigdeskApi extends Closeable {
     /** Deletes a cache ({@code DELETE /v1/caches/{name}}); refused (409) while a job uses it. */
     void clearCache(String name) throws IOException;
 
+    /**
+     * Checks a card's health now, after a function reset when {@code reset} (vfio-pci only); a card
+     * that passes leaves its quarantine ({@code POST /v1/gpus/{bdf}/check}).
+     */
+    Gpu checkGpu(String bdf, boolean reset) throws IOException;
+
     /** "Use on my desk": the card's policy becomes desk; a job on it finishes first unless {@code cancelJob}. */
     Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException;
 

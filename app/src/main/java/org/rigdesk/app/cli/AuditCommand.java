@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.AuditEntry;
 import org.rigdesk.api.wire.AuditLog;
 import org.rigdesk.api.wire.Json;
@@ -34,7 +34,7 @@ public class AuditCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be 1 to 10000");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             AuditLog log = new AuditLog(client.audit(limit));
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(log));

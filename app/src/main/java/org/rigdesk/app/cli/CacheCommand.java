@@ -1,7 +1,7 @@
 package org.rigdesk.app.cli;
 
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.app.jobs.ByteSize;
@@ -56,7 +56,7 @@ public class CacheCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (DaemonClient client = cache.parent.client()) {
+            try (RigdeskApi client = cache.parent.client()) {
                 CacheList list = new CacheList(client.caches());
                 RigdeskCommand.print(spec, json, list, () -> render(list));
             }
@@ -82,7 +82,7 @@ public class CacheCommand {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "not a cache name: '" + name + "' (see 'rigdesk cache ls')");
             }
-            try (DaemonClient client = cache.parent.client()) {
+            try (RigdeskApi client = cache.parent.client()) {
                 client.clearCache(name);
                 spec.commandLine().getOut().println("cleared cache " + name);
                 spec.commandLine().getOut().flush();

@@ -1,7 +1,7 @@
 package org.rigdesk.app.cli;
 
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.HostCheck;
 import org.rigdesk.api.wire.Info;
 import picocli.CommandLine.Command;
@@ -23,7 +23,7 @@ public class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Info info;
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             info = client.info();
         }
         StringBuilder text = new StringBuilder();

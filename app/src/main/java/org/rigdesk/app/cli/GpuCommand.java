@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Json;
@@ -60,7 +60,7 @@ public class GpuCommand {
         public Integer call() throws Exception {
             checkBdf(spec, bdf);
             PrintWriter out = spec.commandLine().getOut();
-            try (DaemonClient client = gpu.parent.client()) {
+            try (RigdeskApi client = gpu.parent.client()) {
                 Gpu now = client.setGpuMode(bdf, target.mode);
                 if (json) {
                     out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(now));
@@ -125,7 +125,7 @@ public class GpuCommand {
                     throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
             }
-            try (DaemonClient client = gpu.parent.client()) {
+            try (RigdeskApi client = gpu.parent.client()) {
                 print(spec, json, client.setGpuLending(bdf, new org.rigdesk.api.wire.LendingRequest(policy,
                         schedule.isEmpty() ? null : schedule, idleSeconds)));
             }
@@ -145,7 +145,7 @@ public class GpuCommand {
         @Override
         public Integer call() throws Exception {
             checkBdf(spec, bdf);
-            try (DaemonClient client = gpu.parent.client()) {
+            try (RigdeskApi client = gpu.parent.client()) {
                 Gpu now = client.checkGpu(bdf, reset);
                 PrintWriter out = spec.commandLine().getOut();
                 Gpu.Health health = now.health();
@@ -177,7 +177,7 @@ public class GpuCommand {
         @Override
         public Integer call() throws Exception {
             checkBdf(spec, bdf);
-            try (DaemonClient client = gpu.parent.client()) {
+            try (RigdeskApi client = gpu.parent.client()) {
                 Gpu now = client.reclaimGpu(bdf, cancelJob);
                 while (await && !Gpu.HOST.equals(now.mode())) {
                     Thread.sleep(1000);

@@ -3,7 +3,7 @@ package org.rigdesk.app.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuList;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ public class GpusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             GpuList gpus = new GpuList(client.gpus());
             RigdeskCommand.print(spec, json, gpus, () -> render(gpus.gpus()));
         }

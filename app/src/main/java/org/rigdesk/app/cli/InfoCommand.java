@@ -1,7 +1,7 @@
 package org.rigdesk.app.cli;
 
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.HostCheck;
 import org.rigdesk.api.wire.Info;
 import picocli.CommandLine.Command;
@@ -25,7 +25,7 @@ public class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             Info info = client.info();
             RigdeskCommand.print(spec, json, info, () -> render(info));
         }

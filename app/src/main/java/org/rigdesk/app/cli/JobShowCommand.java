@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.Json;
@@ -40,7 +40,7 @@ public class JobShowCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a job id is a positive number");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (DaemonClient client = jobs.parent.client()) {
+        try (RigdeskApi client = jobs.parent.client()) {
             Job job = client.job(id);
             JobNetwork log = network ? client.jobNetwork(id) : null;
             if (json) {

@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.Json;
@@ -39,7 +39,7 @@ public class JobsCommand implements Callable<Integer> {
         if (state != null && !Job.STATES.contains(state)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state must be one of " + Job.STATES);
         }
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             JobList jobs = new JobList(client.jobs(state, limit));
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(jobs));

@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,7 +39,7 @@ public class LogsCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "ID and --offset must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             java.io.OutputStream sink = parent.jobOutput(raw);
             client.copyLog(id, offset, follow, sink);
             sink.close();

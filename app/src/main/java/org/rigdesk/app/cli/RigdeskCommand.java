@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.DaemonUnreachableException;
 import org.rigdesk.api.client.SocketLocator;
@@ -54,6 +55,9 @@ public class RigdeskCommand implements Callable<Integer> {
             description = "How long --smoke waits for the GPU cards (default: ${DEFAULT-VALUE}).")
     int smokeTimeout;
 
+    /** Hands out the daemon's API instead of a client on the socket (tests, on the in-memory fake). */
+    private java.util.function.Supplier<RigdeskApi> api;
+
     /** Where a job's output goes byte for byte (standard output's bytes), or null: through the writer. */
     private java.io.OutputStream outputBytes;
 
@@ -67,6 +71,30 @@ public class RigdeskCommand implements Callable<Integer> {
      */
     public static CommandLine commandLine(java.io.OutputStream outputBytes) {
         return commandLine(outputBytes, true);
+    }
+
+    /**
+     * The commands over {@code api} instead of the socket; each command closes what it is given,
+     * so the supplier hands out a view whose close leaves {@code api} open.
+     */
+    public static CommandLine commandLineOver(RigdeskApi api) {
+        CommandLine commandLine = commandLine(null, true);
+        ((RigdeskCommand) commandLine.getCommand()).api = () -> unclosable(api);
+        return commandLine;
+    }
+
+    private static RigdeskApi unclosable(RigdeskApi api) {
+        return (RigdeskApi) java.lang.reflect.Proxy.newProxyInstance(RigdeskApi.class.getClassLoader(),
+                new Class<?>[] {RigdeskApi.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(api, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**
@@ -117,8 +145,9 @@ public class RigdeskCommand implements Callable<Integer> {
         return SocketLocator.resolve(socket);
     }
 
-    public DaemonClient client() {
-        return new DaemonClient(socketPath());
+    /** The daemon the commands talk to: the socket's, or what {@link #commandLineOver} was given. */
+    public RigdeskApi client() {
+        return api != null ? api.get() : new DaemonClient(socketPath());
     }
 
     /** A sink for a job's output on standard output (see {@link WriterOutputStream#jobOutput}). */

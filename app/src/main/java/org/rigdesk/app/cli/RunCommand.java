@@ -4,7 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import picocli.CommandLine.Command;
@@ -78,7 +78,7 @@ public class RunCommand implements Callable<Integer> {
         JobRequest request = new JobRequest(counted.name(), counted.script(), counted.gpus(), counted.cpus(),
                 counted.memoryMiB(), counted.timeoutSeconds(), null, null, counted.network(), cache,
                 cacheWrite ? Boolean.TRUE : null, tty ? Boolean.TRUE : null);
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             Job job = client.submitJob(request);
             if (detach) {
                 out.println(job.id());

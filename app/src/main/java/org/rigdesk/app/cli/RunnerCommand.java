@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.GitHubApp;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerRelease;
@@ -206,7 +206,7 @@ public class RunnerCommand {
             }
             String token = tokenFile == null ? null : read(tokenFile).strip();
             GitHubApp app = appId == null ? null : new GitHubApp(appId, read(appKey), installationId);
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 RunnerStatus status = client.registerRunner(new RunnerRegistration(url, token, labels, null,
                         null, apiUrl, gpuSlots, cpuSlots, slotCpus, slotMemory, egress, allow, queuePollSeconds,
                         cacheWriteEvents == null ? null : cacheWriteEvents.equals(List.of("none")) ? List.of()
@@ -232,7 +232,7 @@ public class RunnerCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 RunnerStatus status = client.runner();
                 RigdeskCommand.print(spec, json, status, () -> render(status));
             }
@@ -252,7 +252,7 @@ public class RunnerCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 RunnerStatus status = client.setRunnerPaused("pause".equals(verb()));
                 spec.commandLine().getOut().print(render(status));
                 spec.commandLine().getOut().flush();
@@ -304,7 +304,7 @@ public class RunnerCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 client.runnerTestJob(new org.rigdesk.api.wire.RunnerTestJob(gpu, repository,
                         workflow, job, null, null, script));
                 spec.commandLine().getOut().println("Handed to the next " + (gpu ? "GPU" : "CPU")
@@ -339,7 +339,7 @@ public class RunnerCommand {
             if (!Files.isReadable(file) || !Files.isRegularFile(file)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
             }
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 RunnerStatus status = client.useRunnerTarball(file, version, sha256);
                 spec.commandLine().getOut().print(release(status.runnerRelease()));
                 spec.commandLine().getOut().flush();
@@ -359,7 +359,7 @@ public class RunnerCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (DaemonClient client = runner.parent.client()) {
+            try (RigdeskApi client = runner.parent.client()) {
                 client.removeRunner();
                 spec.commandLine().getOut().println("Registration removed.");
                 spec.commandLine().getOut().flush();

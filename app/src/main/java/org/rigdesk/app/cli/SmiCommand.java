@@ -2,7 +2,7 @@ package org.rigdesk.app.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +21,7 @@ public class SmiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             out.print(client.nvidiaSmi());
         }
         out.flush();

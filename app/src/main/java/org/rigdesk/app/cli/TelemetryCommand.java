@@ -1,7 +1,7 @@
 package org.rigdesk.app.cli;
 
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.TelemetryStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +24,7 @@ public class TelemetryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             TelemetryStatus status = client.telemetry();
             java.util.List<org.rigdesk.api.wire.Gpu> gpus = json ? java.util.List.of()
                     : client.gpus();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -42,7 +42,7 @@ public class TopCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--iterations must be at least 1");
         }
         boolean terminal = System.console() != null && left > 1;
-        try (DaemonClient client = parent.client()) {
+        try (RigdeskApi client = parent.client()) {
             for (int i = 0; i < left; i++) {
                 TelemetryStatus status = client.telemetry();
                 List<Gpu> gpus = client.gpus();

@@ -48,6 +48,8 @@ public final class InMemoryRigdesk implements RigdeskApi {
     public TelemetryStatus telemetry = new TelemetryStatus(TelemetryStatus.OK, null, 1000, List.of());
     public RunnerStatus runner = RunnerStatus.unregistered();
     public Settings settings = Settings.DEFAULTS;
+    /** What {@link #checkGpu} finds; null: the card is healthy. */
+    public Gpu.Health checkResult;
     /** When set, the next changing call is refused with it (then it is cleared). */
     public Problem refuseNext;
     private long nextJob = 1;
@@ -155,6 +157,21 @@ public final class InMemoryRigdesk implements RigdeskApi {
         calls.add("clear cache " + name);
         refuseIfAsked();
         caches.removeIf(cache -> cache.name().equals(name));
+    }
+
+    @Override
+    public Gpu checkGpu(String bdf, boolean reset) throws IOException {
+        calls.add("check " + bdf + (reset ? " reset" : ""));
+        refuseIfAsked();
+        Gpu now = gpus.get(bdf);
+        if (now == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
+        }
+        Gpu.Health health = checkResult != null ? checkResult
+                : new Gpu.Health(true, java.time.Instant.now().toString(), List.of());
+        Gpu checked = now.withHealth(health);
+        gpus.put(bdf, checked);
+        return checked;
     }
 
     @Override
