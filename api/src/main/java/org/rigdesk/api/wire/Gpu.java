@@ -52,6 +52,11 @@ public record Gpu(
                 groupDevices, passthrough, usedBy, lending, null);
     }
 
+    /** Whether the card is in {@code mode} (the wire says the mode as a string, for clients that may not know a new one). */
+    public boolean is(GpuMode mode) {
+        return mode.wire().equals(this.mode);
+    }
+
     public Gpu withLending(GpuLending now) {
         return new Gpu(bdf, vendorId, deviceId, vendor, name, pciClass, driver, mode, iommuGroup, bootVga, numaNode,
                 link, groupDevices, passthrough, usedBy, now, health);

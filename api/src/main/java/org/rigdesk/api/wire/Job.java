@@ -59,6 +59,11 @@ public record Job(
         return !UNFINISHED.contains(state);
     }
 
+    /** Whether the job is in {@code state} (the wire says the state as a string, for clients that may not know a new one). */
+    public boolean is(JobState state) {
+        return state.wire().equals(this.state);
+    }
+
     /** A VM works on it: booting or running. Queued jobs and idle runner VMs ({@code ready}) are not. */
     public boolean active() {
         return BOOTING.equals(state) || RUNNING.equals(state);

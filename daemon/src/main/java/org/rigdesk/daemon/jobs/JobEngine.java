@@ -21,7 +21,9 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.ProblemCode;
@@ -124,7 +126,7 @@ public class JobEngine implements AutoCloseable {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
         }
-        Job draft = new Job(0, kind, valid.name(), Job.QUEUED, valid.gpuAddresses(), config.simulated()
+        Job draft = new Job(0, kind, valid.name(), JobState.QUEUED.wire(), valid.gpuAddresses(), config.simulated()
                 && valid.gpuCount() > 0, null, config.accel().wire(), valid.cpus(), valid.memoryMiB(),
                 valid.timeoutSeconds(), Instant.now(), null, null, null, 0, null, null, null, null, null, null);
         Job job;
@@ -151,7 +153,7 @@ public class JobEngine implements AutoCloseable {
         if (valid.gpuCount() == 0) {
             return;
         }
-        List<Gpu> pool = gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) || g.usedBy() != null).toList();
+        List<Gpu> pool = gpus.list().stream().filter(g -> g.is(GpuMode.VFIO) || g.usedBy() != null).toList();
         for (String address : valid.gpuAddresses()) {
             Gpu gpu = gpus.get(address).orElseThrow(() -> DomainException.invalid("no GPU at " + address));
             if (pool.stream().noneMatch(g -> g.bdf().equals(gpu.bdf()))) {
@@ -260,7 +262,7 @@ public class JobEngine implements AutoCloseable {
             // Booting from the moment it holds its cards: whoever reads the job after this (the POST's
             // caller, a toggle refused for it) sees it has them.
             Job job = Jobs.withState(Jobs.withGpus(head.job(), granted, config.simulated() && !granted.isEmpty(),
-                    vmm.name()), Job.BOOTING);
+                    vmm.name()), JobState.BOOTING);
             onUpdate(job);
             long id = job.id();
             JobRun run = new JobRun(job, head.request(), head.runner(), config, vmm, sandbox,
@@ -312,7 +314,7 @@ public class JobEngine implements AutoCloseable {
         }
         Map<String, Gpu> free = new java.util.LinkedHashMap<>();
         // Held groups (a job's, a change's, a quarantine) are read from the leases, which are live.
-        gpus.list().stream().filter(g -> Gpu.VFIO.equals(g.mode()) && leases.holder(VfioService.groupKey(g)).isEmpty())
+        gpus.list().stream().filter(g -> g.is(GpuMode.VFIO) && leases.holder(VfioService.groupKey(g)).isEmpty())
                 .forEach(g -> free.put(g.bdf(), g));
         List<String> wanted = pending.request().gpuAddresses();
         List<String> chosen;
@@ -387,7 +389,7 @@ public class JobEngine implements AutoCloseable {
     private void threadDied(JobRun run, Throwable e) {
         LOG.severe("the thread of job " + run.job().id() + " died: " + e);
         if (running.containsKey(run.job().id()) && !run.job().finished()) {
-            onUpdate(Jobs.finished(run.job(), Job.FAILED, null, "rigdeskd lost the job's thread: " + e,
+            onUpdate(Jobs.finished(run.job(), JobState.FAILED, null, "rigdeskd lost the job's thread: " + e,
                     size(JobRun.logFile(config.jobsDir(), run.job().id()))));
         }
     }
@@ -401,7 +403,7 @@ public class JobEngine implements AutoCloseable {
             Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
             if (queued.isPresent()) {
                 queue.remove(queued.get());
-                Job cancelled = Jobs.finished(queued.get().job(), Job.CANCELLED, null, "cancelled before it started", 0);
+                Job cancelled = Jobs.finished(queued.get().job(), JobState.CANCELLED, null, "cancelled before it started", 0);
                 audit.record(caller, "job.cancel", "job " + id, "ok", "was queued");
                 onUpdate(cancelled);
                 return cancelled;
@@ -424,7 +426,7 @@ public class JobEngine implements AutoCloseable {
             Optional<Pending> queued = queue.stream().filter(p -> p.job().id() == id).findFirst();
             if (queued.isPresent()) {
                 queue.remove(queued.get());
-                onUpdate(Jobs.finished(queued.get().job(), Job.CANCELLED, null, "stopped before it started", 0));
+                onUpdate(Jobs.finished(queued.get().job(), JobState.CANCELLED, null, "stopped before it started", 0));
                 return;
             }
         }
@@ -500,7 +502,7 @@ public class JobEngine implements AutoCloseable {
                 continue;
             }
             long logBytes = size(logFile(job.id()));
-            Job lost = Jobs.finished(job, Job.LOST, null, "rigdeskd stopped while the job was " + job.state()
+            Job lost = Jobs.finished(job, JobState.LOST, null, "rigdeskd stopped while the job was " + job.state()
                     + "; its VM was stopped and its disks removed", logBytes);
             try {
                 store.update(lost);
@@ -560,7 +562,7 @@ public class JobEngine implements AutoCloseable {
                 }
                 continue;
             }
-            Job lost = Jobs.finished(run.job(), Job.LOST, null, "rigdeskd stopped while the job was "
+            Job lost = Jobs.finished(run.job(), JobState.LOST, null, "rigdeskd stopped while the job was "
                     + run.job().state(), size(logFile(run.job().id())));
             try {
                 store.update(lost);

@@ -146,15 +146,15 @@ public class JobRun implements Runnable {
 
     @Override
     public void run() {
-        String state = Job.FAILED;
+        JobState state = JobState.FAILED;
         Integer exitCode = null;
         String error = null;
         VmmSandbox.Confinement confinement = null;
         ConsolePump console = null;
         JobNetworks.Lease network = null;
         try {
-            if (Job.QUEUED.equals(job.state())) {
-                update(Jobs.withState(job, Job.BOOTING)); // the engine marks the jobs it schedules itself
+            if (job.is(JobState.QUEUED)) {
+                update(Jobs.withState(job, JobState.BOOTING)); // the engine marks the jobs it schedules itself
             }
             if (caches != null && request.cache() != null) {
                 cacheUse = caches.open(request.cache(), job.id(), request.cacheWrite());
@@ -288,11 +288,11 @@ public class JobRun implements Runnable {
     }
 
     /** The job's layer becomes the cache when it asked to write and succeeded; otherwise it is thrown away. */
-    private void closeCache(String state) {
+    private void closeCache(JobState state) {
         if (cacheUse == null) {
             return;
         }
-        boolean commit = cacheUse.write() && Job.SUCCEEDED.equals(state) && !cancelRequested;
+        boolean commit = cacheUse.write() && state == JobState.SUCCEEDED && !cancelRequested;
         String reason = !cacheUse.write() ? "the job may read the cache, not change it"
                 : commit ? "a trusted job that succeeded" : "the job did not succeed";
         if (commit && runner != null && runner.verdict() != null) {
@@ -380,7 +380,7 @@ public class JobRun implements Runnable {
                 runner == null ? null : runner.runnerDisk(), lateCache());
     }
 
-    private record Outcome(String state, Integer exitCode, String error) {
+    private record Outcome(JobState state, Integer exitCode, String error) {
     }
 
     /** What the guest has said so far on the control channel. */
@@ -451,7 +451,7 @@ public class JobRun implements Runnable {
         } catch (ControlLines.Overflow overflow) {
             // What the guest did is the job's failure; its VM goes at once (nothing it says is believed now).
             vm.kill();
-            return new Outcome(Job.FAILED, heard.exit, overflow.getMessage());
+            return new Outcome(JobState.FAILED, heard.exit, overflow.getMessage());
         }
         if (stop != null) {
             return new Outcome(stop.state(), heard.exit, stop.reason());
@@ -461,23 +461,23 @@ public class JobRun implements Runnable {
         }
         Integer exit = heard.exit;
         if (exit == null) {
-            return new Outcome(Job.FAILED, null, "the VM stopped without reporting the job's exit ("
+            return new Outcome(JobState.FAILED, null, "the VM stopped without reporting the job's exit ("
                     + (vmmStatus == 0 ? "crash or power-off inside the guest)" : vmmDeath(vmmStatus) + ")"));
         }
-        return new Outcome(exit == 0 ? Job.SUCCEEDED : Job.FAILED, exit, exit == 0 ? null : "exit code " + exit);
+        return new Outcome(exit == 0 ? JobState.SUCCEEDED : JobState.FAILED, exit, exit == 0 ? null : "exit code " + exit);
     }
 
     /** One guest event the {@link EventGate} let through: the job's state, its exit, its telemetry, a runner's job. */
     private void apply(GuestEvent event, Heard heard, StopPolicy policy) {
         if (event instanceof GuestEvent.Started) {
-            update(Jobs.withState(job, Job.RUNNING));
+            update(Jobs.withState(job, JobState.RUNNING));
         } else if (event instanceof GuestEvent.Exit exit) {
             heard.exit = exit.code();
         } else if (event instanceof GuestEvent.Sample sample) {
             samples.accept(new GuestSample(job.id(), job.gpus(), sample.fields()));
         } else if (event instanceof GuestEvent.RunnerListening) {
-            if (runner != null && Job.BOOTING.equals(job.state())) {
-                update(Jobs.withState(job, Job.READY));
+            if (runner != null && job.is(JobState.BOOTING)) {
+                update(Jobs.withState(job, JobState.READY));
             }
         } else if (event instanceof GuestEvent.JobStarted started) {
             if (runner != null && job.jobName() == null) {
@@ -509,17 +509,17 @@ public class JobRun implements Runnable {
     /** A runner VM's end: the runner's own verdict on its job, or why it ended without one. */
     private Outcome runnerOutcome(String result, Integer exit) {
         if (job.jobName() == null) {
-            return new Outcome(Job.FAILED, exit, "the runner ended before it took a job" + (exit == null
+            return new Outcome(JobState.FAILED, exit, "the runner ended before it took a job" + (exit == null
                     ? " (the VM stopped without reporting)" : " (exit code " + exit + "; see the slot's console log)"));
         }
         if (result == null) {
-            return exit != null && exit == 0 ? new Outcome(Job.SUCCEEDED, 0, null)
-                    : new Outcome(Job.FAILED, exit, "the runner stopped without reporting the job's result");
+            return exit != null && exit == 0 ? new Outcome(JobState.SUCCEEDED, 0, null)
+                    : new Outcome(JobState.FAILED, exit, "the runner stopped without reporting the job's result");
         }
         return switch (result) {
-            case "Succeeded" -> new Outcome(Job.SUCCEEDED, exit, null);
-            case "Canceled", "Cancelled" -> new Outcome(Job.CANCELLED, exit, "cancelled on GitHub");
-            default -> new Outcome(Job.FAILED, exit, "GitHub job result: " + result);
+            case "Succeeded" -> new Outcome(JobState.SUCCEEDED, exit, null);
+            case "Canceled", "Cancelled" -> new Outcome(JobState.CANCELLED, exit, "cancelled on GitHub");
+            default -> new Outcome(JobState.FAILED, exit, "GitHub job result: " + result);
         };
     }
 

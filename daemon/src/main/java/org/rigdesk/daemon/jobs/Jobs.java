@@ -3,6 +3,7 @@ package org.rigdesk.daemon.jobs;
 import java.time.Instant;
 import java.util.List;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 
 /** Copies of an immutable {@link Job} with one thing changed. */
 final class Jobs {
@@ -16,10 +17,10 @@ final class Jobs {
                 j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
     }
 
-    static Job withState(Job j, String state) {
-        return new Job(j.id(), j.kind(), j.name(), state, j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+    static Job withState(Job j, JobState state) {
+        return new Job(j.id(), j.kind(), j.name(), state.wire(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
                 j.memoryMiB(), j.timeoutSeconds(), j.createdAt(),
-                Job.BOOTING.equals(state) && j.startedAt() == null ? Instant.now() : j.startedAt(), j.finishedAt(),
+                state == JobState.BOOTING && j.startedAt() == null ? Instant.now() : j.startedAt(), j.finishedAt(),
                 j.exitCode(), j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(),
                 j.runAttempt());
     }
@@ -30,8 +31,8 @@ final class Jobs {
                 j.logBytes(), j.error(), j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
     }
 
-    static Job finished(Job j, String state, Integer exitCode, String error, long logBytes) {
-        return new Job(j.id(), j.kind(), j.name(), state, j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
+    static Job finished(Job j, JobState state, Integer exitCode, String error, long logBytes) {
+        return new Job(j.id(), j.kind(), j.name(), state.wire(), j.gpus(), j.gpusSimulated(), j.vmm(), j.accel(), j.cpus(),
                 j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), j.startedAt(), Instant.now(), exitCode, logBytes,
                 error, j.repository(), j.workflow(), j.jobName(), j.runId(), j.runAttempt());
     }
@@ -46,7 +47,7 @@ final class Jobs {
     static Job tookGithubJob(Job j, String repository, String workflow, String jobName, Long runId, Integer attempt) {
         String name = String.join(" / ", java.util.stream.Stream.of(repository, workflow, jobName)
                 .filter(part -> part != null && !part.isBlank()).toList());
-        return new Job(j.id(), j.kind(), name.isEmpty() ? j.name() : name, Job.RUNNING, j.gpus(), j.gpusSimulated(),
+        return new Job(j.id(), j.kind(), name.isEmpty() ? j.name() : name, JobState.RUNNING.wire(), j.gpus(), j.gpusSimulated(),
                 j.vmm(), j.accel(), j.cpus(), j.memoryMiB(), j.timeoutSeconds(), j.createdAt(), Instant.now(),
                 j.finishedAt(), j.exitCode(), j.logBytes(), j.error(), repository, workflow,
                 jobName == null || jobName.isBlank() ? "job" : jobName, runId, attempt);

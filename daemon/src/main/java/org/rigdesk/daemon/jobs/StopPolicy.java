@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.daemon.vm.VmSpec;
 
 /**
@@ -14,7 +15,7 @@ import org.rigdesk.daemon.vm.VmSpec;
 final class StopPolicy {
 
     /** Why the VM is being stopped, and the state the job ends in. */
-    record Stop(String state, String reason) {
+    record Stop(JobState state, String reason) {
     }
 
     private final JobsConfig config;
@@ -41,17 +42,17 @@ final class StopPolicy {
      */
     Optional<Stop> check(long now, boolean cancelRequested, boolean alive, Supplier<Optional<String>> diskFull) {
         if (cancelRequested) {
-            return Optional.of(new Stop(Job.CANCELLED, "cancelled"));
+            return Optional.of(new Stop(JobState.CANCELLED, "cancelled"));
         }
         if (now > deadline) {
-            return Optional.of(new Stop(Job.TIMED_OUT, "the job ran longer than its timeout of " + timeoutSeconds + " s"));
+            return Optional.of(new Stop(JobState.TIMED_OUT, "the job ran longer than its timeout of " + timeoutSeconds + " s"));
         }
         Optional<String> full = diskFull.get();
         if (full.isPresent()) {
-            return Optional.of(new Stop(Job.FAILED, full.get()));
+            return Optional.of(new Stop(JobState.FAILED, full.get()));
         }
         if (!alive && now > bootDeadline) {
-            return Optional.of(new Stop(Job.FAILED, "the VM printed nothing within " + config.bootTimeout().toSeconds()
+            return Optional.of(new Stop(JobState.FAILED, "the VM printed nothing within " + config.bootTimeout().toSeconds()
                     + " s (accelerator " + config.accel().wire() + ")" + (config.accel() == VmSpec.Accel.KVM
                     ? "; if /dev/kvm is nested or broken, start rigdeskd with --vm-accel tcg" : "")));
         }

@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.ProblemCode;
@@ -160,7 +162,7 @@ public class LendingService implements AutoCloseable {
         Seen at = seen.get(gpu.bdf());
         if (at == null) {
             at = derived(gpu, effective);
-        } else if (at.state() == LendingState.MOVING && Gpu.VFIO.equals(gpu.mode())) {
+        } else if (at.state() == LendingState.MOVING && gpu.is(GpuMode.VFIO)) {
             // The move is done (the card's own event says vfio) before the lending thread has stored
             // "lent": a card already on vfio-pci never reads as still moving.
             at = new Seen(LendingState.LENT, words(LendingState.LENT, gpu, null), at.jobId(), at.since());
@@ -191,12 +193,12 @@ public class LendingService implements AutoCloseable {
         if (stored != null) {
             return stored;
         }
-        return new LendingStore.Policy(Gpu.VFIO.equals(gpu.mode()) ? GpuLending.CI : GpuLending.DESK, null,
+        return new LendingStore.Policy(gpu.is(GpuMode.VFIO) ? GpuLending.CI : GpuLending.DESK, null,
                 GpuLending.DEFAULT_IDLE_SECONDS);
     }
 
     private Seen derived(Gpu gpu, String effective) {
-        LendingState state = Gpu.VFIO.equals(gpu.mode()) ? LendingState.LENT
+        LendingState state = gpu.is(GpuMode.VFIO) ? LendingState.LENT
                 : GpuLending.ON_DEMAND.equals(effective) ? LendingState.STANDBY : LendingState.DESK;
         return new Seen(state, words(state, gpu, null), null, null);
     }
@@ -256,8 +258,9 @@ public class LendingService implements AutoCloseable {
      * is refused puts the old policy back). Cards an on-demand or scheduled policy moves are
      * refused: the policy is changed instead.
      */
-    public Gpu setMode(String bdf, String mode, String caller) {
-        LendingStore.Policy stored = Bdf.isValid(bdf) ? policies.get(bdf) : null;
+    public Gpu setMode(Bdf address, GpuMode mode, String caller) {
+        String bdf = address.value();
+        LendingStore.Policy stored = policies.get(bdf);
         if (stored != null && (GpuLending.ON_DEMAND.equals(stored.policy())
                 || GpuLending.SCHEDULE.equals(stored.policy()))) {
             audit.record(caller, "gpu.mode " + mode, bdf, "refused", "lent by its " + stored.policy() + " policy");
@@ -266,17 +269,14 @@ public class LendingService implements AutoCloseable {
                             + ": Rigdesk moves it between the host and CI",
                     "Set its lending instead: rigdesk gpu lend " + bdf + " desk (or ci), or rigdesk gpu reclaim " + bdf);
         }
-        if (!Gpu.VFIO.equals(mode) && !Gpu.HOST.equals(mode)) {
-            return vfio.setMode(bdf, mode, caller); // refuses it with the toggle's own words
-        }
-        Optional<Gpu> gpu = Bdf.isValid(bdf) ? vfio.get(bdf) : Optional.empty();
+        Optional<Gpu> gpu = vfio.get(bdf);
         if (gpu.isEmpty() || gpu.get().bootVga()) {
-            return vfio.setMode(bdf, mode, caller);
+            return vfio.setMode(address, mode, caller); // refuses it with the toggle's own words
         }
         int idle = stored == null ? GpuLending.DEFAULT_IDLE_SECONDS : stored.idleSeconds();
-        put(bdf, new LendingStore.Policy(Gpu.VFIO.equals(mode) ? GpuLending.CI : GpuLending.DESK, null, idle), caller);
+        put(bdf, new LendingStore.Policy(mode == GpuMode.VFIO ? GpuLending.CI : GpuLending.DESK, null, idle), caller);
         try {
-            vfio.setMode(bdf, mode, caller);
+            vfio.setMode(address, mode, caller);
         } catch (RuntimeException e) {
             restore(bdf, stored, caller);
             throw e;
@@ -310,7 +310,7 @@ public class LendingService implements AutoCloseable {
 
     /** A card that can never go to vfio-pci (the boot display, no IOMMU, …) is not lent: the reason is the preflight's. */
     private void refuseIfNeverLendable(Gpu gpu, String caller, String policy) {
-        if (Gpu.VFIO.equals(gpu.mode())) {
+        if (gpu.is(GpuMode.VFIO)) {
             return;
         }
         List<Gpu.Blocker> lasting = gpu.passthrough().blockers().stream()
@@ -408,21 +408,20 @@ public class LendingService implements AutoCloseable {
         Borrower pool = borrower.get();
         boolean onDemand = GpuLending.ON_DEMAND.equals(effective);
         boolean wanted = GpuLending.CI.equals(effective) || onDemand && pool.wants(gpu.bdf());
-        String mode = gpu.mode();
-        if (Gpu.CHANGING.equals(mode) || Gpu.UNBOUND.equals(mode)) {
+        if (gpu.is(GpuMode.CHANGING) || gpu.is(GpuMode.UNBOUND)) {
             Seen last = seen.get(gpu.bdf());
             return last != null ? last : derived(gpu, effective);
         }
         if (wanted) {
             String why = onDemand ? pool.wantedFor(gpu.bdf()).orElse("a queued job") : null;
-            if (Gpu.VFIO.equals(mode)) {
+            if (gpu.is(GpuMode.VFIO)) {
                 retryAt.remove(gpu.bdf());
                 return new Seen(LendingState.LENT, words(LendingState.LENT, gpu, why == null ? null : "for " + why),
                         null, null);
             }
-            return move(gpu, Gpu.VFIO, why == null ? "its policy lends it to CI" : "for " + why);
+            return move(gpu, GpuMode.VFIO, why == null ? "its policy lends it to CI" : "for " + why);
         }
-        if (!Gpu.VFIO.equals(mode)) {
+        if (!gpu.is(GpuMode.VFIO)) {
             retryAt.remove(gpu.bdf());
             cancelWanted.remove(gpu.bdf());
             LendingState state = onDemand ? LendingState.STANDBY : LendingState.DESK;
@@ -433,7 +432,7 @@ public class LendingService implements AutoCloseable {
                 return new Seen(LendingState.LENT, words(LendingState.LENT, gpu, "reading GitHub's queue before it goes back"),
                         null, null);
             }
-            return move(gpu, Gpu.HOST, onDemand ? "no job wants it any more" : "its policy keeps it on the desk");
+            return move(gpu, GpuMode.HOST, onDemand ? "no job wants it any more" : "its policy keeps it on the desk");
         }
         return waitForJob(gpu, Long.parseLong(gpu.usedBy()), pool);
     }
@@ -444,7 +443,7 @@ public class LendingService implements AutoCloseable {
         if (job == null || job.finished()) {
             return new Seen(LendingState.RETURNING, words(LendingState.RETURNING, gpu, "its VM ends"), jobId, null);
         }
-        boolean idleRunner = Job.KIND_GITHUB.equals(job.kind()) && !Job.RUNNING.equals(job.state());
+        boolean idleRunner = Job.KIND_GITHUB.equals(job.kind()) && !job.is(JobState.RUNNING);
         if (idleRunner && pool.release(gpu.bdf(), "the card goes back to the owner's desk")) {
             return new Seen(LendingState.RETURNING, words(LendingState.RETURNING, gpu, "stopping its idle runner VM"),
                     jobId, null);
@@ -466,20 +465,20 @@ public class LendingService implements AutoCloseable {
         return new Seen(LendingState.RETURNING, words(LendingState.RETURNING, gpu, what), jobId, null);
     }
 
-    private Seen move(Gpu gpu, String mode, String why) {
+    private Seen move(Gpu gpu, GpuMode mode, String why) {
         Instant now = clock.instant();
         Instant after = retryAt.get(gpu.bdf());
         Seen last = seen.get(gpu.bdf());
         if (after != null && now.isBefore(after) && last != null && last.state() == LendingState.BLOCKED) {
             return last;
         }
-        boolean lend = Gpu.VFIO.equals(mode);
+        boolean lend = mode == GpuMode.VFIO;
         if (lend) {
             seen.put(gpu.bdf(), new Seen(LendingState.MOVING, words(LendingState.MOVING, gpu, why), null, now));
             vfio.refresh();
         }
         try {
-            vfio.setMode(gpu.bdf(), mode, ACTOR);
+            vfio.setMode(Bdf.parse(gpu.bdf()), mode, ACTOR);
             retryAt.remove(gpu.bdf());
             audit.record(ACTOR, lend ? "gpu.lend" : "gpu.return", gpu.bdf(), "ok", why);
             LOG.info((lend ? "lent " : "gave back ") + gpu.bdf() + ": " + why);

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.github.GitHubApi;
 import org.rigdesk.daemon.host.HostChecks;
@@ -109,7 +110,7 @@ public class HostPools implements RunnerService.PoolFactory {
 
     @Override
     public int defaultGpuSlots() {
-        return (int) gpus.get().stream().filter(g -> Gpu.VFIO.equals(g.mode())).count();
+        return (int) gpus.get().stream().filter(g -> g.is(GpuMode.VFIO)).count();
     }
 
     @Override

@@ -23,8 +23,10 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
@@ -295,7 +297,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         String gpu = null;
         if (slot.pinned != null) {
             Gpu card = card(slot.pinned);
-            if (card == null || !Gpu.VFIO.equals(card.mode()) || card.usedBy() != null) {
+            if (card == null || !card.is(GpuMode.VFIO) || card.usedBy() != null) {
                 slot.to(SlotState.WAITING, blocked(card) ? card.lending().detail()
                         : "moving " + slot.pinned + " to vfio-pci for " + slot.forWords);
                 wakeLending.run();
@@ -468,14 +470,14 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         if (slot.jobId == null || slot.jobId != job.id()) {
             return;
         }
-        switch (job.state()) {
-            case Job.BOOTING -> slot.to(SlotState.BOOTING, "job " + job.id());
-            case Job.READY -> {
+        switch (JobState.of(job.state()).orElse(JobState.LOST)) {
+            case BOOTING -> slot.to(SlotState.BOOTING, "job " + job.id());
+            case READY -> {
                 slot.listeningSince = config.clock().instant();
                 slot.to(SlotState.IDLE, "listening for a job");
                 slot.failures = 0;
             }
-            case Job.RUNNING -> slot.to(SlotState.BUSY, job.name());
+            case RUNNING -> slot.to(SlotState.BUSY, job.name());
             default -> {
                 if (job.finished()) {
                     ended(slot, job);
@@ -609,7 +611,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         Set<String> taken = new HashSet<>(demands.keySet());
         slots.stream().filter(s -> s.gpuBdf != null).forEach(s -> taken.add(s.gpuBdf));
         return gpus.get().stream()
-                .filter(g -> Gpu.VFIO.equals(g.mode()) && g.usedBy() == null && !taken.contains(g.bdf())
+                .filter(g -> g.is(GpuMode.VFIO) && g.usedBy() == null && !taken.contains(g.bdf())
                         && (g.lending() == null || GpuLending.CI.equals(g.lending().effective())))
                 .map(Gpu::bdf).sorted().findFirst();
     }
@@ -744,7 +746,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         return cards.stream()
                 .filter(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()))
                 .filter(g -> !g.bdf().equals(besides) && !demands.containsKey(g.bdf()))
-                .filter(g -> Gpu.HOST.equals(g.mode()) || Gpu.VFIO.equals(g.mode()) && g.usedBy() == null)
+                .filter(g -> g.is(GpuMode.HOST) || g.is(GpuMode.VFIO) && g.usedBy() == null)
                 .filter(g -> !blocked(g))
                 .filter(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())))
                 .sorted(java.util.Comparator.comparing(Gpu::bdf)).findFirst();

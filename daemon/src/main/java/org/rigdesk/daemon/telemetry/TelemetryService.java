@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 import org.rigdesk.api.wire.ComputeProcess;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -194,7 +195,7 @@ public class TelemetryService implements AutoCloseable {
         for (Gpu gpu : inventory.get()) {
             GpuSample fromGuest = guest.get(gpu.bdf());
             GpuSample fromHost = latest.get(gpu.bdf());
-            if (Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null) {
+            if (gpu.is(GpuMode.VFIO) || gpu.usedBy() != null) {
                 samples.add(fromGuest != null ? fromGuest.withAge(now) : GpuSample.invisible(gpu.bdf()));
             } else if (fromHost != null && GpuSample.HOST.equals(fromHost.source())) {
                 samples.add(fromHost.withAge(now));

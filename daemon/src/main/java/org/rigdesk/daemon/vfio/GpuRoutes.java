@@ -1,5 +1,7 @@
 package org.rigdesk.daemon.vfio;
 
+import org.rigdesk.api.wire.GpuMode;
+
 import org.rigdesk.api.wire.ModeRequest;
 import org.rigdesk.daemon.http.Exchange;
 import org.rigdesk.daemon.http.Router;
@@ -14,7 +16,7 @@ public final class GpuRoutes {
 
     /** The toggle as the API offers it. */
     public interface Toggle {
-        org.rigdesk.api.wire.Gpu setMode(String bdf, String mode, String caller);
+        org.rigdesk.api.wire.Gpu setMode(Bdf bdf, GpuMode mode, String caller);
     }
 
     private GpuRoutes() {
@@ -41,7 +43,8 @@ public final class GpuRoutes {
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();
             ModeRequest request = exchange.body(ModeRequest.class);
-            exchange.json(200, toggle.setMode(exchange.path("bdf"), request.mode(), caller));
+            VfioService.ModeChange change = gpus.parseModeChange(exchange.path("bdf"), request.mode(), caller);
+            exchange.json(200, toggle.setMode(change.bdf(), change.mode(), caller));
         });
     }
 }

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.store.Database;
 
@@ -16,7 +17,7 @@ import org.rigdesk.daemon.store.Database;
  */
 public class ModeJournal {
 
-    public record Entry(Bdf bdf, String vendorId, String deviceId, String desiredMode) {
+    public record Entry(Bdf bdf, String vendorId, String deviceId, GpuMode desiredMode) {
     }
 
     private final Database database;
@@ -25,7 +26,7 @@ public class ModeJournal {
         this.database = database;
     }
 
-    public void put(Bdf bdf, String vendorId, String deviceId, String desiredMode) throws SQLException {
+    public void put(Bdf bdf, String vendorId, String deviceId, GpuMode desiredMode) throws SQLException {
         database.with(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     INSERT INTO gpu_modes(bdf, vendor_id, device_id, desired_mode, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -34,7 +35,7 @@ public class ModeJournal {
                 upsert.setString(1, bdf.value());
                 upsert.setString(2, vendorId);
                 upsert.setString(3, deviceId);
-                upsert.setString(4, desiredMode);
+                upsert.setString(4, desiredMode.wire());
                 upsert.setString(5, Instant.now().toString());
                 return upsert.executeUpdate();
             }
@@ -57,9 +58,12 @@ public class ModeJournal {
                     "SELECT bdf, vendor_id, device_id, desired_mode FROM gpu_modes ORDER BY bdf");
                  ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    if (Bdf.isValid(rows.getString(1))) {
+                    // Only the two modes a toggle asks for are ever written; a row that says anything
+                    // else was not written by us and is left alone.
+                    java.util.Optional<GpuMode> mode = GpuMode.of(rows.getString(4)).filter(GpuMode::requestable);
+                    if (Bdf.isValid(rows.getString(1)) && mode.isPresent()) {
                         entries.add(new Entry(Bdf.parse(rows.getString(1)), rows.getString(2), rows.getString(3),
-                                rows.getString(4)));
+                                mode.get()));
                     }
                 }
             }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Gpu.Blocker;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.events.EventHub;
@@ -185,15 +186,9 @@ public class VfioService {
      * {@code PUT /v1/gpus/{bdf}/mode}. Returns the GPU as it now is; throws DomainException with the
      * contract's status and code otherwise. Nothing is written unless every check passes.
      */
-    public Gpu setMode(String bdfText, String mode, String caller) {
-        if (!Bdf.isValid(bdfText)) {
-            audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
-            throw DomainException.invalid(Bdf.invalidText(bdfText));
-        }
-        Bdf bdf = Bdf.parse(bdfText);
-        if (!Gpu.VFIO.equals(mode) && !Gpu.HOST.equals(mode)) {
-            audit.record(caller, "gpu.mode", bdf.value(), "rejected", "unknown mode");
-            throw DomainException.invalid("mode must be \"vfio\" or \"host\", got " + Bdf.printable(mode));
+    public Gpu setMode(Bdf bdf, GpuMode mode, String caller) {
+        if (!mode.requestable()) {
+            throw new IllegalArgumentException("a toggle asks for vfio or host, not " + mode);
         }
         PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(() -> {
             audit.record(caller, "gpu.mode " + mode, bdf.value(), "rejected", "no such GPU");
@@ -206,7 +201,7 @@ public class VfioService {
             throw refuse(caller, mode, bdf, busy(bdf, holder.get()));
         }
         try {
-            if (Gpu.VFIO.equals(mode) ? card.allOnVfio() : card.allOnHost()) {
+            if (mode == GpuMode.VFIO ? card.allOnVfio() : card.allOnHost()) {
                 journalQuietly(bdf, device, mode);
                 audit.record(caller, "gpu.mode " + mode, bdf.value(), "unchanged", "already in " + mode + " mode");
             } else {
@@ -218,6 +213,25 @@ public class VfioService {
             refreshQuietly();
         }
         return inventory.getOrDefault(bdf.value(), toWire(cardOf(sysfs.read(bdf).orElse(device))));
+    }
+
+    /** A toggle's request as the route got it, typed; what does not parse is audited and refused. */
+    public record ModeChange(Bdf bdf, GpuMode mode) {
+    }
+
+    /** {@code PUT /v1/gpus/{bdf}/mode}'s address and mode, checked once at the edge; nothing else takes strings. */
+    public ModeChange parseModeChange(String bdfText, String modeText, String caller) {
+        if (!Bdf.isValid(bdfText)) {
+            audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
+            throw DomainException.invalid(Bdf.invalidText(bdfText));
+        }
+        Bdf bdf = Bdf.parse(bdfText);
+        Optional<GpuMode> mode = GpuMode.of(modeText).filter(GpuMode::requestable);
+        if (mode.isEmpty()) {
+            audit.record(caller, "gpu.mode", bdf.value(), "rejected", "unknown mode");
+            throw DomainException.invalid("mode must be \"vfio\" or \"host\", got " + Bdf.printable(modeText));
+        }
+        return new ModeChange(bdf, mode.get());
     }
 
     private static Blocker busy(Bdf bdf, GpuLeases.Holder holder) {
@@ -253,14 +267,14 @@ public class VfioService {
     }
 
     /** Checks, journals and moves a card whose group is held. */
-    private void change(Card card, String mode, String caller) {
+    private void change(Card card, GpuMode mode, String caller) {
         PciDevice device = card.gpu();
         Bdf bdf = device.bdf();
-        List<Blocker> blockers = Gpu.VFIO.equals(mode) ? preflight.toVfio(card) : preflight.toHost(card);
+        List<Blocker> blockers = mode == GpuMode.VFIO ? preflight.toVfio(card) : preflight.toHost(card);
         if (!blockers.isEmpty()) {
             throw refuse(caller, mode, bdf, combine(blockers));
         }
-        String previous = card.allOnVfio() ? Gpu.VFIO : Gpu.HOST;
+        GpuMode previous = card.allOnVfio() ? GpuMode.VFIO : GpuMode.HOST;
         try {
             journal.put(bdf, device.vendorId(), device.deviceId(), mode);
             refreshQuietly();
@@ -287,7 +301,7 @@ public class VfioService {
         }
     }
 
-    private void move(Card card, String mode)
+    private void move(Card card, GpuMode mode)
             throws GroupMover.MoveFailedException, GroupMover.StuckException, IOException {
         // Unbinding nvidia while even our own nvidia-smi holds /dev/nvidia* blocks in the kernel.
         deviceUsers.pause();
@@ -298,9 +312,9 @@ public class VfioService {
         }
     }
 
-    private void moveNow(Card card, String mode)
+    private void moveNow(Card card, GpuMode mode)
             throws GroupMover.MoveFailedException, GroupMover.StuckException, IOException {
-        if (Gpu.VFIO.equals(mode)) {
+        if (mode == GpuMode.VFIO) {
             if (!preflight.vfioLoaded()) {
                 mover.modprobe("vfio-pci");
                 if (!preflight.vfioLoaded()) {
@@ -343,12 +357,12 @@ public class VfioService {
         refresh();
     }
 
-    private void reconcile(Card card, String desired) {
+    private void reconcile(Card card, GpuMode desired) {
         Bdf bdf = card.gpu().bdf();
-        if (Gpu.VFIO.equals(desired) ? card.allOnVfio() : card.allOnHost()) {
+        if (desired == GpuMode.VFIO ? card.allOnVfio() : card.allOnHost()) {
             return;
         }
-        List<Blocker> blockers = Gpu.VFIO.equals(desired) ? preflight.toVfio(card) : preflight.toHost(card);
+        List<Blocker> blockers = desired == GpuMode.VFIO ? preflight.toVfio(card) : preflight.toHost(card);
         try {
             if (blockers.isEmpty()) {
                 move(card, desired);
@@ -375,7 +389,7 @@ public class VfioService {
         }
         try {
             mover.toHost(now);
-            journal.put(now.gpu().bdf(), now.gpu().vendorId(), now.gpu().deviceId(), Gpu.HOST);
+            journal.put(now.gpu().bdf(), now.gpu().vendorId(), now.gpu().deviceId(), GpuMode.HOST);
             audit.record("rigdeskd", "gpu.reconcile host", now.gpu().bdf().value(), "ok", "returned to host drivers");
         } catch (GroupMover.MoveFailedException | GroupMover.StuckException | SQLException e) {
             LOG.severe("could not return " + now.gpu().bdf() + " to a host driver: " + e.getMessage());
@@ -399,9 +413,9 @@ public class VfioService {
                 .map(lent -> Long.toString(lent.jobId())).orElse(null);
         boolean quarantined = holder.filter(GpuLeases.Quarantined.class::isInstance).isPresent();
         boolean changing = holder.isPresent() && job == null && !quarantined;
-        String mode = changing ? Gpu.CHANGING
-                : VFIO_DRIVER.equals(gpu.driver()) ? Gpu.VFIO
-                : gpu.driver() == null ? Gpu.UNBOUND : Gpu.HOST;
+        GpuMode mode = changing ? GpuMode.CHANGING
+                : VFIO_DRIVER.equals(gpu.driver()) ? GpuMode.VFIO
+                : gpu.driver() == null ? GpuMode.UNBOUND : GpuMode.HOST;
         List<Blocker> blockers = new ArrayList<>();
         if (changing || job != null) {
             blockers.add(new Blocker(Refusal.BUSY, job != null ? "in use by job " + job
@@ -412,7 +426,7 @@ public class VfioService {
         if (quarantined) {
             blockers.add(busy(gpu.bdf(), holder.get()));
         }
-        if (!Gpu.VFIO.equals(mode) && !changing) {
+        if (mode != GpuMode.VFIO && !changing) {
             blockers.addAll(preflight.toVfio(card));
         }
         List<Gpu.GroupDevice> peers = card.members().stream()
@@ -424,7 +438,7 @@ public class VfioService {
                 : new Gpu.Link(gpu.linkSpeed(), gpu.linkWidth());
         String driverName = names.knows(gpu.vendorId(), gpu.deviceId()) ? null : liveName.apply(gpu.bdf().value());
         return decorator.apply(new Gpu(gpu.bdf().value(), gpu.vendorId(), gpu.deviceId(), names.vendor(gpu.vendorId()),
-                driverName != null ? driverName : names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode, gpu.iommuGroup(),
+                driverName != null ? driverName : names.device(gpu.vendorId(), gpu.deviceId()), gpu.pciClass(), gpu.driver(), mode.wire(), gpu.iommuGroup(),
                 gpu.bootVga(), gpu.numaNode(), link, peers, new Gpu.Passthrough(blockers.isEmpty(), blockers), job, null,
                 gate == null ? null : gate.health(gpu.bdf().value()).orElse(null)));
     }
@@ -433,7 +447,7 @@ public class VfioService {
         return GpuLeases.key(card.gpu().iommuGroup(), card.gpu().bdf().slot());
     }
 
-    private DomainException refuse(String caller, String mode, Bdf bdf, Blocker blocker) {
+    private DomainException refuse(String caller, GpuMode mode, Bdf bdf, Blocker blocker) {
         audit.record(caller, "gpu.mode " + mode, bdf.value(), "refused", blocker.code() + ": " + blocker.detail());
         return Refusal.toException(blocker);
     }
@@ -453,7 +467,7 @@ public class VfioService {
         return card.movable().stream().map(d -> d.bdf().value()).collect(Collectors.joining(", "));
     }
 
-    private void journalQuietly(Bdf bdf, PciDevice device, String mode) {
+    private void journalQuietly(Bdf bdf, PciDevice device, GpuMode mode) {
         try {
             journal.put(bdf, device.vendorId(), device.deviceId(), mode);
         } catch (SQLException e) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.daemon.vm.VmSpec;
 
 /** When a job's VM is stopped, in order: cancel, time limit, full disk, a boot that printed nothing. */
@@ -27,9 +27,9 @@ class StopPolicyTest {
     void aJobRunsUntilItsLimitThenTimesOut() {
         StopPolicy policy = new StopPolicy(CONFIG, 60, false, 0);
         assertEquals(Optional.empty(), check(policy, 59 * S, false, true, null));
-        assertEquals(Optional.of(new StopPolicy.Stop(Job.TIMED_OUT, "the job ran longer than its timeout of 60 s")),
+        assertEquals(Optional.of(new StopPolicy.Stop(JobState.TIMED_OUT, "the job ran longer than its timeout of 60 s")),
                 check(policy, 61 * S, false, true, null));
-        assertEquals(Job.CANCELLED, check(policy, 61 * S, true, true, "full").orElseThrow().state(),
+        assertEquals(JobState.CANCELLED, check(policy, 61 * S, true, true, "full").orElseThrow().state(),
                 "a cancel wins over everything");
     }
 
@@ -38,10 +38,10 @@ class StopPolicyTest {
         StopPolicy policy = new StopPolicy(CONFIG, 3600, false, 0);
         assertEquals(Optional.empty(), check(policy, 31 * S, false, true, null), "a guest that printed is alive");
         StopPolicy.Stop stop = check(policy, 31 * S, false, false, null).orElseThrow();
-        assertEquals(Job.FAILED, stop.state());
+        assertEquals(JobState.FAILED, stop.state());
         assertTrue(stop.reason().startsWith("the VM printed nothing within 30 s (accelerator kvm)"), stop.reason());
         assertTrue(stop.reason().contains("--vm-accel tcg"), stop.reason());
-        assertEquals(new StopPolicy.Stop(Job.FAILED, "disk full"), check(policy, S, false, true, "disk full").orElseThrow());
+        assertEquals(new StopPolicy.Stop(JobState.FAILED, "disk full"), check(policy, S, false, true, "disk full").orElseThrow());
     }
 
     @Test
@@ -50,6 +50,6 @@ class StopPolicyTest {
         assertEquals(Optional.empty(), check(policy, 100_000 * S, false, true, null));
         policy.jobStarted(100_000 * S);
         assertEquals(Optional.empty(), check(policy, 100_059 * S, false, true, null));
-        assertEquals(Job.TIMED_OUT, check(policy, 100_061 * S, false, true, null).orElseThrow().state());
+        assertEquals(JobState.TIMED_OUT, check(policy, 100_061 * S, false, true, null).orElseThrow().state());
     }
 }

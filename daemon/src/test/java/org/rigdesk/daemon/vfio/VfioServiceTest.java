@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Gpu;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.http.Problems;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.simulation.DemoRigs;
@@ -63,7 +65,7 @@ class VfioServiceTest {
     void twoIdenticalGpusOnlyTheTargetMovesWithItsAudio() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         assertEquals(3, gpus.list().size(), "iGPU and two RTX 3060");
-        Gpu moved = gpus.setMode(GPU1, Gpu.VFIO, "alice");
+        Gpu moved = gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "alice");
         assertEquals(Gpu.VFIO, moved.mode());
         assertEquals("vfio-pci", moved.driver());
         assertEquals("vfio-pci", fixture.driver(AUDIO1));
@@ -73,7 +75,7 @@ class VfioServiceTest {
         assertEquals("snd_hda_intel", fixture.driver(AUDIO2));
         assertTrue(Files.isDirectory(fixture.tree.sys().resolve("module/vfio_pci")), "vfio-pci was loaded");
 
-        Gpu back = gpus.setMode(GPU1, Gpu.HOST, "alice");
+        Gpu back = gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "alice");
         assertEquals(Gpu.HOST, back.mode());
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1));
@@ -89,11 +91,11 @@ class VfioServiceTest {
         Gpu turing = gpus.get(GPU1).orElseThrow();
         assertEquals(List.of("audio", "usb", "serial-bus"),
                 turing.groupDevices().stream().map(Gpu.GroupDevice::role).toList());
-        gpus.setMode(GPU1, Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root");
         for (String function : List.of("0000:01:00.0", "0000:01:00.1", "0000:01:00.2", "0000:01:00.3")) {
             assertEquals("vfio-pci", fixture.driver(function), function);
         }
-        gpus.setMode(GPU1, Gpu.HOST, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root");
         assertEquals("nvidia", fixture.driver("0000:01:00.0"));
         assertEquals("snd_hda_intel", fixture.driver("0000:01:00.1"));
         assertEquals("xhci_hcd", fixture.driver("0000:01:00.2"));
@@ -109,7 +111,7 @@ class VfioServiceTest {
         Map<String, String> before = fixture.fingerprint();
         Gpu gpu = gpus.get(GPU1).orElseThrow();
         assertFalse(gpu.passthrough().possible());
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(409, e.status());
         assertEquals(Refusal.GROUP_NOT_ISOLATED, e.code());
         assertTrue(e.detail().contains("0000:03:00.0"), e.detail());
@@ -125,7 +127,7 @@ class VfioServiceTest {
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").add());
         Gpu gpu = gpus.get(GPU1).orElseThrow();
         assertNull(gpu.iommuGroup());
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(Refusal.IOMMU_OFF, e.code());
         assertTrue(e.remedy().contains("intel_iommu=on"));
     }
@@ -134,7 +136,7 @@ class VfioServiceTest {
     void noIommuModeRefuses() throws Exception {
         VfioService gpus = on(bare().noIommuMode()
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").group(12).add());
-        assertEquals(Refusal.IOMMU_OFF, refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root")).code());
+        assertEquals(Refusal.IOMMU_OFF, refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root")).code());
     }
 
     @Test
@@ -147,7 +149,7 @@ class VfioServiceTest {
         Gpu gpu = gpus.get(GPU1).orElseThrow();
         assertTrue(gpu.passthrough().possible(), gpu.passthrough().toString());
         assertTrue(gpu.groupDevices().stream().anyMatch(d -> d.role().equals("bridge")));
-        gpus.setMode(GPU1, Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root");
         assertEquals("vfio-pci", fixture.driver(GPU1));
         assertEquals("vfio-pci", fixture.driver(AUDIO1));
         assertEquals("pcieport", fixture.driver("0000:00:01.0"));
@@ -161,10 +163,10 @@ class VfioServiceTest {
                 .device(AUDIO1).ids("10de", "228e", "040300").driver("vfio-pci").group(12).add());
         assertEquals(Gpu.VFIO, gpus.get(GPU1).orElseThrow().mode());
         Map<String, String> before = fixture.fingerprint();
-        assertEquals(Gpu.VFIO, gpus.setMode(GPU1, Gpu.VFIO, "root").mode());
+        assertEquals(Gpu.VFIO, gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root").mode());
         assertEquals(before, fixture.fingerprint(), "already in the mode: nothing written");
         assertEquals("unchanged", fixture.audit.latest(1).get(0).outcome());
-        gpus.setMode(GPU1, Gpu.HOST, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root");
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1));
     }
@@ -175,7 +177,7 @@ class VfioServiceTest {
                 .device(GPU1).ids("10de", "2503", "030000").group(12).add()
                 .device(AUDIO1).ids("10de", "228e", "040300").group(12).add());
         assertEquals(Gpu.UNBOUND, gpus.get(GPU1).orElseThrow().mode());
-        assertEquals(Gpu.HOST, gpus.setMode(GPU1, Gpu.HOST, "root").mode());
+        assertEquals(Gpu.HOST, gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root").mode());
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1));
     }
@@ -184,7 +186,7 @@ class VfioServiceTest {
     void vfioPciNotLoadedIsLoadedFirst() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         assertFalse(Files.exists(fixture.tree.sys().resolve("bus/pci/drivers/vfio-pci")));
-        gpus.setMode(GPU1, Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root");
         assertTrue(Files.isDirectory(fixture.tree.sys().resolve("bus/pci/drivers/vfio-pci")));
         assertEquals("vfio-pci", fixture.driver(GPU1));
     }
@@ -193,7 +195,7 @@ class VfioServiceTest {
     void vfioPciMissingIsRefusedBeforeAnyWrite() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")).loadable());
         Map<String, String> before = fixture.fingerprint();
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(Refusal.VFIO_UNAVAILABLE, e.code());
         assertEquals(before, fixture.fingerprint());
     }
@@ -203,25 +205,25 @@ class VfioServiceTest {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         fixture.kernel.failModprobe();
         Map<String, String> before = fixture.fingerprint();
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(Refusal.VFIO_UNAVAILABLE, e.code());
         assertTrue(e.detail().contains("modprobe"), e.detail());
         assertEquals(before, fixture.fingerprint());
-        assertEquals(Gpu.HOST, fixture.journal.all().get(0).desiredMode(), "journal back to where it was");
+        assertEquals(GpuMode.HOST, fixture.journal.all().get(0).desiredMode(), "journal back to where it was");
     }
 
     @Test
     void missingDriverOverrideRefuses() throws Exception {
         VfioService gpus = on(bare()
                 .device(GPU1).ids("10de", "2503", "030000").driver("nvidia").group(12).withoutDriverOverride().add());
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(Refusal.NO_DRIVER_OVERRIDE, e.code());
     }
 
     @Test
     void bootVgaIsRefusedWithARemedy() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode("0000:00:02.0", Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse("0000:00:02.0"), GpuMode.VFIO, "root"));
         assertEquals(Refusal.BOOT_VGA, e.code());
         assertTrue(e.type().endsWith("/boot-vga"));
         assertTrue(e.remedy().contains("primary display"), e.remedy());
@@ -234,7 +236,7 @@ class VfioServiceTest {
                 .process(4242, "python3", "/dev/nvidia0", "/dev/null")
                 .process(777, "Xorg", "/dev/dri/card1")
                 .process(999, "bash", "/dev/nvidia1"));
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(Refusal.IN_USE, e.code());
         assertTrue(e.detail().contains("4242 (python3)"), e.detail());
         assertTrue(e.detail().contains("777 (Xorg)"), e.detail());
@@ -247,7 +249,7 @@ class VfioServiceTest {
     void probeThatBindsNothingRollsTheGroupBack() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         fixture.kernel.inject("bus/pci/drivers_probe", GPU1, Fault.PROBE_BINDS_NOTHING);
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals("toggle-failed", e.code());
         assertTrue(e.detail().contains("rolled back"), e.detail());
         assertEquals("nvidia", fixture.driver(GPU1));
@@ -255,7 +257,7 @@ class VfioServiceTest {
         assertNull(fixture.override(GPU1));
         assertNull(fixture.override(AUDIO1));
         assertEquals(Gpu.HOST, gpus.get(GPU1).orElseThrow().mode());
-        assertEquals(Gpu.HOST, fixture.journal.all().get(0).desiredMode());
+        assertEquals(GpuMode.HOST, fixture.journal.all().get(0).desiredMode());
     }
 
     @Test
@@ -263,7 +265,7 @@ class VfioServiceTest {
         VfioService gpus = on(DemoRigs.turing(dir.resolve("rig")));
         // Order: audio, usb, serial-bus, then the display: fail the third one.
         fixture.kernel.inject("bus/pci/drivers/nvidia-gpu/unbind", null, Fault.FAIL);
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals("toggle-failed", e.code());
         assertEquals("nvidia", fixture.driver("0000:01:00.0"));
         assertEquals("snd_hda_intel", fixture.driver("0000:01:00.1"));
@@ -279,25 +281,25 @@ class VfioServiceTest {
         fixture = new GpuFixture(DemoRigs.desktop(dir.resolve("rig")), dir, Set.of(), Duration.ofMillis(300));
         VfioService gpus = fixture.service();
         fixture.kernel.inject("bus/pci/drivers/nvidia/unbind", GPU1, Fault.HANG);
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.VFIO, "root"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(500, e.status());
         assertEquals("stuck", e.code());
         assertEquals(Gpu.CHANGING, gpus.get(GPU1).orElseThrow().mode());
-        assertEquals(Refusal.BUSY, refused(() -> gpus.setMode(GPU1, Gpu.HOST, "root")).code(),
+        assertEquals(Refusal.BUSY, refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root")).code(),
                 "a stuck card is left alone");
-        assertEquals(Gpu.VFIO, gpus.setMode(GPU2, Gpu.VFIO, "root").mode(), "the other card still moves");
+        assertEquals(Gpu.VFIO, gpus.setMode(Bdf.parse(GPU2), GpuMode.VFIO, "root").mode(), "the other card still moves");
     }
 
     @Test
     void oneChangePerGroupAtATime() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         fixture.kernel.setWriteDelayMillis(150);
-        CompletableFuture<Gpu> first = CompletableFuture.supplyAsync(() -> gpus.setMode(GPU1, Gpu.VFIO, "a"));
+        CompletableFuture<Gpu> first = CompletableFuture.supplyAsync(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "a"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Gpu.CHANGING.equals(gpus.get(GPU1).orElseThrow().mode()) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(GPU1, Gpu.HOST, "b"));
+        org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "b"));
         assertEquals(Refusal.BUSY, e.code());
         assertEquals(Gpu.VFIO, first.get(20, TimeUnit.SECONDS).mode());
     }
@@ -308,7 +310,7 @@ class VfioServiceTest {
         // What a kill -9 between unbind and probe leaves: journal says vfio, audio already moved,
         // the GPU unbound with its override set.
         fixture.kernel.inject("bus/pci/drivers_probe", GPU1, Fault.PROBE_BINDS_NOTHING);
-        fixture.journal.put(org.rigdesk.daemon.gpu.Bdf.parse(GPU1), "10de", "2503", Gpu.VFIO);
+        fixture.journal.put(Bdf.parse(GPU1), "10de", "2503", GpuMode.VFIO);
         fixture.kernel.modprobe("vfio-pci");
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/devices/" + AUDIO1 + "/driver_override"), "vfio-pci");
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/drivers/snd_hda_intel/unbind"), AUDIO1);
@@ -329,7 +331,7 @@ class VfioServiceTest {
     @Test
     void restartWhereTheJournalledModeIsNowRefusedReturnsTheCardToTheHost() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")).process(31, "python3", "/dev/nvidia0"));
-        fixture.journal.put(org.rigdesk.daemon.gpu.Bdf.parse(GPU1), "10de", "2503", Gpu.VFIO);
+        fixture.journal.put(Bdf.parse(GPU1), "10de", "2503", GpuMode.VFIO);
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/devices/" + GPU1 + "/driver_override"), "vfio-pci");
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/drivers/nvidia/unbind"), GPU1);
         gpus.reconcile();
@@ -340,7 +342,7 @@ class VfioServiceTest {
     @Test
     void aJournalEntryWhoseSlotNowHoldsAnotherCardIsIgnored() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
-        fixture.journal.put(org.rigdesk.daemon.gpu.Bdf.parse(GPU1), "10de", "1e07", Gpu.VFIO);
+        fixture.journal.put(Bdf.parse(GPU1), "10de", "1e07", GpuMode.VFIO);
         Map<String, String> before = fixture.fingerprint();
         gpus.reconcile();
         assertEquals(before, fixture.fingerprint());
@@ -351,7 +353,7 @@ class VfioServiceTest {
     @Test
     void journalledModesAreReappliedAtStart() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
-        gpus.setMode(GPU2, Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse(GPU2), GpuMode.VFIO, "root");
         // A reboot: the kernel binds every card to its host driver again.
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/drivers/vfio-pci/unbind"), GPU2);
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/drivers/vfio-pci/unbind"), AUDIO2);
@@ -377,9 +379,9 @@ class VfioServiceTest {
                 Duration.ofSeconds(5));
         VfioService gpus = fixture.service();
         assertEquals(1, gpus.list().size());
-        gpus.setMode("0000:05:00.0", Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse("0000:05:00.0"), GpuMode.VFIO, "root");
         assertEquals("vfio-pci", fixture.driver("0000:05:00.0"));
-        gpus.setMode("0000:05:00.0", Gpu.HOST, "root");
+        gpus.setMode(Bdf.parse("0000:05:00.0"), GpuMode.HOST, "root");
         assertEquals("apex", fixture.driver("0000:05:00.0"));
     }
 
@@ -389,11 +391,13 @@ class VfioServiceTest {
         Map<String, String> before = fixture.fingerprint();
         for (String junk : List.of("../../etc", "0000:01:00.0/../../x", "0000:01:00.0\n", "0000:01:00.8",
                 "0000:01:00.0 ", "0000:01:00", "0000:1:00.0", "0000:01:00.0;rm -rf /", "", "ZZZZ:01:00.0")) {
-            assertEquals(400, refused(() -> gpus.setMode(junk, Gpu.VFIO, "root")).status(), junk);
+            assertEquals(400, refused(() -> gpus.parseModeChange(junk, "vfio", "root")).status(), junk);
         }
-        assertEquals(400, refused(() -> gpus.setMode(GPU1, "VFIO", "root")).status());
-        assertEquals(400, refused(() -> gpus.setMode(GPU1, null, "root")).status());
-        assertEquals(404, refused(() -> gpus.setMode("0000:04:00.0", Gpu.VFIO, "root")).status(),
+        assertEquals(400, refused(() -> gpus.parseModeChange(GPU1, "VFIO", "root")).status());
+        assertEquals(400, refused(() -> gpus.parseModeChange(GPU1, null, "root")).status());
+        assertEquals(400, refused(() -> gpus.parseModeChange(GPU1, "changing", "root")).status(),
+                "a mode the daemon reports but no toggle may ask for");
+        assertEquals(404, refused(() -> gpus.setMode(Bdf.parse("0000:04:00.0"), GpuMode.VFIO, "root")).status(),
                 "a NIC is not a GPU");
         assertEquals(before, fixture.fingerprint());
     }
@@ -402,7 +406,7 @@ class VfioServiceTest {
     void aMoveIsAnnouncedOnTheEventStream() throws Exception {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         var subscription = fixture.events.subscribe();
-        gpus.setMode(GPU1, Gpu.VFIO, "root");
+        gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root");
         List<String> seen = new java.util.ArrayList<>();
         for (var event = subscription.next(1, TimeUnit.SECONDS); event != null;
              event = subscription.next(100, TimeUnit.MILLISECONDS)) {
