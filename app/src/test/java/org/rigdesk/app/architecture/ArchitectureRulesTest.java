@@ -21,6 +21,14 @@ class ArchitectureRulesTest {
     }
 
     @Test
+    void theAppsTestsBuildOnTheTestKitNotOnTheDaemonsCode() {
+        JavaClasses withTests = new ClassFileImporter().importPackages("org.rigdesk.app");
+        noClasses().should().dependOnClassesThat().resideInAPackage("org.rigdesk.daemon..")
+                .because("the daemon is started as a process (rigdesk-testkit's DaemonProcess), never linked")
+                .check(withTests);
+    }
+
+    @Test
     void viewModelsNeverTouchNodes() {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..")

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
-import org.rigdesk.daemon.testing.BenchReport;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.BenchReport;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * The window's figures: launch to the first frame with GPU cards, memory after ten minutes' worth
@@ -158,7 +158,7 @@ class AppBench {
             Job job = client.send("POST", "/v1/jobs", Map.of("name", "log flood", "script", "sleep 600", "cpus", 1,
                     "memoryMiB", 256), Job.class);
             Path log = daemon.stateDir().resolve("jobs").resolve(Long.toString(job.id())).resolve("console.log");
-            org.rigdesk.daemon.testing.Await.until(() -> Files.exists(log), 60);
+            org.rigdesk.testkit.Await.until(() -> Files.exists(log), 60);
             Process app = start(daemon.socket(), "jobs", "-Drigdesk.bench.logJob=" + job.id(), "-Drigdesk.bench.logLast=0999999");
             BlockingQueue<String> said = new LinkedBlockingQueue<>();
             List<String> everything = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** {@code rigdesk cache ls} and {@code rigdesk cache clear} against a real daemon. */
 class CacheCommandTest {

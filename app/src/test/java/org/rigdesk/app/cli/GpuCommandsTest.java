@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** {@code rigdesk gpus} and {@code rigdesk gpu mode} against a real daemon on the desktop demo rig. */
 class GpuCommandsTest {

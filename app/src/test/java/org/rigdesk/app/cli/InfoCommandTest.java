@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import picocli.CommandLine;
 
 /** The CLI against a real daemon. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.TelemetryStatus;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** {@code rigdesk top}, {@code smi} and {@code telemetry} against the desktop demo rig's fake nvidia-smi. */
 class TelemetryCommandsTest {

@@ -19,8 +19,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
-import org.rigdesk.daemon.testing.DaemonProcess;
-import org.rigdesk.daemon.testing.OwnerProcesses;
+import org.rigdesk.testkit.DaemonProcess;
+import org.rigdesk.testkit.OwnerProcesses;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 

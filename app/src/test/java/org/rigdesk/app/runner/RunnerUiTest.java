@@ -14,7 +14,7 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.AuditLog;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 

@@ -28,10 +28,10 @@ import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
 import org.rigdesk.app.tray.TrayModel;
 import org.rigdesk.app.tray.TrayState;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
-import org.rigdesk.daemon.testing.OwnerProcesses;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
+import org.rigdesk.testkit.OwnerProcesses;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** Settings against a real daemon (it validates), and the window's theme choice remembered. */
 class SettingsViewModelTest {

@@ -22,8 +22,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.EventListener;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.daemon.testing.BenchReport;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.BenchReport;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.UnixHttpClient;
 
 /**

@@ -17,8 +17,8 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.EventListener;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
-import org.rigdesk.daemon.testing.BenchReport;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.BenchReport;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * 64 clients at once on the demo rig, each mixing reads, SSE subscriptions, job submissions and

@@ -23,7 +23,7 @@ import org.rigdesk.daemon.telemetry.MinuteAggregates;
 import org.rigdesk.daemon.telemetry.NvidiaSmiCsv;
 import org.rigdesk.daemon.telemetry.TelemetryConfig;
 import org.rigdesk.daemon.telemetry.TelemetryService;
-import org.rigdesk.daemon.testing.BenchReport;
+import org.rigdesk.testkit.BenchReport;
 
 /** Telemetry cost: parse throughput, and daemon CPU per hour of sampling 8 GPUs at 1 s. */
 @Tag("bench")

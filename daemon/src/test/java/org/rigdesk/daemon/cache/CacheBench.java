@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.BenchReport;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.BenchReport;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NetworkWorld;
 

@@ -20,7 +20,7 @@ import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.host.ProcessIdentity;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
 

@@ -22,8 +22,8 @@ import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 
 /**

@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.github;
 
+import org.rigdesk.testkit.FakeGitHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

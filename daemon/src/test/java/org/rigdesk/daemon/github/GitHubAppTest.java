@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.github;
 
+import org.rigdesk.testkit.FakeGitHub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,8 +22,8 @@ import org.rigdesk.api.wire.GitHubApp;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * Signing in as a GitHub App against a stand-in that checks the JWT (signature with the App's public

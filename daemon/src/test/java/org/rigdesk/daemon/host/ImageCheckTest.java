@@ -12,7 +12,7 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.HostCheck;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** A missing job image is optional to doctor until a job is asked for; then no job can run, and it says so. */
 class ImageCheckTest {

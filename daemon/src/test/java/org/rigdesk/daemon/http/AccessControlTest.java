@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * Access with real users, created for the test: the socket is root:rdt-read 0660; changes need

@@ -26,7 +26,7 @@ import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.RawHttp;
 
 /** One real daemon, many requests: the wire contract as a client sees it. */

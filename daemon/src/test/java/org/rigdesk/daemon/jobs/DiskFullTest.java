@@ -13,8 +13,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Settings;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * The state directory on a small tmpfs that a job fills (its copy-on-write disk grows): the job

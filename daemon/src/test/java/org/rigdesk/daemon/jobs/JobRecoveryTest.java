@@ -16,8 +16,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * kill -9 of the daemon with a job at every stage of its life at once — finished, queued,

@@ -30,7 +30,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.RawHttp;
 
 /** Jobs in real QEMU VMs (TCG) booting the test image, through a real daemon on the desktop demo rig. */
@@ -82,7 +82,7 @@ class JobsApiTest {
     }
 
     static void await(BooleanSupplier condition, int seconds) throws InterruptedException {
-        org.rigdesk.daemon.testing.Await.until(condition, seconds);
+        org.rigdesk.testkit.Await.until(condition, seconds);
     }
 
     static String log(long id, long offset) throws IOException {

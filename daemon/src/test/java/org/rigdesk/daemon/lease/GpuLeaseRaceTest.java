@@ -19,8 +19,8 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * Rule 1 under fire: a toggle to the host and a job asking for the same card, sent at the same

@@ -28,9 +28,9 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.LendingWindow;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
-import org.rigdesk.daemon.testing.OwnerProcesses;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
+import org.rigdesk.testkit.OwnerProcesses;
 
 /**
  * Lending policies on a real daemon and the desktop demo rig (emulated kernel), without a runner:

@@ -17,9 +17,9 @@ import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.ReclaimRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * kill -9 in the middle of a lend and of a reclaim (the emulated kernel paused after a chosen

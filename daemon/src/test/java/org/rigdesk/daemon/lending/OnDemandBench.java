@@ -15,10 +15,10 @@ import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.ReclaimRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.BenchReport;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.BenchReport;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * A queued GPU job to a runner listening on an on-demand card, at the default queue poll (15 s):

@@ -14,8 +14,8 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.host.ProcessIdentity;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NetworkWorld;
 

@@ -19,9 +19,9 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Settings;
 import org.rigdesk.daemon.host.ProcessIdentity;
-import org.rigdesk.daemon.testing.Await;
+import org.rigdesk.testkit.Await;
 import org.rigdesk.daemon.testing.Closing;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NetworkWorld;
 

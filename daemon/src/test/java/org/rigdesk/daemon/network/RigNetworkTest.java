@@ -16,7 +16,7 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.testing.Closing;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NamespaceGuest;
@@ -83,7 +83,7 @@ class RigNetworkTest {
                 world.inRig("ip", "address", "add", "198.18.0.1/15", "dev", "vpn0");
                 world.inRig("ip", "link", "set", "vpn0p", "up");
                 world.inRig("ip", "link", "set", "vpn0", "up");
-                org.rigdesk.daemon.testing.Await.until(() -> {
+                org.rigdesk.testkit.Await.until(() -> {
                     try {
                         guest.fetch("http://198.18.0.5/", null);
                         return client.jobNetwork(guest.jobId).refused().stream().anyMatch(r ->

@@ -17,10 +17,10 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.testkit.FakeGitHub;
 import org.rigdesk.daemon.host.ProcessIdentity;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 import org.rigdesk.daemon.testing.NetworkWorld;
 

@@ -17,10 +17,10 @@ import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerRelease;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.github.StandInRunner;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.StandInRunner;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * The runner comes from the host and stays current, through real VMs: the GitHub stand-in serves

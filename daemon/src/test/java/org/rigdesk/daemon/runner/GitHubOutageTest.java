@@ -14,9 +14,9 @@ import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * GitHub answers 503 for ten minutes: the runner shows that it is backing off, calls GitHub a few

@@ -16,9 +16,9 @@ import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** Registering with GitHub through a real daemon, against the local GitHub stand-in. */
 class RunnerApiTest {

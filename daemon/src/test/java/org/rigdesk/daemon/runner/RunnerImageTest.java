@@ -17,9 +17,9 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.RunnerTestJob;
-import org.rigdesk.daemon.github.FakeGitHub;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.FakeGitHub;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 
 /**
  * The runner flavour of the image (packaging/image/build-runner-image.sh --distro debian-12: a

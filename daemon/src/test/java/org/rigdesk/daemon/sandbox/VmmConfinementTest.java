@@ -21,10 +21,10 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.daemon.github.FakeGitHub;
+import org.rigdesk.testkit.FakeGitHub;
 import org.rigdesk.daemon.host.ProcessIdentity;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.JobWaits;
 
 /**

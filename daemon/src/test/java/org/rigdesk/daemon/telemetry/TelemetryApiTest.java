@@ -26,7 +26,7 @@ import org.rigdesk.api.wire.GpuList;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 
 /** Telemetry of a real daemon on the desktop demo rig, whose fake nvidia-smi runs as a real child. */
 class TelemetryApiTest {

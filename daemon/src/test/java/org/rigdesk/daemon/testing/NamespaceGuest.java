@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.testing;
 
+import org.rigdesk.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

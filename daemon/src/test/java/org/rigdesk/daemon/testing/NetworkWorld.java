@@ -1,5 +1,6 @@
 package org.rigdesk.daemon.testing;
 
+import org.rigdesk.testkit.DaemonProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.wire.AuditLog;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuList;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.GpuFixture;
 import org.rigdesk.daemon.testing.RawHttp;
 

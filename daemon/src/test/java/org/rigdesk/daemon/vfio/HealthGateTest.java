@@ -17,8 +17,8 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.simulation.SysfsTree;
-import org.rigdesk.daemon.testing.Await;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.Await;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
 

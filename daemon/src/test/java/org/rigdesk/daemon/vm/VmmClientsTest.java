@@ -22,7 +22,7 @@ import org.rigdesk.api.wire.Json;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.sandbox.VmmUsers;
-import org.rigdesk.daemon.testing.DaemonProcess;
+import org.rigdesk.testkit.DaemonProcess;
 import org.rigdesk.daemon.testing.FakeVmms;
 import org.rigdesk.daemon.testing.JobWaits;
 

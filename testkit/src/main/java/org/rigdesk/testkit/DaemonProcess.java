@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.testing;
+package org.rigdesk.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.testing;
+package org.rigdesk.testkit;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.github;
+package org.rigdesk.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.rigdesk.daemon.github;
+package org.rigdesk.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
