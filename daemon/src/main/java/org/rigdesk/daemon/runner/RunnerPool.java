@@ -80,6 +80,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private final Deque<TestJob> testJobs = new ArrayDeque<>();
     private final GitHubBackoff backoff = new GitHubBackoff();
     private final QueueWatch queue;
+    private final CacheTrust cacheTrust;
+    private final JitRunners jitRunners;
     private final Runnable wakeLending;
     private final RunnerSupply runner;
     /** GitHub's queue as the last poll saw it, oldest first. */
@@ -110,6 +112,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         this.config = config;
         this.runner = runner;
         this.queue = new QueueWatch(github, config.clock());
+        this.cacheTrust = new CacheTrust(github, config.cacheWriteEvents());
+        this.jitRunners = new JitRunners(github, backoff, config.clock(), config.runnerGroupId());
         this.wakeLending = wakeLending;
         this.startedAt = config.clock().instant();
         this.github = github;
@@ -324,7 +328,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         slot.to(SlotState.STARTING, "asking GitHub for a just-in-time runner");
         GitHubApi.JitConfig jit;
         try {
-            jit = createRunner(name, labels);
+            jit = jitRunners.create(name, labels);
         } catch (IOException e) {
             Duration wait = backoff.failed(e, config.clock().instant());
             slot.to(SlotState.WAITING, "GitHub refused a new runner: " + e.getMessage() + "; retry in "
@@ -351,13 +355,13 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             String runner = jit.name();
             job = jobs.submitRunner(new RunnerVmRequest(name, gpu == null ? List.of() : List.of(gpu),
                     config.slotCpus(), config.slotMemoryMiB(), files, update -> run(() -> onJob(slot, update)),
-                    config.egress(), lateCache ? null : config.cache(), finished -> cacheRefusal(finished, runner),
-                    runnerDisk, lateCache ? started -> cacheFor(started, runner) : null), ACTOR);
+                    config.egress(), lateCache ? null : config.cache(), finished -> cacheTrust.refusal(finished, runner),
+                    runnerDisk, lateCache ? started -> cacheTrust.cacheFor(started, runner) : null), ACTOR);
         } catch (DomainException e) {
             if (test != null) {
                 testJobs.addFirst(test);
             }
-            deleteQuietly(jit.runnerId());
+            jitRunners.deleteQuietly(jit.runnerId());
             slot.to(SlotState.WAITING, e.detail() + (e.remedy() == null ? "" : " — " + e.remedy()));
             slot.retryAt = config.clock().instant().plusSeconds(15);
             return;
@@ -368,91 +372,6 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         slot.jobId = job.id();
         slot.labels = labels;
         slot.to(SlotState.BOOTING, test == null ? "job " + job.id() : "job " + job.id() + " (with a test job)");
-    }
-
-    /**
-     * Whether a runner job's changes to the scope's cache are kept, from what GitHub says of its run
-     * (the VM's word counts for nothing): the run is one our runner ran, of an event the
-     * registration trusts, on the repository itself and not a fork. Null keeps them. Called on the
-     * job's thread as it ends.
-     */
-    private String cacheRefusal(Job job, String runnerName) {
-        try {
-            String notOurs = notOurRun(job, runnerName);
-            if (notOurs != null) {
-                return notOurs;
-            }
-            GitHubApi.Run run = github.run(job.repository(), job.runId());
-            if (!CacheWriteRule.listsEvent(config.cacheWriteEvents(), run.event())) {
-                return "a " + run.event() + " run may read the cache, not change it";
-            }
-            if (!job.repository().equalsIgnoreCase(run.headRepository())) {
-                return "the run's code comes from " + run.headRepository() + ", not the repository itself";
-            }
-            boolean anyBranchWillDo = config.cacheWriteEvents().contains(run.event() + ":*");
-            String defaultBranch = anyBranchWillDo ? null : github.defaultBranch(job.repository());
-            return CacheWriteRule.refusal(config.cacheWriteEvents(), run.event(), run.headBranch(), defaultBranch)
-                    .orElse(null);
-        } catch (IOException | IllegalArgumentException e) {
-            return "GitHub could not confirm the run: " + e.getMessage();
-        }
-    }
-
-    /**
-     * Why GitHub does not confirm that {@code runnerName} ran (or runs) the job's run of a
-     * repository in the scope, or null when it does.
-     */
-    private String notOurRun(Job job, String runnerName) throws IOException {
-        if (job.repository() == null || job.runId() == null) {
-            return "the runner took no job";
-        }
-        String scope = github.scope().display();
-        if (!(github.scope().isOrganisation() ? job.repository().startsWith(scope + "/") : job.repository().equals(scope))) {
-            return "the job's repository " + job.repository() + " is not " + scope;
-        }
-        boolean ranHere = github.jobsOfRun(job.repository(), job.runId(), job.runAttempt() == null ? 1 : job.runAttempt())
-                .stream().anyMatch(j -> runnerName.equals(j.runnerName()));
-        return ranHere ? null : "GitHub does not say runner " + runnerName + " ran run " + job.runId();
-    }
-
-    /**
-     * An organisation's runner VM took a job: the cache of its repository, once GitHub says our
-     * runner runs that run (asked a few times: GitHub may name the runner a moment after the job
-     * started). Called on the job's attach thread.
-     */
-    private String cacheFor(Job job, String runnerName) throws IOException {
-        String notOurs = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
-            notOurs = notOurRun(job, runnerName);
-            if (notOurs == null) {
-                return HostPools.cacheName(job.repository());
-            }
-            try {
-                Thread.sleep(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new IOException(notOurs);
-    }
-
-    /** {@code generate-jitconfig}; a 409 for the name is resolved by deleting the idle runner that holds it. */
-    private GitHubApi.JitConfig createRunner(String name, List<String> labels) throws IOException {
-        try {
-            return github.generateJitConfig(name, config.runnerGroupId(), labels, "_work");
-        } catch (GitHubException e) {
-            if (e.status() != 409) {
-                throw e;
-            }
-            Optional<GitHubRunner> holder = github.listRunners().stream().filter(r -> r.name().equals(name)).findFirst();
-            if (holder.isPresent() && !holder.get().busy()) {
-                LOG.info("runner name " + name + " was taken by an idle runner: deleting it and trying again");
-                github.deleteRunner(holder.get().id());
-                return github.generateJitConfig(name, config.runnerGroupId(), labels, "_work");
-            }
-            throw e;
-        }
     }
 
     private TestJob takeTestJob(boolean gpu) {
@@ -518,21 +437,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                     : reason);
         }
         if (runnerId != null) {
-            deleteQuietly(runnerId);
-        }
-    }
-
-    /** Deletes one of our runners; GitHub removes a JIT runner after its job itself, so 404 is normal. */
-    private void deleteQuietly(long runnerId) {
-        try {
-            github.deleteRunner(runnerId);
-        } catch (GitHubException e) {
-            if (e.status() != 404 && e.status() != 422) {
-                backoff.failed(e, config.clock().instant());
-                LOG.info("deleting runner " + runnerId + " failed, the reconciler will retry: " + e.getMessage());
-            }
-        } catch (IOException e) {
-            backoff.failed(e, config.clock().instant());
+            jitRunners.deleteQuietly(runnerId);
         }
     }
 
@@ -562,7 +467,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             if (!served.contains(runner.id()) && !runner.busy()) {
                 LOG.info("deleting runner " + runner.name() + ": no VM of ours serves it");
                 audit.record(ACTOR, "runner.cleanup", runner.name(), "ok", "no VM serves it (" + runner.status() + ")");
-                deleteQuietly(runner.id());
+                jitRunners.deleteQuietly(runner.id());
             }
         }
         for (Slot slot : slots) {
