@@ -99,25 +99,25 @@ public class Daemon implements AutoCloseable {
 
     public void start() throws StartupException {
         Router router = new Router();
-        AccessPolicy access = new AccessPolicy(config.adminGroup(), Path.of("/etc/group"),
+        AccessPolicy access = new AccessPolicy(config.api().adminGroup(), Path.of("/etc/group"),
                 System.getProperty("user.name"));
-        server = new ApiServer(config.socket(), config.socketGroup(), router, access, (peer, method, path) -> {
+        server = new ApiServer(config.api().socket(), config.api().socketGroup(), router, access, (peer, method, path) -> {
             AuditStore store = auditStore;
             if (store != null) {
                 store.record(peer.user(), "api.forbidden", method + " " + path, "refused",
-                        "not root and not in the " + config.adminGroup() + " group");
+                        "not root and not in the " + config.api().adminGroup() + " group");
             }
         });
         server.claim();
         prepareStateDir();
         database = Database.open(config.database(), Migrations.all());
-        Path modulesDir = config.modulesDir() != null ? config.modulesDir()
-                : config.simulated() ? SysfsTree.modulesDir(config.sysfsRoot())
+        Path modulesDir = config.host().modulesDir() != null ? config.host().modulesDir()
+                : config.simulated() ? SysfsTree.modulesDir(config.host().sysfsRoot())
                 : Path.of("/lib/modules", System.getProperty("os.version"));
-        HostChecks hostChecks = new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), modulesDir,
-                System.getenv("PATH")).withImage(config.image(), this::imageNeeded);
-        InfoService info = new InfoService(new InfoService.Where(Version.get(), config.stateDir(), config.socket(),
-                config.sysfsRoot(), config.simulated()), hostChecks);
+        HostChecks hostChecks = new HostChecks(config.host().sysfsRoot(), Path.of("/dev/kvm"), modulesDir,
+                System.getenv("PATH")).withImage(config.vms().image(), this::imageNeeded);
+        InfoService info = new InfoService(new InfoService.Where(Version.get(), config.stateDir(), config.api().socket(),
+                config.host().sysfsRoot(), config.simulated()), hostChecks);
         AuditStore audit = new AuditStore(database);
         auditStore = audit;
         SettingsService settings;
@@ -137,7 +137,7 @@ public class Daemon implements AutoCloseable {
             }
         });
         InfoRoutes.register(router, info);
-        EventRoutes.register(router, events, config.heartbeat());
+        EventRoutes.register(router, events, config.api().heartbeat());
         SettingsRoutes.register(router, settings, audit, events);
         AuditRoutes.register(router, audit);
         vfio = gpus(audit, modulesDir);
@@ -151,7 +151,7 @@ public class Daemon implements AutoCloseable {
             CacheRoutes.register(router, caches);
         });
         try {
-            lending = new LendingService(database, vfio, jobs, audit, config.lendingTimings(), java.time.ZoneId.systemDefault());
+            lending = new LendingService(database, vfio, jobs, audit, lendingTimings(), java.time.ZoneId.systemDefault());
         } catch (SQLException e) {
             database.close();
             throw new StartupException("cannot read the GPUs' lending policies: " + e.getMessage(),
@@ -165,7 +165,7 @@ public class Daemon implements AutoCloseable {
             releases = new RunnerReleases(config.stateDir(), http, audit, java.time.Clock.systemUTC());
             HostPools pools = new HostPools(jobs, vfio::list, bdf -> sampler.latest(bdf)
                     .map(org.rigdesk.api.wire.GpuSample::memoryTotalMiB).map(Double::intValue).orElse(null),
-                    audit, events, config.runnerTimings(), lending::wake, releases);
+                    audit, events, runnerTimings(), lending::wake, releases);
             runner = new RunnerService(database, config.stateDir(), audit, http, "rigdeskd/" + Version.get(), pools,
                     releases);
             RunnerRoutes.register(router, runner);
@@ -187,10 +187,10 @@ public class Daemon implements AutoCloseable {
             throw e;
         }
         runner.start();
-        releases.start(config.runnerTimings().releaseCheck());
+        releases.start(config.runner().releaseCheck());
         lending.start();
         LOG.info(() -> "rigdeskd " + Version.get() + " ready (state " + config.stateDir() + ", sysfs "
-                + config.sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
+                + config.host().sysfsRoot() + (config.simulated() ? ", simulated" : "") + ")");
     }
 
     /** The audit log kept for the owner's {@code auditRetentionDays}. */
@@ -207,24 +207,24 @@ public class Daemon implements AutoCloseable {
     }
 
     private VfioService gpus(AuditStore audit, Path modulesDir) {
-        SysfsReader sysfs = new SysfsReader(config.sysfsRoot());
+        SysfsReader sysfs = new SysfsReader(config.host().sysfsRoot());
         Kernel kernel;
         if (config.simulated()) {
-            EmulatedKernel emulated = new EmulatedKernel(config.sysfsRoot());
-            emulated.setWriteDelayMillis(config.emulatedWriteDelayMillis());
+            EmulatedKernel emulated = new EmulatedKernel(config.host().sysfsRoot());
+            emulated.setWriteDelayMillis(config.toggle().emulatedWriteDelayMillis());
             kernel = emulated;
         } else {
-            kernel = new RealKernel(config.modprobe());
+            kernel = new RealKernel(config.host().modprobe());
         }
-        if (config.pauseAfterWrite() >= 0) {
-            kernel = new org.rigdesk.daemon.vfio.PausingKernel(kernel, config.pauseAfterWrite());
+        if (config.toggle().pauseAfterWrite() >= 0) {
+            kernel = new org.rigdesk.daemon.vfio.PausingKernel(kernel, config.toggle().pauseAfterWrite());
         }
-        PciIds names = PciIds.load(config.pciIds());
-        Preflight preflight = new Preflight(sysfs, new HolderScanner(config.procRoot(), sysfs), names, modulesDir);
-        GroupMover mover = new GroupMover(kernel, sysfs, config.sysfsWriteTimeout());
+        PciIds names = PciIds.load(config.host().pciIds());
+        Preflight preflight = new Preflight(sysfs, new HolderScanner(config.host().procRoot(), sysfs), names, modulesDir);
+        GroupMover mover = new GroupMover(kernel, sysfs, config.toggle().sysfsWriteTimeout());
         healthGate = new org.rigdesk.daemon.vfio.HealthGate(sysfs, mover, leases, audit);
         VfioService service = new VfioService(sysfs, names, preflight, mover, new ModeJournal(database), audit, events,
-                config.accelerators(), leases, new VfioService.DeviceUsers() {
+                config.vms().accelerators(), leases, new VfioService.DeviceUsers() {
                     // The sampler starts after the inventory (it samples what this lists): until then there is nothing to pause.
                     @Override
                     public void pause() {
@@ -254,14 +254,14 @@ public class Daemon implements AutoCloseable {
     }
 
     private TelemetryService telemetry(SettingsService settings) {
-        if (config.sampleIntervalMs() > 0 && config.sampleIntervalMs() != settings.current().sampleIntervalMs()) {
+        if (config.telemetry().sampleIntervalMs() > 0 && config.telemetry().sampleIntervalMs() != settings.current().sampleIntervalMs()) {
             try {
-                settings.update(new org.rigdesk.api.wire.Settings(config.sampleIntervalMs(), null, null, null));
+                settings.update(new org.rigdesk.api.wire.Settings(config.telemetry().sampleIntervalMs(), null, null, null));
             } catch (SQLException e) {
                 LOG.warning("cannot store the sample interval: " + e.getMessage());
             }
         }
-        TelemetryConfig telemetryConfig = new TelemetryConfig(config.nvidiaSmi(),
+        TelemetryConfig telemetryConfig = new TelemetryConfig(config.telemetry().nvidiaSmi(),
                 TelemetryService.findOnPath("rocm-smi", System.getenv("PATH")), settings.current().sampleIntervalMs(),
                 java.time.Duration.ofSeconds(5), () -> settings.current().historyDays());
         TelemetryService service = new TelemetryService(telemetryConfig, vfio::list, events,
@@ -292,13 +292,13 @@ public class Daemon implements AutoCloseable {
                         tools.onPath("jailer").map(Path::toString).orElse(null))));
         VmmSelector selector;
         try {
-            selector = new VmmSelector(vmms, config.vmm());
+            selector = new VmmSelector(vmms, config.vms().vmm());
         } catch (IllegalArgumentException e) {
             throw new StartupException("no usable VMM: " + e.getMessage(),
                     "install QEMU (apt install qemu-system-x86 qemu-utils) or cloud-hypervisor / firecracker");
         }
         boolean kvm = java.nio.file.Files.isReadable(Path.of("/dev/kvm")) && java.nio.file.Files.isWritable(Path.of("/dev/kvm"));
-        VmSpec.Accel accel = switch (config.vmAccel()) {
+        VmSpec.Accel accel = switch (config.vms().vmAccel()) {
             case "kvm" -> VmSpec.Accel.KVM;
             case "tcg" -> VmSpec.Accel.TCG;
             default -> kvm ? VmSpec.Accel.KVM : VmSpec.Accel.TCG;
@@ -316,12 +316,12 @@ public class Daemon implements AutoCloseable {
         hostChecks.withCheck(() -> SandboxCheck.of(sandbox, jobsDir));
         JobsConfig jobsConfig = new JobsConfig(jobsDir, vmImage(sandbox), accel,
                 // vCPUs are host threads: job VMs may have twice the cores between them.
-                config.bootTimeout(), config.cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
-                HostBudget.memoryMiB(), config.simulated(), config.jobLogMaxBytes());
+                config.vms().bootTimeout(), config.vms().cancelGrace(), 2 * Runtime.getRuntime().availableProcessors(),
+                HostBudget.memoryMiB(), config.simulated(), config.vms().jobLogMaxBytes());
         JobNetworks networks = new JobNetworks(tools.onPath("ip").map(Path::toString).orElse("ip"),
                 tools.onPath("nft").map(Path::toString).orElse("nft"),
-                tools.onPath("iptables").map(Path::toString).orElse(null), config.jobSubnet(), config.dnsUpstreams(),
-                config.dnsHiddenDomains(), config.stateDir(), Path.of("/proc/sys"));
+                tools.onPath("iptables").map(Path::toString).orElse(null), config.network().jobSubnet(), config.network().dnsUpstreams(),
+                config.network().dnsHiddenDomains(), config.stateDir(), Path.of("/proc/sys"));
         networks.start(sandbox.confines(), settings.current().networkAllow());
         jobNetworks = networks;
         settings.onChange(changed -> {
@@ -345,7 +345,7 @@ public class Daemon implements AutoCloseable {
 
     /** The host's tools on PATH (VMMs, qemu-img, mke2fs, ip, nft, …). */
     private HostChecks tools() {
-        return new HostChecks(config.sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"), System.getenv("PATH"));
+        return new HostChecks(config.host().sysfsRoot(), Path.of("/dev/kvm"), Path.of("/"), System.getenv("PATH"));
     }
 
     /** Persistent caches, where qemu-img and mke2fs are there to make them. */
@@ -359,8 +359,8 @@ public class Daemon implements AutoCloseable {
         }
         try {
             return java.util.Optional.of(new Caches(config.stateDir().resolve("caches"), database, audit,
-                    new Caches.Config(qemuImg.get().toString(), mke2fs.get().toString(), config.cacheMinFreeBytes(),
-                            config.pauseInMerge()), java.time.Clock.systemUTC()));
+                    new Caches.Config(qemuImg.get().toString(), mke2fs.get().toString(), config.caches().minFreeBytes(),
+                            config.caches().pauseInMerge()), java.time.Clock.systemUTC()));
         } catch (IOException e) {
             throw new StartupException("cannot open the caches: " + e.getMessage(), "check the state directory", e);
         }
@@ -380,8 +380,8 @@ public class Daemon implements AutoCloseable {
             selfCgroup = "";
         }
         VmmSandbox sandbox = new VmmSandbox(root, tools.onPath("setpriv").map(Path::toString).orElse(null),
-                new VmmUsers(config.vmmUidBase()), Cgroups.detect(Path.of("/sys/fs/cgroup"), selfCgroup, root),
-                config.sysfsRoot(), Path.of("/dev"));
+                new VmmUsers(config.vms().vmmUidBase()), Cgroups.detect(Path.of("/sys/fs/cgroup"), selfCgroup, root),
+                config.host().sysfsRoot(), Path.of("/dev"));
         LOG.info(sandbox.describe());
         return sandbox;
     }
@@ -389,21 +389,21 @@ public class Daemon implements AutoCloseable {
     /** The VM image as VMMs running as other uids can read it: staged beside the state when it is closed to them. */
     private Path vmImage(VmmSandbox sandbox) throws StartupException {
         if (!sandbox.confines()) {
-            return config.image();
+            return config.vms().image();
         }
         try {
             // Staged once per machine and image directory, in the temp directory rather than the state
             // (a small state disk must not fill with a copy of the image; under the unit /tmp is its own).
-            Path image = OthersAccess.readableImage(config.image(), JobsConfig.IMAGE_FILES,
+            Path image = OthersAccess.readableImage(config.vms().image(), JobsConfig.IMAGE_FILES,
                     Path.of(System.getProperty("java.io.tmpdir"), "rigdesk-image-"
-                            + Integer.toHexString(config.image().toAbsolutePath().normalize().toString().hashCode())));
-            if (!image.equals(config.image())) {
-                LOG.info("the VM image " + config.image() + " is closed to other users: job VMMs use a copy in " + image);
+                            + Integer.toHexString(config.vms().image().toAbsolutePath().normalize().toString().hashCode())));
+            if (!image.equals(config.vms().image())) {
+                LOG.info("the VM image " + config.vms().image() + " is closed to other users: job VMMs use a copy in " + image);
             }
             return image;
         } catch (IOException e) {
             throw new StartupException("cannot stage the VM image for the VMMs' users: " + e.getMessage(),
-                    "make " + config.image() + " readable by others (chmod o+rx on the way there)", e);
+                    "make " + config.vms().image() + " readable by others (chmod o+rx on the way there)", e);
         }
     }
 
@@ -421,6 +421,18 @@ public class Daemon implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The pool's timings, from the command line's runner group. */
+    private HostPools.Timings runnerTimings() {
+        DaemonConfig.Runner runner = config.runner();
+        return new HostPools.Timings(runner.poll(), runner.offlineGrace(), runner.jobGrace(), runner.clock(),
+                runner.releaseCheck());
+    }
+
+    private LendingService.Timings lendingTimings() {
+        DaemonConfig.Lending lending = config.lending();
+        return new LendingService.Timings(lending.clock(), lending.tick(), lending.retry());
     }
 
     private void prepareStateDir() throws StartupException {

@@ -16,11 +16,9 @@ import org.rigdesk.daemon.host.ProcessIdentity;
 import org.rigdesk.daemon.logging.Logs;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.runner.FastClock;
-import org.rigdesk.daemon.runner.HostPools;
 import org.rigdesk.daemon.sandbox.VmmUsers;
 import org.rigdesk.daemon.simulation.SimulatedRig;
 import picocli.CommandLine.Command;
-import org.rigdesk.daemon.lending.LendingService;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -228,19 +226,22 @@ public class Rigdeskd implements Callable<Integer> {
         List<Path> ids = pciIds != null ? List.of(pciIds) : PciIds.DEFAULT_LOCATIONS;
         String smi = nvidiaSmi != null ? nvidiaSmi
                 : simulate != null ? SimulatedRig.fakeNvidiaSmi(sys).toString() : "nvidia-smi";
-        DaemonConfig config = new DaemonConfig(socketPath.toAbsolutePath(), stateDir.toAbsolutePath(), sys, proc,
-                socketGroup, Duration.ofMillis(heartbeatMs), Set.copyOf(accelerators), ids,
-                Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, smi, sampleInterval == null ? 0 : sampleInterval,
-                image != null ? image.toAbsolutePath() : stateDir.toAbsolutePath().resolve("images/default"),
-                vmAccel, vmm, Duration.ofSeconds(bootTimeout), Duration.ofSeconds(cancelGrace), modprobe,
-                modulesDir == null ? null : modulesDir.toAbsolutePath(), pauseAfterWrite,
-                new HostPools.Timings(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
+        Path state = stateDir.toAbsolutePath();
+        DaemonConfig config = new DaemonConfig(state,
+                new DaemonConfig.Api(socketPath.toAbsolutePath(), socketGroup, adminGroup, Duration.ofMillis(heartbeatMs)),
+                new DaemonConfig.Host(sys, proc, ids, modprobe, modulesDir == null ? null : modulesDir.toAbsolutePath()),
+                new DaemonConfig.Toggle(Duration.ofMillis(writeTimeoutMs), emulatedDelayMs, pauseAfterWrite),
+                new DaemonConfig.Telemetry(smi, sampleInterval == null ? 0 : sampleInterval),
+                new DaemonConfig.Vms(image != null ? image.toAbsolutePath() : state.resolve("images/default"),
+                        Set.copyOf(accelerators), vmAccel, vmm, Duration.ofSeconds(bootTimeout),
+                        Duration.ofSeconds(cancelGrace), jobLogMaxMib << 20, vmmUidBase),
+                new DaemonConfig.Network(jobSubnet, upstreams(),
+                        dnsAllowSearchDomains ? List.of() : JobNetworks.searchDomains(Path.of("/etc/resolv.conf"))),
+                new DaemonConfig.Runner(Duration.ofMillis(runnerPollMs), Duration.ofSeconds(runnerOfflineGrace),
                         Duration.ofSeconds(runnerJobGrace), FastClock.of(runnerClockRate),
-                        Duration.ofSeconds(runnerReleaseCheckSeconds)), adminGroup,
-                jobLogMaxMib << 20, vmmUidBase, jobSubnet, upstreams(),
-                dnsAllowSearchDomains ? List.of() : JobNetworks.searchDomains(Path.of("/etc/resolv.conf")),
-                new LendingService.Timings(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
-                (long) (cacheMinFreeGib * (1L << 30)), pauseInMerge);
+                        Duration.ofSeconds(runnerReleaseCheckSeconds)),
+                new DaemonConfig.Lending(lendingClock(), Duration.ofSeconds(1), Duration.ofSeconds(lendingRetrySeconds)),
+                new DaemonConfig.Caches((long) (cacheMinFreeGib * (1L << 30)), pauseInMerge));
         Daemon daemon = new Daemon(config);
         try {
             daemon.start();

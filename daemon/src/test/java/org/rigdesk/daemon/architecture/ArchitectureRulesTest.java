@@ -67,6 +67,15 @@ class ArchitectureRulesTest {
     }
 
     @Test
+    void theConfigurationHoldsPlainValuesNotCapabilityTypes() {
+        noClasses().that().haveNameMatching("org\\.rigdesk\\.daemon\\.DaemonConfig(\\$.*)?")
+                .should().dependOnClassesThat().resideInAPackage("org.rigdesk.daemon.*..")
+                .because("Daemon makes each capability's settings from its group; a capability type here "
+                        + "closed a package loop")
+                .check(DAEMON);
+    }
+
+    @Test
     void capabilitiesDoNotReachBackIntoTheWiring() {
         noClasses().that().resideInAPackage("org.rigdesk.daemon.*..")
                 .should().dependOnClassesThat().resideInAPackage("org.rigdesk.daemon")
