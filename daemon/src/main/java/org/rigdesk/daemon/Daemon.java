@@ -97,7 +97,20 @@ public class Daemon implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * Builds and starts every part; a start that fails at any step stops what it had started
+     * ({@link #close()}, which skips what does not exist yet) before the failure goes up.
+     */
     public void start() throws StartupException {
+        try {
+            assemble();
+        } catch (StartupException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void assemble() throws StartupException {
         Router router = new Router();
         AccessPolicy access = new AccessPolicy(config.api().adminGroup(), Path.of("/etc/group"),
                 System.getProperty("user.name"));
@@ -124,7 +137,6 @@ public class Daemon implements AutoCloseable {
         try {
             settings = new SettingsService(database);
         } catch (SQLException e) {
-            database.close();
             throw new StartupException("cannot read settings: " + e.getMessage(), "check the state database", e);
         }
         scheduler.scheduleWithFixedDelay(() -> pruneAudit(audit, settings), 0, 1, TimeUnit.HOURS);
@@ -153,7 +165,6 @@ public class Daemon implements AutoCloseable {
         try {
             lending = new LendingService(database, vfio, jobs, audit, lendingTimings(), java.time.ZoneId.systemDefault());
         } catch (SQLException e) {
-            database.close();
             throw new StartupException("cannot read the GPUs' lending policies: " + e.getMessage(),
                     "check the state database", e);
         }
@@ -172,20 +183,13 @@ public class Daemon implements AutoCloseable {
             RunnerService registered = runner;
             lending.borrowers(registered::borrower);
         } catch (SQLException e) {
-            database.close();
             throw new StartupException("cannot read the runner registration: " + e.getMessage(),
                     "check the state database", e);
         } catch (java.io.IOException e) {
-            database.close();
             throw new StartupException("cannot keep actions runner releases: " + e.getMessage(),
                     "check the state directory", e);
         }
-        try {
-            server.start();
-        } catch (StartupException e) {
-            database.close();
-            throw e;
-        }
+        server.start();
         runner.start();
         releases.start(config.runner().releaseCheck());
         lending.start();

@@ -51,6 +51,24 @@ class DaemonLifecycleTest {
     }
 
     @Test
+    void aStartThatFailsLateStopsWhatItHadStarted() throws Exception {
+        DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop");
+        // Where the runner releases are kept is a file: the start fails after telemetry has
+        // started its nvidia-smi sampler (a child process that outlives a JVM that forgets it).
+        Files.createDirectories(daemon.stateDir());
+        Files.writeString(daemon.stateDir().resolve("runner-releases"), "not a directory");
+        Process process = daemon.launch();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the daemon did not exit:\n" + daemon.log());
+        assertEquals(1, process.exitValue(), daemon.log());
+        assertTrue(daemon.log().contains("cannot keep actions runner releases"), daemon.log());
+        String stateDir = daemon.stateDir().toString();
+        java.util.List<String> left = ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .map(p -> p.info().commandLine().orElse("")).filter(line -> line.contains(stateDir)).toList();
+        assertEquals(java.util.List.of(), left, "processes the failed start left running");
+        assertFalse(Files.exists(daemon.socket()), "a failed start leaves no socket");
+    }
+
+    @Test
     void staleSocketFileIsReplaced() throws Exception {
         Path socket = dir.resolve("rigdeskd.sock");
         // A socket file nobody listens on: what a crashed daemon leaves.
