@@ -8,9 +8,9 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import org.rigdesk.api.wire.CacheInfo;
-import org.rigdesk.app.jobs.ByteSize;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.format.ByteSize;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 
 /** The Caches page: a row per cache (size, cap, last use and commit, recent jobs) and Clear. */
 public class CachesPage implements Page {
@@ -55,8 +55,8 @@ public class CachesPage implements Page {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         // As tall as its caches: the selected cache's jobs take the rest of the page.
         model.caches().addListener((javafx.collections.ListChangeListener<CacheInfo>) change ->
-                org.rigdesk.app.shell.Tables.fitToRows(table));
-        org.rigdesk.app.shell.Tables.fitToRows(table);
+                org.rigdesk.app.ui.Tables.fitToRows(table));
+        org.rigdesk.app.ui.Tables.fitToRows(table);
         TableView<CacheInfo.Use> uses = usesTable();
         Label usesTitle = new Label("Select a cache to see what its recent jobs found and did");
         usesTitle.getStyleClass().add("title-4");

@@ -10,7 +10,7 @@ import javafx.collections.ObservableList;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.CacheInfo;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 
 /** The Caches page: every persistent cache, what recent jobs did with it, and Clear. */
 public class CachesViewModel {
@@ -47,7 +47,7 @@ public class CachesViewModel {
     /** Asks first (with the size it frees), then clears; a cache in use is refused with the job to wait for. */
     public boolean clear(CacheInfo cache) {
         boolean go = dialogs.confirm(new Dialogs.Confirmation("confirm-clear-cache", "Clear cache " + cache.name() + "?",
-                "Its " + org.rigdesk.app.jobs.ByteSize.human(cache.sizeBytes()) + " are deleted; the next job that "
+                "Its " + org.rigdesk.app.format.ByteSize.human(cache.sizeBytes()) + " are deleted; the next job that "
                         + "names it starts empty and downloads again.", "Clear cache", "Keep it"));
         if (!go) {
             return false;

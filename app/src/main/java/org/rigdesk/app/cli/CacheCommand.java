@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
-import org.rigdesk.app.jobs.ByteSize;
+import org.rigdesk.app.format.ByteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -6,7 +6,7 @@ import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.app.jobs.Elapsed;
+import org.rigdesk.app.format.Elapsed;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

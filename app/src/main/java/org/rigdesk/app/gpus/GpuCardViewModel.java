@@ -1,5 +1,6 @@
 package org.rigdesk.app.gpus;
 
+import org.rigdesk.app.format.GpuNames;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -24,7 +25,7 @@ import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.LendingWindow;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.api.wire.GpuSample;
 
 /** One GPU card: its latest state, a mode change in flight, and the daemon's last refusal. */

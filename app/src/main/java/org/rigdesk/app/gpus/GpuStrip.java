@@ -1,5 +1,6 @@
 package org.rigdesk.app.gpus;
 
+import org.rigdesk.app.format.GpuNames;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import javafx.collections.ListChangeListener;

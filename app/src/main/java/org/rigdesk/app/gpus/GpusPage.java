@@ -12,8 +12,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 import org.rigdesk.app.status.Overview;
 
 /**

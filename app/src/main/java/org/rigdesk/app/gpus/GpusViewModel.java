@@ -15,8 +15,8 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.app.shell.Dialogs;
-import org.rigdesk.app.shell.EventDispatcher;
+import org.rigdesk.app.ui.Dialogs;
+import org.rigdesk.app.ui.EventDispatcher;
 
 /** The GPUs page: a card per GPU, loaded on connect and kept current by {@code gpu} events. */
 public class GpusViewModel {

@@ -1,5 +1,6 @@
 package org.rigdesk.app.jobs;
 
+import org.rigdesk.app.format.Elapsed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.rigdesk.api.wire.Job;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 
 /** The Jobs page: a live table, a state filter, the selected job's log (virtualised), run and cancel. */
 public class JobsPage implements Page {

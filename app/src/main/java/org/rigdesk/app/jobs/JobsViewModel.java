@@ -16,8 +16,8 @@ import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.app.shell.Dialogs;
-import org.rigdesk.app.shell.EventDispatcher;
+import org.rigdesk.app.ui.Dialogs;
+import org.rigdesk.app.ui.EventDispatcher;
 
 /** The Jobs page: the job list kept current by {@code job} events, a state filter, run and cancel. */
 public class JobsViewModel {

@@ -1,5 +1,6 @@
 package org.rigdesk.app.jobs;
 
+import org.rigdesk.app.format.ByteSize;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

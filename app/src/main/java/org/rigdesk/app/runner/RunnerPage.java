@@ -18,8 +18,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 
 /** The Runner page: a short wizard when not registered, the registration and our runners when registered. */
 public class RunnerPage implements Page {
@@ -269,7 +269,7 @@ public class RunnerPage implements Page {
             slots.getItems().setAll(status.slots());
             queued.getItems().setAll(status.queued());
             for (TableView<?> table : java.util.List.of(runners, slots, queued)) {
-                org.rigdesk.app.shell.Tables.fitToRows(table);
+                org.rigdesk.app.ui.Tables.fitToRows(table);
             }
         });
         HBox actions = new HBox(8, pause, refresh);

@@ -17,7 +17,7 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 
 /** The Runner page: the registration wizard (checked here before the daemon is asked) and the status. */
 public class RunnerViewModel {

@@ -11,8 +11,8 @@ import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 
 /** Settings: the daemon's (sampling, history, job retention) and the window's (theme); the socket in use. */
 public class SettingsPage implements Page {

@@ -1,5 +1,7 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.app.connection.ConnectionViewModel;
+import org.rigdesk.app.ui.Page;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

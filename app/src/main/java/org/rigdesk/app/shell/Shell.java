@@ -1,5 +1,11 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.app.ui.EventDispatcher;
+import org.rigdesk.app.connection.ConnectionViewModel;
+import org.rigdesk.app.connection.ConnectionState;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.Dialogs;
+import org.rigdesk.app.ui.FxDialogs;
 import java.nio.file.Path;
 import java.util.List;
 import org.rigdesk.api.wire.EventType;

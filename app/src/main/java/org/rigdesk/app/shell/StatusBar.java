@@ -1,5 +1,7 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.app.connection.ConnectionViewModel;
+import org.rigdesk.app.connection.ConnectionState;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;

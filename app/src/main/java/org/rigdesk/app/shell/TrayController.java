@@ -1,5 +1,6 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.app.ui.EventDispatcher;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerState;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
-import org.rigdesk.app.shell.ConnectionState;
+import org.rigdesk.app.connection.ConnectionState;
 
 /**
  * The one mapping from the daemon's typed states to what the window, the tray and notifications

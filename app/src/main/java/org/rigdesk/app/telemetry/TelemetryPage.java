@@ -35,8 +35,8 @@ import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.app.gpus.GpuCardViewModel;
 import org.rigdesk.app.gpus.GpusViewModel;
-import org.rigdesk.app.shell.Page;
-import org.rigdesk.app.shell.PageScaffold;
+import org.rigdesk.app.ui.Page;
+import org.rigdesk.app.ui.PageScaffold;
 
 /** The Telemetry page: history charts per GPU with a window selector, CSV export, processes, nvidia-smi. */
 public class TelemetryPage implements Page {

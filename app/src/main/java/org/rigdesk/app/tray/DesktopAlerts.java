@@ -10,7 +10,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.LendingState;
-import org.rigdesk.app.jobs.Elapsed;
+import org.rigdesk.app.format.Elapsed;
 import org.rigdesk.api.wire.RunnerStatus;
 
 /**

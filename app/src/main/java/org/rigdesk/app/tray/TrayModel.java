@@ -6,7 +6,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.LendingState;
-import org.rigdesk.app.gpus.GpuNames;
+import org.rigdesk.app.format.GpuNames;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.app.status.Vocabulary;
 

@@ -28,6 +28,49 @@ class ArchitectureRulesTest {
                 .check(withTests);
     }
 
+    private static final String[] PAGES = {"org.rigdesk.app.gpus..", "org.rigdesk.app.jobs..",
+            "org.rigdesk.app.runner..", "org.rigdesk.app.caches..", "org.rigdesk.app.telemetry..",
+            "org.rigdesk.app.host..", "org.rigdesk.app.settings.."};
+
+    @Test
+    void theKitAndTheFormattingStandOnTheirOwn() {
+        noClasses().that().resideInAnyPackage("org.rigdesk.app.ui..", "org.rigdesk.app.format..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        java.util.stream.Stream.concat(java.util.Arrays.stream(PAGES),
+                                java.util.stream.Stream.of("org.rigdesk.app.shell..", "org.rigdesk.app.tray..",
+                                        "org.rigdesk.app.cli..")).toArray(String[]::new))
+                .because("every page, the tray and the CLI build on them; they build on none of those")
+                .check(APP);
+    }
+
+    /**
+     * The one page that builds on another's model: Telemetry picks and describes cards from the
+     * GPUs page's live cards (one inventory in the window, not two).
+     */
+    private static final java.util.Map<String, String> MAY_USE = java.util.Map.of(
+            "org.rigdesk.app.telemetry..", "org.rigdesk.app.gpus..");
+
+    @Test
+    void pagesDoNotBorrowFromEachOtherOrFromTheCompositionRoot() {
+        java.util.List<String> broken = new java.util.ArrayList<>();
+        for (String page : PAGES) {
+            String[] others = java.util.stream.Stream.concat(
+                    java.util.Arrays.stream(PAGES).filter(other -> !other.equals(page) && !other.equals(MAY_USE.get(page))),
+                    java.util.stream.Stream.of("org.rigdesk.app.shell..", "org.rigdesk.app.tray..")).toArray(String[]::new);
+            try {
+                noClasses().that().resideInAPackage(page)
+                        .should().dependOnClassesThat().resideInAnyPackage(others)
+                        .because("what pages share lives in ui, format, status or connection; shell assembles the pages")
+                        .check(APP);
+            } catch (AssertionError e) {
+                broken.add(e.getMessage());
+            }
+        }
+        if (!broken.isEmpty()) {
+            throw new AssertionError(String.join("\n\n", broken));
+        }
+    }
+
     @Test
     void viewModelsNeverTouchNodes() {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")

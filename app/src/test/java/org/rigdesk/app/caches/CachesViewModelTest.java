@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.Problem;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The Caches page's model: the list, clearing (asked first), and a refusal in words with its remedy. */

@@ -12,7 +12,7 @@ import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Problem;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** One card's model: the toggle's progress and outcome, the readings and the one-minute sparkline. */

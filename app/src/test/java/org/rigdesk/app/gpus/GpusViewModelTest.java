@@ -13,8 +13,8 @@ import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
-import org.rigdesk.app.shell.Dialogs;
-import org.rigdesk.app.shell.EventDispatcher;
+import org.rigdesk.app.ui.Dialogs;
+import org.rigdesk.app.ui.EventDispatcher;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The GPUs page's model against the contract held in memory: no daemon, no FX thread. */

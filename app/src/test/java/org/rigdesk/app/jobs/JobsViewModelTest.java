@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
-import org.rigdesk.app.shell.Dialogs;
-import org.rigdesk.app.shell.EventDispatcher;
+import org.rigdesk.app.ui.Dialogs;
+import org.rigdesk.app.ui.EventDispatcher;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The jobs table's model: newest first, updated in place by events, filtered by state. */

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The Network tab's model: the selected job's egress log as rows and a one-line summary. */

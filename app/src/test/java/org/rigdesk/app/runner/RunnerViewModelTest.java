@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Problem;
-import org.rigdesk.app.shell.Dialogs;
+import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /** The Runner page's model: the form is checked before anything is sent, then the daemon's word is shown. */

@@ -189,7 +189,7 @@ class Screenshots {
                 new Gpu.Health(false, java.time.Instant.now().toString(), List.of(new Gpu.Blocker("unhealthy",
                         "PCIe errors during the job: 0 fatal, 3 non-fatal (AER)", "Reboot the host")))));
         org.rigdesk.app.gpus.GpusViewModel model = new org.rigdesk.app.gpus.GpusViewModel(api, Runnable::run,
-                Runnable::run, org.rigdesk.app.shell.Dialogs.YES);
+                Runnable::run, org.rigdesk.app.ui.Dialogs.YES);
         Job ready = org.rigdesk.app.testing.InMemoryRigdesk.job(7, Job.READY, List.of("0000:03:00.0"));
         Job running = new Job(8, Job.KIND_GITHUB, "octo/gpu-ci / CI / render", Job.RUNNING, List.of("0000:04:00.0"),
                 false, "qemu", "tcg", 2, 4096, 3600, null, java.time.Instant.now(), null, null, 0, null, "octo/gpu-ci",

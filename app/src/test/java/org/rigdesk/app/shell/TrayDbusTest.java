@@ -1,5 +1,6 @@
 package org.rigdesk.app.shell;
 
+import org.rigdesk.app.ui.EventDispatcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

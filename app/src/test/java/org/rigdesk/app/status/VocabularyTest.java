@@ -19,7 +19,7 @@ import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerState;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
-import org.rigdesk.app.shell.ConnectionState;
+import org.rigdesk.app.connection.ConnectionState;
 import org.rigdesk.app.testing.InMemoryRigdesk;
 
 /**

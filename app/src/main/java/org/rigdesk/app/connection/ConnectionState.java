@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.connection;
 
 /** How the window stands with the daemon; its words are {@link org.rigdesk.app.status.Vocabulary#connection}. */
 public enum ConnectionState {

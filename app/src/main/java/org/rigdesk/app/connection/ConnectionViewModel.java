@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.connection;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.ui;
 
 import javafx.scene.Node;
 

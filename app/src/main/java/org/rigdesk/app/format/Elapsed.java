@@ -1,4 +1,4 @@
-package org.rigdesk.app.jobs;
+package org.rigdesk.app.format;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.ui;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,8 @@ public class EventDispatcher {
         listeners.computeIfAbsent(type.wire(), t -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
-    void flush() {
+    /** Hands what arrived since the last tick to the listeners, on the UI thread (the tick calls it; tests may too). */
+    public void flush() {
         if (pending.isEmpty()) {
             return;
         }

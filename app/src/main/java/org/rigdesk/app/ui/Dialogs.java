@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.ui;
 
 /**
  * What a view-model asks the person before it acts. The window answers with a dialog

@@ -1,4 +1,4 @@
-package org.rigdesk.app.shell;
+package org.rigdesk.app.ui;
 
 import java.util.Optional;
 import java.util.function.Supplier;

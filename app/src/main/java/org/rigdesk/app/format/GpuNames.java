@@ -1,4 +1,4 @@
-package org.rigdesk.app.gpus;
+package org.rigdesk.app.format;
 
 import org.rigdesk.api.wire.Gpu;
 
