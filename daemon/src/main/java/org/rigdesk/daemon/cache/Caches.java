@@ -8,12 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,9 +47,6 @@ public class Caches {
     /** The one image of caches made before generations: it becomes generation 1. */
     private static final String LEGACY = "cache.qcow2";
     private static final String NEXT = ".next";
-    /** Gids of caches' groups: no /etc/group entry, above the VMMs' uids. */
-    private static final int GID_BASE = 1_950_000_000;
-
     /** A job's use of a cache: the generation its layer starts from, and whether it may become the cache. */
     public record Use(String name, long jobId, int gid, boolean write, long generation) {
     }
@@ -70,10 +63,9 @@ public class Caches {
     }
 
     private final Path dir;
-    private final Database database;
+    private final CacheStore store;
     private final AuditStore audit;
     private final Config config;
-    private final Clock clock;
     /** Per cache, the jobs using it and the generation each started from. */
     private final Map<String, Map<Long, Long>> inUse = new HashMap<>();
     /** Per cache, its current generation (the highest {@code gen-G.qcow2} on disk). */
@@ -84,10 +76,9 @@ public class Caches {
 
     public Caches(Path dir, Database database, AuditStore audit, Config config, Clock clock) throws IOException {
         this.dir = dir;
-        this.database = database;
+        this.store = new CacheStore(database, clock);
         this.audit = audit;
         this.config = config;
-        this.clock = clock;
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         recover();
@@ -193,10 +184,10 @@ public class Caches {
                 inUse.computeIfAbsent(name, k -> new java.util.LinkedHashMap<>()).put(jobId, generation);
             }
         }
-        touch(name);
-        record(jobId, name, "running", null);
+        store.touch(name);
+        store.record(jobId, name, "running", null);
         // A hit: the job starts on what an earlier job kept (a cold cache has no commit yet).
-        update("UPDATE cache_uses SET warm = ? WHERE job_id = ?", lastCommitOf(name).isPresent() ? 1 : 0, jobId);
+        store.update("UPDATE cache_uses SET warm = ? WHERE job_id = ?", store.lastCommitOf(name).isPresent() ? 1 : 0, jobId);
         return new Use(name, jobId, gid, write, generation);
     }
 
@@ -234,19 +225,19 @@ public class Caches {
                 long started = System.nanoTime();
                 merge(use, layer);
                 long took = (System.nanoTime() - started) / 1_000_000;
-                record(use.jobId(), use.name(), "committed", reason);
+                store.record(use.jobId(), use.name(), "committed", reason);
                 audit.record("rigdeskd", "cache.commit", use.name(), "ok", "job " + use.jobId() + " (" + took + " ms)");
                 return "rigdesk: cache " + use.name() + ": this job's changes are kept for the next job (merged in "
                         + took + " ms)";
             }
-            record(use.jobId(), use.name(), "discarded", reason);
+            store.record(use.jobId(), use.name(), "discarded", reason);
             return "rigdesk: cache " + use.name() + ": this job's changes were thrown away (" + reason + ")";
         } catch (NotMerged e) {
-            record(use.jobId(), use.name(), "discarded", e.getMessage());
+            store.record(use.jobId(), use.name(), "discarded", e.getMessage());
             audit.record("rigdeskd", "cache.commit", use.name(), "refused", "job " + use.jobId() + ": " + e.getMessage());
             return "rigdesk: cache " + use.name() + ": " + e.getMessage() + "; this job's changes were thrown away";
         } catch (IOException e) {
-            record(use.jobId(), use.name(), "discarded", "the merge failed: " + e.getMessage());
+            store.record(use.jobId(), use.name(), "discarded", "the merge failed: " + e.getMessage());
             audit.record("rigdeskd", "cache.commit", use.name(), "failed", e.getMessage());
             LOG.warning("cache " + use.name() + ": merging job " + use.jobId() + " failed, the cache is as it was: "
                     + e.getMessage());
@@ -268,7 +259,7 @@ public class Caches {
                 }
                 removeOlderThan(use.name(), generations.getOrDefault(use.name(), 0L));
             }
-            touch(use.name());
+            store.touch(use.name());
             if (commit) {
                 // A merge that grew this cache may leave the disk low: older caches make room (outside
                 // this cache's lock, so two merges never wait on each other's).
@@ -291,7 +282,7 @@ public class Caches {
      */
     private void noteWritten(Use use, Layer layer) {
         if (layer != null && Files.exists(layer.path(), LinkOption.NOFOLLOW_LINKS)) {
-            update("UPDATE cache_uses SET written_bytes = ? WHERE job_id = ?",
+            store.update("UPDATE cache_uses SET written_bytes = ? WHERE job_id = ?",
                     Math.max(0, allocated(layer.path()) - layer.startBytes()), use.jobId());
         }
     }
@@ -304,7 +295,7 @@ public class Caches {
         synchronized (lockOf(use.name())) {
             long current = generations.getOrDefault(use.name(), 0L);
             if (current != use.generation()) {
-                Number by = lastCommitOf(use.name()).orElse(null);
+                Number by = store.lastCommitOf(use.name()).orElse(null);
                 throw new NotMerged("another job committed first" + (by == null ? "" : " (job " + by + ")"));
             }
             Path cache = dir.resolve(use.name());
@@ -338,7 +329,7 @@ public class Caches {
                 directory.force(true);
             }
             generations.put(use.name(), current + 1);
-            updateCommit(use);
+            store.updateCommit(use.name(), use.jobId());
         }
     }
 
@@ -349,17 +340,17 @@ public class Caches {
 
     /** Makes the cache's empty image on first use: an ext4 filesystem of {@code capBytes} (the cap), sparse. */
     private int ensure(String name, long capBytes) throws IOException {
-        Optional<Integer> known = gidOf(name);
+        Optional<Integer> known = store.gidOf(name);
         Path cache = dir.resolve(name);
         if (known.isPresent() && Files.exists(image(name))) {
             return known.get();
         }
-        int gid = known.orElseGet(() -> allocateGid(name, capBytes));
+        int gid = known.orElseGet(() -> store.allocateGid(name, capBytes));
         Files.createDirectories(cache);
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx--x--x"));
         Path raw = cache.resolve("cache.raw");
         Files.deleteIfExists(raw);
-        long cap = capOf(name).orElse(capBytes);
+        long cap = store.capOf(name).orElse(capBytes);
         try {
             CommandRunner.run(List.of(config.mke2fs(), "-q", "-F", "-t", "ext4", "-O", "^metadata_csum", "-m", "0",
                     "-E", "lazy_itable_init=1,lazy_journal_init=1", "-L", "rigdesk-cache", raw.toString(),
@@ -392,12 +383,12 @@ public class Caches {
         }
         evictQuietly(name);
         synchronized (lockOf(name)) {
-            if (gidOf(name).isPresent()) {
+            if (store.gidOf(name).isPresent()) {
                 audit.record(caller, "cache.create", name, "refused", "exists");
                 throw DomainException.refused(ProblemCode.CACHE_EXISTS, "Cache exists", "cache " + name
                         + " exists with its own cap", "Clear it first (rigdesk cache clear " + name + "), then set the cap.");
             }
-            allocateGid(name, capBytes);
+            store.allocateGid(name, capBytes);
             ensure(name, capBytes);
         }
         return list().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
@@ -415,11 +406,11 @@ public class Caches {
                         "Wait for " + (users.size() == 1 ? "it" : "them") + " to finish, or cancel "
                                 + (users.size() == 1 ? "it" : "them") + " (rigdesk cancel " + users.get(0) + "), then clear it.");
             }
-            if (gidOf(name).isEmpty()) {
+            if (store.gidOf(name).isEmpty()) {
                 throw DomainException.notFound("no cache " + name + "; rigdesk cache ls lists them");
             }
             deleteTree(dir.resolve(name));
-            forget(name);
+            store.forget(name);
             generations.remove(name);
             audit.record(caller, "cache.clear", name, "ok", null);
         }
@@ -439,7 +430,7 @@ public class Caches {
     }
 
     private void evictLeastRecentlyUsed(String keep) throws IOException {
-        for (String name : namesByLastUse()) {
+        for (String name : store.namesByLastUse()) {
             if (Files.getFileStore(dir).getUsableSpace() >= config.minFreeBytes()) {
                 return;
             }
@@ -451,7 +442,7 @@ public class Caches {
                     continue;
                 }
                 deleteTree(dir.resolve(name));
-                forget(name);
+                store.forget(name);
                 generations.remove(name);
             }
             audit.record("rigdeskd", "cache.evict", name, "ok", "the state disk was low on space");
@@ -460,41 +451,8 @@ public class Caches {
     }
 
     public List<CacheInfo> list() {
-        try {
-            return database.with(connection -> {
-                List<CacheInfo> caches = new ArrayList<>();
-                try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT name, cap_bytes, last_used, last_commit, last_commit_job FROM caches ORDER BY name");
-                     ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        String name = rows.getString(1);
-                        caches.add(new CacheInfo(name, size(name), rows.getLong(2), instant(rows.getString(3)),
-                                instant(rows.getString(4)), rows.getObject(5) == null ? null : rows.getLong(5),
-                                users(name), recent(connection, name)));
-                    }
-                }
-                return caches;
-            });
-        } catch (SQLException e) {
-            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
-        }
-    }
-
-    private static List<CacheInfo.Use> recent(java.sql.Connection connection, String name) throws SQLException {
-        List<CacheInfo.Use> uses = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT job_id, outcome, reason, at, warm, written_bytes FROM cache_uses WHERE cache = ? "
-                        + "ORDER BY job_id DESC LIMIT 10")) {
-            query.setString(1, name);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    uses.add(new CacheInfo.Use(rows.getLong(1), rows.getString(2), rows.getString(3),
-                            instant(rows.getString(4)), rows.getObject(5) == null ? null : rows.getInt(5) == 1,
-                            rows.getObject(6) == null ? null : rows.getLong(6)));
-                }
-            }
-        }
-        return uses;
+        return store.all().stream().map(row -> new CacheInfo(row.name(), size(row.name()), row.capBytes(),
+                row.lastUsed(), row.lastCommit(), row.lastCommitJob(), users(row.name()), row.recent())).toList();
     }
 
     /** Bytes the committed image takes on the state disk (its allocated blocks, not its apparent size). */
@@ -516,137 +474,10 @@ public class Caches {
         });
     }
 
-    // ---- SQLite ----
-
-    private int allocateGid(String name, long capBytes) {
-        try {
-            return database.with(connection -> {
-                int gid = GID_BASE;
-                try (PreparedStatement max = connection.prepareStatement("SELECT MAX(gid) FROM caches");
-                     ResultSet rows = max.executeQuery()) {
-                    if (rows.next() && rows.getObject(1) != null) {
-                        gid = rows.getInt(1) + 1;
-                    }
-                }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO caches(name, gid, cap_bytes, created_at) VALUES (?, ?, ?, ?)")) {
-                    insert.setString(1, name);
-                    insert.setInt(2, gid);
-                    insert.setLong(3, capBytes);
-                    insert.setString(4, clock.instant().toString());
-                    insert.executeUpdate();
-                }
-                return gid;
-            });
-        } catch (SQLException e) {
-            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot store the cache", e.getMessage(), null);
-        }
-    }
-
-    private Optional<Integer> gidOf(String name) {
-        return one("SELECT gid FROM caches WHERE name = ?", name).map(Number::intValue);
-    }
-
-    private Optional<Number> lastCommitOf(String name) {
-        return one("SELECT last_commit_job FROM caches WHERE name = ?", name);
-    }
-
-    private Optional<Long> capOf(String name) {
-        return one("SELECT cap_bytes FROM caches WHERE name = ?", name).map(Number::longValue);
-    }
-
-    private Optional<Number> one(String sql, String name) {
-        try {
-            return database.with(connection -> {
-                try (PreparedStatement query = connection.prepareStatement(sql)) {
-                    query.setString(1, name);
-                    try (ResultSet rows = query.executeQuery()) {
-                        return rows.next() ? Optional.ofNullable((Number) rows.getObject(1)) : Optional.<Number>empty();
-                    }
-                }
-            });
-        } catch (SQLException e) {
-            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
-        }
-    }
-
-    /** The caches, least recently used first (never used first of all), from SQLite alone: no image is looked at. */
-    private List<String> namesByLastUse() {
-        try {
-            return database.with(connection -> {
-                Map<String, Instant> lastUse = new HashMap<>();
-                try (PreparedStatement query = connection.prepareStatement("SELECT name, last_used FROM caches");
-                     ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        Instant used = instant(rows.getString(2));
-                        lastUse.put(rows.getString(1), used == null ? Instant.EPOCH : used);
-                    }
-                }
-                return lastUse.keySet().stream().sorted(Comparator.comparing(lastUse::get)).toList();
-            });
-        } catch (SQLException e) {
-            throw DomainException.failed(ProblemCode.STORE_FAILED, "Cannot read the caches", e.getMessage(), null);
-        }
-    }
-
-    private void touch(String name) {
-        update("UPDATE caches SET last_used = ? WHERE name = ?", clock.instant().toString(), name);
-    }
-
-    private void updateCommit(Use use) {
-        update("UPDATE caches SET last_commit = ?, last_commit_job = ? WHERE name = ?",
-                clock.instant().toString(), use.jobId(), use.name());
-    }
-
-    private void forget(String name) {
-        update("DELETE FROM caches WHERE name = ?", name);
-        update("DELETE FROM cache_uses WHERE cache = ?", name);
-    }
-
-    private void record(long jobId, String name, String outcome, String reason) {
-        try {
-            database.with(connection -> {
-                try (PreparedStatement upsert = connection.prepareStatement("""
-                        INSERT INTO cache_uses(job_id, cache, outcome, reason, at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(job_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason,
-                            at = excluded.at""")) {
-                    upsert.setLong(1, jobId);
-                    upsert.setString(2, name);
-                    upsert.setString(3, outcome);
-                    upsert.setString(4, reason);
-                    upsert.setString(5, clock.instant().toString());
-                    return upsert.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            LOG.warning("cannot note job " + jobId + "'s use of cache " + name + ": " + e.getMessage());
-        }
-    }
-
-    /** One statement with its parameters. */
-    private void update(String sql, Object... parameters) {
-        try {
-            database.with(connection -> {
-                try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    for (int i = 0; i < parameters.length; i++) {
-                        statement.setObject(i + 1, parameters[i]);
-                    }
-                    return statement.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            LOG.warning("cannot update the caches: " + e.getMessage());
-        }
-    }
-
     private Object lockOf(String name) {
         synchronized (mergeLocks) {
             return mergeLocks.computeIfAbsent(name, k -> new Object());
         }
-    }
-
-    private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
     }
 
     private static void deleteTree(Path root) throws IOException {

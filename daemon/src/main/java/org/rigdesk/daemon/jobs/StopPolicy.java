@@ -3,7 +3,6 @@ package org.rigdesk.daemon.jobs;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.daemon.vm.VmSpec;
 
