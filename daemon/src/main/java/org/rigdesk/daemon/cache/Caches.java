@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.daemon.host.CommandRunner;
 import org.rigdesk.daemon.host.DiskUsage;
+import org.rigdesk.daemon.host.FileTrees;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
 import org.rigdesk.daemon.store.Database;
@@ -409,7 +409,7 @@ public class Caches {
             if (store.gidOf(name).isEmpty()) {
                 throw DomainException.notFound("no cache " + name + "; rigdesk cache ls lists them");
             }
-            deleteTree(dir.resolve(name));
+            FileTrees.delete(dir.resolve(name));
             store.forget(name);
             generations.remove(name);
             audit.record(caller, "cache.clear", name, "ok", null);
@@ -441,7 +441,7 @@ public class Caches {
                 if (!users(name).isEmpty()) {
                     continue;
                 }
-                deleteTree(dir.resolve(name));
+                FileTrees.delete(dir.resolve(name));
                 store.forget(name);
                 generations.remove(name);
             }
@@ -477,17 +477,6 @@ public class Caches {
     private Object lockOf(String name) {
         synchronized (mergeLocks) {
             return mergeLocks.computeIfAbsent(name, k -> new Object());
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

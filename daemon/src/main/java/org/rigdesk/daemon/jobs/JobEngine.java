@@ -28,6 +28,7 @@ import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.Settings;
+import org.rigdesk.daemon.host.FileTrees;
 import org.rigdesk.daemon.events.EventHub;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.cache.Caches;
@@ -363,7 +364,7 @@ public class JobEngine implements AutoCloseable {
         try {
             if (discard) {
                 store.delete(job.id());
-                JobRun.deleteDir(config.jobsDir().resolve(Long.toString(job.id())));
+                FileTrees.delete(config.jobsDir().resolve(Long.toString(job.id())));
             } else {
                 store.update(job);
             }
@@ -488,10 +489,10 @@ public class JobEngine implements AutoCloseable {
         }
         Map<Long, Job> byId = new HashMap<>();
         unfinished.forEach(job -> byId.put(job.id(), job));
-        Map<ProcessHandle, String> commandLines = JobRun.commandLines();
+        Map<ProcessHandle, String> commandLines = JobLeftovers.commandLines();
         try (Stream<Path> dirs = Files.list(config.jobsDir())) {
             for (Path dir : dirs.sorted(Comparator.naturalOrder()).toList()) {
-                JobRun.stopLeftovers(dir, commandLines);
+                JobLeftovers.stopLeftovers(dir, commandLines);
             }
         }
         sandbox.cgroups().removeLeftovers();
@@ -521,7 +522,7 @@ public class JobEngine implements AutoCloseable {
         } catch (SQLException e) {
             throw new IOException("cannot forget idle runner VM " + id + ": " + e.getMessage(), e);
         }
-        JobRun.deleteDir(config.jobsDir().resolve(Long.toString(id)));
+        FileTrees.delete(config.jobsDir().resolve(Long.toString(id)));
     }
 
     private void prune() {
@@ -529,7 +530,7 @@ public class JobEngine implements AutoCloseable {
         try {
             for (long id : store.prune(current.jobRetentionCount(),
                     Instant.now().minusSeconds(current.jobRetentionDays() * 86_400L))) {
-                JobRun.deleteDir(config.jobsDir().resolve(Long.toString(id)));
+                FileTrees.delete(config.jobsDir().resolve(Long.toString(id)));
             }
         } catch (SQLException | IOException e) {
             LOG.warning("pruning old jobs failed: " + e.getMessage());

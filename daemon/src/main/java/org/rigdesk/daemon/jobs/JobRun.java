@@ -6,20 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Settings;
+import org.rigdesk.daemon.host.FileTrees;
 import org.rigdesk.daemon.gpu.Bdf;
 import org.rigdesk.daemon.host.DiskUsage;
 import org.rigdesk.daemon.cache.Caches;
@@ -27,7 +25,6 @@ import org.rigdesk.daemon.network.EgressPolicy;
 import org.rigdesk.daemon.network.JobNetworks;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
 import org.rigdesk.daemon.vm.ConsolePump;
-import org.rigdesk.daemon.vm.FirecrackerVmm;
 import org.rigdesk.daemon.vm.VmInstance;
 import org.rigdesk.daemon.vm.VmSpec;
 import org.rigdesk.daemon.vm.Vmm;
@@ -337,7 +334,7 @@ public class JobRun implements Runnable {
         Files.createFile(dir.resolve("control.log"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         confinement.own(dir.resolve("control.log"));
-        deleteDir(vmDir);
+        FileTrees.delete(vmDir);
         Files.createDirectory(vmDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         confinement.own(vmDir);
         vmm.createRootDisk(config.rootDisk(), vmDir.resolve("root.qcow2"));
@@ -545,76 +542,6 @@ public class JobRun implements Runnable {
 
     /** Disks and the config disk (with any secret) go; the log and the record stay. */
     private void cleanUp() {
-        removeDisposables(dir);
-    }
-
-    /**
-     * What a VM leaves that must not outlive it: the VMM's directory (disks, the config disk,
-     * sockets, the console FIFO) and the pid file.
-     */
-    private static void removeDisposables(Path dir) {
-        try {
-            deleteDir(dir.resolve("vm"));
-            // Before the VMM had a directory of its own (0.1), its files lay beside the log.
-            for (String file : List.of("job.pid", "root.qcow2", "config.img", "qmp.sock", "vmm-api.sock", "vmm.pid")) {
-                Files.deleteIfExists(dir.resolve(file));
-            }
-        } catch (IOException e) {
-            LOG.warning("cannot remove what the VM of " + dir + " left: " + e.getMessage());
-        }
-    }
-
-    /**
-     * At start: a VM left by a killed daemon is stopped, and its disks removed. {@code commandLines}
-     * are the host's processes, read once for all job directories.
-     */
-    static void stopLeftovers(Path dir, Map<ProcessHandle, String> commandLines) {
-        // A VMM's command line names files in its job's directory (a jailed Firecracker, its jail's
-        // id, made from that directory); a pid file would miss a VM started just before the daemon
-        // died, before its pid was written.
-        String marker = dir + "/";
-        String jailed = "--id=" + FirecrackerVmm.jailId(vmName(dir), dir.resolve("vm")) + " ";
-        commandLines.forEach((process, line) -> {
-            if (line.contains(marker) || (line + " ").contains(jailed)) {
-                LOG.warning("stopping VM " + process.pid() + " left by the previous rigdeskd (" + dir + ")");
-                process.destroyForcibly();
-                process.onExit().join();
-            }
-        });
-        removeDisposables(dir);
-    }
-
-    /**
-     * The host's VMM processes with their command lines. Only VMMs: someone's {@code tail -f} of
-     * a job's log names the job directory too, and must not be killed.
-     */
-    static Map<ProcessHandle, String> commandLines() {
-        Map<ProcessHandle, String> lines = new HashMap<>();
-        ProcessHandle.allProcesses().forEach(p -> p.info().commandLine().filter(JobRun::isVmm)
-                .ifPresent(line -> lines.put(p, line)));
-        return lines;
-    }
-
-    /** QEMU, cloud-hypervisor or Firecracker, run directly or as a script's argument (test fakes). */
-    static boolean isVmm(String commandLine) {
-        String[] words = commandLine.split(" ", 3);
-        for (int i = 0; i < Math.min(2, words.length); i++) {
-            String name = words[i].substring(words[i].lastIndexOf('/') + 1);
-            if (name.startsWith("qemu-system-") || name.equals("cloud-hypervisor") || name.equals("firecracker")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static void deleteDir(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        JobLeftovers.removeDisposables(dir);
     }
 }

@@ -30,6 +30,7 @@ import okhttp3.Response;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.ProblemCode;
 import org.rigdesk.api.wire.RunnerRelease;
+import org.rigdesk.daemon.host.FileTrees;
 import org.rigdesk.daemon.host.CommandRunner;
 import org.rigdesk.daemon.problems.DomainException;
 import org.rigdesk.daemon.store.AuditStore;
@@ -95,7 +96,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         try (Stream<Path> leftovers = Files.list(dir)) {
             for (Path left : leftovers.filter(p -> p.getFileName().toString().startsWith(".incoming")).toList()) {
-                deleteTree(left); // a daemon killed mid-download or mid-unpack
+                FileTrees.delete(left); // a daemon killed mid-download or mid-unpack
             }
         }
         this.kept = scan();
@@ -286,7 +287,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
             audit.record(ACTOR, "runner.release", release.version().toString(), "ok",
                     "downloaded and checked (SHA-256 " + (release.sha256() != null ? sha : "not published: unverified") + ")");
         } finally {
-            deleteTree(incoming);
+            FileTrees.delete(incoming);
         }
     }
 
@@ -331,7 +332,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
                 audit.record(caller, "runner.release", wanted.toString(), "ok", "from " + shown(fileName)
                         + (expected != null ? ", SHA-256 checked" : ", unverified (no SHA-256 given)"));
             } finally {
-                deleteTree(incoming);
+                FileTrees.delete(incoming);
             }
         }
         return status();
@@ -395,7 +396,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
                 "-L", "rigdesk-runner", "-E", "root_owner=0:0", "-d", tree.toString(), disk.toString(), kib + "k"),
                 Duration.ofMinutes(5));
         Files.setPosixFilePermissions(disk, PosixFilePermissions.fromString("rw-r--r--"));
-        deleteTree(tree);
+        FileTrees.delete(tree);
         Files.delete(tarball);
         Manifest manifest = new Manifest(version.toString(), published, source, sha, verified, clock.instant());
         Files.write(incoming.resolve("release.json"), Json.mapper().writeValueAsBytes(manifest));
@@ -404,7 +405,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
         if (Files.exists(target)) {
             Path old = dir.resolve(".incoming-old-" + version);
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old); // a running VM keeps the image it opened
+            FileTrees.delete(old); // a running VM keeps the image it opened
         }
         Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE); // the caller's clean-up then finds nothing
         kept = scan();
@@ -416,7 +417,7 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
     private void prune() throws IOException {
         List<Kept> all = kept;
         for (Kept old : all.subList(Math.min(2, all.size()), all.size())) {
-            deleteTree(old.disk().getParent());
+            FileTrees.delete(old.disk().getParent());
         }
         kept = scan();
     }
@@ -453,17 +454,6 @@ public final class RunnerReleases implements RunnerSupply, AutoCloseable {
                     return 4096L;
                 }
             }).sum();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

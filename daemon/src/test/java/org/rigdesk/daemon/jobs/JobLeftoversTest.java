@@ -26,7 +26,7 @@ class JobLeftoversTest {
         Process stranger = new ProcessBuilder("sleep", "60").start();
         try {
             String id = FirecrackerVmm.jailId("job-5", job.resolve("vm"));
-            JobRun.stopLeftovers(job, Map.of(
+            JobLeftovers.stopLeftovers(job, Map.of(
                     jailed.toHandle(), "/firecracker --id=" + id + " --start-time-us=1 --api-sock /api.sock",
                     stranger.toHandle(), "/firecracker --id=" + id + "0 --api-sock /api.sock"));
             assertFalse(jailed.isAlive(), "the jailed VMM of job 5 is stopped");

@@ -34,7 +34,7 @@ class JobRecoveryTest {
         String marker = jobDir + "/";
         return ProcessHandle.allProcesses().filter(p -> {
             String line = p.info().commandLine().orElse("");
-            return line.contains(marker) && JobRun.isVmm(line);
+            return line.contains(marker) && JobLeftovers.isVmm(line);
         }).toList();
     }
 
