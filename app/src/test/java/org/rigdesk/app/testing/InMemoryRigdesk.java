@@ -86,6 +86,17 @@ public final class InMemoryRigdesk implements RigdeskApi {
         return this;
     }
 
+    /** A change to a card: noted, refused when asked to be, and a 404 for a card it does not have. */
+    private Gpu changing(String bdf, String call) throws DaemonException {
+        calls.add(call);
+        refuseIfAsked();
+        Gpu now = gpus.get(bdf);
+        if (now == null) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
+        }
+        return now;
+    }
+
     private void refuseIfAsked() throws DaemonException {
         Problem problem = refuseNext;
         refuseNext = null;
@@ -113,12 +124,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public Gpu setGpuMode(String bdf, GpuMode mode) throws IOException {
-        calls.add("mode " + bdf + " " + mode.wire());
-        refuseIfAsked();
-        Gpu now = gpus.get(bdf);
-        if (now == null) {
-            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
-        }
+        Gpu now = changing(bdf, "mode " + bdf + " " + mode.wire());
         Gpu moved = gpu(bdf, now.name(), mode, now.usedBy());
         gpus.put(bdf, moved);
         return moved;
@@ -126,12 +132,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public Gpu setGpuLending(String bdf, org.rigdesk.api.wire.LendingRequest request) throws IOException {
-        calls.add("lend " + bdf + " " + request.policy());
-        refuseIfAsked();
-        Gpu now = gpus.get(bdf);
-        if (now == null) {
-            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
-        }
+        Gpu now = changing(bdf, "lend " + bdf + " " + request.policy());
         String state = switch (request.policy()) {
             case "ci" -> "lent";
             case "on-demand" -> "standby";
@@ -161,12 +162,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public Gpu checkGpu(String bdf, boolean reset) throws IOException {
-        calls.add("check " + bdf + (reset ? " reset" : ""));
-        refuseIfAsked();
-        Gpu now = gpus.get(bdf);
-        if (now == null) {
-            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
-        }
+        Gpu now = changing(bdf, "check " + bdf + (reset ? " reset" : ""));
         Gpu.Health health = checkResult != null ? checkResult
                 : new Gpu.Health(true, java.time.Instant.now().toString(), List.of());
         Gpu checked = now.withHealth(health);
@@ -176,12 +172,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public Gpu reclaimGpu(String bdf, boolean cancelJob) throws IOException {
-        calls.add("reclaim " + bdf + (cancelJob ? " cancel" : ""));
-        refuseIfAsked();
-        Gpu now = gpus.get(bdf);
-        if (now == null) {
-            throw new DaemonException(Problem.of(404, "not-found", "Not found", "no GPU at " + bdf, null));
-        }
+        Gpu now = changing(bdf, "reclaim " + bdf + (cancelJob ? " cancel" : ""));
         Gpu home = (now.usedBy() == null ? gpu(bdf, now.name(), GpuMode.HOST, null) : now)
                 .withLending(lending("desk", now.usedBy() == null ? "desk" : "returning",
                         now.usedBy() == null ? "On your desk" : "Coming back to your desk: waiting for job " + now.usedBy()));
