@@ -3,43 +3,37 @@ package org.rigdesk.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Json;
-import org.rigdesk.testkit.DaemonProcess;
+import org.rigdesk.app.testing.InMemoryRigdesk;
 
-/** {@code rigdesk cache ls} and {@code rigdesk cache clear} against a real daemon. */
+/** {@code rigdesk cache ls} and {@code rigdesk cache clear} on the in-memory daemon (CacheTest covers the daemon's side). */
 class CacheCommandTest {
 
-    @TempDir
-    Path dir;
-
     @Test
-    void listsMakesAndClearsCachesAndRefusesBadNames() throws Exception {
-        try (DaemonProcess daemon = new DaemonProcess(dir).start()) {
-            InfoCommandTest.Run empty = InfoCommandTest.runOn(daemon.socket(), "cache", "ls");
-            assertEquals(0, empty.code(), empty.err());
-            assertTrue(empty.out().contains("No caches yet"), empty.out());
-            try (var client = daemon.client()) {
-                client.send("PUT", "/v1/caches/models", java.util.Map.of("capBytes", 64L << 20),
-                        org.rigdesk.api.wire.CacheInfo.class);
-            }
-            InfoCommandTest.Run listed = InfoCommandTest.runOn(daemon.socket(), "cache", "ls");
-            assertTrue(listed.out().contains("models") && listed.out().contains("64.0 MiB"), listed.out());
-            CacheList json = Json.mapper().readValue(InfoCommandTest.runOn(daemon.socket(), "cache", "ls", "--json").out(),
-                    CacheList.class);
-            assertEquals(64L << 20, json.caches().get(0).capBytes());
-            InfoCommandTest.Run cleared = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "models");
-            assertEquals(0, cleared.code(), cleared.err());
-            InfoCommandTest.Run gone = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "models");
-            assertEquals(RigdeskCommand.EXIT_REFUSED, gone.code());
-            assertTrue(gone.err().contains("no cache models"), gone.err());
-            InfoCommandTest.Run bad = InfoCommandTest.runOn(daemon.socket(), "cache", "clear", "../etc");
-            assertEquals(2, bad.code());
-            assertTrue(bad.err().contains("not a cache name"), bad.err());
-        }
+    void listsAndClearsCachesAndRefusesBadNames() throws Exception {
+        InMemoryRigdesk daemon = new InMemoryRigdesk();
+        InfoCommandTest.Run empty = InfoCommandTest.runOver(daemon, "cache", "ls");
+        assertEquals(0, empty.code(), empty.err());
+        assertTrue(empty.out().contains("No caches yet"), empty.out());
+        daemon.caches.add(new org.rigdesk.api.wire.CacheInfo("models", 3L << 20, 64L << 20, null, null, null,
+                java.util.List.of(), java.util.List.of()));
+        InfoCommandTest.Run listed = InfoCommandTest.runOver(daemon, "cache", "ls");
+        assertTrue(listed.out().contains("models") && listed.out().contains("64.0 MiB"), listed.out());
+        CacheList json = Json.mapper().readValue(InfoCommandTest.runOver(daemon, "cache", "ls", "--json").out(),
+                CacheList.class);
+        assertEquals(64L << 20, json.caches().get(0).capBytes());
+        InfoCommandTest.Run cleared = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
+        assertEquals(0, cleared.code(), cleared.err());
+        InfoCommandTest.Run gone = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
+        assertEquals(RigdeskCommand.EXIT_REFUSED, gone.code());
+        assertTrue(gone.err().contains("no cache models"), gone.err());
+        int calls = daemon.calls.size();
+        InfoCommandTest.Run bad = InfoCommandTest.runOver(daemon, "cache", "clear", "../etc");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("not a cache name"), bad.err());
+        assertEquals(calls, daemon.calls.size(), "a bad name is refused before any call");
     }
 
     @Test

@@ -3,15 +3,12 @@ package org.rigdesk.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Problem;
 import org.rigdesk.app.testing.InMemoryRigdesk;
-import picocli.CommandLine;
 
 /** {@code rigdesk gpu check} on the in-memory daemon: what it asks and how it reports. */
 class GpuCheckCommandTest {
@@ -21,13 +18,7 @@ class GpuCheckCommandTest {
             .with(InMemoryRigdesk.gpu(CARD, "GeForce RTX 3060", GpuMode.VFIO, null));
 
     private InfoCommandTest.Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = RigdeskCommand.commandLineOver(daemon);
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int code = commandLine.execute(args);
-        return new InfoCommandTest.Run(code, out.toString(), err.toString());
+        return InfoCommandTest.runOver(daemon, args);
     }
 
     @Test

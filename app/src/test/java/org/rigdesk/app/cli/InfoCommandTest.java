@@ -45,9 +45,17 @@ class InfoCommandTest {
     }
 
     static Run run(String... args) {
+        return run(RigdeskCommand.commandLine(), args);
+    }
+
+    /** {@code rigdesk ARGS…} over {@code api} (the in-memory daemon) instead of a socket. */
+    static Run runOver(org.rigdesk.api.client.RigdeskApi api, String... args) {
+        return run(RigdeskCommand.commandLineOver(api), args);
+    }
+
+    private static Run run(CommandLine commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = RigdeskCommand.commandLine();
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int code = commandLine.execute(args);

@@ -157,7 +157,10 @@ public final class InMemoryRigdesk implements RigdeskApi {
     public void clearCache(String name) throws IOException {
         calls.add("clear cache " + name);
         refuseIfAsked();
-        caches.removeIf(cache -> cache.name().equals(name));
+        if (!caches.removeIf(cache -> cache.name().equals(name))) {
+            throw new DaemonException(Problem.of(404, "not-found", "Not found",
+                    "no cache " + name + "; rigdesk cache ls lists them", null));
+        }
     }
 
     @Override
