@@ -46,8 +46,6 @@ public class LendingService implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LendingService.class.getName());
     private static final String ACTOR = "rigdeskd";
-    private static final int MIN_IDLE = 30;
-    private static final int MAX_IDLE = 86_400;
 
     /** What the runner pool says about the cards it borrows; {@link #NONE} while no runner is registered. */
     public interface Borrower {
@@ -222,7 +220,7 @@ public class LendingService implements AutoCloseable {
         Gpu gpu = card(bdf, "gpu.lending", caller);
         LendingStore.Policy policy;
         try {
-            policy = validate(request);
+            policy = LendingPolicies.of(request);
         } catch (IllegalArgumentException e) {
             audit.record(caller, "gpu.lending", bdf, "rejected", e.getMessage());
             throw DomainException.invalid(e.getMessage());
@@ -232,7 +230,7 @@ public class LendingService implements AutoCloseable {
         }
         put(bdf, policy, caller);
         cancelWanted.remove(bdf);
-        audit.record(caller, "gpu.lending", bdf, "ok", describe(policy));
+        audit.record(caller, "gpu.lending", bdf, "ok", LendingPolicies.describe(policy));
         return settled(bdf);
     }
 
@@ -323,26 +321,6 @@ public class LendingService implements AutoCloseable {
         }
     }
 
-    private LendingStore.Policy validate(LendingRequest request) {
-        if (request == null || request.policy() == null) {
-            throw new IllegalArgumentException("policy is required: ci, desk, on-demand or schedule");
-        }
-        if (!GpuLending.POLICIES.contains(request.policy())) {
-            throw new IllegalArgumentException("policy must be ci, desk, on-demand or schedule, got '"
-                    + request.policy().replaceAll("\\p{Cntrl}", "?") + "'");
-        }
-        int idle = request.idleSeconds() == null ? GpuLending.DEFAULT_IDLE_SECONDS : request.idleSeconds();
-        if (idle < MIN_IDLE || idle > MAX_IDLE) {
-            throw new IllegalArgumentException("idleSeconds must be between " + MIN_IDLE + " and " + MAX_IDLE);
-        }
-        boolean schedule = GpuLending.SCHEDULE.equals(request.policy());
-        if (!schedule && request.schedule() != null && !request.schedule().isEmpty()) {
-            throw new IllegalArgumentException("schedule windows belong to the schedule policy only");
-        }
-        return new LendingStore.Policy(request.policy(), schedule ? LendingSchedule.parse(request.schedule()) : null,
-                idle);
-    }
-
     private void put(String bdf, LendingStore.Policy policy, String caller) {
         try {
             store.put(bdf, policy);
@@ -352,15 +330,6 @@ public class LendingService implements AutoCloseable {
                     "Check the state directory.");
         }
         policies.put(bdf, policy);
-    }
-
-    private static String describe(LendingStore.Policy policy) {
-        return switch (policy.policy()) {
-            case GpuLending.SCHEDULE -> "schedule " + policy.windows().stream()
-                    .map(w -> String.join(",", w.days()) + " " + w.from() + "-" + w.to() + " " + w.policy()).toList();
-            case GpuLending.ON_DEMAND -> "on-demand, back after " + policy.idleSeconds() + " s without a job";
-            default -> policy.policy();
-        };
     }
 
     /** Runs one tick now (on the lending thread) so the answer shows where the card is headed. */
