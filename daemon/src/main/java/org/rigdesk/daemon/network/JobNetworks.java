@@ -48,6 +48,11 @@ public final class JobNetworks implements AutoCloseable {
     private final FirewallTable table;
     private final DockerUserChain docker;
     private final Path procSys;
+    /** Host-wide and per boot: where daemons agree who manages a network namespace's job networks. */
+    static final Path LOCK_DIR = Path.of("/run/lock");
+    private final Path lockDir;
+    private NamespaceLock namespaceLock;
+    private volatile boolean namespaceTaken;
     private final Path forwardingNote;
     private final BitSet used = new BitSet();
     private final Map<Long, Lease> open = new ConcurrentHashMap<>();
@@ -61,6 +66,13 @@ public final class JobNetworks implements AutoCloseable {
      */
     public JobNetworks(String ip, String nft, String iptables, String subnet, List<InetSocketAddress> upstreams,
                        List<String> hiddenDomains, Path stateDir, Path procSys) {
+        this(ip, nft, iptables, subnet, upstreams, hiddenDomains, stateDir, procSys, LOCK_DIR);
+    }
+
+    /** {@code lockDir}: where daemons of one host agree who manages a namespace's job networks. */
+    JobNetworks(String ip, String nft, String iptables, String subnet, List<InetSocketAddress> upstreams,
+                List<String> hiddenDomains, Path stateDir, Path procSys, Path lockDir) {
+        this.lockDir = lockDir;
         this.hiddenDomains = List.copyOf(hiddenDomains);
         this.ip = ip;
         this.docker = new DockerUserChain(iptables);
@@ -124,6 +136,15 @@ public final class JobNetworks implements AutoCloseable {
             return;
         }
         try {
+            namespaceLock = NamespaceLock.take(lockDir, Path.of("/proc/self/ns/net"));
+        } catch (IOException e) {
+            // Touch nothing: the links, rules and table are the other daemon's, under its running jobs.
+            unavailable = e.getMessage() + "; this one runs jobs without networks";
+            namespaceTaken = true;
+            LOG.warning(unavailable);
+            return;
+        }
+        try {
             removeLeftoverLinks();
             enableForwarding();
             table.install();
@@ -149,7 +170,8 @@ public final class JobNetworks implements AutoCloseable {
         return new HostCheck("job-network", "Isolated job networks", unavailable == null, false,
                 unavailable != null ? unavailable : "a routed tap per job VM: the internet, not the host or the LAN "
                         + "(nftables table inet " + FirewallTable.TABLE + ")",
-                unavailable != null ? "run rigdeskd as root; apt install iproute2 nftables" : null);
+                unavailable == null ? null : namespaceTaken ? "stop the other rigdeskd, or run this one in a network "
+                        + "namespace of its own" : "run rigdeskd as root; apt install iproute2 nftables");
     }
 
     /** Why jobs cannot have a network here, or empty. */
@@ -261,6 +283,7 @@ public final class JobNetworks implements AutoCloseable {
         open.values().forEach(Lease::close);
         lan.close();
         if (unavailable != null) {
+            releaseNamespace();
             return;
         }
         try {
@@ -273,6 +296,15 @@ public final class JobNetworks implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warning("cannot remove the job networks: " + e.getMessage());
+        }
+        releaseNamespace();
+    }
+
+    /** Another daemon may manage this namespace's job networks from now on. */
+    private void releaseNamespace() {
+        if (namespaceLock != null) {
+            namespaceLock.close();
+            namespaceLock = null;
         }
     }
 

@@ -38,6 +38,31 @@ class JobNetworkRecoveryTest {
     }
 
     @Test
+    void aSecondDaemonInTheSameNamespaceLeavesTheFirstsJobNetworksAlone() throws Exception {
+        assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
+        try (DaemonProcess first = new DaemonProcess(dir.resolve("first")).simulate("desktop").start()) {
+            assertTrue(tableExists());
+            // Another socket, another state dir: the socket guard does not see it; before the lock
+            // it made the table anew under the first's jobs and removed it when it stopped.
+            DaemonProcess second = new DaemonProcess(dir.resolve("second")).simulate("desktop").start();
+            try (DaemonClient client = second.client()) {
+                var check = client.info().checks().stream().filter(c -> c.id().equals("job-network")).findFirst()
+                        .orElseThrow();
+                assertFalse(check.ok(), check.toString());
+                assertTrue(check.detail().contains("another rigdeskd (pid " + first.process().pid() + ")"),
+                        check.detail());
+            } finally {
+                second.stop();
+            }
+            assertTrue(tableExists(), "the second daemon took the first's table with it:\n" + second.log());
+            try (DaemonClient client = first.client()) {
+                assertTrue(client.info().checks().stream().anyMatch(c -> c.id().equals("job-network") && c.ok()));
+            }
+        }
+        assertFalse(tableExists(), "the table outlived the daemon that made it");
+    }
+
+    @Test
     void aKilledDaemonLeavesNothingOfItsJobNetworksAfterItsRestart() throws Exception {
         DaemonProcess.requireTestImage();
         assumeTrue(ProcessIdentity.isRoot(), "job networks need root");
