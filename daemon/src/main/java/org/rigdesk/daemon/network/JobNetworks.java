@@ -48,8 +48,12 @@ public final class JobNetworks implements AutoCloseable {
     private final FirewallTable table;
     private final DockerUserChain docker;
     private final Path procSys;
-    /** Host-wide and per boot: where daemons agree who manages a network namespace's job networks. */
-    static final Path LOCK_DIR = Path.of("/run/lock");
+    /**
+     * Host-wide and per boot: where daemons agree who manages a network namespace's job networks.
+     * The system socket's directory: the unit's runtime directory, gone when the service stops,
+     * and what a purge removes.
+     */
+    static final Path LOCK_DIR = org.rigdesk.api.client.SocketLocator.SYSTEM_SOCKET.getParent();
     private final Path lockDir;
     private NamespaceLock namespaceLock;
     private volatile boolean namespaceTaken;
