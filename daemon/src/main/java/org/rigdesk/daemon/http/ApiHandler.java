@@ -1,6 +1,5 @@
 package org.rigdesk.daemon.http;
 
-import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
@@ -11,12 +10,8 @@ import org.eclipse.jetty.util.Callback;
 import org.rigdesk.api.wire.Problem;
 import org.rigdesk.api.wire.ProblemCode;
 
-/**
- * Routes each request and turns every failure into a problem+json answer. Jetty calls it on the
- * selector thread (it says it does not block): a refusal and a {@link Router#addFromMemory} read
- * are answered there, everything else goes to the API's thread pool.
- */
-class ApiHandler extends Handler.Abstract.NonBlocking {
+/** Routes each request and turns every failure into a problem+json answer. */
+class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
 
@@ -51,31 +46,17 @@ class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         Router.Match match = router.match(method, path);
         Exchange exchange = new Exchange(request, response, callback, match.params(), streams);
-        if (match.endpoint() != null && (match.blocking() || Exchange.hasBody(request))) {
-            try {
-                getServer().getThreadPool().execute(() -> serve(exchange, match, method, path));
-            } catch (RejectedExecutionException e) {
-                exchange.problem(Problem.of(503, ProblemCode.BUSY, "Busy",
-                        "rigdeskd has no thread free for " + method + " " + path, "try again in a moment"));
-            }
-            return true;
-        }
-        serve(exchange, match, method, path);
-        return true;
-    }
-
-    private void serve(Exchange exchange, Router.Match match, String method, String path) {
         if (match.endpoint() == null) {
             if (match.allowed().isEmpty()) {
                 exchange.problem(Problem.of(404, ProblemCode.NOT_FOUND, "Not found", "no such endpoint: " + method + " " + path,
                         "see GET /v1/info and the API table in ARCHITECTURE.md"));
             } else {
-                exchange.response().getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
                 exchange.problem(Problem.of(405, ProblemCode.METHOD_NOT_ALLOWED, "Method not allowed",
                         method + " is not allowed on " + path + "; allowed: " + String.join(", ", match.allowed()),
                         null));
             }
-            return;
+            return true;
         }
         if (!AccessPolicy.isRead(method)) {
             Peer peer = exchange.peer();
@@ -85,7 +66,7 @@ class ApiHandler extends Handler.Abstract.NonBlocking {
                         peer.user() + " may read but not change anything: changes need root or the "
                                 + access.adminGroup() + " group",
                         "Join the group and log in again: sudo usermod -aG " + access.adminGroup() + " " + peer.user()));
-                return;
+                return true;
             }
         }
         try {
@@ -103,6 +84,7 @@ class ApiHandler extends Handler.Abstract.NonBlocking {
         } finally {
             exchange.releaseStream();
         }
+        return true;
     }
 
     private static void answer(Exchange exchange, Problem problem) {

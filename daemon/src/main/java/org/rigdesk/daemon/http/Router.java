@@ -18,24 +18,10 @@ public class Router {
     private final List<Route> routes = new ArrayList<>();
 
     public Router add(String method, String template, Endpoint endpoint) {
-        return add(method, template, endpoint, true);
-    }
-
-    /**
-     * A read answered from memory, without blocking (no lock waited on, no file, no database, no
-     * peer lookup): it runs on the connection's selector thread. A request then costs one thread
-     * wake-up instead of three (the profile of GET /v1/gpus with client and daemon on one core:
-     * Jetty handed each request from the selector to a pool thread and a reserved thread).
-     */
-    public Router addFromMemory(String template, Endpoint endpoint) {
-        return add("GET", template, endpoint, false);
-    }
-
-    private Router add(String method, String template, Endpoint endpoint, boolean blocking) {
         int question = template.indexOf('?');
         String path = question < 0 ? template : template.substring(0, question);
         Set<String> query = question < 0 ? Set.of() : Set.of(template.substring(question + 1).split("&"));
-        routes.add(new Route(method, method + " " + path, path.split("/", -1), query, endpoint, blocking));
+        routes.add(new Route(method, method + " " + path, path.split("/", -1), query, endpoint));
         return this;
     }
 
@@ -48,25 +34,23 @@ public class Router {
                 continue;
             }
             if (route.method.equals(method) || ("HEAD".equals(method) && "GET".equals(route.method))) {
-                return new Match(route.endpoint, params, Set.of(), route.query, route.name, route.blocking);
+                return new Match(route.endpoint, params, Set.of(), route.query, route.name);
             }
             allowed.add(route.method);
         }
-        return new Match(null, Map.of(), allowed, Set.of(), null, false);
+        return new Match(null, Map.of(), allowed, Set.of(), null);
     }
 
     /**
      * Endpoint is null when nothing matched; {@code allowed} then lists methods the path takes.
-     * {@code query} is what the endpoint takes after '?', {@code route} how to name it in an error;
-     * {@code blocking} is false only for {@link #addFromMemory} routes.
+     * {@code query} is what the endpoint takes after '?', {@code route} how to name it in an error.
      */
     public record Match(Endpoint endpoint, Map<String, String> params, Set<String> allowed, Set<String> query,
-            String route, boolean blocking) {
+            String route) {
     }
 
     /** {@code name} ("GET /v1/jobs") is built once, for errors: nothing is allocated per request for it. */
-    private record Route(String method, String name, String[] template, Set<String> query, Endpoint endpoint,
-            boolean blocking) {
+    private record Route(String method, String name, String[] template, Set<String> query, Endpoint endpoint) {
         /** The path's parameters when it fits this template, else null; nothing is allocated for a miss. */
         Map<String, String> bind(String[] segments) {
             if (segments.length != template.length) {

@@ -23,7 +23,7 @@ public final class GpuRoutes {
     }
 
     public static void register(Router router, VfioService gpus, Toggle toggle) {
-        router.addFromMemory("/v1/gpus", exchange -> exchange.bytes(200, "application/json",
+        router.add("GET", "/v1/gpus", exchange -> exchange.bytes(200, "application/json",
                 gpus.listJson(Exchange::serialise)));
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
             String bdf = exchange.path("bdf");
