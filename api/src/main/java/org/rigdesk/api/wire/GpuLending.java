@@ -34,4 +34,9 @@ public record GpuLending(
     public GpuLending {
         schedule = schedule == null ? List.of() : List.copyOf(schedule);
     }
+
+    /** Whether the card is at this step of its way; a state this build does not know is none of them. */
+    public boolean is(LendingState step) {
+        return step.wire().equals(state);
+    }
 }

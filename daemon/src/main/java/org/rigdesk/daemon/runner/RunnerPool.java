@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +26,6 @@ import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuLending;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobState;
-import org.rigdesk.api.wire.LendingState;
 import org.rigdesk.api.wire.RunnerStatus;
 import org.rigdesk.api.wire.SlotState;
 import org.rigdesk.daemon.events.EventHub;
@@ -61,9 +59,6 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                          List<String> cacheWriteEvents, String gpuSlotJobs) {
     }
 
-    /** How long a queued job no runner of ours took is left alone after an on-demand card waited for it. */
-    private static final Duration PASSED_OVER = Duration.ofMinutes(10);
-
     /** A test job waiting for a slot (test image only). */
     record TestJob(boolean gpu, Map<String, String> files) {
     }
@@ -71,8 +66,8 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private final Config config;
     private final GitHubApi github;
     private final JobEngine jobs;
-    private final Supplier<List<Gpu>> gpus;
-    private final Function<String, Integer> gpuMemoryMiB;
+    private final PoolCards cards;
+    private final OnDemandMatcher onDemand;
     private final AuditStore audit;
     private final EventHub events;
     private final ScheduledExecutorService thread;
@@ -82,22 +77,15 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private final QueueWatch queue;
     private final CacheTrust cacheTrust;
     private final JitRunners jitRunners;
+    private final Reconciler reconciler;
     private final Runnable wakeLending;
     private final RunnerSupply runner;
-    /** GitHub's queue as the last poll saw it, oldest first. */
-    private List<GitHubApi.QueuedJob> queued = List.of();
     private Instant nextQueuePoll = Instant.EPOCH;
     private final Instant startedAt;
     private volatile boolean queueRead;
     private String queueProblem;
-    /** On-demand slots by the card lent for them. */
-    private final Map<String, Slot> demands = new LinkedHashMap<>();
-    /** Queued jobs an on-demand card waited for in vain: not lent for again before the time. */
-    private final Map<Long, Instant> passedOver = new HashMap<>();
-    /** Read by the lending thread: the cards the pool wants, in words; the cards whose runner VM has no job yet. */
-    private volatile Map<String, String> wanted = Map.of();
+    /** Read by the lending thread: the cards whose runner VM has no job yet. */
     private volatile Set<String> idleOn = Set.of();
-    private volatile List<RunnerStatus.QueuedJob> queuedView = List.of();
     private volatile List<RunnerStatus.Slot> published = List.of();
     private volatile List<GitHubRunner> ours = List.of();
     private volatile String githubState;
@@ -114,12 +102,31 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         this.queue = new QueueWatch(github, config.clock());
         this.cacheTrust = new CacheTrust(github, config.cacheWriteEvents());
         this.jitRunners = new JitRunners(github, backoff, config.clock(), config.runnerGroupId());
+        this.reconciler = new Reconciler(github, jitRunners, jobs, audit, config, this::stop);
         this.wakeLending = wakeLending;
         this.startedAt = config.clock().instant();
         this.github = github;
         this.jobs = jobs;
-        this.gpus = gpus;
-        this.gpuMemoryMiB = gpuMemoryMiB;
+        this.cards = new PoolCards(gpus, gpuMemoryMiB, config, jobs);
+        this.onDemand = new OnDemandMatcher(new OnDemandMatcher.Slots() {
+            @Override
+            public List<Slot> all() {
+                return slots;
+            }
+
+            @Override
+            public void stop(Slot slot, String reason) {
+                RunnerPool.this.stop(slot, reason);
+            }
+
+            @Override
+            public void wantedChanged(boolean wake) {
+                publishIdle();
+                if (wake) {
+                    wakeLending.run();
+                }
+            }
+        }, cards, audit, config.clock(), config.cpuSlots() > 0);
         this.audit = audit;
         this.events = events;
         this.paused = paused;
@@ -200,25 +207,25 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
 
     /** Whether a job of this kind has somewhere to go: a slot, or for a GPU job an on-demand card. */
     boolean hasSlot(boolean gpu) {
-        return slots.stream().anyMatch(s -> s.gpu == gpu) || gpu && gpus.get().stream()
-                .anyMatch(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()));
+        return slots.stream().anyMatch(s -> s.gpu == gpu)
+                || gpu && cards.all().stream().anyMatch(g -> PoolCards.lentAs(g, GpuLending.ON_DEMAND));
     }
 
     /** The queued jobs one of our runners could take, as the last poll saw them. */
     public List<RunnerStatus.QueuedJob> queued() {
-        return queuedView;
+        return onDemand.view();
     }
 
     // ---- LendingService.Borrower, called from the lending thread ----
 
     @Override
     public boolean wants(String bdf) {
-        return wanted.containsKey(bdf);
+        return onDemand.wanted().containsKey(bdf);
     }
 
     @Override
     public Optional<String> wantedFor(String bdf) {
-        return Optional.ofNullable(wanted.get(bdf));
+        return Optional.ofNullable(onDemand.wanted().get(bdf));
     }
 
     @Override
@@ -267,16 +274,16 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             nextQueuePoll = now.plus(config.queuePoll());
         }
         if (paused) {
-            List.copyOf(demands.values()).forEach(slot -> dropDemand(slot, "the pool is paused"));
+            onDemand.dropAll("the pool is paused");
         } else {
-            matchQueue(now);
+            onDemand.match(now);
         }
         for (Slot slot : List.copyOf(slots)) {
             if (slot.pinned != null && slot.state == SlotState.IDLE && slot.stopReason == null
                     && slot.listeningSince != null) {
-                int idle = idleSeconds(slot.pinned);
+                int idle = cards.idleSeconds(slot.pinned);
                 if (slot.listeningSince.plusSeconds(idle).isBefore(now)) {
-                    passedOver.put(slot.forQueuedJob, now.plus(PASSED_OVER));
+                    onDemand.timedOut(slot, now);
                     stop(slot, "no job came for " + idle + " s: the card goes back");
                     continue;
                 }
@@ -300,9 +307,9 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private void fill(Slot slot) {
         String gpu = null;
         if (slot.pinned != null) {
-            Gpu card = card(slot.pinned);
+            Gpu card = cards.card(slot.pinned);
             if (card == null || !card.is(GpuMode.VFIO) || card.usedBy() != null) {
-                slot.to(SlotState.WAITING, blocked(card) ? card.lending().detail()
+                slot.to(SlotState.WAITING, PoolCards.blocked(card) ? card.lending().detail()
                         : "moving " + slot.pinned + " to vfio-pci for " + slot.forWords);
                 wakeLending.run();
                 return;
@@ -324,7 +331,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
             return;
         }
         String name = config.ownedPrefix() + slot.key + "-" + Long.toString(serial++, 36);
-        List<String> labels = gpu == null ? RunnerLabels.cpuSlot(config.labels()) : gpuLabels(gpu);
+        List<String> labels = gpu == null ? cards.cpuLabels() : cards.gpuLabels(gpu);
         slot.to(SlotState.STARTING, "asking GitHub for a just-in-time runner");
         GitHubApi.JitConfig jit;
         try {
@@ -413,16 +420,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         String runnerName = slot.runnerName;
         slot.vacate();
         if (slot.pinned != null) {
-            // An on-demand slot serves one job: it goes, and the card with it.
-            slots.remove(slot);
-            demands.remove(slot.pinned);
-            // What the pool knows of the queue is up to a poll old: its job is not lent for again before the next read.
-            Instant notBefore = !tookJob && reason == null ? config.clock().instant().plus(Duration.ofMinutes(1))
-                    : nextQueuePoll.plusSeconds(1);
-            passedOver.merge(slot.forQueuedJob, notBefore, (a, b) -> a.isAfter(b) ? a : b);
-            audit.record(ACTOR, "runner.on-demand", slot.pinned, tookJob ? "ok" : reason != null ? "stopped" : "failed",
-                    tookJob ? "job " + job.id() + " " + job.state() + "; the card goes back"
-                            : reason != null ? reason : "its VM ended before it took a job: " + job.error());
+            onDemand.ended(slot, job, reason, nextQueuePoll.plusSeconds(1));
         } else if (!tookJob && reason == null) {
             slot.failures++;
             long wait = GitHubBackoff.doubling(slot.failures).toSeconds(); // the same schedule as GitHub's
@@ -451,7 +449,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
     private void reconcile(Instant now) {
         List<GitHubRunner> listed;
         try {
-            listed = github.listRunners().stream().filter(r -> r.name().startsWith(config.ownedPrefix())).toList();
+            listed = reconciler.list();
         } catch (IOException e) {
             Duration wait = backoff.failed(e, now);
             githubState = backoff.describe(now);
@@ -461,80 +459,24 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         backoff.succeeded();
         githubState = null;
         ours = listed;
-        Set<Long> served = new HashSet<>();
-        slots.stream().filter(s -> s.runnerId != null).forEach(s -> served.add(s.runnerId));
-        for (GitHubRunner runner : listed) {
-            if (!served.contains(runner.id()) && !runner.busy()) {
-                LOG.info("deleting runner " + runner.name() + ": no VM of ours serves it");
-                audit.record(ACTOR, "runner.cleanup", runner.name(), "ok", "no VM serves it (" + runner.status() + ")");
-                jitRunners.deleteQuietly(runner.id());
-            }
-        }
-        for (Slot slot : slots) {
-            if (slot.runnerId == null || slot.stopReason != null) {
-                continue;
-            }
-            Optional<GitHubRunner> seen = listed.stream().filter(r -> r.id() == slot.runnerId).findFirst();
-            if (slot.state == SlotState.IDLE) {
-                if (seen.isEmpty()) {
-                    stop(slot, "GitHub no longer lists runner " + slot.runnerName);
-                } else if (!seen.get().online() && slot.listeningSince != null
-                        && slot.listeningSince.plus(config.offlineGrace()).isBefore(now)) {
-                    stop(slot, "runner " + slot.runnerName + " stayed offline on GitHub for "
-                            + config.offlineGrace().toMinutes() + " min after it started listening");
-                }
-            } else if (slot.state == SlotState.BUSY) {
-                checkJobOnGitHub(slot, now);
-            }
-        }
-    }
-
-    /** A VM still running a job GitHub calls completed (cancelled in the UI, say) is stopped after a grace. */
-    private void checkJobOnGitHub(Slot slot, Instant now) {
-        Job job = jobs.get(slot.jobId).orElse(null);
-        if (job == null || job.repository() == null || job.runId() == null) {
-            return;
-        }
-        try {
-            Optional<GitHubApi.WorkflowJob> ours = github.jobsOfRun(job.repository(), job.runId(),
-                    job.runAttempt() == null ? 1 : job.runAttempt()).stream()
-                    .filter(j -> slot.runnerName.equals(j.runnerName())).findFirst();
-            if (ours.isPresent() && "completed".equals(ours.get().status())) {
-                if (slot.completedOnGitHubSince == null) {
-                    slot.completedOnGitHubSince = now;
-                } else if (slot.completedOnGitHubSince.plus(config.jobGrace()).isBefore(now)) {
-                    stop(slot, "GitHub says the job is over (" + ours.get().conclusion() + ") but its VM still ran");
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.fine(() -> "job status of " + job.repository() + " run " + job.runId() + ": " + e.getMessage());
-        }
+        reconciler.reconcile(listed, slots, now);
     }
 
     /** A card on vfio-pci, free, lent to CI (not on demand: those wait for their job). */
     private Optional<String> freeGpu() {
-        Set<String> taken = new HashSet<>(demands.keySet());
+        Set<String> taken = new HashSet<>(onDemand.lentCards());
         slots.stream().filter(s -> s.gpuBdf != null).forEach(s -> taken.add(s.gpuBdf));
-        return gpus.get().stream()
+        return cards.all().stream()
                 .filter(g -> g.is(GpuMode.VFIO) && g.usedBy() == null && !taken.contains(g.bdf())
-                        && (g.lending() == null || GpuLending.CI.equals(g.lending().effective())))
+                        && (g.lending() == null || PoolCards.lentAs(g, GpuLending.CI)))
                 .map(Gpu::bdf).sorted().findFirst();
-    }
-
-    private Gpu card(String bdf) {
-        return gpus.get().stream().filter(g -> g.bdf().equals(bdf)).findFirst().orElse(null);
-    }
-
-    private int idleSeconds(String bdf) {
-        Gpu card = card(bdf);
-        return card == null || card.lending() == null ? GpuLending.DEFAULT_IDLE_SECONDS : card.lending().idleSeconds();
     }
 
     // ---- GitHub's queue and the on-demand cards ----
 
     private void pollQueue(Instant now) {
         try {
-            queued = queue.poll();
+            onDemand.queue(queue.poll());
             queueRead = true;
             queueProblem = null;
             backoff.succeeded();
@@ -545,7 +487,7 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
                 githubState = backoff.describe(now);
             } else {
                 // A token that may manage runners but not read Actions: the warm slots go on, on-demand cards wait.
-                queued = List.of();
+                onDemand.queue(List.of());
                 queueUnreadable("GitHub refused to show its queue (" + e.status() + ": " + e.getMessage()
                         + "); on-demand GPUs need a token with Actions: read");
             }
@@ -566,167 +508,16 @@ public class RunnerPool implements AutoCloseable, LendingService.Borrower {
         queueProblem = problem;
     }
 
-    /**
-     * Matches each queued job to a runner of ours that could take it (an idle or booting one, or an
-     * on-demand slot made for it) and lends an on-demand card to a job nothing serves yet. A job
-     * matches a runner as GitHub matches them: every label it asks for is on the runner.
-     */
-    private void matchQueue(Instant now) {
-        passedOver.values().removeIf(until -> until.isBefore(now));
-        List<Gpu> cards = gpus.get();
-        Set<Long> waiting = new HashSet<>();
-        queued.forEach(job -> waiting.add(job.id()));
-        for (Slot slot : List.copyOf(demands.values())) {
-            if (!slot.hasVm() && !waiting.contains(slot.forQueuedJob)) {
-                dropDemand(slot, "its job left GitHub's queue before the card was lent");
-            }
-        }
-        Set<Slot> taken = new HashSet<>();
-        List<RunnerStatus.QueuedJob> view = new ArrayList<>();
-        for (GitHubApi.QueuedJob job : queued) {
-            Optional<Slot> serving = demands.values().stream()
-                    .filter(s -> !taken.contains(s) && Long.valueOf(job.id()).equals(s.forQueuedJob)).findFirst()
-                    .or(() -> slots.stream().filter(s -> !taken.contains(s) && mayTake(s)
-                            && RunnerLabels.matches(job.labels(), labelsOf(s))).findFirst());
-            if (serving.isPresent()) {
-                Slot slot = serving.get();
-                taken.add(slot);
-                if (slot.pinned != null && slot.state == SlotState.WAITING && !slot.hasVm()) {
-                    retarget(slot, job, cards);
-                }
-                view.add(shown(job, slot.gpuBdf != null ? slot.gpuBdf : slot.pinned, servedBy(slot)));
-                continue;
-            }
-            Instant after = passedOver.get(job.id());
-            if (after != null) {
-                view.add(shown(job, null, "no runner of ours took it; lent for again after " + after));
-                continue;
-            }
-            Optional<Gpu> card = lendable(job, cards, null);
-            if (card.isPresent()) {
-                taken.add(demand(card.get(), job));
-                view.add(shown(job, card.get().bdf(), "an on-demand GPU on its way to a VM"));
-            } else if (couldServe(job, cards)) {
-                view.add(shown(job, null, "every runner of ours that fits is busy"));
-            }
-        }
-        queuedView = List.copyOf(view);
-    }
-
-    private String servedBy(Slot slot) {
-        if (slot.pinned == null || slot.hasVm()) {
-            return "runner " + (slot.runnerName == null ? slot.key : slot.runnerName) + " (" + slot.state.wire() + ")";
-        }
-        return blocked(card(slot.pinned)) ? "an on-demand GPU its owner is using (tried again)"
-                : "an on-demand GPU on its way to a VM";
-    }
-
-    /** Wanted for a job, but the owner's processes hold it. */
-    private static boolean blocked(Gpu card) {
-        return card != null && card.lending() != null && LendingState.BLOCKED.wire().equals(card.lending().state());
-    }
-
-    /** A slot that may take a queued job now or soon: its VM boots or listens, or it is an on-demand slot still waiting for its card. */
-    private static boolean mayTake(Slot slot) {
-        if (slot.stopReason != null || slot.state == SlotState.BUSY || slot.state == SlotState.STOPPING) {
-            return false;
-        }
-        return slot.hasVm() || slot.pinned != null;
-    }
-
-    private List<String> labelsOf(Slot slot) {
-        if (!slot.labels.isEmpty()) {
-            return slot.labels;
-        }
-        return slot.gpu ? gpuLabels(slot.pinned) : RunnerLabels.cpuSlot(config.labels());
-    }
-
-    private List<String> gpuLabels(String bdf) {
-        return RunnerLabels.gpuSlot(config.labels(), gpuName(bdf), bdf == null ? null : gpuMemoryMiB.apply(bdf),
-                config.gpuSlotJobs(), org.rigdesk.daemon.image.JobImage.current(jobs.config().image()).gpuLabels());
-    }
-
-    /** An on-demand card on the host (or free on vfio-pci) whose runner would carry every label the job asks for. */
-    private Optional<Gpu> lendable(GitHubApi.QueuedJob job, List<Gpu> cards, String besides) {
-        return cards.stream()
-                .filter(g -> g.lending() != null && GpuLending.ON_DEMAND.equals(g.lending().effective()))
-                .filter(g -> !g.bdf().equals(besides) && !demands.containsKey(g.bdf()))
-                .filter(g -> g.is(GpuMode.HOST) || g.is(GpuMode.VFIO) && g.usedBy() == null)
-                .filter(g -> !blocked(g))
-                .filter(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())))
-                .sorted(java.util.Comparator.comparing(Gpu::bdf)).findFirst();
-    }
-
-    /** Whether any runner of ours could ever take the job (it is listed then, even while none is free). */
-    private boolean couldServe(GitHubApi.QueuedJob job, List<Gpu> cards) {
-        if (config.cpuSlots() > 0 && RunnerLabels.matches(job.labels(), RunnerLabels.cpuSlot(config.labels()))) {
-            return true;
-        }
-        return cards.stream().filter(g -> g.lending() != null && !GpuLending.DESK.equals(g.lending().effective()))
-                .anyMatch(g -> RunnerLabels.matches(job.labels(), gpuLabels(g.bdf())));
-    }
-
-    private Slot demand(Gpu card, GitHubApi.QueuedJob job) {
-        String words = "job " + job.name() + " of " + job.repository();
-        Slot slot = Slot.onDemand(card.bdf(), job.id(), words, config.clock());
-        slot.to(SlotState.WAITING, "moving " + card.bdf() + " to vfio-pci for " + words);
-        slots.add(slot);
-        demands.put(card.bdf(), slot);
-        audit.record(ACTOR, "runner.on-demand", card.bdf(), "ok", "lending it for queued " + words
-                + " (labels " + job.labels() + ")");
-        LOG.info("lending on-demand " + card.bdf() + " for queued " + words);
-        publishWanted();
-        wakeLending.run();
-        return slot;
-    }
-
-    /** The owner is using the card a job waits for: another on-demand card that fits takes over, if there is one. */
-    private void retarget(Slot slot, GitHubApi.QueuedJob job, List<Gpu> cards) {
-        if (!blocked(card(slot.pinned))) {
-            return;
-        }
-        lendable(job, cards, slot.pinned).ifPresent(other -> {
-            dropDemand(slot, slot.pinned + " is in use on the desk; " + other.bdf() + " takes the job");
-            demand(other, job);
-        });
-    }
-
-    private void dropDemand(Slot slot, String reason) {
-        if (slot.hasVm()) {
-            if (slot.stopReason == null) {
-                stop(slot, reason);
-            }
-            return;
-        }
-        slots.remove(slot);
-        demands.remove(slot.pinned);
-        audit.record(ACTOR, "runner.on-demand", slot.pinned, "dropped", reason);
-        publishWanted();
-    }
-
-    private static RunnerStatus.QueuedJob shown(GitHubApi.QueuedJob job, String gpu, String waitingFor) {
-        return new RunnerStatus.QueuedJob(job.repository(), job.runId(), job.id(), job.name(), job.labels(), gpu,
-                waitingFor);
-    }
-
-    /** What the lending thread reads: the cards wanted on demand, and those whose runner VM has no job yet. */
-    private void publishWanted() {
-        Map<String, String> nextWanted = new LinkedHashMap<>();
-        demands.forEach((bdf, slot) -> nextWanted.put(bdf, slot.forWords));
-        wanted = Map.copyOf(nextWanted);
+    /** What the lending thread reads: the cards whose runner VM has no job yet. */
+    private void publishIdle() {
         Set<String> idle = new HashSet<>();
         slots.stream().filter(s -> s.gpuBdf != null && s.hasVm() && s.state != SlotState.BUSY)
                 .forEach(s -> idle.add(s.gpuBdf));
         idleOn = Set.copyOf(idle);
     }
 
-    private String gpuName(String bdf) {
-        Gpu card = card(bdf);
-        return card == null ? null : card.name();
-    }
-
     private void publish() {
-        publishWanted();
+        publishIdle();
         List<RunnerStatus.Slot> next = slots.stream().map(Slot::snapshot).toList();
         if (!next.equals(published)) {
             published = next;
