@@ -27,11 +27,6 @@ public record Gpu(
         GpuLending lending,
         Health health) {
 
-    public static final String HOST = "host";
-    public static final String VFIO = "vfio";
-    public static final String UNBOUND = "unbound";
-    public static final String CHANGING = "changing";
-
     public Gpu {
         groupDevices = groupDevices == null ? List.of() : List.copyOf(groupDevices);
     }

@@ -32,22 +32,6 @@ public record Job(
         Long runId,
         Integer runAttempt) {
 
-    public static final String QUEUED = "queued";
-    public static final String BOOTING = "booting";
-    public static final String READY = "ready";
-    public static final String RUNNING = "running";
-    public static final String SUCCEEDED = "succeeded";
-    public static final String FAILED = "failed";
-    public static final String CANCELLED = "cancelled";
-    public static final String TIMED_OUT = "timed-out";
-    public static final String LOST = "lost";
-
-    public static final List<String> STATES =
-            List.of(QUEUED, BOOTING, READY, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
-
-    /** States of a job whose VM is still to come or still there. */
-    public static final List<String> UNFINISHED = List.of(QUEUED, BOOTING, READY, RUNNING);
-
     public static final String KIND_LOCAL = "local";
     public static final String KIND_GITHUB = "github";
 
@@ -56,7 +40,7 @@ public record Job(
     }
 
     public boolean finished() {
-        return !UNFINISHED.contains(state);
+        return JobState.of(state).map(JobState::finished).orElse(true);
     }
 
     /** Whether the job is in {@code state} (the wire says the state as a string, for clients that may not know a new one). */
@@ -66,6 +50,6 @@ public record Job(
 
     /** A VM works on it: booting or running. Queued jobs and idle runner VMs ({@code ready}) are not. */
     public boolean active() {
-        return BOOTING.equals(state) || RUNNING.equals(state);
+        return is(JobState.BOOTING) || is(JobState.RUNNING);
     }
 }

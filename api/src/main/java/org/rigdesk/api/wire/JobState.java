@@ -2,6 +2,7 @@ package org.rigdesk.api.wire;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,16 +12,16 @@ import java.util.Set;
  * or lost (a daemon killed under it) from any state; an ended job never changes again.
  */
 public enum JobState {
-    QUEUED(Job.QUEUED),
-    BOOTING(Job.BOOTING),
+    QUEUED("queued"),
+    BOOTING("booting"),
     /** A runner slot's VM whose runner listens for GitHub to hand it a job. */
-    READY(Job.READY),
-    RUNNING(Job.RUNNING),
-    SUCCEEDED(Job.SUCCEEDED),
-    FAILED(Job.FAILED),
-    CANCELLED(Job.CANCELLED),
-    TIMED_OUT(Job.TIMED_OUT),
-    LOST(Job.LOST);
+    READY("ready"),
+    RUNNING("running"),
+    SUCCEEDED("succeeded"),
+    FAILED("failed"),
+    CANCELLED("cancelled"),
+    TIMED_OUT("timed-out"),
+    LOST("lost");
 
     private static final Set<JobState> ENDS = EnumSet.of(SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, LOST);
 
@@ -51,6 +52,11 @@ public enum JobState {
             case RUNNING -> next.finished();
             default -> false;
         };
+    }
+
+    /** Every state's wire name, in the order a job passes them. */
+    public static List<String> wires() {
+        return Arrays.stream(values()).map(JobState::wire).toList();
     }
 
     public static Optional<JobState> of(String wire) {

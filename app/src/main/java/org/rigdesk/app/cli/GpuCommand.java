@@ -179,7 +179,7 @@ public class GpuCommand {
             checkBdf(spec, bdf);
             try (RigdeskApi client = gpu.parent.client()) {
                 Gpu now = client.reclaimGpu(bdf, cancelJob);
-                while (await && !Gpu.HOST.equals(now.mode())) {
+                while (await && !now.is(GpuMode.HOST)) {
                     Thread.sleep(1000);
                     now = client.gpus().stream().filter(g -> g.bdf().equals(bdf)).findFirst().orElse(now);
                 }

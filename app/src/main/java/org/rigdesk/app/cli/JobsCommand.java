@@ -3,6 +3,7 @@ package org.rigdesk.app.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.Json;
@@ -36,8 +37,8 @@ public class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (state != null && !Job.STATES.contains(state)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state must be one of " + Job.STATES);
+        if (state != null && !JobState.wires().contains(state)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--state must be one of " + JobState.wires());
         }
         try (RigdeskApi client = parent.client()) {
             JobList jobs = new JobList(client.jobs(state, limit));

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import picocli.CommandLine.Command;
@@ -96,15 +97,15 @@ public class RunCommand implements Callable<Integer> {
     }
 
     static int exitCodeOf(Job done, PrintWriter err) {
-        if (!Job.SUCCEEDED.equals(done.state())) {
+        if (!done.is(JobState.SUCCEEDED)) {
             err.println("rigdesk: job " + done.id() + " " + done.state()
                     + (done.error() == null ? "" : ": " + done.error()));
             err.flush();
         }
-        return switch (done.state()) {
-            case Job.SUCCEEDED -> 0;
-            case Job.TIMED_OUT -> EXIT_TIMED_OUT;
-            case Job.CANCELLED -> EXIT_CANCELLED;
+        return switch (JobState.of(done.state()).orElse(JobState.FAILED)) {
+            case SUCCEEDED -> 0;
+            case TIMED_OUT -> EXIT_TIMED_OUT;
+            case CANCELLED -> EXIT_CANCELLED;
             default -> done.exitCode() != null && done.exitCode() != 0 ? done.exitCode() : 1;
         };
     }

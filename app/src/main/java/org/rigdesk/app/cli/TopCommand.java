@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -74,7 +75,7 @@ public class TopCommand implements Callable<Integer> {
             GpuSample sample = samples.get(gpu.bdf());
             String mode = gpu.usedBy() != null ? "job " + gpu.usedBy() : gpu.mode();
             if (sample == null || GpuSample.NONE.equals(sample.source())) {
-                String why = Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null ? "in VM" : "n/a";
+                String why = gpu.is(GpuMode.VFIO) || gpu.usedBy() != null ? "in VM" : "n/a";
                 table.row(gpu.bdf(), gpu.name(), mode, why, why, why, why, why);
                 continue;
             }

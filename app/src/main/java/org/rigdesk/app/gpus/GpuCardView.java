@@ -199,9 +199,8 @@ public class GpuCardView extends VBox {
             state.setText(lending.detail());
             // The badge and the policy already say where it is: the daemon's line shows only while the
             // card is on its way or held back (moving, returning, blocked), where it says why.
-            state.setVisible(LendingState.MOVING.wire().equals(lending.state())
-                    || LendingState.RETURNING.wire().equals(lending.state())
-                    || LendingState.BLOCKED.wire().equals(lending.state()));
+            state.setVisible(lending.is(LendingState.MOVING) || lending.is(LendingState.RETURNING)
+                    || lending.is(LendingState.BLOCKED));
             state.setTooltip(new Tooltip("Policy: " + lending.policy() + " · now " + lending.effective()
                     + " · " + lending.state() + (lending.policy().equals(GpuLending.ON_DEMAND)
                     || lending.policy().equals(GpuLending.SCHEDULE) ? "\nOn demand, a runner waits "
@@ -214,8 +213,8 @@ public class GpuCardView extends VBox {
             policy.setVisible(!gpu.bootVga());
             ci.setDisable(GpuLending.CI.equals(lending.policy()));
             onDemand.setDisable(GpuLending.ON_DEMAND.equals(lending.policy()));
-            desk.setDisable(GpuLending.DESK.equals(lending.policy()) && !Gpu.VFIO.equals(gpu.mode()));
-            cancel.setVisible(LendingState.RETURNING.wire().equals(lending.state()) && gpu.usedBy() != null);
+            desk.setDisable(GpuLending.DESK.equals(lending.policy()) && !gpu.is(GpuMode.VFIO));
+            cancel.setVisible(lending.is(LendingState.RETURNING) && gpu.usedBy() != null);
             toggle.setDisable(GpuLending.ON_DEMAND.equals(lending.policy()) || GpuLending.SCHEDULE.equals(lending.policy()));
         };
         model.gpuProperty().addListener((obs, old, now) -> show.run());
@@ -314,7 +313,7 @@ public class GpuCardView extends VBox {
         row = fact(facts, row, "PCIe link", gpu.link() == null ? "n/a"
                 : (gpu.link().speed() == null ? "?" : gpu.link().speed())
                 + (gpu.link().width() == null ? "" : " x" + gpu.link().width()));
-        if (!gpu.passthrough().possible() && !Gpu.VFIO.equals(gpu.mode())) {
+        if (!gpu.passthrough().possible() && !gpu.is(GpuMode.VFIO)) {
             fact(facts, row, "Cannot be lent", gpu.passthrough().blockers().stream()
                     .map(b -> b.detail() == null ? b.code() : b.detail()).distinct().collect(Collectors.joining("; ")));
         }
@@ -331,7 +330,7 @@ public class GpuCardView extends VBox {
     /** The switch shows where the card is, not where the user last pushed it. */
     private void syncToggle() {
         syncing = true;
-        toggle.setSelected(Gpu.VFIO.equals(model.gpuProperty().get().mode()));
+        toggle.setSelected(model.gpuProperty().get().is(GpuMode.VFIO));
         syncing = false;
     }
 

@@ -171,7 +171,7 @@ public class GpuCardViewModel {
      * sampler for it) says so once, not five times.
      */
     public static String readingsNote(Gpu gpu, GpuSample sample) {
-        boolean inVm = Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null;
+        boolean inVm = gpu.is(GpuMode.VFIO) || gpu.usedBy() != null;
         boolean hidden = sample == null || GpuSample.NONE.equals(sample.source());
         if (!hidden) {
             return null;

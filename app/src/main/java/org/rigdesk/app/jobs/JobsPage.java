@@ -29,6 +29,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.app.ui.Page;
 import org.rigdesk.app.ui.PageScaffold;
@@ -61,7 +62,7 @@ public class JobsPage implements Page {
         ChoiceBox<String> filter = new ChoiceBox<>();
         filter.setId("jobs-filter");
         List<String> states = new ArrayList<>(List.of(JobsViewModel.ALL));
-        states.addAll(Job.STATES);
+        states.addAll(JobState.wires());
         filter.setItems(FXCollections.observableArrayList(states));
         filter.valueProperty().bindBidirectional(model.filterProperty());
         Button run = new Button("Run…");

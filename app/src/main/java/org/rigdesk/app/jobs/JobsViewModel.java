@@ -13,6 +13,7 @@ import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.Json;
@@ -51,7 +52,7 @@ public class JobsViewModel {
         shown.setPredicate(job -> isWork(job, ALL));
         filter.addListener((obs, old, now) -> shown.setPredicate(job -> isWork(job, now)));
         jobs.addListener((javafx.collections.ListChangeListener<Job>) change -> waitingRunners.set(
-                jobs.stream().filter(job -> Job.READY.equals(job.state())).count()));
+                jobs.stream().filter(job -> job.is(JobState.READY)).count()));
         selected.addListener((obs, old, now) -> {
             // A new selection, or the selected job moved on (its log grows until it ends).
             if (now == null || old == null || old.id() != now.id() || now.finished() != old.finished()) {
@@ -174,7 +175,7 @@ public class JobsViewModel {
      */
     private static boolean isWork(Job job, String filter) {
         if (filter == null || ALL.equals(filter)) {
-            return !Job.READY.equals(job.state());
+            return !job.is(JobState.READY);
         }
         return filter.equals(job.state());
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Job;
@@ -29,8 +30,8 @@ public record Overview(List<Tile> tiles) {
                 lent == 0 || lendable.size() == lent ? "" : lendable.size() - lent + " on my desk",
                 lent == 0 ? Vocabulary.mode(GpuMode.HOST) : Vocabulary.mode(GpuMode.VFIO));
 
-        long running = jobs.stream().filter(j -> Job.RUNNING.equals(j.state()) || Job.BOOTING.equals(j.state())).count();
-        long queued = jobs.stream().filter(j -> Job.QUEUED.equals(j.state())).count()
+        long running = jobs.stream().filter(j -> j.is(JobState.RUNNING) || j.is(JobState.BOOTING)).count();
+        long queued = jobs.stream().filter(j -> j.is(JobState.QUEUED)).count()
                 + (runner == null ? 0 : runner.queued().size());
         Tile jobTile = new Tile("overview-jobs", "Jobs", running + " running", queued + " queued",
                 running > 0 ? Vocabulary.job(org.rigdesk.api.wire.JobState.RUNNING) : null);
@@ -57,6 +58,6 @@ public record Overview(List<Tile> tiles) {
 
     /** Lent: on vfio-pci, or on its way there (a held runner VM counts, a card coming back does not). */
     private static boolean withCi(Gpu gpu) {
-        return Gpu.VFIO.equals(gpu.mode()) || gpu.usedBy() != null;
+        return gpu.is(GpuMode.VFIO) || gpu.usedBy() != null;
     }
 }

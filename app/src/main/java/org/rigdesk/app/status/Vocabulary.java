@@ -113,7 +113,7 @@ public final class Vocabulary {
     public static Look gpu(Gpu gpu, Job holder) {
         GpuMode mode = GpuMode.of(gpu.mode()).orElse(GpuMode.HOST);
         if (gpu.usedBy() != null && mode != GpuMode.HOST) {
-            if (holder != null && Job.READY.equals(holder.state())) {
+            if (holder != null && holder.is(JobState.READY)) {
                 return new Look(WAITING, "Lent to CI · " + WAITING_FOR_A_JOB.toLowerCase(java.util.Locale.ROOT),
                         Tone.IDLE, "vfio-pci; an idle runner VM (job " + gpu.usedBy() + ") holds it");
             }

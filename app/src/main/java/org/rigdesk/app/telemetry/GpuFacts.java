@@ -3,6 +3,7 @@ package org.rigdesk.app.telemetry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 
@@ -16,7 +17,7 @@ public final class GpuFacts {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("Name", gpu.name() + " (" + gpu.vendorId() + ":" + gpu.deviceId() + ")");
         facts.put("UUID", sample != null && sample.uuid() != null ? sample.uuid()
-                : Gpu.VFIO.equals(gpu.mode()) ? "n/a (on vfio-pci: only a VM's driver can read it)" : "n/a");
+                : gpu.is(GpuMode.VFIO) ? "n/a (on vfio-pci: only a VM's driver can read it)" : "n/a");
         String driver = gpu.driver() == null ? "none" : gpu.driver();
         if (sample != null && sample.driverVersion() != null && !"vfio-pci".equals(driver)) {
             driver += " " + sample.driverVersion();

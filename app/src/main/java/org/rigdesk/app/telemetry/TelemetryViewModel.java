@@ -167,7 +167,7 @@ public class TelemetryViewModel {
                                       java.time.Instant to) {
         List<Mark> marks = new ArrayList<>();
         for (org.rigdesk.api.wire.Job job : jobs) {
-            if (bdf == null || !job.gpus().contains(bdf) || org.rigdesk.api.wire.Job.READY.equals(job.state())) {
+            if (bdf == null || !job.gpus().contains(bdf) || job.is(org.rigdesk.api.wire.JobState.READY)) {
                 continue; // an idle runner VM holds the card but does no work
             }
             if (job.startedAt() != null && !job.startedAt().isBefore(from) && !job.startedAt().isAfter(to)) {

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;
@@ -57,8 +59,8 @@ public final class DesktopAlerts {
         // The summary in the one vocabulary, with its icon: "✓ Job succeeded", "✗ Job failed".
         org.rigdesk.app.status.Look look = org.rigdesk.app.status.Vocabulary.job(job);
         String summary = look.icon() + " Job " + look.words().toLowerCase(java.util.Locale.ROOT);
-        return Optional.of(switch (job.state()) {
-            case Job.SUCCEEDED, Job.CANCELLED -> new Alert(JOBS, summary, what + took, false);
+        return Optional.of(switch (JobState.of(job.state()).orElse(JobState.FAILED)) {
+            case SUCCEEDED, CANCELLED -> new Alert(JOBS, summary, what + took, false);
             default -> new Alert(JOBS, summary, what + took + (job.error() == null ? "" : "\n" + job.error()), true);
         });
     }
@@ -91,11 +93,11 @@ public final class DesktopAlerts {
 
     private Optional<Alert> mode(Gpu gpu) {
         String before = gpuModes.put(gpu.bdf(), gpu.mode());
-        if (before == null || before.equals(gpu.mode()) || Gpu.CHANGING.equals(gpu.mode())) {
+        if (before == null || before.equals(gpu.mode()) || gpu.is(GpuMode.CHANGING)) {
             return Optional.empty();
         }
-        String now = Gpu.VFIO.equals(gpu.mode()) ? "on vfio-pci, ready for job VMs"
-                : Gpu.HOST.equals(gpu.mode()) ? "back on its host driver (" + gpu.driver() + ")" : gpu.mode();
+        String now = gpu.is(GpuMode.VFIO) ? "on vfio-pci, ready for job VMs"
+                : gpu.is(GpuMode.HOST) ? "back on its host driver (" + gpu.driver() + ")" : gpu.mode();
         return Optional.of(new Alert(GPUS, "GPU mode changed", gpu.name() + " (" + gpu.bdf() + ") is " + now, false));
     }
 

@@ -53,7 +53,7 @@ public final class TrayModel {
         String title = status == TrayState.Status.BUSY ? "Rigdesk — " + tooltip : "Rigdesk";
         List<Gpu> lendable = gpus.stream().filter(g -> g.lending() != null && !g.bootVga()).toList();
         long lent = lendable.stream().filter(g -> !GpuLending.DESK.equals(g.lending().effective())
-                || !LendingState.DESK.wire().equals(g.lending().state())).count();
+                || !g.lending().is(LendingState.DESK)).count();
         if (connected && !lendable.isEmpty()) {
             tooltip += " · " + (lent == 0 ? (lendable.size() == 1 ? "the GPU is" : "all GPUs are") + " on your desk"
                     : lent + " of " + lendable.size() + (lendable.size() == 1 ? " GPU" : " GPUs") + " lent");

@@ -31,7 +31,7 @@ class GpuCardViewModelTest {
         background.forEach(Runnable::run);
 
         assertFalse(card.workingProperty().get());
-        assertEquals(Gpu.VFIO, card.gpuProperty().get().mode());
+        assertEquals(GpuMode.VFIO.wire(), card.gpuProperty().get().mode());
         assertEquals(List.of("mode " + BDF + " vfio"), api.calls);
         assertEquals("", card.problemProperty().get());
     }
@@ -46,7 +46,7 @@ class GpuCardViewModelTest {
         card.requestMode(GpuMode.VFIO);
 
         assertFalse(card.workingProperty().get());
-        assertEquals(Gpu.HOST, card.gpuProperty().get().mode());
+        assertEquals(GpuMode.HOST.wire(), card.gpuProperty().get().mode());
         assertTrue(card.problemProperty().get().contains("process 4242 (Xorg) holds /dev/nvidia0"),
                 card.problemProperty().get());
         assertEquals("Stop the process, or move the display to another GPU.", card.remedyProperty().get());
@@ -63,7 +63,7 @@ class GpuCardViewModelTest {
         card.lend("on-demand");
         assertEquals("standby", card.gpuProperty().get().lending().state());
         card.lend("ci");
-        assertEquals(Gpu.VFIO, card.gpuProperty().get().mode());
+        assertEquals(GpuMode.VFIO.wire(), card.gpuProperty().get().mode());
         card.reclaim();
         assertEquals("desk", card.gpuProperty().get().lending().policy());
         assertEquals(List.of("lend " + BDF + " on-demand", "lend " + BDF + " ci", "reclaim " + BDF), api.calls);
@@ -149,6 +149,6 @@ class GpuCardViewModelTest {
         assertEquals("Keep on my desk", asked.get(0).stay());
         assertTrue(asked.get(0).consequences().contains(BDF + "  RTX 3060 (gpu, nvidia)"), asked.get(0).consequences());
         assertTrue(api.calls.isEmpty(), "nothing asked of the daemon: " + api.calls);
-        assertEquals(Gpu.HOST, card.gpuProperty().get().mode());
+        assertEquals(GpuMode.HOST.wire(), card.gpuProperty().get().mode());
     }
 }

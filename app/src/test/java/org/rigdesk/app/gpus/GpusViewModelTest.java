@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.GpuSample;
-import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.TelemetryHistory;
 import org.rigdesk.api.wire.TelemetryStatus;
@@ -60,11 +60,11 @@ class GpusViewModelTest {
 
         String held = Json.mapper().writeValueAsString(InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060", GpuMode.VFIO, "7"));
         model.onEvents(List.of(new EventDispatcher.Received("gpu", held)));
-        model.onJobs(List.of(InMemoryRigdesk.job(7, Job.RUNNING, List.of("0000:01:00.0"))));
+        model.onJobs(List.of(InMemoryRigdesk.job(7, JobState.RUNNING.wire(), List.of("0000:01:00.0"))));
 
         assertSame(card, model.cards().get(0), "the same card, updated");
         assertEquals("7", card.gpuProperty().get().usedBy());
-        assertEquals(Job.RUNNING, card.holderProperty().get().state());
+        assertEquals(JobState.RUNNING.wire(), card.holderProperty().get().state());
         assertEquals("Running job #7", card.look().words(), "a local job has no repository to name");
     }
 

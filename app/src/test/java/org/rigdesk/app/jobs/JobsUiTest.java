@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.app.shell.Shell;
 import org.rigdesk.app.shell.UiHarness;
@@ -72,7 +73,7 @@ class JobsUiTest {
         assertTrue(log().lines().contains("tick 1"));
         // The log can be a few milliseconds ahead of the job's state event: the lines are shown
         // while the job runs (it sleeps for two minutes after them).
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Job.RUNNING.equals(table().getItems().get(0).state()));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> table().getItems().get(0).is(JobState.RUNNING));
         // A row the state event replaced gets its selection back on the next pulse (JobsPage's follow).
         WaitForAsyncUtils.waitForFxEvents();
         Job running = table().getItems().get(0);
@@ -83,9 +84,9 @@ class JobsUiTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#confirm-cancel").queryAll().isEmpty());
         robot.clickOn(button(robot.lookup("#confirm-cancel").queryAs(DialogPane.class), "Cancel job"));
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> Job.CANCELLED.equals(table().getItems().get(0).state()));
+                () -> table().getItems().get(0).is(JobState.CANCELLED));
         try (DaemonClient client = daemon.client()) {
-            assertEquals(Job.CANCELLED, client.get("/v1/jobs/" + running.id(), Job.class).state());
+            assertEquals(JobState.CANCELLED.wire(), client.get("/v1/jobs/" + running.id(), Job.class).state());
         }
         assertFalse(log().lines().contains("tick 3"), "cancelled before the end");
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.Problem;
@@ -23,19 +24,19 @@ class JobsViewModelTest {
 
     @Test
     void listsNewestFirstAndEventsUpdateRowsInPlace() throws Exception {
-        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(1, Job.SUCCEEDED, List.of()))
-                .with(InMemoryRigdesk.job(2, Job.RUNNING, List.of()));
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(1, JobState.SUCCEEDED.wire(), List.of()))
+                .with(InMemoryRigdesk.job(2, JobState.RUNNING.wire(), List.of()));
         JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         assertEquals(List.of(2L, 1L), model.all().stream().map(Job::id).toList());
         assertTrue(api.calls.contains("jobs null 200"), api.calls.toString());
 
-        model.onEvents(List.of(event("job", InMemoryRigdesk.job(2, Job.FAILED, List.of())),
-                event("job", InMemoryRigdesk.job(3, Job.QUEUED, List.of()))));
+        model.onEvents(List.of(event("job", InMemoryRigdesk.job(2, JobState.FAILED.wire(), List.of())),
+                event("job", InMemoryRigdesk.job(3, JobState.QUEUED.wire(), List.of()))));
         assertEquals(List.of(3L, 2L, 1L), model.all().stream().map(Job::id).toList());
-        assertEquals(Job.FAILED, model.all().get(1).state());
+        assertEquals(JobState.FAILED.wire(), model.all().get(1).state());
 
-        model.filterProperty().set(Job.FAILED);
+        model.filterProperty().set(JobState.FAILED.wire());
         assertEquals(List.of(2L), model.shown().stream().map(Job::id).toList());
         model.filterProperty().set(JobsViewModel.ALL);
         assertEquals(3, model.shown().size());
@@ -43,11 +44,11 @@ class JobsViewModelTest {
 
     @Test
     void aRemovedRunnerVmLeavesTheTableAndTheSelection() throws Exception {
-        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(4, Job.READY, List.of()));
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(4, JobState.READY.wire(), List.of()));
         JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         model.reload();
         model.selectedProperty().set(model.all().get(0));
-        model.onRemoved(List.of(event("job-removed", InMemoryRigdesk.job(4, Job.CANCELLED, List.of()))));
+        model.onRemoved(List.of(event("job-removed", InMemoryRigdesk.job(4, JobState.CANCELLED.wire(), List.of()))));
         assertTrue(model.all().isEmpty());
         assertNull(model.selectedProperty().get());
     }
@@ -62,7 +63,7 @@ class JobsViewModelTest {
         assertEquals(1, started.size());
         assertTrue(api.calls.contains("submit nvidia-smi gpus=1"), api.calls.toString());
         model.cancel(started.get(0));
-        assertEquals(Job.CANCELLED, model.all().get(0).state());
+        assertEquals(JobState.CANCELLED.wire(), model.all().get(0).state());
 
         api.refuseNext = Problem.of(409, "not-enough-gpus", "Not enough GPUs",
                 "the job asks for 1 GPU(s), but 0 are in passthrough mode", "Move more GPUs to vfio");
@@ -73,7 +74,7 @@ class JobsViewModelTest {
 
     @Test
     void cancellingTheSelectedJobAsksFirst() {
-        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(5, Job.RUNNING, List.of()));
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(5, JobState.RUNNING.wire(), List.of()));
         List<String> asked = new ArrayList<>();
         boolean[] answer = {false};
         JobsViewModel model = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.answering(question -> {
@@ -88,7 +89,7 @@ class JobsViewModelTest {
         answer[0] = true;
         model.cancelSelected();
         assertTrue(api.calls.contains("cancel 5"), api.calls.toString());
-        assertEquals(Job.CANCELLED, model.all().get(0).state());
+        assertEquals(JobState.CANCELLED.wire(), model.all().get(0).state());
     }
 
     @Test

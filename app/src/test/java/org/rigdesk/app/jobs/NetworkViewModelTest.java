@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.app.ui.Dialogs;
 import org.rigdesk.app.testing.InMemoryRigdesk;
@@ -22,8 +22,8 @@ class NetworkViewModelTest {
 
     @Test
     void selectingAJobShowsWhereItWentWhatWasRefusedAndWhatItAsked() throws Exception {
-        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(1, Job.SUCCEEDED, List.of()))
-                .with(InMemoryRigdesk.job(2, Job.SUCCEEDED, List.of()));
+        InMemoryRigdesk api = new InMemoryRigdesk().with(InMemoryRigdesk.job(1, JobState.SUCCEEDED.wire(), List.of()))
+                .with(InMemoryRigdesk.job(2, JobState.SUCCEEDED.wire(), List.of()));
         api.networks.put(1L, LOG);
         JobsViewModel jobs = new JobsViewModel(api, Runnable::run, Runnable::run, Dialogs.YES);
         jobs.reload();

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
@@ -190,8 +192,8 @@ class Screenshots {
                         "PCIe errors during the job: 0 fatal, 3 non-fatal (AER)", "Reboot the host")))));
         org.rigdesk.app.gpus.GpusViewModel model = new org.rigdesk.app.gpus.GpusViewModel(api, Runnable::run,
                 Runnable::run, org.rigdesk.app.ui.Dialogs.YES);
-        Job ready = org.rigdesk.app.testing.InMemoryRigdesk.job(7, Job.READY, List.of("0000:03:00.0"));
-        Job running = new Job(8, Job.KIND_GITHUB, "octo/gpu-ci / CI / render", Job.RUNNING, List.of("0000:04:00.0"),
+        Job ready = org.rigdesk.app.testing.InMemoryRigdesk.job(7, JobState.READY.wire(), List.of("0000:03:00.0"));
+        Job running = new Job(8, Job.KIND_GITHUB, "octo/gpu-ci / CI / render", JobState.RUNNING.wire(), List.of("0000:04:00.0"),
                 false, "qemu", "tcg", 2, 4096, 3600, null, java.time.Instant.now(), null, null, 0, null, "octo/gpu-ci",
                 "CI", "render", 42L, 1);
         Scene[] scene = new Scene[1];

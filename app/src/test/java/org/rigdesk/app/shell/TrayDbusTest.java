@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Json;
 import org.rigdesk.api.wire.RunnerStatus;
@@ -114,7 +115,7 @@ class TrayDbusTest {
             assertEquals(List.of("Open Rigdesk", "-", "No jobs running", "-", "Pause runner", "Quit Rigdesk"),
                     labels(menu));
 
-            jobs.add(job(7, Job.RUNNING, null));
+            jobs.add(job(7, JobState.RUNNING.wire(), null));
             assertTrue(labels(menu).contains("● #7 whisper medium · Running"), labels(menu).toString());
             assertEquals("Rigdesk — 1 job running", value(properties.Get("org.kde.StatusNotifierItem", "Title")));
             menu.Event(index(menu, "● #7 whisper medium · Running"), "clicked", new Variant<>(""), new UInt32(0));
@@ -127,7 +128,7 @@ class TrayDbusTest {
 
             // The job fails: a critical notification, and the tray asks for attention.
             // Its reason holds markup (names come from jobs): the body shows it as text.
-            events.accept("job", Json.mapper().writeValueAsString(job(7, Job.FAILED,
+            events.accept("job", Json.mapper().writeValueAsString(job(7, JobState.FAILED.wire(),
                     "exit code 1 <a href=\"https://evil.example\">details</a> & more")));
             events.flush();
             await(() -> notified.size() == 1, "a notification is sent");
@@ -139,7 +140,7 @@ class TrayDbusTest {
             assertEquals((byte) 2, notified.get(0)[2], "urgency critical");
             assertEquals("NeedsAttention", value(properties.Get("org.kde.StatusNotifierItem", "Status")));
             // The tooltip's description is markup to KDE: a job named in markup shows there as text.
-            events.accept("job", Json.mapper().writeValueAsString(job(9, Job.FAILED, "exit code 1",
+            events.accept("job", Json.mapper().writeValueAsString(job(9, JobState.FAILED.wire(), "exit code 1",
                     "<img src=x>train & <b>ship</b>")));
             events.flush();
             String tooltip = tooltipDescription(properties.Get("org.kde.StatusNotifierItem", "ToolTip"));
@@ -153,7 +154,7 @@ class TrayDbusTest {
 
             // Categories switched off in Settings stay quiet; the daemon lost is still said.
             preferences.notify(DesktopAlerts.JOBS, false);
-            events.accept("job", Json.mapper().writeValueAsString(job(8, Job.FAILED, "exit code 2")));
+            events.accept("job", Json.mapper().writeValueAsString(job(8, JobState.FAILED.wire(), "exit code 2")));
             events.flush();
             controller.connection(false);
             await(() -> notified.size() == 2, "the lost daemon is notified");
@@ -235,7 +236,7 @@ class TrayDbusTest {
 
     private static Job job(long id, String state, String error, String name) {
         Instant now = Instant.now();
-        boolean done = !Job.RUNNING.equals(state);
+        boolean done = !JobState.RUNNING.wire().equals(state);
         return new Job(id, Job.KIND_LOCAL, name, state, List.of(), false, "qemu", "kvm", 2, 2048, 3600,
                 now.minusSeconds(100), now.minusSeconds(90), done ? now : null, done ? 1 : null, 0, error, null, null,
                 null, null, null);

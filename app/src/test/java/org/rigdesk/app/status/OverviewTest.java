@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Job;
@@ -23,10 +24,10 @@ class OverviewTest {
         Gpu desk = InMemoryRigdesk.gpu("0000:02:00.0", "RTX 3060", GpuMode.HOST, null);
         Gpu boot = new Gpu("0000:00:02.0", "8086", "4680", "Intel", "iGPU", "030000", "i915", "host", 3, true, 0, null,
                 List.of(), new Gpu.Passthrough(false, List.of()), null);
-        Job ready = InMemoryRigdesk.job(7, Job.READY, List.of("0000:01:00.0"));
-        Job failed = finished(5, Job.FAILED, NOW.minusSeconds(200));
-        Job older = finished(4, Job.SUCCEEDED, NOW.minusSeconds(4000));
-        Job queued = InMemoryRigdesk.job(8, Job.QUEUED, List.of());
+        Job ready = InMemoryRigdesk.job(7, JobState.READY.wire(), List.of("0000:01:00.0"));
+        Job failed = finished(5, JobState.FAILED.wire(), NOW.minusSeconds(200));
+        Job older = finished(4, JobState.SUCCEEDED.wire(), NOW.minusSeconds(4000));
+        Job queued = InMemoryRigdesk.job(8, JobState.QUEUED.wire(), List.of());
         RunnerStatus.Slot idle = new RunnerStatus.Slot("gpu-0", "gpu", "0000:01:00.0", "idle", "r", 1L, null, null,
                 null, List.of());
         RunnerStatus runner = new RunnerStatus(true, "octo/gpu-ci", "https://github.com/octo/gpu-ci", null, List.of(),

@@ -83,7 +83,7 @@ class VocabularyTest {
     void anIdleRunnerReadsTheSameEverywhere() {
         assertEquals(Vocabulary.WAITING_FOR_A_JOB, Vocabulary.job(JobState.READY).words());
         assertEquals(Vocabulary.WAITING_FOR_A_JOB, Vocabulary.slot(SlotState.IDLE).words());
-        Job ready = InMemoryRigdesk.job(7, Job.READY, List.of("0000:01:00.0"));
+        Job ready = InMemoryRigdesk.job(7, JobState.READY.wire(), List.of("0000:01:00.0"));
         Look card = Vocabulary.gpu(InMemoryRigdesk.gpu("0000:01:00.0", "RTX 3060", GpuMode.VFIO, "7"), ready);
         assertEquals("Lent to CI · waiting for a job", card.words());
         assertEquals(Vocabulary.slot(SlotState.IDLE).tone(), card.tone());
@@ -106,7 +106,7 @@ class VocabularyTest {
     @Test
     void aGpuCardSaysWhoHasItAndWhereItIsGoing() {
         String bdf = "0000:01:00.0";
-        Job running = new Job(12, Job.KIND_GITHUB, "test", Job.RUNNING, List.of(bdf), false, "qemu", "tcg", 1, 256, 60,
+        Job running = new Job(12, Job.KIND_GITHUB, "test", JobState.RUNNING.wire(), List.of(bdf), false, "qemu", "tcg", 1, 256, 60,
                 null, null, null, null, 0, null, "octo/gpu-ci", "CI", "test", 42L, 1);
         assertEquals("Running job #12 · octo/gpu-ci",
                 Vocabulary.gpu(InMemoryRigdesk.gpu(bdf, "RTX 3060", GpuMode.VFIO, "12"), running).words());

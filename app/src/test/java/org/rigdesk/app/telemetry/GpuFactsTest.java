@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 
@@ -23,7 +24,7 @@ class GpuFactsTest {
         GpuSample sample = new GpuSample("0000:01:00.0", 0, "GPU-5e2c1d4a-0000-4000-8000-000000000001", "H100",
                 "580.159.04", 35.0, 0.0, 0.0, 81559.0, 0.0, 70.0, 700.0, null, 345.0, "P0", GpuSample.HOST,
                 Instant.now(), null);
-        Map<String, String> facts = GpuFacts.of(gpu(Gpu.HOST, "nvidia", 1), sample);
+        Map<String, String> facts = GpuFacts.of(gpu(GpuMode.HOST.wire(), "nvidia", 1), sample);
         assertEquals("GPU-5e2c1d4a-0000-4000-8000-000000000001", facts.get("UUID"));
         assertEquals("nvidia 580.159.04", facts.get("Driver"));
         assertEquals("32.0 GT/s PCIe x16", facts.get("PCIe link"));
@@ -33,7 +34,7 @@ class GpuFactsTest {
 
     @Test
     void aVfioCardSaysWhatTheHostCannotKnow() {
-        Map<String, String> facts = GpuFacts.of(gpu(Gpu.VFIO, "vfio-pci", -1), null);
+        Map<String, String> facts = GpuFacts.of(gpu(GpuMode.VFIO.wire(), "vfio-pci", -1), null);
         assertTrue(facts.get("UUID").startsWith("n/a (on vfio-pci"), facts.get("UUID"));
         assertEquals("vfio-pci", facts.get("Driver"));
         assertEquals("n/a (single node)", facts.get("NUMA node"));

@@ -102,11 +102,11 @@ class TelemetryViewModelTest {
     void jobsThatHadTheCardAreMarkedWhereTheyStartedAndEnded() {
         Instant now = Instant.parse("2026-12-02T10:00:00Z");
         String bdf = "0000:01:00.0";
-        var done = job(12, org.rigdesk.api.wire.Job.SUCCEEDED, List.of(bdf), now.minusSeconds(200), now.minusSeconds(100));
-        var running = job(13, org.rigdesk.api.wire.Job.RUNNING, List.of(bdf), now.minusSeconds(50), null);
-        var elsewhere = job(14, org.rigdesk.api.wire.Job.RUNNING, List.of("0000:02:00.0"), now.minusSeconds(40), null);
-        var before = job(10, org.rigdesk.api.wire.Job.SUCCEEDED, List.of(bdf), now.minusSeconds(900), now.minusSeconds(800));
-        var idle = job(15, org.rigdesk.api.wire.Job.READY, List.of(bdf), now.minusSeconds(30), null);
+        var done = job(12, org.rigdesk.api.wire.JobState.SUCCEEDED.wire(), List.of(bdf), now.minusSeconds(200), now.minusSeconds(100));
+        var running = job(13, org.rigdesk.api.wire.JobState.RUNNING.wire(), List.of(bdf), now.minusSeconds(50), null);
+        var elsewhere = job(14, org.rigdesk.api.wire.JobState.RUNNING.wire(), List.of("0000:02:00.0"), now.minusSeconds(40), null);
+        var before = job(10, org.rigdesk.api.wire.JobState.SUCCEEDED.wire(), List.of(bdf), now.minusSeconds(900), now.minusSeconds(800));
+        var idle = job(15, org.rigdesk.api.wire.JobState.READY.wire(), List.of(bdf), now.minusSeconds(30), null);
         List<TelemetryViewModel.Mark> marks = TelemetryViewModel.jobMarks(List.of(running, done, elsewhere, before, idle),
                 bdf, now.minusSeconds(300), now);
         assertEquals(List.of("#12 ▶", "#12 ■", "#13 ▶"), marks.stream().map(TelemetryViewModel.Mark::label).toList());

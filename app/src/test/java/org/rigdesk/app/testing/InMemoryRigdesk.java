@@ -14,6 +14,7 @@ import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.EventListener;
 import org.rigdesk.api.client.EventSubscription;
 import org.rigdesk.api.client.RigdeskApi;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.AuditEntry;
 import org.rigdesk.api.wire.ComputeProcess;
 import org.rigdesk.api.wire.Gpu;
@@ -244,7 +245,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
     public Job submitJob(JobRequest request) throws IOException {
         calls.add("submit " + request.script() + " gpus=" + request.gpus());
         refuseIfAsked();
-        Job job = job(nextJob++, Job.QUEUED, List.of());
+        Job job = job(nextJob++, JobState.QUEUED.wire(), List.of());
         jobs.put(job.id(), job);
         return job;
     }
@@ -254,7 +255,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
         calls.add("cancel " + id);
         refuseIfAsked();
         Job job = job(id);
-        Job cancelled = job(id, Job.CANCELLED, job.gpus());
+        Job cancelled = job(id, JobState.CANCELLED.wire(), job.gpus());
         jobs.put(id, cancelled);
         return cancelled;
     }

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Job;
@@ -28,14 +30,14 @@ class DesktopAlertsTest {
     @Test
     void aJobNotifiesOnceWhenItEndsAndOldHistoryIsQuiet() {
         DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
-        assertTrue(alerts.job(job(1, Job.RUNNING, null)).isEmpty());
-        DesktopAlerts.Alert done = alerts.job(job(1, Job.SUCCEEDED, NOW)).orElseThrow();
+        assertTrue(alerts.job(job(1, JobState.RUNNING.wire(), null)).isEmpty());
+        DesktopAlerts.Alert done = alerts.job(job(1, JobState.SUCCEEDED.wire(), NOW)).orElseThrow();
         assertEquals("✓ Job succeeded", done.summary());
         assertEquals("octo/gpu-ci / CI / test after 3 min 5 s", done.body());
         assertFalse(done.critical());
-        assertTrue(alerts.job(job(1, Job.SUCCEEDED, NOW)).isEmpty(), "the same event twice notifies once");
-        assertTrue(alerts.job(job(2, Job.FAILED, NOW.minusSeconds(3600))).isEmpty(), "history loaded at start");
-        assertTrue(alerts.job(job(3, Job.FAILED, NOW)).orElseThrow().critical());
+        assertTrue(alerts.job(job(1, JobState.SUCCEEDED.wire(), NOW)).isEmpty(), "the same event twice notifies once");
+        assertTrue(alerts.job(job(2, JobState.FAILED.wire(), NOW.minusSeconds(3600))).isEmpty(), "history loaded at start");
+        assertTrue(alerts.job(job(3, JobState.FAILED.wire(), NOW)).orElseThrow().critical());
     }
 
     @Test
@@ -66,9 +68,9 @@ class DesktopAlertsTest {
     @Test
     void modesConnectionAndRunnerNotifyOnTransitionsOnly() {
         DesktopAlerts alerts = new DesktopAlerts(Clock.fixed(NOW, ZoneOffset.UTC));
-        Gpu host = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "nvidia", Gpu.HOST, 12,
+        Gpu host = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "nvidia", GpuMode.HOST.wire(), 12,
                 false, 0, null, List.of(), null, null);
-        Gpu vfio = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "vfio-pci", Gpu.VFIO, 12,
+        Gpu vfio = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA", "RTX 3060", "030000", "vfio-pci", GpuMode.VFIO.wire(), 12,
                 false, 0, null, List.of(), null, null);
         assertTrue(alerts.gpu(host).isEmpty(), "first sight is not a change");
         assertTrue(alerts.gpu(vfio).orElseThrow().body().contains("vfio-pci"));
@@ -136,7 +138,7 @@ class DesktopAlertsTest {
 
     @Test
     void theTrayMenuListsRunningJobsAndTheRunnerSwitch() {
-        Job running = job(5, Job.RUNNING, null);
+        Job running = job(5, JobState.RUNNING.wire(), null);
         TrayState busy = TrayModel.of(true, List.of(running), status(null), null);
         assertEquals(TrayState.Status.BUSY, busy.status());
         assertEquals(List.of("Open Rigdesk", "", "● #5 octo/gpu-ci / CI / test · Running", "", "Pause runner",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.JobRequest;
@@ -25,8 +26,8 @@ public final class JobRoutes {
     public static void register(Router router, JobEngine engine) {
         router.add("GET", "/v1/jobs?state&limit", exchange -> {
             String state = exchange.query("state");
-            if (state != null && !Job.STATES.contains(state)) {
-                throw DomainException.invalid("state must be one of " + Job.STATES);
+            if (state != null && !JobState.wires().contains(state)) {
+                throw DomainException.invalid("state must be one of " + JobState.wires());
             }
             exchange.json(200, new JobList(engine.list(state, exchange.queryInt("limit", 50, 1, 1000))));
         });

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.Json;
@@ -19,7 +20,8 @@ import org.rigdesk.daemon.store.Database;
 public class JobStore {
 
     /** The unfinished states as an SQL list: constants, never input. */
-    private static final String UNFINISHED = String.join(", ", Job.UNFINISHED.stream().map(s -> "'" + s + "'").toList());
+    private static final String UNFINISHED = String.join(", ", java.util.Arrays.stream(JobState.values())
+            .filter(s -> !s.finished()).map(s -> "'" + s.wire() + "'").toList());
 
     private final Database database;
 

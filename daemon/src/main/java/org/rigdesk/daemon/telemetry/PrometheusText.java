@@ -59,7 +59,7 @@ public final class PrometheusText {
                 Gpu gpu = byBdf.get(sample.bdf());
                 out.append(gauge.name()).append("{bdf=\"").append(escape(sample.bdf())).append("\",name=\"")
                         .append(escape(gpu != null ? gpu.name() : sample.name() == null ? "" : sample.name()))
-                        .append("\",mode=\"").append(escape(gpu != null ? gpu.mode() : "host"))
+                        .append("\",mode=\"").append(escape(gpu != null ? gpu.mode() : org.rigdesk.api.wire.GpuMode.HOST.wire()))
                         .append("\",source=\"").append(escape(sample.source())).append("\"} ")
                         .append(number(value)).append('\n');
             }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.testkit.BenchReport;
@@ -63,7 +64,7 @@ class CacheBench {
         Job job = client.send("POST", "/v1/jobs", new JobRequest("fetch weights", SCRIPT, null, 2, 512, 900, null,
                 null, true, "hf", true), Job.class);
         Job done = JobWaits.finished(client, job.id(), 900);
-        if (!Job.SUCCEEDED.equals(done.state())) {
+        if (!done.is(JobState.SUCCEEDED)) {
             throw new AssertionError("the job failed:\n" + JobWaits.log(client, job.id()));
         }
         return done;

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.AuditEntry;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
@@ -80,7 +81,7 @@ class CacheEvictionTest {
     private static void use(DaemonClient client, String cache) throws Exception {
         Job job = client.send("POST", "/v1/jobs", new JobRequest(null, "true", IntNode.valueOf(0), 1, 256, null,
                 null, null, null, cache, false), Job.class);
-        assertEquals(Job.SUCCEEDED, JobWaits.finished(client, job.id(), 60).state());
+        assertEquals(JobState.SUCCEEDED.wire(), JobWaits.finished(client, job.id(), 60).state());
     }
 
     private static CacheInfo cache(DaemonClient client, String name) throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Job;
@@ -77,20 +78,20 @@ class CacheTest {
     void aTrustedJobsWritesReachTheNextJobAndAnUntrustedOneCannotChangeThem() throws Exception {
         Job trusted = run(client, "echo weights-v1 > $HF_HOME/model.bin && mkdir -p $PIP_CACHE_DIR/wheels "
                 + "&& echo torch > $PIP_CACHE_DIR/wheels/torch.whl && echo HF_HOME=$HF_HOME", "models", true);
-        assertEquals(Job.SUCCEEDED, trusted.state(), JobWaits.log(client, trusted.id()));
+        assertEquals(JobState.SUCCEEDED.wire(), trusted.state(), JobWaits.log(client, trusted.id()));
         String log = JobWaits.log(client, trusted.id());
         assertTrue(log.contains("HF_HOME=/cache/huggingface"), log);
         assertTrue(log.contains("cache models: this job's changes are kept for the next job"), log);
 
         Job reader = run(client, "cat $HF_HOME/model.bin; echo poisoned > $HF_HOME/model.bin; rm -rf $PIP_CACHE_DIR; "
                 + "echo evil > /cache/backdoor.sh; cat $HF_HOME/model.bin", "models", null);
-        assertEquals(Job.SUCCEEDED, reader.state());
+        assertEquals(JobState.SUCCEEDED.wire(), reader.state());
         String readerLog = JobWaits.log(client, reader.id());
         assertTrue(readerLog.contains("weights-v1") && readerLog.contains("poisoned"), readerLog);
         assertTrue(readerLog.contains("changes were thrown away"), readerLog);
 
         Job failing = run(client, "echo half-written > $HF_HOME/model.bin; exit 3", "models", true);
-        assertEquals(Job.FAILED, failing.state());
+        assertEquals(JobState.FAILED.wire(), failing.state());
         assertTrue(JobWaits.log(client, failing.id()).contains("the job did not succeed"));
 
         Job next = run(client, "cat $HF_HOME/model.bin; cat $PIP_CACHE_DIR/wheels/torch.whl; "
@@ -184,8 +185,8 @@ class CacheTest {
         Job b = client.send("POST", "/v1/jobs", job(String.format(write, "b"), "models", true), Job.class);
         Job doneA = JobWaits.finished(client, a.id(), 300);
         Job doneB = JobWaits.finished(client, b.id(), 300);
-        assertEquals(Job.SUCCEEDED, doneA.state(), JobWaits.log(client, a.id()));
-        assertEquals(Job.SUCCEEDED, doneB.state(), JobWaits.log(client, b.id()));
+        assertEquals(JobState.SUCCEEDED.wire(), doneA.state(), JobWaits.log(client, a.id()));
+        assertEquals(JobState.SUCCEEDED.wire(), doneB.state(), JobWaits.log(client, b.id()));
         String logs = JobWaits.log(client, a.id()) + JobWaits.log(client, b.id());
         assertTrue(logs.contains("this job's changes are kept for the next job"), logs);
         assertTrue(logs.contains("another job committed first (job "), logs);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.testkit.DaemonProcess;
 
@@ -105,7 +106,7 @@ class AccessControlTest {
             assertTrue(as("rdt-reader", socket, "POST", "/v1/jobs", "{\"script\":\"true\"}").startsWith("403 "));
             assertTrue(as("rdt-reader", socket, "PUT", "/v1/settings", "{}").startsWith("403 "));
             assertTrue(as("rdt-reader", socket, "DELETE", "/v1/runner", null).startsWith("403 "));
-            assertEquals(Gpu.HOST, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode(), "nothing changed");
+            assertEquals(GpuMode.HOST.wire(), root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode(), "nothing changed");
             String audit = root.getText("/v1/audit");
             assertTrue(audit.contains("\"caller\":\"rdt-reader\"") && audit.contains("api.forbidden"), audit);
 
@@ -158,7 +159,7 @@ class AccessControlTest {
 
             String changed = as("rdt-adminuser", socket, "PUT", "/v1/gpus/0000:01:00.0/mode", "{\"mode\":\"vfio\"}");
             assertTrue(changed.startsWith("200 "), changed);
-            assertEquals(Gpu.VFIO, root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode());
+            assertEquals(GpuMode.VFIO.wire(), root.get("/v1/gpus/0000:01:00.0", Gpu.class).mode());
         }
     }
 

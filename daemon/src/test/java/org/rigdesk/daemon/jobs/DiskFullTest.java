@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Info;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.Settings;
@@ -36,7 +37,7 @@ class DiskFullTest {
                     "echo filling\ndd if=/dev/urandom of=/work/fill bs=1M count=28 2>&1\necho never", "cpus", 1,
                     "memoryMiB", 256), Job.class);
             Job done = Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), Job::finished, 120, "job ends");
-            assertEquals(Job.FAILED, done.state(), done.toString());
+            assertEquals(JobState.FAILED.wire(), done.state(), done.toString());
             assertTrue(done.error().contains("disk is full"), done.error());
             assertTrue(client.getText("/v1/jobs/" + job.id() + "/log").contains("filling"), "the log so far is kept");
             assertTrue(client.get("/v1/info", Info.class).version() != null, "the daemon answers");
@@ -70,7 +71,7 @@ class DiskFullTest {
                     "memoryMiB", 256, "cache", "big", "cacheWrite", true), Job.class);
             Job stopped = Await.value(() -> client.get("/v1/jobs/" + overQuota.id(), Job.class), Job::finished, 300,
                     "the job ends");
-            assertEquals(Job.FAILED, stopped.state(), stopped.toString());
+            assertEquals(JobState.FAILED.wire(), stopped.state(), stopped.toString());
             assertTrue(stopped.error().contains("the job made more than 1 GiB on the host"), stopped.error());
             String log = client.getText("/v1/jobs/" + overQuota.id() + "/log");
             assertTrue(log.contains("filling") && !log.contains("never"), log);
@@ -82,7 +83,7 @@ class DiskFullTest {
                     "memoryMiB", 256, "cache", "big"), Job.class);
             Job ended = Await.value(() -> client.get("/v1/jobs/" + reserve.id(), Job.class), Job::finished, 300,
                     "the job ends");
-            assertEquals(Job.FAILED, ended.state(), ended.toString());
+            assertEquals(JobState.FAILED.wire(), ended.state(), ended.toString());
             assertTrue(ended.error().contains("2 GiB are kept for the host (stateMinFreeGiB)"), ended.error());
             long lowest = Files.getFileStore(dir).getUsableSpace();
             // Checked every 2 s while the guest writes: it may overshoot by what it writes in that time.

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuSample;
 import org.rigdesk.api.wire.Json;
@@ -29,7 +30,7 @@ class GuestSamplesTest {
     void aGuestSampleIsShownForTheHostAddressTheJobHolds() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Gpu inVm = new Gpu("0000:01:00.0", "10de", "2503", "NVIDIA Corporation", "GeForce RTX 3060", "030000",
-                "vfio-pci", Gpu.VFIO, 12, false, 0, null, List.of(), new Gpu.Passthrough(true, List.of()), "7");
+                "vfio-pci", GpuMode.VFIO.wire(), 12, false, 0, null, List.of(), new Gpu.Passthrough(true, List.of()), "7");
         try (Database database = Database.open(dir.resolve("db"), Migrations.all())) {
             TelemetryService telemetry = new TelemetryService(new TelemetryConfig("nvidia-smi", null, 1000,
                     Duration.ofSeconds(60), () -> 30), () -> List.of(inVm), new EventHub(),

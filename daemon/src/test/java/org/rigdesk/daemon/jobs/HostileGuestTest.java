@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.testkit.DaemonProcess;
@@ -41,7 +42,7 @@ class HostileGuestTest {
             Job job = client.send("POST", "/v1/jobs", new JobRequest(null, SCRIPT, IntNode.valueOf(0), 1, 256, 300,
                     null, null), Job.class);
             Job done = JobWaits.finished(client, job.id(), 240);
-            assertEquals(Job.FAILED, done.state(), done.toString());
+            assertEquals(JobState.FAILED.wire(), done.state(), done.toString());
             assertEquals(4, done.exitCode());
             String log = JobWaits.log(client, job.id());
             assertTrue(log.contains("x".repeat(64 * 1024) + " [rigdesk: line cut at 64 KiB]\n"), "no cut line");
@@ -53,7 +54,7 @@ class HostileGuestTest {
 
             Job next = client.send("POST", "/v1/jobs", new JobRequest(null, "echo next", IntNode.valueOf(0), 1, 256,
                     null, null, null), Job.class);
-            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, next.id(), 240).state());
+            assertEquals(JobState.SUCCEEDED.wire(), JobWaits.finished(client, next.id(), 240).state());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
@@ -54,14 +55,14 @@ class JobRecoveryTest {
         Job booting;
         try (DaemonClient client = first.client()) {
             done = submit(client, "done", "echo finished-output", 0);
-            done = awaitState(client, done, Job.SUCCEEDED);
+            done = awaitState(client, done, JobState.SUCCEEDED.wire());
             client.send("PUT", "/v1/gpus/0000:01:00.0/mode", Map.of("mode", "vfio"), Gpu.class);
-            running = awaitState(client, submit(client, "long", "echo up; sleep 600", 1), Job.RUNNING);
-            booting = awaitState(client, submit(client, "boots", "sleep 600", 0), Job.BOOTING);
+            running = awaitState(client, submit(client, "long", "echo up; sleep 600", 1), JobState.RUNNING.wire());
+            booting = awaitState(client, submit(client, "boots", "sleep 600", 0), JobState.BOOTING.wire());
             Path bootingDir = first.stateDir().resolve("jobs/" + booting.id());
             Await.until(() -> vmsOf(bootingDir).size() == 1, 30, "the booting job's VM starts");
             queued = submit(client, "waits-for-the-gpu", "echo never", 1);
-            assertEquals(Job.QUEUED, client.get("/v1/jobs/" + queued.id(), Job.class).state());
+            assertEquals(JobState.QUEUED.wire(), client.get("/v1/jobs/" + queued.id(), Job.class).state());
             first.kill();
         } finally {
             first.kill();
@@ -83,7 +84,7 @@ class JobRecoveryTest {
             reader.destroy();
             for (Job job : List.of(running, queued, booting)) {
                 Job lost = client.get("/v1/jobs/" + job.id(), Job.class);
-                assertEquals(Job.LOST, lost.state(), lost.toString());
+                assertEquals(JobState.LOST.wire(), lost.state(), lost.toString());
                 assertTrue(lost.error().contains("rigdeskd stopped while the job was " + job.state()), lost.error());
                 Path jobDir = jobs.resolve(Long.toString(job.id()));
                 assertFalse(Files.exists(jobDir.resolve("root.qcow2")), "overlay removed");
@@ -91,7 +92,7 @@ class JobRecoveryTest {
             }
             assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("up"), "the log is kept");
             Job kept = client.get("/v1/jobs/" + done.id(), Job.class);
-            assertEquals(Job.SUCCEEDED, kept.state());
+            assertEquals(JobState.SUCCEEDED.wire(), kept.state());
             assertEquals(done.exitCode(), kept.exitCode());
             assertTrue(client.getText("/v1/jobs/" + done.id() + "/log").contains("finished-output"));
             Gpu gpu = client.get("/v1/gpus/0000:01:00.0", Gpu.class);
@@ -107,7 +108,7 @@ class JobRecoveryTest {
                     .toList();
             Await.until(() -> strays.get().isEmpty(), 15, "only the new daemon's sampler runs: " + strays.get());
             // The engine works after the recovery.
-            Job after = awaitState(client, submit(client, "after", "echo again", 1), Job.SUCCEEDED);
+            Job after = awaitState(client, submit(client, "after", "echo again", 1), JobState.SUCCEEDED.wire());
             assertEquals(0, after.exitCode());
         }
     }

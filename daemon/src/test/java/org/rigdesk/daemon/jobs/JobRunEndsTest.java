@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.daemon.sandbox.Cgroups;
 import org.rigdesk.daemon.sandbox.VmmSandbox;
@@ -95,7 +96,7 @@ class JobRunEndsTest {
     void aGuestWhoseStartAndExitAreReadOnlyAfterItsVmIsGoneKeepsItsExitCode() {
         List<Job> updates = run(new InstantVmm());
         Job end = updates.get(updates.size() - 1);
-        assertEquals(Job.FAILED, end.state(), end.toString());
+        assertEquals(JobState.FAILED.wire(), end.state(), end.toString());
         assertEquals(3, end.exitCode(), end.toString());
         assertEquals("exit code 3", end.error());
     }
@@ -107,7 +108,7 @@ class JobRunEndsTest {
     private List<Job> run(Vmm vmm) {
         JobsConfig config = new JobsConfig(dir.resolve("jobs"), dir.resolve("image"), VmSpec.Accel.TCG,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), 4, 4096, false, JobsConfig.DEFAULT_CONSOLE_MAX_BYTES);
-        Job job = new Job(7, Job.KIND_LOCAL, "hostile", Job.QUEUED, List.of("0000:01:00.0"), false, "failing", "tcg",
+        Job job = new Job(7, Job.KIND_LOCAL, "hostile", JobState.QUEUED.wire(), List.of("0000:01:00.0"), false, "failing", "tcg",
                 1, 256, 60, Instant.now(), null, null, null, 0, null, null, null, null, null, null);
         JobValidator.Valid request = new JobValidator.Valid("hostile", "true", 1, List.of("0000:01:00.0"), 1, 256, 60,
                 Map.of(), Map.of("TOKEN", "secret"), false);
@@ -123,7 +124,7 @@ class JobRunEndsTest {
     void anErrorInTheJobsThreadEndsTheJobWithTheReasonAndRemovesItsDisks() {
         List<Job> updates = run(new OutOfMemoryError("Java heap space"));
         Job end = updates.get(updates.size() - 1);
-        assertEquals(Job.FAILED, end.state());
+        assertEquals(JobState.FAILED.wire(), end.state());
         assertEquals("internal error: java.lang.OutOfMemoryError: Java heap space", end.error());
         assertTrue(end.finished());
         Path jobDir = dir.resolve("jobs").resolve("7");
@@ -133,7 +134,7 @@ class JobRunEndsTest {
     @Test
     void aRuntimeFailureEndsItTheSameWay() {
         List<Job> updates = run(new IllegalStateException("a bug"));
-        assertEquals(List.of(Job.BOOTING, Job.FAILED), updates.stream().map(Job::state).toList());
+        assertEquals(List.of(JobState.BOOTING.wire(), JobState.FAILED.wire()), updates.stream().map(Job::state).toList());
         assertEquals("internal error: java.lang.IllegalStateException: a bug", updates.get(1).error());
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.daemon.store.Database;
 import org.rigdesk.daemon.store.Migrations;
@@ -28,11 +29,11 @@ class JobStoreTest {
         try (Database database = Database.open(dir.resolve("db"), Migrations.all())) {
             JobStore store = new JobStore(database);
             Instant now = Instant.now();
-            Job ancient = store.insert(job(Job.SUCCEEDED, now.minus(Duration.ofDays(400))));
-            Job old = store.insert(job(Job.FAILED, now.minus(Duration.ofDays(2))));
-            Job running = store.insert(job(Job.RUNNING, now.minus(Duration.ofDays(500))));
-            Job recent = store.insert(job(Job.SUCCEEDED, now.minus(Duration.ofHours(1))));
-            Job newest = store.insert(job(Job.CANCELLED, now));
+            Job ancient = store.insert(job(JobState.SUCCEEDED.wire(), now.minus(Duration.ofDays(400))));
+            Job old = store.insert(job(JobState.FAILED.wire(), now.minus(Duration.ofDays(2))));
+            Job running = store.insert(job(JobState.RUNNING.wire(), now.minus(Duration.ofDays(500))));
+            Job recent = store.insert(job(JobState.SUCCEEDED.wire(), now.minus(Duration.ofHours(1))));
+            Job newest = store.insert(job(JobState.CANCELLED.wire(), now));
             assertEquals(List.of(running.id()), store.unfinished().stream().map(Job::id).toList());
 
             // Keep 10 and anything younger than a year: only the 400-day-old job goes.
@@ -41,7 +42,7 @@ class JobStoreTest {
             assertEquals(List.of(old.id()), store.prune(2, now.minus(Duration.ofDays(365))));
             assertEquals(List.of(newest.id(), recent.id(), running.id()),
                     store.list(null, 100).stream().map(Job::id).toList());
-            assertEquals(List.of(recent.id()), store.list(Job.SUCCEEDED, 100).stream().map(Job::id).toList());
+            assertEquals(List.of(recent.id()), store.list(JobState.SUCCEEDED.wire(), 100).stream().map(Job::id).toList());
         }
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
@@ -94,9 +95,9 @@ class JobsApiTest {
     @Test
     void aJobSucceedsWithItsOutputInTheLog() throws Exception {
         Job job = submit("uname -a; echo hello from the VM; cat /work/README", 1);
-        assertEquals(Job.QUEUED, job.state());
+        assertEquals(JobState.QUEUED.wire(), job.state());
         Job done = awaitFinished(job.id());
-        assertEquals(Job.SUCCEEDED, done.state(), done.toString());
+        assertEquals(JobState.SUCCEEDED.wire(), done.state(), done.toString());
         assertEquals(0, done.exitCode());
         assertEquals("qemu", done.vmm());
         assertEquals("tcg", done.accel());
@@ -129,7 +130,7 @@ class JobsApiTest {
     @Test
     void aNonZeroExitFailsTheJobWithItsCode() throws Exception {
         Job done = awaitFinished(submit("echo about to fail; exit 42", 0).id());
-        assertEquals(Job.FAILED, done.state());
+        assertEquals(JobState.FAILED.wire(), done.state());
         assertEquals(42, done.exitCode());
         DaemonException e = assertThrows(DaemonException.class,
                 () -> client.getText("/v1/jobs/" + done.id() + "/log?follow=yes"));
@@ -142,7 +143,7 @@ class JobsApiTest {
         // A hostile job: one 200 KB line without an end on the control channel, then it waits.
         Job job = submit("head -c 200000 /dev/zero | tr '\\0' a > /dev/hvc0; sleep 120", 1);
         Job done = awaitFinished(job.id());
-        assertEquals(Job.FAILED, done.state(), done.toString());
+        assertEquals(JobState.FAILED.wire(), done.state(), done.toString());
         assertEquals("the guest sent a control line over 64 KiB", done.error());
         assertNull(client.get("/v1/gpus/" + done.gpus().get(0), Gpu.class).usedBy(), "the GPU is free again");
         assertNotNull(client.info(), "the daemon answers");
@@ -153,7 +154,7 @@ class JobsApiTest {
         // 30 s: the timeout counts from boot, and a TCG boot on a loaded 2-core machine can take 10 s.
         Job job = client.send("POST", "/v1/jobs", request("echo waiting; sleep 300", 0, 30, null), Job.class);
         Job done = awaitFinished(job.id());
-        assertEquals(Job.TIMED_OUT, done.state(), done.toString());
+        assertEquals(JobState.TIMED_OUT.wire(), done.state(), done.toString());
         assertTrue(done.error().contains("timeout of 30 s"), done.error());
         assertTrue(log(job.id(), 0).contains("waiting"));
     }
@@ -173,13 +174,13 @@ class JobsApiTest {
         follower.get(5, TimeUnit.SECONDS).close();
         Job cancelled = client.send("POST", "/v1/jobs/" + booting.id() + "/cancel", null, Job.class);
         assertNotNull(cancelled);
-        assertEquals(Job.CANCELLED, awaitFinished(booting.id()).state());
+        assertEquals(JobState.CANCELLED.wire(), awaitFinished(booting.id()).state());
 
         Job running = submit("echo started; sleep 300", 0);
-        await(() -> Job.RUNNING.equals(job(running.id()).state()), 60);
+        await(() -> job(running.id()).is(JobState.RUNNING), 60);
         client.send("POST", "/v1/jobs/" + running.id() + "/cancel", null, Job.class);
         Job done = awaitFinished(running.id());
-        assertEquals(Job.CANCELLED, done.state());
+        assertEquals(JobState.CANCELLED.wire(), done.state());
         DaemonException again = assertThrows(DaemonException.class,
                 () -> client.send("POST", "/v1/jobs/" + running.id() + "/cancel", null, Job.class));
         assertEquals(409, again.status());
@@ -188,12 +189,12 @@ class JobsApiTest {
     @Test
     void aVmmThatCrashesFailsItsJobWithTheReasonAndFreesTheGpu() throws Exception {
         Job running = submit("echo started; sleep 300", 1);
-        await(() -> Job.RUNNING.equals(job(running.id()).state()), 90);
+        await(() -> job(running.id()).is(JobState.RUNNING), 90);
         String bdf = job(running.id()).gpus().get(0);
         long pid = Long.parseLong(Files.readString(daemon.stateDir().resolve("jobs/" + running.id() + "/job.pid")).strip());
         ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // the VMM dies, as on a segfault or the OOM killer
         Job crashed = awaitFinished(running.id());
-        assertEquals(Job.FAILED, crashed.state());
+        assertEquals(JobState.FAILED.wire(), crashed.state());
         assertTrue(crashed.error().contains("the VM stopped without reporting the job's exit (qemu was killed by "
                 + "signal 9)"), crashed.error());
         assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("started"), "its log is kept");
@@ -204,7 +205,7 @@ class JobsApiTest {
                 return false;
             }
         }, 10);
-        assertEquals(Job.SUCCEEDED, awaitFinished(submit("echo fine", 1).id()).state(), "the GPU serves the next job");
+        assertEquals(JobState.SUCCEEDED.wire(), awaitFinished(submit("echo fine", 1).id()).state(), "the GPU serves the next job");
     }
 
     @Test
@@ -212,18 +213,18 @@ class JobsApiTest {
         Job first = submit("echo one; sleep 6", 1);
         Job second = submit("echo two; sleep 6", 1);
         Job third = submit("echo three", 1);
-        await(() -> Job.RUNNING.equals(job(first.id()).state()) && Job.RUNNING.equals(job(second.id()).state()), 60);
-        assertEquals(Job.QUEUED, job(third.id()).state(), "no third GPU: it waits");
+        await(() -> job(first.id()).is(JobState.RUNNING) && job(second.id()).is(JobState.RUNNING), 60);
+        assertEquals(JobState.QUEUED.wire(), job(third.id()).state(), "no third GPU: it waits");
         List<String> held = client.get("/v1/gpus", org.rigdesk.api.wire.GpuList.class).gpus().stream()
                 .filter(g -> g.usedBy() != null).map(Gpu::usedBy).sorted().toList();
         assertEquals(List.of(Long.toString(first.id()), Long.toString(second.id())), held);
         DaemonException busy = assertThrows(DaemonException.class, () -> client.send("PUT",
                 "/v1/gpus/" + job(first.id()).gpus().get(0) + "/mode", Map.of("mode", "host"), Gpu.class));
         assertEquals("busy", busy.code(), "a GPU in a job cannot be toggled");
-        assertEquals(Job.SUCCEEDED, awaitFinished(third.id()).state());
+        assertEquals(JobState.SUCCEEDED.wire(), awaitFinished(third.id()).state());
         assertTrue(job(third.id()).startedAt().isAfter(job(first.id()).startedAt()));
-        assertEquals(Job.SUCCEEDED, awaitFinished(first.id()).state());
-        assertEquals(Job.SUCCEEDED, awaitFinished(second.id()).state());
+        assertEquals(JobState.SUCCEEDED.wire(), awaitFinished(first.id()).state());
+        assertEquals(JobState.SUCCEEDED.wire(), awaitFinished(second.id()).state());
     }
 
     @Test
@@ -253,7 +254,7 @@ class JobsApiTest {
     void aSecretNeverShowsInProcessListsLogsTheApiOrTheDatabase() throws Exception {
         Job job = client.send("POST", "/v1/jobs", request("echo token length ${#TOKEN}; sleep 3", 0, null,
                 Map.of("TOKEN", SECRET)), Job.class);
-        await(() -> Job.RUNNING.equals(job(job.id()).state()), 60);
+        await(() -> job(job.id()).is(JobState.RUNNING), 60);
         List<String> commandLines = ProcessHandle.allProcesses()
                 .map(p -> p.info().commandLine().orElse("")).filter(c -> c.contains(SECRET)).toList();
         assertEquals(List.of(), commandLines, "ps shows the secret");
@@ -263,7 +264,7 @@ class JobsApiTest {
         String status = Files.readString(Path.of("/proc", Long.toString(vmm.pid()), "status"));
         assertTrue(status.contains("\nSeccomp:\t2\n"), "QEMU is not seccomp-filtered:\n" + status);
         Job done = awaitFinished(job.id());
-        assertEquals(Job.SUCCEEDED, done.state());
+        assertEquals(JobState.SUCCEEDED.wire(), done.state());
         String log = log(job.id(), 0);
         assertTrue(log.contains("token length " + SECRET.length()), "the guest got it:\n" + log);
         assertFalse(log.contains(SECRET));

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
@@ -58,11 +60,11 @@ class GpuLeaseRaceTest {
                         senders);
                 Object toggled = toggle.get();
                 Object submitted = submit.get();
-                boolean toggleWon = toggled instanceof Gpu gpu && Gpu.HOST.equals(gpu.mode());
+                boolean toggleWon = toggled instanceof Gpu gpu && gpu.is(GpuMode.HOST);
                 // The POST returns after the scheduler's first try: a job still queued now waits for a
                 // card the toggle has taken, and would get it only if it came back.
                 Job job = submitted instanceof Job queued ? jobs.get("/v1/jobs/" + queued.id(), Job.class) : null;
-                boolean jobWon = job != null && !Job.QUEUED.equals(job.state()) && job.gpus().contains(CARD);
+                boolean jobWon = job != null && !job.is(JobState.QUEUED) && job.gpus().contains(CARD);
                 String outcome = "round " + round + ": toggle " + describe(toggled) + ", job " + describe(submitted)
                         + (job == null ? "" : " now " + job.state());
                 outcomes.add(outcome);

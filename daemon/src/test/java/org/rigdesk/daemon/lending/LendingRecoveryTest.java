@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.LendingRequest;
 import org.rigdesk.api.wire.ReclaimRequest;
@@ -80,7 +81,7 @@ class LendingRecoveryTest {
         github.actionsJobs.keySet().forEach(id -> github.setJobStatus(id, "completed")); // the job went elsewhere
         try (DaemonProcess again = daemon().start(); DaemonClient client = again.client()) {
             Gpu home = Await.value(() -> client.get("/v1/gpus/" + CARD, Gpu.class),
-                    g -> Gpu.HOST.equals(g.mode()) && "standby".equals(g.lending().state()), 60,
+                    g -> g.is(GpuMode.HOST) && "standby".equals(g.lending().state()), 60,
                     "on demand with no job waiting: back on the host");
             assertEquals("on-demand", home.lending().policy());
             assertOnHost(again);
@@ -95,7 +96,7 @@ class LendingRecoveryTest {
             client.send("PUT", "/v1/gpus/" + CARD + "/lending", new LendingRequest("on-demand", null, 300), Gpu.class);
             ours = register(client);
             github.queue(REPO, 0, "whisper", List.of("self-hosted", "gpu"));
-            Await.value(() -> client.get("/v1/gpus/" + CARD, Gpu.class), g -> Gpu.VFIO.equals(g.mode()), 60, "lent");
+            Await.value(() -> client.get("/v1/gpus/" + CARD, Gpu.class), g -> g.is(GpuMode.VFIO), 60, "lent");
         }
         // The restarted daemon finds the card lent and the job still queued: a runner listens on it again.
         try (DaemonProcess second = daemon("--debug-pause-after-write", "2").start();
@@ -117,12 +118,12 @@ class LendingRecoveryTest {
         }
         try (DaemonProcess third = daemon().start(); DaemonClient client = third.client()) {
             Gpu home = Await.value(() -> client.get("/v1/gpus/" + CARD, Gpu.class),
-                    g -> Gpu.HOST.equals(g.mode()), 60, "reclaimed: on the desk");
+                    g -> g.is(GpuMode.HOST), 60, "reclaimed: on the desk");
             assertEquals("desk", home.lending().policy());
             assertOnHost(third);
             Await.until(() -> github.named(ours).isEmpty(), 60, "the runner its VM served is deleted from GitHub");
             Thread.sleep(3000);
-            assertEquals(Gpu.HOST, client.get("/v1/gpus/" + CARD, Gpu.class).mode(),
+            assertEquals(GpuMode.HOST.wire(), client.get("/v1/gpus/" + CARD, Gpu.class).mode(),
                     "the job still queued does not take a desk card");
         }
     }

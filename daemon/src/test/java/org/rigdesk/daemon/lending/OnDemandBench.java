@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
 import org.rigdesk.api.wire.AuditEntry;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.LendingRequest;
@@ -67,7 +68,7 @@ class OnDemandBench {
                 github.setJobStatus(job, "completed");
                 Await.until(() -> {
                     try {
-                        return Gpu.HOST.equals(client.get("/v1/gpus/" + CARD, Gpu.class).mode())
+                        return GpuMode.HOST.wire().equals(client.get("/v1/gpus/" + CARD, Gpu.class).mode())
                                 && client.get("/v1/runner", RunnerStatus.class).slots().isEmpty();
                     } catch (java.io.IOException e) {
                         return false;

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
@@ -98,7 +100,7 @@ class OnDemandLendingTest {
             try {
                 Gpu gpu = card();
                 // Home: on its host driver, the lending thread says so, and no slot of its own left.
-                return Gpu.HOST.equals(gpu.mode()) && List.of("desk", "standby").contains(gpu.lending().state())
+                return gpu.is(GpuMode.HOST) && List.of("desk", "standby").contains(gpu.lending().state())
                         && runner().slots().isEmpty();
             } catch (IOException e) {
                 return false;
@@ -120,7 +122,7 @@ class OnDemandLendingTest {
         github.queue(REPO, 0, "lint on a self-hosted linux", List.of("self-hosted", "linux"));
         int polls = github.notModified.get();
         Await.until(() -> github.notModified.get() >= polls + 4, 30, "the queue was read twice more (unchanged: 304s)");
-        assertEquals(Gpu.HOST, card().mode());
+        assertEquals(GpuMode.HOST.wire(), card().mode());
         assertEquals("standby", card().lending().state());
         assertTrue(github.jitRequests.isEmpty(), "no runner was made");
         assertTrue(runner().queued().isEmpty(), "jobs for other runners are not ours to list: " + runner().queued());
@@ -137,9 +139,9 @@ class OnDemandLendingTest {
                 .anyMatch(q -> q.jobId() == queued && CARD.equals(q.gpu())), 30, "the queued job is seen and the card lent for it");
         assertEquals(List.of("self-hosted", "gpu"), seen.queued().get(0).labels());
 
-        Gpu lent = Await.value(OnDemandLendingTest::card, g -> Gpu.VFIO.equals(g.mode()), 30, "the card moves to vfio-pci");
+        Gpu lent = Await.value(OnDemandLendingTest::card, g -> g.is(GpuMode.VFIO), 30, "the card moves to vfio-pci");
         assertEquals("on-demand", lent.lending().policy());
-        assertEquals(Gpu.HOST, client.get("/v1/gpus/" + OTHER, Gpu.class).mode(), "the desk card is never touched");
+        assertEquals(GpuMode.HOST.wire(), client.get("/v1/gpus/" + OTHER, Gpu.class).mode(), "the desk card is never touched");
         RunnerStatus.Slot busy = onDemandSlot(RunnerStatus.Slot.BUSY, 180);
         github.setJobStatus(queued, "in_progress"); // GitHub hands the job to our runner
         assertTrue(busy.labels().containsAll(List.of("self-hosted", "gpu")), busy.labels().toString());
@@ -150,7 +152,7 @@ class OnDemandLendingTest {
         Job done = Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
                 .filter(j -> Long.valueOf(5151).equals(j.runId()) && j.finished()).findFirst().orElse(null),
                 j -> j != null, 120, "the job finishes");
-        assertEquals(Job.SUCCEEDED, done.state(), done.toString());
+        assertEquals(JobState.SUCCEEDED.wire(), done.state(), done.toString());
         assertEquals(List.of(CARD), done.gpus());
         assertTrue(client.getText("/v1/jobs/" + done.id() + "/log").contains("transcribing on the lent card"));
         github.setJobStatus(queued, "completed");
@@ -172,7 +174,7 @@ class OnDemandLendingTest {
         assertEquals("desk", card().lending().state());
         completeQueue();
         Thread.sleep(3000);
-        assertEquals(Gpu.HOST, card().mode(), "a desk card is not lent again for a job still queued");
+        assertEquals(GpuMode.HOST.wire(), card().mode(), "a desk card is not lent again for a job still queued");
     }
 
     @Test
@@ -187,11 +189,11 @@ class OnDemandLendingTest {
         Gpu waiting = Await.value(OnDemandLendingTest::card, g -> "returning".equals(g.lending().state()), 10,
                 "the card waits for its job");
         assertTrue(waiting.lending().detail().contains("waiting for job"), waiting.lending().detail());
-        assertEquals(Gpu.VFIO, waiting.mode());
+        assertEquals(GpuMode.VFIO.wire(), waiting.mode());
         awaitCardHome("the job finishes, then the card comes back");
         Job rendered = client.get("/v1/jobs", JobList.class).jobs().stream()
                 .filter(j -> Long.valueOf(6161).equals(j.runId())).findFirst().orElseThrow();
-        assertEquals(Job.SUCCEEDED, rendered.state(), "the owner waited: the job was not cut short");
+        assertEquals(JobState.SUCCEEDED.wire(), rendered.state(), "the owner waited: the job was not cut short");
         completeQueue();
 
         client.send("PUT", "/v1/gpus/" + CARD + "/lending", new LendingRequest("on-demand", null, 60), Gpu.class);
@@ -203,7 +205,7 @@ class OnDemandLendingTest {
         awaitCardHome("the job is cancelled and the card comes back");
         Job cancelled = client.get("/v1/jobs", JobList.class).jobs().stream()
                 .filter(j -> Long.valueOf(7171).equals(j.runId())).findFirst().orElseThrow();
-        assertEquals(Job.CANCELLED, cancelled.state());
+        assertEquals(JobState.CANCELLED.wire(), cancelled.state());
         assertTrue(LendingApiTest.audit(client, "gpu.reclaim").stream().anyMatch(e -> e.detail().contains("cancel")));
         completeQueue();
     }
@@ -218,7 +220,7 @@ class OnDemandLendingTest {
         assertTrue(LendingApiTest.audit(client, "runner.on-demand").stream()
                 .anyMatch(e -> e.detail().contains("no job came for 30 s")));
         Thread.sleep(4000);
-        assertEquals(Gpu.HOST, card().mode(), "the job still queued is not lent for again at once");
+        assertEquals(GpuMode.HOST.wire(), card().mode(), "the job still queued is not lent for again at once");
         RunnerStatus.QueuedJob waiting = runner().queued().stream().filter(q -> q.jobId() == lost).findFirst().orElseThrow();
         assertTrue(waiting.waitingFor().contains("no runner of ours took it"), waiting.waitingFor());
         completeQueue();

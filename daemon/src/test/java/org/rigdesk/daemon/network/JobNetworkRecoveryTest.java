@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.daemon.host.ProcessIdentity;
@@ -73,7 +74,7 @@ class JobNetworkRecoveryTest {
             Job job = client.send("POST", "/v1/jobs", new JobRequest(null, "echo up; sleep 300", IntNode.valueOf(0), 1,
                     256, 600, null, null, true), Job.class);
             id = job.id();
-            Await.until(() -> JobWaits.job(client, job.id()).state().equals(Job.RUNNING), 120);
+            Await.until(() -> JobWaits.job(client, job.id()).state().equals(JobState.RUNNING.wire()), 120);
         }
         assertTrue(links().contains("rd-" + id + ":"), links());
         assertTrue(NetworkWorld.host("nft", "list", "map", "inet", "rigdesk", "forward4").contains("rd-" + id));
@@ -82,7 +83,7 @@ class JobNetworkRecoveryTest {
 
         DaemonProcess restarted = new DaemonProcess(dir).simulate("desktop").start();
         try (DaemonClient client = restarted.client()) {
-            assertEquals(Job.LOST, JobWaits.job(client, id).state());
+            assertEquals(JobState.LOST.wire(), JobWaits.job(client, id).state());
             assertFalse(links().contains("rd-"), "a job link outlived its VM:\n" + links());
             assertTrue(tableExists());
             assertFalse(NetworkWorld.host("nft", "list", "map", "inet", "rigdesk", "forward4").contains("rd-"));

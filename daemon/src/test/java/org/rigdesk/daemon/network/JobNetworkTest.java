@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobNetwork;
 import org.rigdesk.api.wire.JobRequest;
@@ -75,7 +76,7 @@ class JobNetworkTest {
                 "probe metadata http://169.254.169.254/latest/meta-data/",
                 "nslookup example.test > /tmp/ns 2>&1 && echo dns=ok || { echo dns=failed; cat /tmp/ns; }"));
         String log = JobWaits.log(client, job.id());
-        assertEquals(Job.SUCCEEDED, job.state(), job + "\n" + log);
+        assertEquals(JobState.SUCCEEDED.wire(), job.state(), job + "\n" + log);
         for (String expected : List.of("internet=reached", "byname=reached", "dns=ok", "lan=refused",
                 "hostveth=refused", "hostany=refused", "hostloop=refused", "metadata=refused")) {
             assertTrue(log.contains(expected + "\n"), "expected " + expected + " in:\n" + log + "\n" + job + "\n"
@@ -157,7 +158,7 @@ class JobNetworkTest {
         Job server = client.send("POST", "/v1/jobs", new JobRequest(null, "mkdir -p /tmp/www; echo peer > "
                 + "/tmp/www/peer.txt; httpd -p 9000 -h /tmp/www; echo serving; sleep 300", IntNode.valueOf(0), 1, 256,
                 300, null, null, true), Job.class);
-        Await.until(() -> JobWaits.job(client, server.id()).state().equals(Job.RUNNING), 120);
+        Await.until(() -> JobWaits.job(client, server.id()).state().equals(JobState.RUNNING.wire()), 120);
         String peer = client.jobNetwork(server.id()).address();
         client.send("PUT", "/v1/settings", new Settings(null, null, null, null, List.of(NetworkWorld.LAN + ":8080")),
                 Settings.class);
@@ -175,7 +176,7 @@ class JobNetworkTest {
             client.send("POST", "/v1/jobs/" + server.id() + "/cancel", null, Job.class);
         }
         Job cancelled = JobWaits.finished(client, server.id(), 60);
-        assertEquals(Job.CANCELLED, cancelled.state());
+        assertEquals(JobState.CANCELLED.wire(), cancelled.state());
     }
 
     /** Docker's iptables rules as it makes them: FORWARD policy DROP, and its DOCKER-USER chain jumped to first. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.RunnerRegistration;
@@ -71,7 +72,7 @@ class GitHubOutageTest {
             Job done = Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
                             .filter(j -> Long.valueOf(99).equals(j.runId()) && j.finished()).findFirst().orElse(null),
                     j -> j != null, 120, "a job runs after the outage");
-            assertEquals(Job.SUCCEEDED, done.state(), done.toString());
+            assertEquals(JobState.SUCCEEDED.wire(), done.state(), done.toString());
             assertTrue(daemon.log().contains("503"), "the log says why");
         }
     }

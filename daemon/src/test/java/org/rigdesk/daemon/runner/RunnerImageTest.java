@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.RunnerRegistration;
 import org.rigdesk.api.wire.RunnerStatus;
@@ -52,7 +53,7 @@ class RunnerImageTest {
             Job job = client.send("POST", "/v1/jobs", Map.of("script", script, "cpus", 2, "memoryMiB", 1024), Job.class);
             Job done = Await.value(() -> client.get("/v1/jobs/" + job.id(), Job.class), Job::finished, 400, "job ends");
             String log = client.getText("/v1/jobs/" + job.id() + "/log");
-            assertEquals(Job.SUCCEEDED, done.state(), log);
+            assertEquals(JobState.SUCCEEDED.wire(), done.state(), log);
             // Debian 12's version: the job ran inside the image's own root, not the busybox initramfs.
             assertTrue(log.lines().anyMatch(line -> line.strip().matches("12\\.\\d+")), log);
             assertTrue(log.contains("ok: docker " + manifest.path("docker").asText()) && log.contains(", root /var/lib/docker"),

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.GpuMode;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
@@ -132,7 +134,7 @@ class RunnerPoolTest {
         assertEquals(3, commandLines.size(), "three VMs run: " + commandLines);
         // Idle runner VMs are not history: the job list shows them as idle, nothing finished.
         JobList jobs = client.get("/v1/jobs", JobList.class);
-        assertTrue(jobs.jobs().stream().allMatch(j -> Job.READY.equals(j.state()) && Job.KIND_GITHUB.equals(j.kind())),
+        assertTrue(jobs.jobs().stream().allMatch(j -> j.is(JobState.READY) && Job.KIND_GITHUB.equals(j.kind())),
                 jobs.toString());
     }
 
@@ -147,7 +149,7 @@ class RunnerPoolTest {
         Job done = Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
                         .filter(j -> Long.valueOf(4242).equals(j.runId()) && j.finished()).findFirst().orElse(null),
                 j -> j != null, 120, "the test job finishes");
-        assertEquals(Job.SUCCEEDED, done.state(), done.toString());
+        assertEquals(JobState.SUCCEEDED.wire(), done.state(), done.toString());
         assertEquals(Job.KIND_GITHUB, done.kind());
         assertEquals("octo/gpu-ci", done.repository());
         assertEquals("Transcribe", done.workflow());
@@ -223,7 +225,7 @@ class RunnerPoolTest {
         String runner = slot(idle, "gpu1").runnerName();
         Gpu reclaimed = client.send("POST", "/v1/gpus/" + card + "/reclaim", Map.of(), Gpu.class);
         assertEquals("desk", reclaimed.lending().policy());
-        Await.value(() -> client.get("/v1/gpus/" + card, Gpu.class), g -> Gpu.HOST.equals(g.mode()), 60,
+        Await.value(() -> client.get("/v1/gpus/" + card, Gpu.class), g -> g.is(GpuMode.HOST), 60,
                 "the idle runner's VM stops and the card comes home");
         RunnerStatus waiting = Await.value(RunnerPoolTest::status, s -> s.slots().stream()
                 .anyMatch(x -> RunnerStatus.Slot.WAITING.equals(x.state())), 30, "a GPU slot waits for a card");

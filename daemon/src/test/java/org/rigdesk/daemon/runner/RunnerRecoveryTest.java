@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobList;
 import org.rigdesk.api.wire.RunnerRegistration;
@@ -107,7 +108,7 @@ class RunnerRecoveryTest {
                 client.send("POST", "/v1/runner/test-job", new RunnerTestJob(false, "octo/gpu-ci", "Train", "epoch",
                         77L, 1, "echo started-epoch\nsleep 600\n"), java.util.Map.class);
                 running = Await.value(() -> client.get("/v1/jobs", JobList.class).jobs().stream()
-                                .filter(j -> Long.valueOf(77).equals(j.runId()) && Job.RUNNING.equals(j.state()))
+                                .filter(j -> Long.valueOf(77).equals(j.runId()) && j.is(JobState.RUNNING))
                                 .findFirst().orElse(null), j -> j != null, 120, "the runner job runs");
                 runner = client.get("/v1/runner", RunnerStatus.class).slots().get(0).runnerName();
                 github.setStatus(runner, "online", true); // as GitHub shows a runner with a job
@@ -116,7 +117,7 @@ class RunnerRecoveryTest {
             }
             try (DaemonProcess second = daemon().start(); DaemonClient client = second.client()) {
                 Job lost = client.get("/v1/jobs/" + running.id(), Job.class);
-                assertEquals(Job.LOST, lost.state(), lost.toString());
+                assertEquals(JobState.LOST.wire(), lost.state(), lost.toString());
                 assertTrue(client.getText("/v1/jobs/" + running.id() + "/log").contains("started-epoch"),
                         "the job's log is kept");
                 Await.value(() -> client.get("/v1/runner", RunnerStatus.class),

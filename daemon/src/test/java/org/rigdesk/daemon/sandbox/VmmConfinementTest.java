@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
 import org.rigdesk.api.wire.RunnerRegistration;
@@ -54,7 +55,7 @@ class VmmConfinementTest {
                     IntNode.valueOf(0), 2, 384, null, null, null), Job.class);
             ProcessHandle vmm = awaitVmm(first.id());
             ProcessHandle other = awaitVmm(second.id());
-            Await.until(() -> JobWaits.job(client, first.id()).state().equals(Job.RUNNING), 90);
+            Await.until(() -> JobWaits.job(client, first.id()).state().equals(JobState.RUNNING.wire()), 90);
 
             String status = Files.readString(Path.of("/proc", Long.toString(vmm.pid()), "status"));
             int uid = field(status, "Uid");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.DaemonException;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.Job;
 import org.rigdesk.api.wire.JobRequest;
@@ -46,7 +47,7 @@ class HealthGateTest {
 
     private static void queuedFor(DaemonClient client, Job job, int seconds) throws Exception {
         Thread.sleep(seconds * 1000L);
-        assertEquals(Job.QUEUED, JobWaits.job(client, job.id()).state(), "no job gets a quarantined card");
+        assertEquals(JobState.QUEUED.wire(), JobWaits.job(client, job.id()).state(), "no job gets a quarantined card");
     }
 
     @Test
@@ -59,14 +60,14 @@ class HealthGateTest {
             client.send("PUT", "/v1/gpus/" + GPU + "/mode", Map.of("mode", "vfio"), Gpu.class);
 
             Job first = JobWaits.finished(client, gpuJob(client, "echo first").id(), 60);
-            assertEquals(Job.SUCCEEDED, first.state(), first.toString());
+            assertEquals(JobState.SUCCEEDED.wire(), first.state(), first.toString());
             assertEquals("1", Files.readString(card.resolve("reset")), "the card was reset after the job");
             assertTrue(gpu(client).health().ok(), gpu(client).toString());
 
             // PCIe errors during a job: quarantined after it.
             Job noisy = gpuJob(client, "sleep 3");
             try {
-                Await.until(() -> JobWaits.job(client, noisy.id()).state().equals(Job.RUNNING), 60);
+                Await.until(() -> JobWaits.job(client, noisy.id()).state().equals(JobState.RUNNING.wire()), 60);
             } catch (AssertionError e) {
                 throw new AssertionError(JobWaits.job(client, noisy.id()) + "\n" + client.getText("/v1/gpus") + "\n"
                         + daemon.log(), e);
@@ -93,7 +94,7 @@ class HealthGateTest {
             Job waiting = gpuJob(client, "echo waiting");
             queuedFor(client, waiting, 3);
             assertTrue(client.checkGpu(GPU).health().ok(), "a check sees no errors growing now");
-            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, waiting.id(), 60).state());
+            assertEquals(JobState.SUCCEEDED.wire(), JobWaits.finished(client, waiting.id(), 60).state());
 
             // Asleep in D3cold before a job: quarantined before it; a check fails until it wakes.
             Files.writeString(card.resolve("power_state"), "D3cold\n");
@@ -103,7 +104,7 @@ class HealthGateTest {
             assertFalse(client.checkGpu(GPU).health().ok());
             Files.writeString(card.resolve("power_state"), "D0\n");
             assertTrue(client.checkGpu(GPU).health().ok());
-            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, cold.id(), 60).state());
+            assertEquals(JobState.SUCCEEDED.wire(), JobWaits.finished(client, cold.id(), 60).state());
 
             // A reset that fails between jobs.
             Files.delete(card.resolve("reset"));
@@ -137,11 +138,11 @@ class HealthGateTest {
             String xid = "echo 'NVRM: Xid (PCI:0000:00:05): %d, pid=412, name=python3, %s' > /dev/kmsg";
 
             Job own = JobWaits.finished(client, gpuJob(client, String.format(xid, 13, "Graphics Exception: ESR 0x1")).id(), 60);
-            assertEquals(Job.SUCCEEDED, own.state(), own.toString());
+            assertEquals(JobState.SUCCEEDED.wire(), own.state(), own.toString());
             assertTrue(gpu(client).health().ok(), "a job's own fault is cleared by the reset: " + gpu(client));
 
             Job fell = JobWaits.finished(client, gpuJob(client, String.format(xid, 79, "GPU has fallen off the bus.")).id(), 60);
-            assertEquals(Job.SUCCEEDED, fell.state(), "the job itself ended well: " + fell);
+            assertEquals(JobState.SUCCEEDED.wire(), fell.state(), "the job itself ended well: " + fell);
             Gpu sick = gpu(client);
             assertFalse(sick.health().ok(), sick.toString());
             Gpu.Blocker problem = sick.health().problems().get(0);
@@ -158,7 +159,7 @@ class HealthGateTest {
             assertTrue(client.checkGpu(GPU, true).health().ok());
             assertEquals("1", Files.readString(card.resolve("reset")), "reset through sysfs");
             assertTrue(client.getText("/v1/audit").contains("gpu.reset"), "the owner's reset is audited");
-            assertEquals(Job.SUCCEEDED, JobWaits.finished(client, waiting.id(), 60).state(), "the waiting job gets it");
+            assertEquals(JobState.SUCCEEDED.wire(), JobWaits.finished(client, waiting.id(), 60).state(), "the waiting job gets it");
         }
     }
 }

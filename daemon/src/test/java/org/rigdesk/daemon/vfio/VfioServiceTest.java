@@ -66,7 +66,7 @@ class VfioServiceTest {
         VfioService gpus = on(DemoRigs.desktop(dir.resolve("rig")));
         assertEquals(3, gpus.list().size(), "iGPU and two RTX 3060");
         Gpu moved = gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "alice");
-        assertEquals(Gpu.VFIO, moved.mode());
+        assertEquals(GpuMode.VFIO.wire(), moved.mode());
         assertEquals("vfio-pci", moved.driver());
         assertEquals("vfio-pci", fixture.driver(AUDIO1));
         assertEquals("vfio-pci", fixture.override(GPU1));
@@ -76,7 +76,7 @@ class VfioServiceTest {
         assertTrue(Files.isDirectory(fixture.tree.sys().resolve("module/vfio_pci")), "vfio-pci was loaded");
 
         Gpu back = gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "alice");
-        assertEquals(Gpu.HOST, back.mode());
+        assertEquals(GpuMode.HOST.wire(), back.mode());
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1));
         assertNull(fixture.override(GPU1), "override cleared");
@@ -161,9 +161,9 @@ class VfioServiceTest {
         VfioService gpus = on(bare().drivers("vfio-pci")
                 .device(GPU1).ids("10de", "2503", "030000").driver("vfio-pci").group(12).add()
                 .device(AUDIO1).ids("10de", "228e", "040300").driver("vfio-pci").group(12).add());
-        assertEquals(Gpu.VFIO, gpus.get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.VFIO.wire(), gpus.get(GPU1).orElseThrow().mode());
         Map<String, String> before = fixture.fingerprint();
-        assertEquals(Gpu.VFIO, gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root").mode());
+        assertEquals(GpuMode.VFIO.wire(), gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root").mode());
         assertEquals(before, fixture.fingerprint(), "already in the mode: nothing written");
         assertEquals("unchanged", fixture.audit.latest(1).get(0).outcome());
         gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root");
@@ -176,8 +176,8 @@ class VfioServiceTest {
         VfioService gpus = on(bare()
                 .device(GPU1).ids("10de", "2503", "030000").group(12).add()
                 .device(AUDIO1).ids("10de", "228e", "040300").group(12).add());
-        assertEquals(Gpu.UNBOUND, gpus.get(GPU1).orElseThrow().mode());
-        assertEquals(Gpu.HOST, gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root").mode());
+        assertEquals(GpuMode.UNBOUND.wire(), gpus.get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.HOST.wire(), gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root").mode());
         assertEquals("nvidia", fixture.driver(GPU1));
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1));
     }
@@ -256,7 +256,7 @@ class VfioServiceTest {
         assertEquals("snd_hda_intel", fixture.driver(AUDIO1), "the audio function went back too");
         assertNull(fixture.override(GPU1));
         assertNull(fixture.override(AUDIO1));
-        assertEquals(Gpu.HOST, gpus.get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.HOST.wire(), gpus.get(GPU1).orElseThrow().mode());
         assertEquals(GpuMode.HOST, fixture.journal.all().get(0).desiredMode());
     }
 
@@ -284,10 +284,10 @@ class VfioServiceTest {
         org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "root"));
         assertEquals(500, e.status());
         assertEquals("stuck", e.code());
-        assertEquals(Gpu.CHANGING, gpus.get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.CHANGING.wire(), gpus.get(GPU1).orElseThrow().mode());
         assertEquals(Refusal.BUSY, refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "root")).code(),
                 "a stuck card is left alone");
-        assertEquals(Gpu.VFIO, gpus.setMode(Bdf.parse(GPU2), GpuMode.VFIO, "root").mode(), "the other card still moves");
+        assertEquals(GpuMode.VFIO.wire(), gpus.setMode(Bdf.parse(GPU2), GpuMode.VFIO, "root").mode(), "the other card still moves");
     }
 
     @Test
@@ -296,12 +296,12 @@ class VfioServiceTest {
         fixture.kernel.setWriteDelayMillis(150);
         CompletableFuture<Gpu> first = CompletableFuture.supplyAsync(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.VFIO, "a"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Gpu.CHANGING.equals(gpus.get(GPU1).orElseThrow().mode()) && System.nanoTime() < deadline) {
+        while (!gpus.get(GPU1).orElseThrow().is(GpuMode.CHANGING) && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         org.rigdesk.api.wire.Problem e = refused(() -> gpus.setMode(Bdf.parse(GPU1), GpuMode.HOST, "b"));
         assertEquals(Refusal.BUSY, e.code());
-        assertEquals(Gpu.VFIO, first.get(20, TimeUnit.SECONDS).mode());
+        assertEquals(GpuMode.VFIO.wire(), first.get(20, TimeUnit.SECONDS).mode());
     }
 
     @Test
@@ -318,14 +318,14 @@ class VfioServiceTest {
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/devices/" + GPU1 + "/driver_override"), "vfio-pci");
         fixture.kernel.write(fixture.tree.sys().resolve("bus/pci/drivers/nvidia/unbind"), GPU1);
         assertNull(fixture.driver(GPU1));
-        assertEquals(Gpu.UNBOUND, fixture.service().get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.UNBOUND.wire(), fixture.service().get(GPU1).orElseThrow().mode());
 
         // The restarted daemon: a new service and kernel over the same tree and journal.
         VfioService again = fixture.service(new org.rigdesk.daemon.simulation.EmulatedKernel(fixture.tree.sys()));
         again.reconcile();
         assertEquals("vfio-pci", fixture.driver(GPU1));
         assertEquals("vfio-pci", fixture.driver(AUDIO1));
-        assertEquals(Gpu.VFIO, again.get(GPU1).orElseThrow().mode());
+        assertEquals(GpuMode.VFIO.wire(), again.get(GPU1).orElseThrow().mode());
     }
 
     @Test

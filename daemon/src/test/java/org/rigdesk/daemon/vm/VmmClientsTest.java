@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rigdesk.api.client.DaemonClient;
+import org.rigdesk.api.wire.JobState;
 import org.rigdesk.api.wire.CacheInfo;
 import org.rigdesk.api.wire.CacheList;
 import org.rigdesk.api.wire.Gpu;
@@ -68,7 +69,7 @@ class VmmClientsTest {
                     512, null, null, Map.of("TOKEN", "never-on-a-command-line")), Job.class);
             Job cpuDone = JobWaits.finished(client, cpu.id(), 60);
             assertEquals("firecracker", cpuDone.vmm());
-            assertEquals(Job.FAILED, cpuDone.state(), cpuDone.toString());
+            assertEquals(JobState.FAILED.wire(), cpuDone.state(), cpuDone.toString());
             assertEquals(3, cpuDone.exitCode(), "the exit code came over the serial control lines");
             String cpuLog = JobWaits.log(client, cpu.id());
             assertTrue(cpuLog.contains("fake firecracker guest ran: echo cpu; exit 3"), cpuLog);
@@ -92,7 +93,7 @@ class VmmClientsTest {
                     null, null, null), Job.class);
             Job gpuDone = JobWaits.finished(client, gpu.id(), 60);
             assertEquals("cloud-hypervisor", gpuDone.vmm());
-            assertEquals(Job.SUCCEEDED, gpuDone.state(), gpuDone.toString());
+            assertEquals(JobState.SUCCEEDED.wire(), gpuDone.state(), gpuDone.toString());
             List<JsonNode> chRequests = requests(gpu.id());
             assertEquals("/api/v1/vm.create", chRequests.get(0).get("path").asText());
             assertEquals("/api/v1/vm.boot", chRequests.get(1).get("path").asText());
@@ -140,7 +141,7 @@ class VmmClientsTest {
                     Job job = client.send("POST", "/v1/jobs", new JobRequest(null, "echo net", IntNode.valueOf(gpus), 1,
                             256, 60, null, null, true), Job.class);
                     Job done = JobWaits.finished(client, job.id(), 60);
-                    assertEquals(Job.SUCCEEDED, done.state(), done + "\n" + daemon.log());
+                    assertEquals(JobState.SUCCEEDED.wire(), done.state(), done + "\n" + daemon.log());
                     assertEquals(gpus == 0 ? "firecracker" : "cloud-hypervisor", done.vmm());
                     List<JsonNode> asked = requests(job.id());
                     JsonNode net = asked.stream().filter(r -> r.get("method").asText().equals("NET")).findFirst()
@@ -223,7 +224,7 @@ class VmmClientsTest {
                     + (Files.exists(vmmLog) ? Files.readString(vmmLog) : "(nothing)") + "\nits state: "
                     + client.get("/v1/jobs/" + job.id(), Job.class) + "\nrigdeskd:\n" + daemon.log(), e);
         }
-        assertEquals(Job.SUCCEEDED, done.state(), done + "\n" + JobWaits.log(client, job.id()));
+        assertEquals(JobState.SUCCEEDED.wire(), done.state(), done + "\n" + JobWaits.log(client, job.id()));
         return done;
     }
 
