@@ -170,7 +170,7 @@ public class Daemon implements AutoCloseable {
         }
         vfio.decorateWith(lending::decorate);
         GpuRoutes.register(router, vfio, lending::setMode);
-        LendingRoutes.register(router, lending);
+        LendingRoutes.register(router, lending, vfio);
         try {
             okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
             releases = new RunnerReleases(config.stateDir(), http, audit, java.time.Clock.systemUTC());

@@ -1,6 +1,7 @@
 package org.rigdesk.daemon.gpu;
 
 import java.util.regex.Pattern;
+import org.rigdesk.daemon.problems.DomainException;
 
 /**
  * A PCI address, domain:bus:device.function, in the kernel's lower-case form. The only way a
@@ -19,6 +20,14 @@ public record Bdf(String value) {
     }
 
     public static Bdf parse(String value) {
+        return new Bdf(value);
+    }
+
+    /** An address as a request names it, parsed once at the route; a malformed one is the caller's 400. */
+    public static Bdf fromRequest(String value) {
+        if (!isValid(value)) {
+            throw DomainException.invalid(invalidText(value));
+        }
         return new Bdf(value);
     }
 

@@ -216,7 +216,8 @@ public class LendingService implements AutoCloseable {
     // ---- what the owner changes ----
 
     /** {@code PUT /v1/gpus/{bdf}/lending}. */
-    public Gpu setPolicy(String bdf, LendingRequest request, String caller) {
+    public Gpu setPolicy(Bdf address, LendingRequest request, String caller) {
+        String bdf = address.value();
         Gpu gpu = card(bdf, "gpu.lending", caller);
         LendingStore.Policy policy;
         try {
@@ -235,7 +236,8 @@ public class LendingService implements AutoCloseable {
     }
 
     /** {@code POST /v1/gpus/{bdf}/reclaim}: "Use on my desk". */
-    public Gpu reclaim(String bdf, boolean cancelJob, String caller) {
+    public Gpu reclaim(Bdf address, boolean cancelJob, String caller) {
+        String bdf = address.value();
         Gpu gpu = card(bdf, "gpu.reclaim", caller);
         LendingStore.Policy old = policyOf(gpu);
         put(bdf, new LendingStore.Policy(GpuLending.DESK, null, old.idleSeconds()), caller);
@@ -296,10 +298,6 @@ public class LendingService implements AutoCloseable {
     }
 
     private Gpu card(String bdf, String action, String caller) {
-        if (!Bdf.isValid(bdf)) {
-            audit.record(caller, action, Bdf.printable(bdf), "rejected", "malformed PCI address");
-            throw DomainException.invalid(Bdf.invalidText(bdf));
-        }
         return vfio.get(bdf).orElseThrow(() -> {
             audit.record(caller, action, bdf, "rejected", "no such GPU");
             return DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them");

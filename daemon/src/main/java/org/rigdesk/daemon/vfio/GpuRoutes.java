@@ -26,19 +26,17 @@ public final class GpuRoutes {
         router.add("GET", "/v1/gpus", exchange -> exchange.bytes(200, "application/json",
                 gpus.listJson(Exchange::serialise)));
         router.add("GET", "/v1/gpus/{bdf}", exchange -> {
-            String bdf = exchange.path("bdf");
-            if (!Bdf.isValid(bdf)) {
-                throw DomainException.invalid(Bdf.invalidText(bdf));
-            }
-            exchange.json(200, gpus.get(bdf).orElseThrow(
+            Bdf bdf = Bdf.fromRequest(exchange.path("bdf"));
+            exchange.json(200, gpus.get(bdf.value()).orElseThrow(
                     () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them")));
         });
         router.add("POST", "/v1/gpus/{bdf}/check?reset", exchange -> {
+            Bdf bdf = Bdf.fromRequest(exchange.path("bdf"));
             String reset = exchange.query("reset");
             if (reset != null && !reset.equals("true") && !reset.equals("false")) {
                 throw DomainException.invalid("reset is true or false, not '" + reset + "'");
             }
-            exchange.json(200, gpus.check(exchange.path("bdf"), "true".equals(reset), exchange.peer().user()));
+            exchange.json(200, gpus.check(bdf, "true".equals(reset), exchange.peer().user()));
         });
         router.add("PUT", "/v1/gpus/{bdf}/mode", exchange -> {
             String caller = exchange.peer().user();

@@ -104,11 +104,7 @@ public class VfioService {
      * function reset when {@code reset} (a card on vfio-pci only: on its host driver the driver owns
      * it); a card that passes leaves its quarantine. Returns the card as the inventory then says.
      */
-    public Gpu check(String bdfText, boolean reset, String caller) {
-        if (!Bdf.isValid(bdfText)) {
-            throw DomainException.invalid(Bdf.invalidText(bdfText));
-        }
-        Bdf bdf = Bdf.parse(bdfText);
+    public Gpu check(Bdf bdf, boolean reset, String caller) {
         PciDevice device = sysfs.read(bdf).filter(this::isGpu).orElseThrow(
                 () -> DomainException.notFound("no GPU at " + bdf + "; GET /v1/gpus lists them"));
         Card card = cardOf(device);
@@ -219,13 +215,21 @@ public class VfioService {
     public record ModeChange(Bdf bdf, GpuMode mode) {
     }
 
-    /** {@code PUT /v1/gpus/{bdf}/mode}'s address and mode, checked once at the edge; nothing else takes strings. */
-    public ModeChange parseModeChange(String bdfText, String modeText, String caller) {
+    /**
+     * The address a change to a card names, parsed once at the route: a malformed one is audited
+     * (as {@code action}, with the caller) and refused; below the route only a {@link Bdf} travels.
+     */
+    public Bdf address(String bdfText, String action, String caller) {
         if (!Bdf.isValid(bdfText)) {
-            audit.record(caller, "gpu.mode", Bdf.printable(bdfText), "rejected", "malformed PCI address");
+            audit.record(caller, action, Bdf.printable(bdfText), "rejected", "malformed PCI address");
             throw DomainException.invalid(Bdf.invalidText(bdfText));
         }
-        Bdf bdf = Bdf.parse(bdfText);
+        return Bdf.parse(bdfText);
+    }
+
+    /** {@code PUT /v1/gpus/{bdf}/mode}'s address and mode, checked once at the edge; nothing else takes strings. */
+    public ModeChange parseModeChange(String bdfText, String modeText, String caller) {
+        Bdf bdf = address(bdfText, "gpu.mode", caller);
         Optional<GpuMode> mode = GpuMode.of(modeText).filter(GpuMode::requestable);
         if (mode.isEmpty()) {
             audit.record(caller, "gpu.mode", bdf.value(), "rejected", "unknown mode");

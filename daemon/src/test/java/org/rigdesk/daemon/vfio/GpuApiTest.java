@@ -90,6 +90,24 @@ class GpuApiTest {
             DaemonException notFound = assertThrows(DaemonException.class,
                     () -> client.getText("/v1/gpus/0000:09:00.0"));
             assertEquals(404, notFound.status());
+            // Every route that takes an address parses it at the route: the same 400, nothing changed.
+            String lendingBefore = client.getText("/v1/gpus");
+            for (String[] call : List.of(new String[] {"PUT", "lending", "{\"policy\":\"ci\"}"},
+                    new String[] {"POST", "reclaim", "{}"}, new String[] {"POST", "check", "{}"})) {
+                for (String junk : List.of("GPU0", "0000:01:00.9", "0000:01:00.0x", "0000:1:00.0")) {
+                    DaemonException bad = assertThrows(DaemonException.class, () -> client.send(call[0],
+                            "/v1/gpus/" + junk + "/" + call[1], new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readTree(call[2]), Gpu.class), call[1] + " " + junk);
+                    assertEquals(400, bad.status(), call[1] + " " + junk);
+                    assertTrue(bad.problem().detail().contains("not a PCI address"), bad.problem().detail());
+                }
+            }
+            assertEquals(lendingBefore, client.getText("/v1/gpus"));
+            AuditLog audit = client.get("/v1/audit?limit=50", AuditLog.class);
+            assertEquals(4, audit.entries().stream().filter(e -> e.action().equals("gpu.lending")
+                    && e.outcome().equals("rejected")).count(), "a malformed address for a lending change is audited");
+            assertEquals(4, audit.entries().stream().filter(e -> e.action().equals("gpu.reclaim")
+                    && e.outcome().equals("rejected")).count());
             assertEquals(before, GpuFixture.fingerprint(daemon.sysfsRoot()));
         }
     }
