@@ -1,16 +1,12 @@
 package org.rigdesk.daemon.jobs;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.rigdesk.api.wire.EventType;
 import org.rigdesk.api.wire.Gpu;
 import org.rigdesk.api.wire.GpuMode;
@@ -74,6 +69,8 @@ public class JobEngine implements AutoCloseable {
     }
 
     private volatile Caches caches;
+    private final JobAdmission admission;
+    private final JobHistory history;
 
     public JobEngine(JobsConfig config, JobStore store, VfioService gpus, VmmSelector vmms, EventHub events,
                      AuditStore audit, Supplier<Settings> settings, GpuLeases leases,
@@ -89,6 +86,8 @@ public class JobEngine implements AutoCloseable {
         this.settings = settings;
         this.leases = leases;
         this.guestSamples = guestSamples;
+        this.admission = new JobAdmission(config, gpus, vmms, networks, () -> caches);
+        this.history = new JobHistory(config, store, audit, settings, sandbox);
     }
 
     public JobsConfig config() {
@@ -118,11 +117,7 @@ public class JobEngine implements AutoCloseable {
 
     private Job enqueue(JobValidator.Valid valid, String kind, RunnerVmRequest runner, String caller) {
         try {
-            checkGpus(valid);
-            checkImage();
-            checkVmm(valid.gpuCount() > 0);
-            checkNetwork(valid.network());
-            checkCache(valid);
+            admission.admit(valid);
         } catch (DomainException e) {
             audit.record(caller, "job.submit", null, "rejected", e.getMessage());
             throw e;
@@ -150,37 +145,12 @@ public class JobEngine implements AutoCloseable {
         return job;
     }
 
-    private void checkGpus(JobValidator.Valid valid) {
-        if (valid.gpuCount() == 0) {
-            return;
-        }
-        List<Gpu> pool = gpus.list().stream().filter(g -> g.is(GpuMode.VFIO) || g.usedBy() != null).toList();
-        for (String address : valid.gpuAddresses()) {
-            Gpu gpu = gpus.get(address).orElseThrow(() -> DomainException.invalid("no GPU at " + address));
-            if (pool.stream().noneMatch(g -> g.bdf().equals(gpu.bdf()))) {
-                throw DomainException.refused(ProblemCode.NOT_IN_PASSTHROUGH, address + " is on its host driver, not vfio-pci",
-                        "Hand it to job VMs first: rigdesk gpu mode " + address + " vfio");
-            }
-        }
-        if (valid.gpuCount() > pool.size()) {
-            throw DomainException.refused(ProblemCode.NOT_ENOUGH_GPUS, "the job asks for " + valid.gpuCount() + " GPU(s), but "
-                    + pool.size() + " are in passthrough mode", "Move more GPUs to vfio: rigdesk gpu mode BDF vfio");
-        }
-    }
-
     private void saveNetwork(long id, JobNetwork log) {
         try {
             store.saveNetwork(id, log);
         } catch (SQLException e) {
             LOG.warning("cannot keep the egress log of job " + id + ": " + e.getMessage());
         }
-    }
-
-    private void checkNetwork(boolean wanted) {
-        networks.unavailable().filter(why -> wanted).ifPresent(why -> {
-            throw DomainException.refused(ProblemCode.NO_NETWORK, "No job network here", why,
-                    "Run rigdeskd as root with ip and nft installed (apt install iproute2 nftables)");
-        });
     }
 
     /** The job's network and egress log: live while its VM runs, as kept after; empty for a job not known. */
@@ -208,35 +178,6 @@ public class JobEngine implements AutoCloseable {
     /** Whether jobs can have a cache here (every VMM takes one: see {@link Caches.Layer}). */
     public boolean cachesAvailable() {
         return caches != null;
-    }
-
-    private void checkCache(JobValidator.Valid valid) {
-        if (valid.cache() == null) {
-            return;
-        }
-        if (caches == null) {
-            throw DomainException.refused(ProblemCode.NO_CACHE, "caches are not available on this host",
-                    "Install qemu-utils and e2fsprogs, then restart rigdeskd");
-        }
-    }
-
-    private void checkVmm(boolean gpu) {
-        try {
-            vmms.choose(gpu);
-        } catch (IllegalStateException e) {
-            throw DomainException.refused(ProblemCode.NO_VMM, e.getMessage(), "Install QEMU: apt install qemu-system-x86 qemu-utils");
-        }
-    }
-
-    private void checkImage() {
-        for (Path file : List.of(config.kernel(), config.initramfs(), config.rootDisk())) {
-            if (!Files.isReadable(file)) {
-                throw DomainException.refused(ProblemCode.NO_IMAGE, "No VM image",
-                        "the job VM image is missing: " + file + " does not exist",
-                        "Build it: packaging/image/build-test-image.sh " + config.image()
-                                + " (or start rigdeskd with --image DIR)");
-            }
-        }
     }
 
     /** Starts queued jobs, oldest first, while their resources are free (no overtaking). */
@@ -374,7 +315,7 @@ public class JobEngine implements AutoCloseable {
         events.publish(discard ? EventType.JOB_REMOVED : EventType.JOB, job);
         if (job.finished()) {
             org.rigdesk.daemon.vm.ConsolePump.GROWTH.signal(); // its log's followers end now, not at their next look
-            prune();
+            history.prune();
         }
         // A runner slot hears of the end only once its GPUs are free, so it can refill at once.
         Consumer<Job> listener = job.finished() ? runnerListeners.remove(job.id()) : runnerListeners.get(job.id());
@@ -391,7 +332,7 @@ public class JobEngine implements AutoCloseable {
         LOG.severe("the thread of job " + run.job().id() + " died: " + e);
         if (running.containsKey(run.job().id()) && !run.job().finished()) {
             onUpdate(Jobs.finished(run.job(), JobState.FAILED, null, "rigdeskd lost the job's thread: " + e,
-                    size(JobRun.logFile(config.jobsDir(), run.job().id()))));
+                    JobHistory.size(JobRun.logFile(config.jobsDir(), run.job().id()))));
         }
     }
 
@@ -472,77 +413,9 @@ public class JobEngine implements AutoCloseable {
         return JobRun.logFile(config.jobsDir(), id);
     }
 
-    /**
-     * At start: every job the previous daemon left unfinished becomes lost; its VM (found by the pid
-     * file in its directory) is stopped and its disks removed. VMs of jobs the database no longer
-     * knows are stopped too.
-     */
+    /** At start: what the previous daemon left behind is stopped, removed and marked lost ({@link JobHistory}). */
     public void recover() throws IOException {
-        Files.createDirectories(config.jobsDir());
-        // Others may pass through (not list): each job's VMM runs as a uid of its own and reaches its files.
-        Files.setPosixFilePermissions(config.jobsDir(), PosixFilePermissions.fromString("rwx--x--x"));
-        List<Job> unfinished;
-        try {
-            unfinished = store.unfinished();
-        } catch (SQLException e) {
-            throw new IOException("cannot read unfinished jobs: " + e.getMessage(), e);
-        }
-        Map<Long, Job> byId = new HashMap<>();
-        unfinished.forEach(job -> byId.put(job.id(), job));
-        Map<ProcessHandle, String> commandLines = JobLeftovers.commandLines();
-        try (Stream<Path> dirs = Files.list(config.jobsDir())) {
-            for (Path dir : dirs.sorted(Comparator.naturalOrder()).toList()) {
-                JobLeftovers.stopLeftovers(dir, commandLines);
-            }
-        }
-        sandbox.cgroups().removeLeftovers();
-        sandbox.reclaim(config.jobsDir());
-        for (Job job : unfinished) {
-            if (Jobs.isIdleRunner(job)) {
-                forget(job.id());
-                continue;
-            }
-            long logBytes = size(logFile(job.id()));
-            Job lost = Jobs.finished(job, JobState.LOST, null, "rigdeskd stopped while the job was " + job.state()
-                    + "; its VM was stopped and its disks removed", logBytes);
-            try {
-                store.update(lost);
-            } catch (SQLException e) {
-                throw new IOException("cannot mark job " + job.id() + " lost: " + e.getMessage(), e);
-            }
-            LOG.warning("job " + job.id() + " was " + job.state() + " when rigdeskd stopped: marked lost");
-            audit.record("rigdeskd", "job.recover", "job " + job.id(), "lost", "was " + job.state());
-        }
-        prune();
-    }
-
-    private void forget(long id) throws IOException {
-        try {
-            store.delete(id);
-        } catch (SQLException e) {
-            throw new IOException("cannot forget idle runner VM " + id + ": " + e.getMessage(), e);
-        }
-        FileTrees.delete(config.jobsDir().resolve(Long.toString(id)));
-    }
-
-    private void prune() {
-        Settings current = settings.get();
-        try {
-            for (long id : store.prune(current.jobRetentionCount(),
-                    Instant.now().minusSeconds(current.jobRetentionDays() * 86_400L))) {
-                FileTrees.delete(config.jobsDir().resolve(Long.toString(id)));
-            }
-        } catch (SQLException | IOException e) {
-            LOG.warning("pruning old jobs failed: " + e.getMessage());
-        }
-    }
-
-    static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
+        history.recover();
     }
 
     public int runningCount() {
@@ -555,21 +428,7 @@ public class JobEngine implements AutoCloseable {
         // No VM outlives the daemon: stop each and record its job as lost.
         for (JobRun run : running.values()) {
             run.abandon();
-            if (Jobs.isIdleRunner(run.job())) {
-                try {
-                    forget(run.job().id());
-                } catch (IOException e) {
-                    LOG.warning(e.getMessage());
-                }
-                continue;
-            }
-            Job lost = Jobs.finished(run.job(), JobState.LOST, null, "rigdeskd stopped while the job was "
-                    + run.job().state(), size(logFile(run.job().id())));
-            try {
-                store.update(lost);
-            } catch (SQLException e) {
-                LOG.warning("cannot mark job " + lost.id() + " lost: " + e.getMessage());
-            }
+            history.stoppedUnder(run.job());
         }
     }
 }

@@ -227,7 +227,7 @@ public class JobRun implements Runnable {
             }
         }
         if (!abandoned) {
-            long logBytes = JobEngine.size(logFile(config.jobsDir(), job.id()));
+            long logBytes = JobHistory.size(logFile(config.jobsDir(), job.id()));
             // Straight to the end, past the transition check: the end must be reported whatever came before.
             job = Jobs.finished(job, state, exitCode, error, logBytes);
             updates.accept(job);
