@@ -1,35 +1,41 @@
 package org.rigdesk.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.rigdesk.testkit.DaemonProcess;
+import org.rigdesk.api.wire.Job;
+import org.rigdesk.api.wire.JobState;
+import org.rigdesk.app.testing.InMemoryRigdesk;
 
-/** {@code rigdesk jobs show N [--network]} against the real daemon. */
+/**
+ * {@code rigdesk jobs show N [--network]} on the in-memory daemon: what it prints of a job and its
+ * network (running one through a real daemon and VM is {@link JobCommandsTest}'s).
+ */
 class JobShowCommandTest {
 
-    @TempDir
-    Path dir;
+    private final InMemoryRigdesk daemon = new InMemoryRigdesk().with(new Job(1, Job.KIND_LOCAL, "echo hi",
+            JobState.SUCCEEDED.wire(), List.of(), false, "qemu", "tcg", 1, 512, 3600,
+            Instant.parse("2026-12-06T10:00:00Z"), Instant.parse("2026-12-06T10:00:01Z"),
+            Instant.parse("2026-12-06T10:00:05Z"), 0, 3, null, null, null, null, null, null));
 
     @Test
-    void showsAJobAndSaysWhenItHadNoNetwork() throws Exception {
-        DaemonProcess.requireTestImage();
-        try (DaemonProcess daemon = new DaemonProcess(dir).simulate("desktop").start()) {
-            InfoCommandTest.Run started = InfoCommandTest.runOn(daemon.socket(), "run", "--", "echo", "hi");
-            assertEquals(0, started.code(), started.err());
-            InfoCommandTest.Run show = InfoCommandTest.runOn(daemon.socket(), "jobs", "show", "1", "--network");
-            assertEquals(0, show.code(), show.err());
-            assertTrue(show.out().startsWith("job 1  succeeded  exit 0"), show.out());
-            assertTrue(show.out().contains("no network: the job's VM had no network card"), show.out());
-            InfoCommandTest.Run json = InfoCommandTest.runOn(daemon.socket(), "jobs", "show", "1", "--network", "--json");
-            assertTrue(json.out().contains("\"enabled\" : false"), json.out());
-            InfoCommandTest.Run missing = InfoCommandTest.runOn(daemon.socket(), "jobs", "show", "99");
-            assertNotEquals(0, missing.code());
-            assertTrue(missing.err().contains("no job 99"), missing.err());
-        }
+    void showsAJobAndSaysWhenItHadNoNetwork() {
+        InfoCommandTest.Run show = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network");
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().startsWith("job 1  succeeded  exit 0"), show.out());
+        assertTrue(show.out().contains("no network: the job's VM had no network card"), show.out());
+        assertEquals(List.of("job 1", "network 1"), daemon.calls.stream().filter(c -> !c.startsWith("info")).toList());
+        InfoCommandTest.Run json = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network", "--json");
+        assertTrue(json.out().contains("\"enabled\" : false"), json.out());
+    }
+
+    @Test
+    void anUnknownJobIsTheDaemonsNotFound() {
+        InfoCommandTest.Run missing = InfoCommandTest.runOver(daemon, "jobs", "show", "99");
+        assertEquals(RigdeskCommand.EXIT_REFUSED, missing.code(), missing.out());
+        assertTrue(missing.err().contains("no job 99"), missing.err());
     }
 }

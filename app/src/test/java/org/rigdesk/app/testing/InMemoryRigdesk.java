@@ -222,6 +222,11 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public Job job(long id) throws IOException {
+        calls.add("job " + id);
+        return known(id);
+    }
+
+    private Job known(long id) throws DaemonException {
         Job job = jobs.get(id);
         if (job == null) {
             throw new DaemonException(Problem.of(404, "not-found", "Not found", "no job " + id, null));
@@ -237,7 +242,8 @@ public final class InMemoryRigdesk implements RigdeskApi {
 
     @Override
     public JobNetwork jobNetwork(long id) throws IOException {
-        job(id);
+        calls.add("network " + id);
+        known(id);
         return networks.getOrDefault(id, JobNetwork.NONE);
     }
 
@@ -254,7 +260,7 @@ public final class InMemoryRigdesk implements RigdeskApi {
     public Job cancelJob(long id) throws IOException {
         calls.add("cancel " + id);
         refuseIfAsked();
-        Job job = job(id);
+        Job job = known(id);
         Job cancelled = job(id, JobState.CANCELLED.wire(), job.gpus());
         jobs.put(id, cancelled);
         return cancelled;
