@@ -13,6 +13,12 @@ public class DaemonUnreachableException extends IOException {
         this.socket = socket;
     }
 
+    /** For a daemon reached another way (a remote rig over ssh): the message says how it failed. */
+    protected DaemonUnreachableException(String message, Path socket, Throwable cause) {
+        super(message, cause);
+        this.socket = socket;
+    }
+
     public Path socket() {
         return socket;
     }

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.DaemonUnreachableException;
-import org.rigdesk.api.client.SocketLocator;
+import org.rigdesk.app.contexts.ContextStore;
+import org.rigdesk.app.contexts.Rigs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,9 +25,10 @@ public class RigdeskCommand implements Callable<Integer> {
     private static final List<Class<?>> SUBCOMMANDS = List.of(InfoCommand.class, DoctorCommand.class,
             GpusCommand.class, GpuCommand.class, TopCommand.class, SmiCommand.class, TelemetryCommand.class,
             RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class, RunnerCommand.class,
-            CacheCommand.class, AuditCommand.class);
+            CacheCommand.class, AuditCommand.class, ContextCommand.class);
     /** The window's own options, each with a value: with only these, no command is built. */
-    private static final Set<String> WINDOW_OPTIONS = Set.of("--socket", "--page", "--smoke", "--smoke-timeout");
+    private static final Set<String> WINDOW_OPTIONS = Set.of("--socket", "--context", "--page", "--smoke",
+            "--smoke-timeout");
 
     /** Exit code when the daemon cannot be reached. */
     public static final int EXIT_UNREACHABLE = 3;
@@ -38,6 +39,14 @@ public class RigdeskCommand implements Callable<Integer> {
             description = "rigdeskd's socket (default: $RIGDESK_SOCKET, /run/rigdesk/rigdeskd.sock if it exists, "
                     + "else $XDG_RUNTIME_DIR/rigdesk/rigdeskd.sock).")
     String socket;
+
+    @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "The rig to talk to, by context (default: $RIGDESK_CONTEXT, else the one 'rigdesk context "
+                    + "use' chose, else local). --socket and $RIGDESK_SOCKET win over any context.")
+    String context;
+
+    /** The environment the command reads ($RIGDESK_SOCKET, $RIGDESK_CONTEXT, $XDG_CONFIG_HOME, …); tests give their own. */
+    private java.util.Map<String, String> env = System.getenv();
 
     @Option(names = "--page", paramLabel = "ID", hidden = true,
             description = "Page to open first: gpus, jobs, runner, telemetry or host.")
@@ -77,6 +86,13 @@ public class RigdeskCommand implements Callable<Integer> {
      * The commands over {@code api} instead of the socket; each command closes what it is given,
      * so the supplier hands out a view whose close leaves {@code api} open.
      */
+    /** The commands in an environment of the caller's (the tests': their own contexts, ssh and sockets). */
+    public static CommandLine commandLineIn(java.util.Map<String, String> env) {
+        CommandLine commandLine = commandLine(null, true);
+        ((RigdeskCommand) commandLine.getCommand()).env = java.util.Map.copyOf(env);
+        return commandLine;
+    }
+
     public static CommandLine commandLineOver(RigdeskApi api) {
         CommandLine commandLine = commandLine(null, true);
         ((RigdeskCommand) commandLine.getCommand()).api = () -> unclosable(api);
@@ -137,17 +153,40 @@ public class RigdeskCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--smoke-timeout must be at least 1 second, got " + smokeTimeout);
         }
+        Rigs.Target target;
+        try {
+            target = target();
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (!(target instanceof Rigs.Local local)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the window shows this machine's daemon; "
+                    + "a remote rig's context is for the commands for now (rigdesk --context NAME gpus)");
+        }
         return org.rigdesk.app.GuiLauncher.launch(
-                new org.rigdesk.app.GuiLauncher.Options(socketPath(), page, smoke, smokeTimeout));
+                new org.rigdesk.app.GuiLauncher.Options(local.socket(), page, smoke, smokeTimeout));
     }
 
-    public Path socketPath() {
-        return SocketLocator.resolve(socket);
+    /** The rig the commands talk to: {@code --socket}, {@code RIGDESK_SOCKET}, or a context ({@link Rigs}). */
+    Rigs.Target target() throws java.io.IOException {
+        try {
+            return Rigs.resolve(socket, context, env, contexts());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
-    /** The daemon the commands talk to: the socket's, or what {@link #commandLineOver} was given. */
-    public RigdeskApi client() {
-        return api != null ? api.get() : new DaemonClient(socketPath());
+    java.util.Map<String, String> env() {
+        return env;
+    }
+
+    ContextStore contexts() {
+        return ContextStore.of(env);
+    }
+
+    /** The daemon the commands talk to: the target's, or what {@link #commandLineOver} was given. */
+    public RigdeskApi client() throws java.io.IOException {
+        return api != null ? api.get() : Rigs.connect(target(), env);
     }
 
     /** A sink for a job's output on standard output (see {@link WriterOutputStream#jobOutput}). */
