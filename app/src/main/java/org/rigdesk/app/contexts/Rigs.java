@@ -2,12 +2,8 @@ package org.rigdesk.app.contexts;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import org.rigdesk.api.client.DaemonClient;
-import org.rigdesk.api.client.DaemonException;
 import org.rigdesk.api.client.RigdeskApi;
 import org.rigdesk.api.client.SocketLocator;
 
@@ -22,7 +18,6 @@ public final class Rigs {
     public static final String ENV_CONTEXT = "RIGDESK_CONTEXT";
     /** The ssh program to run, as {@code GIT_SSH}: a wrapper may add options (the tests' own config). */
     public static final String ENV_SSH = "RIGDESK_SSH";
-    private static final Duration CONNECT = Duration.ofSeconds(20);
 
     private Rigs() {
     }
@@ -57,49 +52,12 @@ public final class Rigs {
                 : new Remote(context);
     }
 
-    /** A client for the target: a remote rig's comes over a tunnel that closes with it. */
-    public static RigdeskApi connect(Target target, Map<String, String> env) throws IOException {
+    /** A client for the target: a remote rig's comes over a tunnel ({@link RigLink}) that closes with it. */
+    public static RigdeskApi connect(Target target, Map<String, String> env) {
         if (target instanceof Local local) {
             return new DaemonClient(local.socket());
         }
-        RigContext context = ((Remote) target).context();
-        SshTunnel tunnel;
-        try {
-            tunnel = SshTunnel.open(context.ssh(), tunnelSocket(context, env), sshProgram(env), CONNECT);
-        } catch (SshTunnel.SshException e) {
-            throw new RigUnreachableException(context, e);
-        }
-        return overTunnel(new DaemonClient(tunnel.socket()), tunnel, context);
-    }
-
-    /**
-     * The client, closing the tunnel with it; a call that fails below HTTP (the rig's sshd refused
-     * the forward, the daemon is not on that socket, the link dropped) says what ssh said.
-     */
-    private static RigdeskApi overTunnel(DaemonClient client, SshTunnel tunnel, RigContext context) {
-        return (RigdeskApi) Proxy.newProxyInstance(RigdeskApi.class.getClassLoader(), new Class<?>[] {RigdeskApi.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                        try {
-                            client.close();
-                        } finally {
-                            tunnel.close();
-                        }
-                        return null;
-                    }
-                    try {
-                        return method.invoke(client, args);
-                    } catch (InvocationTargetException e) {
-                        Throwable cause = e.getCause();
-                        if (cause instanceof IOException io && !(cause instanceof DaemonException)
-                                && !(cause instanceof RigUnreachableException)) {
-                            String said = tunnel.sshErrors();
-                            throw new RigUnreachableException(context, new IOException(io.getMessage()
-                                    + (said.isEmpty() ? "" : "\n" + SshTunnel.asSaid(said)), io));
-                        }
-                        throw cause;
-                    }
-                });
+        return new RigLink(((Remote) target).context(), env).api();
     }
 
     static String sshProgram(Map<String, String> env) {
