@@ -93,8 +93,10 @@ public final class TestSshd implements AutoCloseable {
         }
     }
 
+    /** The rig drops off: the listener and every session it forked (an open tunnel's too) end. */
     public void stop() throws InterruptedException {
         if (sshd != null) {
+            sshd.descendants().forEach(ProcessHandle::destroyForcibly);
             sshd.destroy();
             if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
                 sshd.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

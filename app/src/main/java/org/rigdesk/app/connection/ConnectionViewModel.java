@@ -70,6 +70,18 @@ public class ConnectionViewModel {
         }
     }
 
+    /** Connects afresh (the window now looks at another rig): the old stream goes, the state starts over. */
+    public void reconnect() {
+        background.execute(() -> {
+            generation++;
+            closeEvents();
+            everConnected = false;
+            failures = 0;
+            ui.execute(() -> state.set(ConnectionState.CONNECTING));
+            attempt();
+        });
+    }
+
     /** Fetches info again now (e.g. after a change), without touching the connection. */
     public void refresh() {
         background.execute(() -> {

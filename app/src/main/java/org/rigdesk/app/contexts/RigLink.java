@@ -24,14 +24,26 @@ public final class RigLink implements AutoCloseable {
 
     private final RigContext context;
     private final Map<String, String> env;
+    /** The local rig's socket, as the window was told it; null for a remote rig. */
+    private final Path localSocket;
     private final RigdeskApi api;
     private SshTunnel tunnel;
     private DaemonClient client;
     private boolean closed;
 
     public RigLink(RigContext context, Map<String, String> env) {
+        this(context, env, context.isLocal() ? SocketLocator.resolve(null, env, java.nio.file.Files::exists) : null);
+    }
+
+    /** This machine's daemon on {@code socket} (the one the window was started on). */
+    public static RigLink local(Path socket) {
+        return new RigLink(RigContext.local(), Map.of(), socket);
+    }
+
+    private RigLink(RigContext context, Map<String, String> env, Path localSocket) {
         this.context = context;
         this.env = Map.copyOf(env);
+        this.localSocket = localSocket;
         this.api = (RigdeskApi) Proxy.newProxyInstance(RigdeskApi.class.getClassLoader(),
                 new Class<?>[] {RigdeskApi.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "close" -> {
@@ -56,7 +68,7 @@ public final class RigLink implements AutoCloseable {
     /** Where the calls go now: the local socket, or this end of the tunnel (named by its context before one is open). */
     private synchronized Path socket() {
         if (context.isLocal()) {
-            return SocketLocator.resolve(null, env, java.nio.file.Files::exists);
+            return localSocket;
         }
         return tunnel != null ? tunnel.socket() : Rigs.tunnelSocket(context, env);
     }

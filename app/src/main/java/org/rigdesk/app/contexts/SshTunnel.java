@@ -116,9 +116,9 @@ public final class SshTunnel implements AutoCloseable {
         return words.isEmpty() ? "" : ":\n" + asSaid(words);
     }
 
-    /** ssh's lines as it wrote them, each marked as ssh's. */
+    /** ssh's lines as it wrote them, indented under the line that says what failed. */
     static String asSaid(String words) {
-        return words.replace("\r", "").lines().map(line -> "  ssh: " + line).collect(
+        return words.replace("\r", "").lines().map(line -> "  " + line).collect(
                 java.util.stream.Collectors.joining("\n"));
     }
 

@@ -19,8 +19,11 @@ public class SettingsPage implements Page {
 
     private final SettingsViewModel model;
 
-    public SettingsPage(SettingsViewModel model) {
+    private final org.rigdesk.app.rigs.FleetViewModel rigs;
+
+    public SettingsPage(SettingsViewModel model, org.rigdesk.app.rigs.FleetViewModel rigs) {
         this.model = model;
+        this.rigs = rigs;
     }
 
     @Override
@@ -151,6 +154,10 @@ public class SettingsPage implements Page {
         minimised.selectedProperty().bindBidirectional(model.startMinimisedProperty());
         minimised.disableProperty().bind(model.trayProperty().isEqualTo("none"));
         row(grid, 18, "Start", minimised, null);
+
+        grid.add(section("Rigs"), 0, 19, 3, 1);
+        row(grid, 20, "Rigs", new org.rigdesk.app.rigs.RigsEditor(rigs), "Other rigs are reached over ssh; the "
+                + "Fleet page shows them all, the switch above the pages picks the one they show.");
 
         return PageScaffold.scrolling(12, model::reload, null, heading, grid);
     }

@@ -93,6 +93,35 @@ public class MainWindow extends BorderPane {
         }
     }
 
+    /**
+     * The rig the pages show, under the brand: local and every other rig of the fleet; choosing
+     * one calls {@code choose} with its name.
+     */
+    public void addRigSwitcher(org.rigdesk.app.rigs.FleetViewModel fleet, java.util.function.Consumer<String> choose) {
+        javafx.scene.control.ComboBox<String> rigs = new javafx.scene.control.ComboBox<>();
+        rigs.setId("rig-switcher");
+        rigs.setMaxWidth(Double.MAX_VALUE);
+        rigs.setTooltip(new javafx.scene.control.Tooltip("The rig every page shows (Fleet shows them all)"));
+        Runnable refresh = () -> {
+            String chosen = rigs.getValue();
+            java.util.List<String> names = fleet.rigs().stream().map(org.rigdesk.app.rigs.RigView::name).toList();
+            if (!names.equals(rigs.getItems())) {
+                rigs.getItems().setAll(names);
+            }
+            rigs.setValue(chosen != null && names.contains(chosen) ? chosen
+                    : org.rigdesk.app.contexts.RigContext.LOCAL);
+        };
+        fleet.rigs().addListener((javafx.collections.ListChangeListener<org.rigdesk.app.rigs.RigView>) c -> refresh.run());
+        refresh.run();
+        rigs.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                choose.accept(now);
+            }
+        });
+        // Under the brand: the rig first, then its pages.
+        sidebar.getChildren().add(1, rigs);
+    }
+
     /** Something to keep in sight on every page, under the page buttons (the GPUs' strip). */
     public void addToSidebar(Node node) {
         sidebar.getChildren().add(node);

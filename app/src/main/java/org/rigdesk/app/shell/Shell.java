@@ -39,6 +39,8 @@ import org.rigdesk.app.telemetry.TelemetryViewModel;
 public class Shell implements AutoCloseable {
 
     private final RigdeskApi client;
+    private final org.rigdesk.app.rigs.RigSwitch rigSwitch;
+    private final org.rigdesk.app.rigs.FleetViewModel fleet;
     private final ScheduledExecutorService background;
     private final EventDispatcher events;
     private final ConnectionViewModel connection;
@@ -55,7 +57,14 @@ public class Shell implements AutoCloseable {
     }
 
     public Shell(Path socket, AppPreferences preferences) {
-        this.client = new DaemonClient(socket);
+        this(socket, preferences, System.getenv());
+    }
+
+    /** {@code env}: where the contexts and ssh are ({@code XDG_CONFIG_HOME}, {@code RIGDESK_SSH}); tests give their own. */
+    public Shell(Path socket, AppPreferences preferences, java.util.Map<String, String> env) {
+        this.rigSwitch = new org.rigdesk.app.rigs.RigSwitch(org.rigdesk.app.contexts.RigContext.LOCAL,
+                new DaemonClient(socket));
+        this.client = rigSwitch.api();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
             Thread thread = new Thread(runnable, "rigdesk-background");
             thread.setDaemon(true);
@@ -66,6 +75,8 @@ public class Shell implements AutoCloseable {
         Executor ui = Platform::runLater;
         this.events = new EventDispatcher(ui);
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
+        this.fleet = new org.rigdesk.app.rigs.FleetViewModel(org.rigdesk.app.contexts.ContextStore.of(env), env, socket,
+                ui, java.time.Duration.ofSeconds(3));
         // Dialogs belong to the window, which exists only once the view-models do.
         Dialogs dialogs = new FxDialogs(this::ownerWindow);
         this.gpus = new GpusViewModel(client, background, ui, dialogs);
@@ -92,9 +103,11 @@ public class Shell implements AutoCloseable {
                 new org.rigdesk.app.caches.CachesPage(new org.rigdesk.app.caches.CachesViewModel(client, background, ui,
                         dialogs)),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
+                new org.rigdesk.app.fleet.FleetPage(fleet),
                 new HostPage(connection),
-                new SettingsPage(settings));
+                new SettingsPage(settings, fleet));
         this.window = new MainWindow(pages, connection);
+        window.addRigSwitcher(fleet, this::switchTo);
         window.addToSidebar(new org.rigdesk.app.gpus.GpuStrip(gpus, () -> window.show("gpus")));
         Runnable activity = () -> window.statusBar().activity(jobs.all().stream().filter(Job::active).count(),
                 runner.statusProperty().get());
@@ -110,6 +123,19 @@ public class Shell implements AutoCloseable {
             }
         });
         activity.run();
+    }
+
+    /** The pages look at another rig: the connection starts over on it, and they reload when it answers. */
+    public void switchTo(String rig) {
+        if (rig == null || rig.equals(rigSwitch.rig())) {
+            return;
+        }
+        rigSwitch.use(rig, org.rigdesk.app.contexts.RigContext.LOCAL.equals(rig) ? null : fleet.api(rig));
+        connection.reconnect();
+    }
+
+    public org.rigdesk.app.rigs.FleetViewModel fleet() {
+        return fleet;
     }
 
     private javafx.stage.Window ownerWindow() {
@@ -171,6 +197,7 @@ public class Shell implements AutoCloseable {
     public void start() {
         events.start(background, 100);
         connection.start();
+        fleet.start();
     }
 
     public Parent root() {
@@ -215,6 +242,7 @@ public class Shell implements AutoCloseable {
     @Override
     public void close() {
         connection.stop();
+        fleet.close();
         background.shutdown();
         try {
             background.awaitTermination(2, TimeUnit.SECONDS);

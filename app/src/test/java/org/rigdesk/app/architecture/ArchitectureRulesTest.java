@@ -30,7 +30,7 @@ class ArchitectureRulesTest {
 
     private static final String[] PAGES = {"org.rigdesk.app.gpus..", "org.rigdesk.app.jobs..",
             "org.rigdesk.app.runner..", "org.rigdesk.app.caches..", "org.rigdesk.app.telemetry..",
-            "org.rigdesk.app.host..", "org.rigdesk.app.settings.."};
+            "org.rigdesk.app.host..", "org.rigdesk.app.settings..", "org.rigdesk.app.fleet.."};
 
     @Test
     void theKitAndTheFormattingStandOnTheirOwn() {
@@ -76,6 +76,21 @@ class ArchitectureRulesTest {
         noClasses().that().haveSimpleNameEndingWith("ViewModel")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..")
                 .because("view-models hold properties and are tested without a window")
+                .check(APP);
+    }
+
+    @Test
+    void theRigsAndTheirContextsStandBelowThePages() {
+        noClasses().that().resideInAnyPackage("org.rigdesk.app.rigs..", "org.rigdesk.app.contexts..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        java.util.stream.Stream.concat(java.util.Arrays.stream(PAGES),
+                                java.util.stream.Stream.of("org.rigdesk.app.shell..", "org.rigdesk.app.tray..",
+                                        "org.rigdesk.app.cli..")).toArray(String[]::new))
+                .because("the Fleet page, Settings, the switcher and the CLI all build on them")
+                .check(APP);
+        noClasses().that().resideInAPackage("org.rigdesk.app.contexts..")
+                .should().dependOnClassesThat().resideInAPackage("javafx..")
+                .because("the CLI reaches rigs through them and never loads JavaFX")
                 .check(APP);
     }
 

@@ -65,7 +65,7 @@ class SshContextTest {
                     + sshd.port() + dir.resolve("no-daemon.sock")).code());
             CliRuns.Run ghost = CliRuns.runIn(env, "--context", "ghost", "info");
             assertEquals(3, ghost.code(), ghost.out());
-            assertTrue(ghost.err().contains("rig 'ghost'") && ghost.err().contains("ssh: channel")
+            assertTrue(ghost.err().contains("rig 'ghost'") && ghost.err().contains("\n  channel")
                     && ghost.err().contains("open failed"), ghost.err());
 
             sshd.stop();

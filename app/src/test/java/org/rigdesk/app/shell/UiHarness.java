@@ -11,10 +11,15 @@ public final class UiHarness {
     }
 
     public static Shell open(Path socket) throws Exception {
+        return open(socket, System.getenv());
+    }
+
+    /** With {@code env} as the window's environment (the test's own contexts and ssh). */
+    public static Shell open(Path socket, java.util.Map<String, String> env) throws Exception {
         FxToolkit.registerPrimaryStage();
         Shell[] shell = new Shell[1];
         FxToolkit.setupStage(stage -> {
-            shell[0] = new Shell(socket);
+            shell[0] = new Shell(socket, org.rigdesk.app.settings.AppPreferences.user(), env);
             Scene scene = new Scene(shell[0].root(), 1100, 760);
             RigdeskApp.style(scene);
             stage.setScene(scene);
