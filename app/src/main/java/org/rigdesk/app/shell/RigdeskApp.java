@@ -126,6 +126,11 @@ public class RigdeskApp extends Application {
                 stage.show();
                 stage.toFront();
             }
+            case "fleet" -> {
+                stage.show();
+                stage.toFront();
+                shell.window().show("fleet");
+            }
             case "pause" -> shell.runner().setPaused(true);
             case "resume" -> shell.runner().setPaused(false);
             case "quit" -> Platform.exit();

@@ -154,6 +154,19 @@ public class Shell implements AutoCloseable {
         tray.listen(events);
         connection.stateProperty().addListener((obs, old, now) -> tray.connection(now == ConnectionState.CONNECTED));
         tray.gpus(() -> gpus.cards().stream().map(card -> card.gpuProperty().get()).toList());
+        tray.fleet(this::trayFleet);
+        java.util.Map<String, org.rigdesk.app.rigs.RigView.Reach> reached = new java.util.HashMap<>();
+        fleet.rigs().addListener((javafx.collections.ListChangeListener<org.rigdesk.app.rigs.RigView>) change -> {
+            for (org.rigdesk.app.rigs.RigView rig : fleet.rigs()) {
+                org.rigdesk.app.rigs.RigView.Reach before = reached.put(rig.name(), rig.reach());
+                // The window's own rig is told by its connection; a rig first seen is not news.
+                if (before != null && before != rig.reach() && rig.reach() != org.rigdesk.app.rigs.RigView.Reach.CONNECTING
+                        && !rig.name().equals(rigSwitch.rig())) {
+                    tray.rigReach(rig.name(), rig.reach() == org.rigdesk.app.rigs.RigView.Reach.REACHABLE, rig.reason());
+                }
+            }
+            tray.gpusChanged();
+        });
         gpus.cards().addListener((javafx.collections.ListChangeListener<GpuCardViewModel>) change -> {
             while (change.next()) {
                 change.getAddedSubList().forEach(this::watchCard);
@@ -162,6 +175,17 @@ public class Shell implements AutoCloseable {
         });
         gpus.cards().forEach(this::watchCard);
         return tray;
+    }
+
+    /** The rigs other than the window's, for the tray's sums. */
+    private org.rigdesk.app.tray.TrayModel.Fleet trayFleet() {
+        String shown = rigSwitch.rig();
+        return new org.rigdesk.app.tray.TrayModel.Fleet(shown, fleet.rigs().stream()
+                .filter(rig -> !rig.name().equals(shown))
+                .map(rig -> new org.rigdesk.app.tray.TrayModel.Rig(rig.name(), rig.running().size(),
+                        rig.reach() == org.rigdesk.app.rigs.RigView.Reach.UNREACHABLE ? "unreachable"
+                                : rig.needsALook() ? "a GPU is quarantined" : null))
+                .toList());
     }
 
     /** The tray's GPU entries follow the card; what the card is refused is notified. */

@@ -35,6 +35,8 @@ public final class TrayController {
     private final ReadOnlyObjectProperty<RunnerStatus> runner;
     /** The GPUs as the window last had them (each card's state), for the menu's lend and reclaim entries. */
     private java.util.function.Supplier<List<Gpu>> gpus = List::of;
+    /** The other rigs as the fleet last saw them; their name on every notification once there are several. */
+    private java.util.function.Supplier<TrayModel.Fleet> fleet = () -> TrayModel.Fleet.ALONE;
     private boolean connected;
     private String attention;
 
@@ -62,6 +64,21 @@ public final class TrayController {
 
     public void gpusChanged() {
         refresh();
+    }
+
+    /** The fleet to sum over; {@link #gpusChanged} (or any change) redraws. */
+    public void fleet(java.util.function.Supplier<TrayModel.Fleet> now) {
+        this.fleet = now;
+        refresh();
+    }
+
+    /** Another rig dropped off or came back: said, with its name and ssh's reason. */
+    public void rigReach(String rig, boolean reachable, String reason) {
+        alert(java.util.Optional.of(reachable
+                ? new DesktopAlerts.Alert(DesktopAlerts.DAEMON, "Rig " + rig + " is back", "Its daemon answers again.",
+                        false)
+                : new DesktopAlerts.Alert(DesktopAlerts.DAEMON, "Rig " + rig + " is unreachable",
+                        reason == null ? "" : reason, true)), false);
     }
 
     /** Subscribes to the event types it needs. */
@@ -99,7 +116,15 @@ public final class TrayController {
     }
 
     private void alert(Optional<DesktopAlerts.Alert> alert) {
-        alert.ifPresent(a -> {
+        alert(alert, true);
+    }
+
+    /** {@code ofTheWindowsRig}: the alert is about the rig the window shows, named once there are several. */
+    private void alert(Optional<DesktopAlerts.Alert> alert, boolean ofTheWindowsRig) {
+        TrayModel.Fleet now = fleet.get();
+        alert.map(a -> !ofTheWindowsRig || now.others().isEmpty() ? a
+                : new DesktopAlerts.Alert(a.category(), now.rig() + " · " + a.summary(), a.body(), a.critical()))
+                .ifPresent(a -> {
             if (a.critical()) {
                 attention = a.summary() + ": " + a.body().lines().findFirst().orElse("");
                 refresh();
@@ -111,6 +136,6 @@ public final class TrayController {
     }
 
     private void refresh() {
-        tray.show(TrayModel.of(connected, List.copyOf(jobs), runner.get(), attention, gpus.get()));
+        tray.show(TrayModel.of(connected, List.copyOf(jobs), runner.get(), attention, gpus.get(), fleet.get()));
     }
 }

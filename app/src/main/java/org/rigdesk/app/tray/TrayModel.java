@@ -32,9 +32,43 @@ public final class TrayModel {
         return of(connected, jobs, runner, attention, List.of());
     }
 
+    /**
+     * The other rigs, as the fleet last saw them: {@code rig} is the one the window shows, each
+     * entry of {@code others} one more rig with its jobs running and what needs a look there.
+     */
+    public record Fleet(String rig, List<Rig> others) {
+        public Fleet {
+            others = others == null ? List.of() : List.copyOf(others);
+        }
+
+        public static final Fleet ALONE = new Fleet(null, List.of());
+
+        int running() {
+            return others.stream().mapToInt(Rig::running).sum();
+        }
+
+        /** The first thing on another rig that needs a look, in words, or null. */
+        String look() {
+            return others.stream().filter(r -> r.look() != null).map(r -> r.name() + ": " + r.look()).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /** Another rig: its jobs running, and what needs a look there (unreachable, a quarantined card), or null. */
+    public record Rig(String name, int running, String look) {
+    }
+
     /** As above, with the GPUs that can be lent: each with where it is and one click to lend or reclaim it. */
     public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention, List<Gpu> gpus) {
+        return of(connected, jobs, runner, attention, gpus, Fleet.ALONE);
+    }
+
+    /** As above, summed over every rig: jobs running anywhere, and anything on any rig that needs a look. */
+    public static TrayState of(boolean connected, List<Job> jobs, RunnerStatus runner, String attention, List<Gpu> gpus,
+                               Fleet fleet) {
         List<Job> running = jobs.stream().filter(Job::active).toList();
+        int elsewhere = fleet.running();
+        String lookElsewhere = fleet.look();
         TrayState.Status status;
         String tooltip;
         if (!connected) {
@@ -43,9 +77,14 @@ public final class TrayModel {
         } else if (attention != null) {
             status = TrayState.Status.ATTENTION;
             tooltip = attention;
-        } else if (!running.isEmpty()) {
+        } else if (lookElsewhere != null) {
+            status = TrayState.Status.ATTENTION;
+            tooltip = lookElsewhere;
+        } else if (!running.isEmpty() || elsewhere > 0) {
             status = TrayState.Status.BUSY;
-            tooltip = running.size() + (running.size() == 1 ? " job running" : " jobs running");
+            int all = running.size() + elsewhere;
+            tooltip = all + (all == 1 ? " job running" : " jobs running")
+                    + (fleet.others().isEmpty() ? "" : " on " + (fleet.others().size() + 1) + " rigs");
         } else {
             status = TrayState.Status.IDLE;
             tooltip = "Idle";
@@ -64,6 +103,10 @@ public final class TrayModel {
         List<TrayState.MenuItem> menu = new ArrayList<>();
         menu.add(new TrayState.MenuItem("Open Rigdesk", "open", true));
         menu.add(TrayState.MenuItem.separator());
+        if (!fleet.others().isEmpty()) {
+            // The window's rig first; each other rig in a line of its own (the Fleet page has the rest).
+            menu.add(new TrayState.MenuItem("On " + fleet.rig() + ":", null, false));
+        }
         if (running.isEmpty()) {
             menu.add(new TrayState.MenuItem("No jobs running", null, false));
         }
@@ -73,6 +116,11 @@ public final class TrayModel {
         }
         if (running.size() > MENU_JOBS) {
             menu.add(new TrayState.MenuItem("… and " + (running.size() - MENU_JOBS) + " more", "open", true));
+        }
+        for (Rig rig : fleet.others()) {
+            menu.add(new TrayState.MenuItem("On " + rig.name() + ": " + (rig.look() != null ? Vocabulary.LOOK + " "
+                    + shorten(rig.look()) : rig.running() == 0 ? "no jobs running" : rig.running()
+                    + (rig.running() == 1 ? " job running" : " jobs running")), "fleet", true));
         }
         menu.add(TrayState.MenuItem.separator());
         for (Gpu gpu : lendable) {
