@@ -96,8 +96,8 @@ public class ContextCommand {
         }
     }
 
-    @Command(name = "use", mixinStandardHelpOptions = true, description = "Makes NAME the rig commands talk to.")
-    static class Use implements Callable<Integer> {
+    /** A change to one named context: what the store refuses is the caller's mistake. */
+    abstract static class OnOne implements Callable<Integer> {
         @ParentCommand
         ContextCommand context;
 
@@ -107,30 +107,32 @@ public class ContextCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract String apply(ContextStore store) throws java.io.IOException;
+
         @Override
         public Integer call() throws Exception {
-            change(spec, () -> context.parent.contexts().use(name));
-            spec.commandLine().getOut().println("current context: " + name);
+            String[] said = new String[1];
+            change(spec, () -> said[0] = apply(context.parent.contexts()));
+            spec.commandLine().getOut().println(said[0]);
             return 0;
         }
     }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Forgets a context (local stays).")
-    static class Rm implements Callable<Integer> {
-        @ParentCommand
-        ContextCommand context;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    @Command(name = "use", mixinStandardHelpOptions = true, description = "Makes NAME the rig commands talk to.")
+    static class Use extends OnOne {
         @Override
-        public Integer call() throws Exception {
-            change(spec, () -> context.parent.contexts().remove(name));
-            spec.commandLine().getOut().println("removed context " + name);
-            return 0;
+        String apply(ContextStore store) throws java.io.IOException {
+            store.use(name);
+            return "current context: " + name;
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Forgets a context (local stays).")
+    static class Rm extends OnOne {
+        @Override
+        String apply(ContextStore store) throws java.io.IOException {
+            store.remove(name);
+            return "removed context " + name;
         }
     }
 

@@ -18,6 +18,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
+import org.rigdesk.app.contexts.ContextStore;
+import org.rigdesk.app.contexts.RigContext;
+import org.rigdesk.app.fleet.FleetPage;
+import org.rigdesk.app.rigs.FleetViewModel;
+import org.rigdesk.app.rigs.RigSwitch;
+import org.rigdesk.app.rigs.RigView;
+import org.rigdesk.app.tray.TrayModel;
 import javafx.scene.Parent;
 import org.rigdesk.api.client.DaemonClient;
 import org.rigdesk.api.client.RigdeskApi;
@@ -39,8 +46,8 @@ import org.rigdesk.app.telemetry.TelemetryViewModel;
 public class Shell implements AutoCloseable {
 
     private final RigdeskApi client;
-    private final org.rigdesk.app.rigs.RigSwitch rigSwitch;
-    private final org.rigdesk.app.rigs.FleetViewModel fleet;
+    private final RigSwitch rigSwitch;
+    private final FleetViewModel fleet;
     private final ScheduledExecutorService background;
     private final EventDispatcher events;
     private final ConnectionViewModel connection;
@@ -62,7 +69,7 @@ public class Shell implements AutoCloseable {
 
     /** {@code env}: where the contexts and ssh are ({@code XDG_CONFIG_HOME}, {@code RIGDESK_SSH}); tests give their own. */
     public Shell(Path socket, AppPreferences preferences, java.util.Map<String, String> env) {
-        this.rigSwitch = new org.rigdesk.app.rigs.RigSwitch(org.rigdesk.app.contexts.RigContext.LOCAL,
+        this.rigSwitch = new RigSwitch(RigContext.LOCAL,
                 new DaemonClient(socket));
         this.client = rigSwitch.api();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(2, runnable -> {
@@ -75,7 +82,7 @@ public class Shell implements AutoCloseable {
         Executor ui = Platform::runLater;
         this.events = new EventDispatcher(ui);
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
-        this.fleet = new org.rigdesk.app.rigs.FleetViewModel(org.rigdesk.app.contexts.ContextStore.of(env), env, socket,
+        this.fleet = new FleetViewModel(ContextStore.of(env), env, socket,
                 ui, java.time.Duration.ofSeconds(3));
         // Dialogs belong to the window, which exists only once the view-models do.
         Dialogs dialogs = new FxDialogs(this::ownerWindow);
@@ -103,7 +110,7 @@ public class Shell implements AutoCloseable {
                 new org.rigdesk.app.caches.CachesPage(new org.rigdesk.app.caches.CachesViewModel(client, background, ui,
                         dialogs)),
                 new TelemetryPage(new TelemetryViewModel(client, background, ui), gpus),
-                new org.rigdesk.app.fleet.FleetPage(fleet),
+                new FleetPage(fleet),
                 new HostPage(connection),
                 new SettingsPage(settings, fleet));
         this.window = new MainWindow(pages, connection);
@@ -130,11 +137,11 @@ public class Shell implements AutoCloseable {
         if (rig == null || rig.equals(rigSwitch.rig())) {
             return;
         }
-        rigSwitch.use(rig, org.rigdesk.app.contexts.RigContext.LOCAL.equals(rig) ? null : fleet.api(rig));
+        rigSwitch.use(rig, RigContext.LOCAL.equals(rig) ? null : fleet.api(rig));
         connection.reconnect();
     }
 
-    public org.rigdesk.app.rigs.FleetViewModel fleet() {
+    public FleetViewModel fleet() {
         return fleet;
     }
 
@@ -155,14 +162,14 @@ public class Shell implements AutoCloseable {
         connection.stateProperty().addListener((obs, old, now) -> tray.connection(now == ConnectionState.CONNECTED));
         tray.gpus(() -> gpus.cards().stream().map(card -> card.gpuProperty().get()).toList());
         tray.fleet(this::trayFleet);
-        java.util.Map<String, org.rigdesk.app.rigs.RigView.Reach> reached = new java.util.HashMap<>();
-        fleet.rigs().addListener((javafx.collections.ListChangeListener<org.rigdesk.app.rigs.RigView>) change -> {
-            for (org.rigdesk.app.rigs.RigView rig : fleet.rigs()) {
-                org.rigdesk.app.rigs.RigView.Reach before = reached.put(rig.name(), rig.reach());
+        java.util.Map<String, RigView.Reach> reached = new java.util.HashMap<>();
+        fleet.rigs().addListener((javafx.collections.ListChangeListener<RigView>) change -> {
+            for (RigView rig : fleet.rigs()) {
+                RigView.Reach before = reached.put(rig.name(), rig.reach());
                 // The window's own rig is told by its connection; a rig first seen is not news.
-                if (before != null && before != rig.reach() && rig.reach() != org.rigdesk.app.rigs.RigView.Reach.CONNECTING
+                if (before != null && before != rig.reach() && rig.reach() != RigView.Reach.CONNECTING
                         && !rig.name().equals(rigSwitch.rig())) {
-                    tray.rigReach(rig.name(), rig.reach() == org.rigdesk.app.rigs.RigView.Reach.REACHABLE, rig.reason());
+                    tray.rigReach(rig.name(), rig.reach() == RigView.Reach.REACHABLE, rig.reason());
                 }
             }
             tray.gpusChanged();
@@ -178,12 +185,12 @@ public class Shell implements AutoCloseable {
     }
 
     /** The rigs other than the window's, for the tray's sums. */
-    private org.rigdesk.app.tray.TrayModel.Fleet trayFleet() {
+    private TrayModel.Fleet trayFleet() {
         String shown = rigSwitch.rig();
-        return new org.rigdesk.app.tray.TrayModel.Fleet(shown, fleet.rigs().stream()
+        return new TrayModel.Fleet(shown, fleet.rigs().stream()
                 .filter(rig -> !rig.name().equals(shown))
-                .map(rig -> new org.rigdesk.app.tray.TrayModel.Rig(rig.name(), rig.running().size(),
-                        rig.reach() == org.rigdesk.app.rigs.RigView.Reach.UNREACHABLE ? "unreachable"
+                .map(rig -> new TrayModel.Rig(rig.name(), rig.running().size(),
+                        rig.reach() == RigView.Reach.UNREACHABLE ? "unreachable"
                                 : rig.needsALook() ? "a GPU is quarantined" : null))
                 .toList());
     }

@@ -14,23 +14,23 @@ class CacheCommandTest {
     @Test
     void listsAndClearsCachesAndRefusesBadNames() throws Exception {
         InMemoryRigdesk daemon = new InMemoryRigdesk();
-        InfoCommandTest.Run empty = InfoCommandTest.runOver(daemon, "cache", "ls");
+        CliRuns.Run empty = InfoCommandTest.runOver(daemon, "cache", "ls");
         assertEquals(0, empty.code(), empty.err());
         assertTrue(empty.out().contains("No caches yet"), empty.out());
         daemon.caches.add(new org.rigdesk.api.wire.CacheInfo("models", 3L << 20, 64L << 20, null, null, null,
                 java.util.List.of(), java.util.List.of()));
-        InfoCommandTest.Run listed = InfoCommandTest.runOver(daemon, "cache", "ls");
+        CliRuns.Run listed = InfoCommandTest.runOver(daemon, "cache", "ls");
         assertTrue(listed.out().contains("models") && listed.out().contains("64.0 MiB"), listed.out());
         CacheList json = Json.mapper().readValue(InfoCommandTest.runOver(daemon, "cache", "ls", "--json").out(),
                 CacheList.class);
         assertEquals(64L << 20, json.caches().get(0).capBytes());
-        InfoCommandTest.Run cleared = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
+        CliRuns.Run cleared = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
         assertEquals(0, cleared.code(), cleared.err());
-        InfoCommandTest.Run gone = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
+        CliRuns.Run gone = InfoCommandTest.runOver(daemon, "cache", "clear", "models");
         assertEquals(RigdeskCommand.EXIT_REFUSED, gone.code());
         assertTrue(gone.err().contains("no cache models"), gone.err());
         int calls = daemon.calls.size();
-        InfoCommandTest.Run bad = InfoCommandTest.runOver(daemon, "cache", "clear", "../etc");
+        CliRuns.Run bad = InfoCommandTest.runOver(daemon, "cache", "clear", "../etc");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("not a cache name"), bad.err());
         assertEquals(calls, daemon.calls.size(), "a bad name is refused before any call");

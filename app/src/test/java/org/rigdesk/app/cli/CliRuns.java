@@ -15,7 +15,11 @@ public final class CliRuns {
     }
 
     public static Run runIn(Map<String, String> env, String... args) {
-        CommandLine commandLine = RigdeskCommand.commandLineIn(env);
+        return run(RigdeskCommand.commandLineIn(env), args);
+    }
+
+    /** {@code rigdesk ARGS…} on a command line already made, its output and errors caught. */
+    public static Run run(CommandLine commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out));

@@ -17,13 +17,13 @@ class GpuCheckCommandTest {
     private final InMemoryRigdesk daemon = new InMemoryRigdesk()
             .with(InMemoryRigdesk.gpu(CARD, "GeForce RTX 3060", GpuMode.VFIO, null));
 
-    private InfoCommandTest.Run run(String... args) {
+    private CliRuns.Run run(String... args) {
         return InfoCommandTest.runOver(daemon, args);
     }
 
     @Test
     void aHealthyCardSaysItCanBeGivenToJobs() {
-        InfoCommandTest.Run run = run("gpu", "check", CARD, "--reset");
+        CliRuns.Run run = run("gpu", "check", CARD, "--reset");
         assertEquals(0, run.code(), run.err());
         assertEquals(List.of("check " + CARD + " reset"), daemon.calls);
         assertTrue(run.out().contains(CARD + " (GeForce RTX 3060) is healthy: it can be given to jobs"), run.out());
@@ -33,7 +33,7 @@ class GpuCheckCommandTest {
     void anUnhealthyCardExitsOneWithEachProblemAndItsRemedy() {
         daemon.checkResult = new Gpu.Health(false, "2026-12-06T12:00:00Z",
                 List.of(new Gpu.Blocker("unhealthy", "the link trained at x1 of x16", "Reseat the card")));
-        InfoCommandTest.Run run = run("gpu", "check", CARD);
+        CliRuns.Run run = run("gpu", "check", CARD);
         assertEquals(1, run.code(), run.out());
         assertEquals(List.of("check " + CARD), daemon.calls);
         assertTrue(run.out().contains("is unhealthy and quarantined"), run.out());
@@ -42,7 +42,7 @@ class GpuCheckCommandTest {
 
     @Test
     void aMalformedAddressIsRefusedBeforeAnyCall() {
-        InfoCommandTest.Run run = run("gpu", "check", "01:00.0;reboot");
+        CliRuns.Run run = run("gpu", "check", "01:00.0;reboot");
         assertEquals(2, run.code(), run.out());
         assertEquals(List.of(), daemon.calls);
     }
@@ -50,7 +50,7 @@ class GpuCheckCommandTest {
     @Test
     void theDaemonsRefusalIsPrintedAsItSaidIt() {
         daemon.refuseNext = Problem.of(409, "busy", "Busy", CARD + " is held by job 7", "Wait for job 7 to finish");
-        InfoCommandTest.Run run = run("gpu", "check", CARD, "--reset");
+        CliRuns.Run run = run("gpu", "check", CARD, "--reset");
         assertEquals(RigdeskCommand.EXIT_REFUSED, run.code(), run.out());
         assertTrue(run.err().contains(CARD + " is held by job 7"), run.err());
         assertTrue(run.err().contains("Wait for job 7 to finish"), run.err());

@@ -3,8 +3,6 @@ package org.rigdesk.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,11 +30,8 @@ class InfoCommandTest {
         daemon.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
     /** {@code rigdesk --socket SOCKET ARGS…} */
-    static Run runOn(java.nio.file.Path socket, String... args) {
+    static CliRuns.Run runOn(java.nio.file.Path socket, String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--socket";
         all[1] = socket.toString();
@@ -44,27 +39,22 @@ class InfoCommandTest {
         return run(all);
     }
 
-    static Run run(String... args) {
+    static CliRuns.Run run(String... args) {
         return run(RigdeskCommand.commandLine(), args);
     }
 
     /** {@code rigdesk ARGS…} over {@code api} (the in-memory daemon) instead of a socket. */
-    static Run runOver(org.rigdesk.api.client.RigdeskApi api, String... args) {
+    static CliRuns.Run runOver(org.rigdesk.api.client.RigdeskApi api, String... args) {
         return run(RigdeskCommand.commandLineOver(api), args);
     }
 
-    private static Run run(CommandLine commandLine, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRuns.Run run(CommandLine commandLine, String... args) {
+        return CliRuns.run(commandLine, args);
     }
 
     @Test
     void infoPrintsTheDaemonAndTheChecks() {
-        Run run = run("--socket", daemon.socket().toString(), "info");
+        CliRuns.Run run = run("--socket", daemon.socket().toString(), "info");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("rigdeskd "), run.out());
         assertTrue(run.out().contains("[simulated]"), run.out());
@@ -75,7 +65,7 @@ class InfoCommandTest {
 
     @Test
     void infoJsonIsTheDaemonsDocument() throws Exception {
-        Run run = run("info", "--json", "--socket", daemon.socket().toString());
+        CliRuns.Run run = run("info", "--json", "--socket", daemon.socket().toString());
         assertEquals(0, run.code(), run.err());
         Info info = Json.mapper().readValue(run.out(), Info.class);
         assertEquals(daemon.process().pid(), info.pid());
@@ -83,7 +73,7 @@ class InfoCommandTest {
 
     @Test
     void noDaemonExitsWithThreeAndSaysWhatToDo() {
-        Run run = run("--socket", dir.resolve("nobody.sock").toString(), "info");
+        CliRuns.Run run = run("--socket", dir.resolve("nobody.sock").toString(), "info");
         assertEquals(RigdeskCommand.EXIT_UNREACHABLE, run.code());
         assertTrue(run.err().contains("not answering"), run.err());
         assertTrue(run.err().contains("systemctl start rigdeskd"), run.err());
@@ -91,7 +81,7 @@ class InfoCommandTest {
 
     @Test
     void helpListsTheCommands() {
-        Run run = run("--help");
+        CliRuns.Run run = run("--help");
         assertEquals(0, run.code());
         assertTrue(run.out().contains("info"), run.out());
         assertTrue(run.out().contains("--socket"), run.out());

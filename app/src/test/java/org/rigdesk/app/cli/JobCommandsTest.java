@@ -35,28 +35,28 @@ class JobCommandsTest {
         daemon.close();
     }
 
-    private static InfoCommandTest.Run run(String... args) {
+    private static CliRuns.Run run(String... args) {
         return InfoCommandTest.runOn(daemon.socket(), args);
     }
 
     @Test
     void runWithAGpuPrintsTheGuestKernelAndExitsZero() {
-        InfoCommandTest.Run run = run("run", "--gpus", "1", "--cpus", "1", "--memory", "256", "--", "uname", "-a");
+        CliRuns.Run run = run("run", "--gpus", "1", "--cpus", "1", "--memory", "256", "--", "uname", "-a");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("Linux rigdesk-test 6.1.0"), run.out());
         assertTrue(run.out().contains("simulated"), "the demo says its GPU is simulated:\n" + run.out());
-        InfoCommandTest.Run jobs = run("jobs");
+        CliRuns.Run jobs = run("jobs");
         assertEquals(0, jobs.code(), jobs.err());
         assertTrue(jobs.out().contains("uname -a") && jobs.out().contains("succeeded")
                 && jobs.out().contains("0000:02:00.0 (simulated)"), jobs.out());
         String id = jobs.out().lines().skip(1).filter(l -> l.contains("uname -a")).findFirst().orElseThrow().split(" ")[0];
-        InfoCommandTest.Run logs = run("logs", id);
+        CliRuns.Run logs = run("logs", id);
         assertTrue(logs.out().contains("Linux rigdesk-test"), logs.out());
     }
 
     @Test
     void theJobsExitCodeBecomesTheCommands() {
-        InfoCommandTest.Run run = run("run", "--cpus", "1", "--memory", "256", "--", "sh", "-c", "echo 'quoted words'; exit 5");
+        CliRuns.Run run = run("run", "--cpus", "1", "--memory", "256", "--", "sh", "-c", "echo 'quoted words'; exit 5");
         assertEquals(5, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("quoted words"), run.out());
         assertTrue(run.err().contains("failed"), run.err());
@@ -111,7 +111,7 @@ class JobCommandsTest {
 
     @Test
     void askingForMoreGpusThanThePoolIsRefusedWithARemedy() {
-        InfoCommandTest.Run run = run("run", "--gpus", "2", "--", "true");
+        CliRuns.Run run = run("run", "--gpus", "2", "--", "true");
         assertEquals(RigdeskCommand.EXIT_REFUSED, run.code());
         assertTrue(run.err().contains("passthrough") && run.err().contains("rigdesk gpu mode"), run.err());
     }

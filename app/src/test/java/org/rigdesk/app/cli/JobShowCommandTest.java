@@ -23,18 +23,18 @@ class JobShowCommandTest {
 
     @Test
     void showsAJobAndSaysWhenItHadNoNetwork() {
-        InfoCommandTest.Run show = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network");
+        CliRuns.Run show = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network");
         assertEquals(0, show.code(), show.err());
         assertTrue(show.out().startsWith("job 1  succeeded  exit 0"), show.out());
         assertTrue(show.out().contains("no network: the job's VM had no network card"), show.out());
         assertEquals(List.of("job 1", "network 1"), daemon.calls.stream().filter(c -> !c.startsWith("info")).toList());
-        InfoCommandTest.Run json = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network", "--json");
+        CliRuns.Run json = InfoCommandTest.runOver(daemon, "jobs", "show", "1", "--network", "--json");
         assertTrue(json.out().contains("\"enabled\" : false"), json.out());
     }
 
     @Test
     void anUnknownJobIsTheDaemonsNotFound() {
-        InfoCommandTest.Run missing = InfoCommandTest.runOver(daemon, "jobs", "show", "99");
+        CliRuns.Run missing = InfoCommandTest.runOver(daemon, "jobs", "show", "99");
         assertEquals(RigdeskCommand.EXIT_REFUSED, missing.code(), missing.out());
         assertTrue(missing.err().contains("no job 99"), missing.err());
     }

@@ -51,7 +51,7 @@ class JsonOutputShapesTest {
         commands.put("gpus", List.of("gpus", "--json"));
         commands.put("telemetry", List.of("telemetry", "--json"));
         commands.put("runner status", List.of("runner", "status", "--json"));
-        InfoCommandTest.Run started = InfoCommandTest.runOn(daemon.socket(), "run", "--detach", "--", "sleep", "60");
+        CliRuns.Run started = InfoCommandTest.runOn(daemon.socket(), "run", "--detach", "--", "sleep", "60");
         assertEquals(0, started.code(), started.err());
         long id = Long.parseLong(started.out().strip());
         assertEquals(0, InfoCommandTest.runOn(daemon.socket(), "cancel", Long.toString(id)).code());
@@ -59,7 +59,7 @@ class JsonOutputShapesTest {
         commands.put("audit", List.of("audit", "--json"));
         List<String> shapes = new ArrayList<>();
         for (var command : commands.entrySet()) {
-            InfoCommandTest.Run run = InfoCommandTest.runOn(daemon.socket(), command.getValue().toArray(String[]::new));
+            CliRuns.Run run = InfoCommandTest.runOn(daemon.socket(), command.getValue().toArray(String[]::new));
             assertEquals(0, run.code(), command.getKey() + ": " + run.err());
             TreeSet<String> paths = new TreeSet<>();
             collect(Json.mapper().readTree(run.out()), "", paths);

@@ -18,16 +18,16 @@ class RunnerCommandTest {
     @Test
     void statusSaysHowToRegisterAndBadInputIsRefused() throws Exception {
         try (DaemonProcess daemon = new DaemonProcess(dir).start()) {
-            InfoCommandTest.Run status = InfoCommandTest.runOn(daemon.socket(), "runner", "status");
+            CliRuns.Run status = InfoCommandTest.runOn(daemon.socket(), "runner", "status");
             assertEquals(0, status.code(), status.err());
             assertTrue(status.out().contains("Not registered") && status.out().contains("--token-file"), status.out());
 
-            InfoCommandTest.Run missing = InfoCommandTest.runOn(daemon.socket(), "runner", "register", "--url",
+            CliRuns.Run missing = InfoCommandTest.runOn(daemon.socket(), "runner", "register", "--url",
                     "https://github.com/octo/gpu-ci", "--token-file", dir.resolve("none").toString());
             assertEquals(2, missing.code(), missing.err());
 
             Path token = Files.writeString(dir.resolve("token"), "ghp_whatever\n");
-            InfoCommandTest.Run badUrl = InfoCommandTest.runOn(daemon.socket(), "runner", "register", "--url",
+            CliRuns.Run badUrl = InfoCommandTest.runOn(daemon.socket(), "runner", "register", "--url",
                     "https://example.com/", "--token-file", token.toString());
             assertEquals(RigdeskCommand.EXIT_REFUSED, badUrl.code());
             assertTrue(badUrl.err().contains("url must look like"), badUrl.err());

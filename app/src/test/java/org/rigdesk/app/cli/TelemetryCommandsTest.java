@@ -31,13 +31,13 @@ class TelemetryCommandsTest {
         daemon.close();
     }
 
-    private static InfoCommandTest.Run run(String... args) {
+    private static CliRuns.Run run(String... args) {
         return InfoCommandTest.runOn(daemon.socket(), args);
     }
 
     @Test
     void topShowsBothRtx3060sWithChangingValues() throws Exception {
-        InfoCommandTest.Run run = null;
+        CliRuns.Run run = null;
         for (int i = 0; i < 40; i++) {
             run = run("top", "-n", "8");
             if (run.out().contains("telemetry ok") && distinctUtilisation(run.out(), "0000:01:00.0") >= 2) {
@@ -59,14 +59,14 @@ class TelemetryCommandsTest {
 
     @Test
     void smiPrintsTheTable() {
-        InfoCommandTest.Run run = run("smi");
+        CliRuns.Run run = run("smi");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("NVIDIA-SMI") && run.out().contains("00000000:02:00.0"), run.out());
     }
 
     @Test
     void telemetryJsonIsTheStatus() throws Exception {
-        InfoCommandTest.Run run = run("telemetry", "--json");
+        CliRuns.Run run = run("telemetry", "--json");
         assertEquals(0, run.code(), run.err());
         TelemetryStatus status = Json.mapper().readValue(run.out(), TelemetryStatus.class);
         assertEquals(250, status.sampleIntervalMs());
