@@ -26,7 +26,7 @@ public final class GuiLauncher {
     }
 
     /** The window options the command line gave, so a re-launch passes them on. */
-    public record Options(Path socket, String page, Path smokeScreenshot, int smokeTimeoutSeconds) {
+    public record Options(Path socket, String page, Path smokeScreenshot, int smokeTimeoutSeconds, String rig) {
     }
 
     public static int launch(Options options) {
@@ -36,7 +36,7 @@ public final class GuiLauncher {
                 SmokeProbe.arm(options.smokeScreenshot(), options.smokeTimeoutSeconds());
                 page = page == null ? "gpus" : page; // the cards it waits for
             }
-            RigdeskApp.launchWith(options.socket(), page);
+            RigdeskApp.launchWith(options.socket(), page, options.rig());
             return SmokeProbe.exitCode();
         }
         Path modules = javafxModules();
@@ -74,6 +74,9 @@ public final class GuiLauncher {
                 "--socket", options.socket().toString()));
         if (options.page() != null) {
             command.addAll(List.of("--page", options.page()));
+        }
+        if (options.rig() != null) {
+            command.addAll(List.of("--rig", options.rig()));
         }
         if (options.smokeScreenshot() != null) {
             command.addAll(List.of("--smoke", options.smokeScreenshot().toString(),

@@ -27,7 +27,7 @@ public class RigdeskCommand implements Callable<Integer> {
             RunCommand.class, JobsCommand.class, LogsCommand.class, CancelCommand.class, RunnerCommand.class,
             CacheCommand.class, AuditCommand.class, ContextCommand.class);
     /** The window's own options, each with a value: with only these, no command is built. */
-    private static final Set<String> WINDOW_OPTIONS = Set.of("--socket", "--context", "--page", "--smoke",
+    private static final Set<String> WINDOW_OPTIONS = Set.of("--socket", "--context", "--page", "--rig", "--smoke",
             "--smoke-timeout");
 
     /** Exit code when the daemon cannot be reached. */
@@ -51,6 +51,10 @@ public class RigdeskCommand implements Callable<Integer> {
     @Option(names = "--page", paramLabel = "ID", hidden = true,
             description = "Page to open first: gpus, jobs, runner, telemetry or host.")
     String page;
+
+    @Option(names = "--rig", paramLabel = "NAME", hidden = true,
+            description = "The context whose rig the window shows first (a re-launched window's --context).")
+    String rig;
 
     @Spec
     CommandSpec spec;
@@ -159,12 +163,12 @@ public class RigdeskCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (!(target instanceof Rigs.Local local)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the window shows this machine's daemon; "
-                    + "a remote rig's context is for the commands for now (rigdesk --context NAME gpus)");
-        }
+        // The window always stands on this machine's daemon; a context's rig is the one its pages show first.
+        Path socketHere = target instanceof Rigs.Local local ? local.socket()
+                : org.rigdesk.api.client.SocketLocator.resolve(null, env, java.nio.file.Files::exists);
+        String firstRig = target instanceof Rigs.Remote remote ? remote.context().name() : rig;
         return org.rigdesk.app.GuiLauncher.launch(
-                new org.rigdesk.app.GuiLauncher.Options(local.socket(), page, smoke, smokeTimeout));
+                new org.rigdesk.app.GuiLauncher.Options(socketHere, page, smoke, smokeTimeout, firstRig));
     }
 
     /** The rig the commands talk to: {@code --socket}, {@code RIGDESK_SOCKET}, or a context ({@link Rigs}). */

@@ -36,6 +36,8 @@ public class ConnectionViewModel {
     private final ScheduledExecutorService background;
     private final Executor ui;
     private final BiConsumer<String, String> eventSink;
+    /** Where the daemon is, in words: its socket, or the rig the window shows. */
+    private volatile java.util.function.Supplier<String> where;
 
     private final ObjectProperty<ConnectionState> state = new SimpleObjectProperty<>(ConnectionState.CONNECTING);
     private final ObjectProperty<Info> info = new SimpleObjectProperty<>();
@@ -55,6 +57,12 @@ public class ConnectionViewModel {
         this.background = background;
         this.ui = ui;
         this.eventSink = eventSink;
+        this.where = () -> String.valueOf(client.socket());
+    }
+
+    /** How the status bar names where the daemon is (the window's rig, once it can show another). */
+    public void describeWhereWith(java.util.function.Supplier<String> words) {
+        this.where = words;
     }
 
     public void start() {
@@ -106,7 +114,7 @@ public class ConnectionViewModel {
             openEvents(current);
             ui.execute(() -> {
                 info.set(latest);
-                detail.set("rigdeskd " + latest.version() + " on " + client.socket());
+                detail.set("rigdeskd " + latest.version() + " on " + where.get());
                 remedy.set("");
                 state.set(ConnectionState.CONNECTED);
             });
@@ -154,7 +162,8 @@ public class ConnectionViewModel {
         if (e instanceof DaemonUnreachableException unreachable) {
             next = everConnected && failures <= RECONNECT_ATTEMPTS
                     ? ConnectionState.RECONNECTING : ConnectionState.DAEMON_NOT_RUNNING;
-            why = "No daemon answers on " + unreachable.socket();
+            // A remote rig's failure says itself (ssh's words); a socket's names the socket.
+            why = unreachable.socket() == null ? unreachable.getMessage() : "No daemon answers on " + unreachable.socket();
             what = unreachable.remedy();
         } else if (e instanceof DaemonException refused) {
             next = ConnectionState.RECONNECTING;

@@ -77,6 +77,12 @@ public class FleetViewModel implements AutoCloseable {
         return (watch != null ? watch : watches.get(RigContext.LOCAL)).link.api();
     }
 
+    /** The rig's endpoint in words (its ssh URI; this machine's socket for local). */
+    public synchronized String endpoint(String name) {
+        Watch watch = watches.get(name);
+        return watch == null ? "?" : watch.endpoint;
+    }
+
     public synchronized List<String> names() {
         return List.copyOf(watches.keySet());
     }

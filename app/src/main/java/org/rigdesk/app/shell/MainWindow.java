@@ -29,6 +29,9 @@ public class MainWindow extends BorderPane {
     private String current;
 
     private final StatusBar statusBar;
+    /** The rig to show once the fleet lists it (the window was opened on a context). */
+    private String wantedRig;
+    private javafx.scene.control.ComboBox<String> rigSwitcher;
     private final VBox sidebar = new VBox(2);
 
     public MainWindow(List<Page> pages, ConnectionViewModel connection) {
@@ -108,6 +111,10 @@ public class MainWindow extends BorderPane {
             if (!names.equals(rigs.getItems())) {
                 rigs.getItems().setAll(names);
             }
+            if (wantedRig != null && names.contains(wantedRig)) {
+                chosen = wantedRig;
+                wantedRig = null;
+            }
             rigs.setValue(chosen != null && names.contains(chosen) ? chosen
                     : org.rigdesk.app.contexts.RigContext.LOCAL);
         };
@@ -120,6 +127,16 @@ public class MainWindow extends BorderPane {
         });
         // Under the brand: the rig first, then its pages.
         sidebar.getChildren().add(1, rigs);
+        rigSwitcher = rigs;
+    }
+
+    /** Shows {@code rig}'s pages, now or as soon as the fleet lists it. */
+    public void chooseRig(String rig) {
+        if (rigSwitcher != null && rigSwitcher.getItems().contains(rig)) {
+            rigSwitcher.setValue(rig);
+        } else {
+            wantedRig = rig;
+        }
     }
 
     /** Something to keep in sight on every page, under the page buttons (the GPUs' strip). */

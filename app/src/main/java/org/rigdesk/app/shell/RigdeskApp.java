@@ -17,12 +17,15 @@ public class RigdeskApp extends Application {
 
     private static volatile Path socket;
     private static volatile String firstPage;
+    private static volatile String firstRig;
     private Shell shell;
     private Trays.Desktop desktop;
 
-    public static void launchWith(Path socketPath, String page) {
+    /** {@code rig}: the context whose rig the pages show first (null: this machine's). */
+    public static void launchWith(Path socketPath, String page, String rig) {
         socket = socketPath;
         firstPage = page;
+        firstRig = rig;
         org.rigdesk.app.StartTrace.mark("launching");
         warmClient(socketPath);
         Application.launch(RigdeskApp.class);
@@ -82,6 +85,9 @@ public class RigdeskApp extends Application {
         Scene scene = new Scene(shell.root(), preferences.width(), preferences.height());
         style(scene);
         shell.window().show(firstPage != null ? firstPage : preferences.page());
+        if (firstRig != null) {
+            shell.window().chooseRig(firstRig);
+        }
         shell.window().installShortcuts(scene);
         org.rigdesk.app.StartTrace.mark("window-built");
         BenchProbe.attach(scene);

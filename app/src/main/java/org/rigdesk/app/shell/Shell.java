@@ -84,6 +84,8 @@ public class Shell implements AutoCloseable {
         this.connection = new ConnectionViewModel(client, background, ui, events::accept);
         this.fleet = new FleetViewModel(ContextStore.of(env), env, socket,
                 ui, java.time.Duration.ofSeconds(3));
+        connection.describeWhereWith(() -> RigContext.LOCAL.equals(rigSwitch.rig()) ? socket.toString()
+                : "rig " + rigSwitch.rig() + " (" + fleet.endpoint(rigSwitch.rig()) + ")");
         // Dialogs belong to the window, which exists only once the view-models do.
         Dialogs dialogs = new FxDialogs(this::ownerWindow);
         this.gpus = new GpusViewModel(client, background, ui, dialogs);

@@ -1,5 +1,6 @@
 package org.rigdesk.app.fleet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -31,7 +32,7 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * Two rigs in one window: this machine's daemon and a second one behind a real sshd. The Fleet
  * page shows both; the rig drops off when sshd stops (ssh's reason shown) and comes back by
- * itself; the switcher points every page at the other rig.
+ * itself; the window opened on the lab's context shows the lab's GPUs.
  */
 class FleetUiTest {
 
@@ -53,6 +54,8 @@ class FleetUiTest {
                 "XDG_RUNTIME_DIR", dir.resolve("run").toString(), Rigs.ENV_SSH, sshd.sshProgram().toString());
         ContextStore.of(env).add("lab", "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + lab.socket());
         shell = UiHarness.open(local.socket(), env);
+        // As `rigdesk --context lab` opens it: the lab's pages, once the fleet lists the lab.
+        WaitForAsyncUtils.asyncFx(() -> shell.window().chooseRig("lab")).get(5, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup("#nav-fleet").queryAll().isEmpty());
         robot.clickOn("#nav-fleet");
     }
@@ -107,7 +110,7 @@ class FleetUiTest {
 
         @SuppressWarnings("unchecked")
         ComboBox<String> switcher = robot.lookup("#rig-switcher").queryAs(ComboBox.class);
-        WaitForAsyncUtils.asyncFx(() -> switcher.setValue("lab")).get(5, TimeUnit.SECONDS);
+        assertEquals("lab", switcher.getValue(), "the window opened on the lab shows it in the switch");
         robot.clickOn("#nav-gpus");
         String cardId = "#gpu-" + labCard.replaceAll("[:.]", "-");
         String deskId = "#gpu-" + deskOnly.replaceAll("[:.]", "-");
