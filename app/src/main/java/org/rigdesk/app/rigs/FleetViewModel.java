@@ -33,6 +33,8 @@ import org.rigdesk.app.contexts.RigUnreachableException;
  */
 public class FleetViewModel implements AutoCloseable {
 
+    private static final Duration ALONE = Duration.ofSeconds(15);
+
     private final ContextStore store;
     private final Map<String, String> env;
     private final Path localSocket;
@@ -194,6 +196,9 @@ public class FleetViewModel implements AutoCloseable {
         }
 
         void look() {
+            if (quiet()) {
+                return;
+            }
             RigdeskApi api = link.api();
             RigView now;
             try {
@@ -213,6 +218,16 @@ public class FleetViewModel implements AutoCloseable {
             last = now;
             RigView shown = now;
             ui.execute(() -> put(shown));
+        }
+
+        /** This machine alone in the fleet: its window already shows it, so the Fleet card is refreshed only every 15 s. */
+        private boolean quiet() {
+            boolean alone;
+            synchronized (FleetViewModel.this) {
+                alone = watches.size() == 1;
+            }
+            return alone && link.context().isLocal() && last.seen() != null
+                    && last.seen().isAfter(Instant.now().minus(ALONE));
         }
 
         void close() {

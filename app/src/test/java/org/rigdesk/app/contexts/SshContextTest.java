@@ -47,6 +47,10 @@ class SshContextTest {
             assertEquals(List.of("0000:00:02.0", "0000:01:00.0", "0000:02:00.0"),
                     Json.mapper().readValue(gpus.out(), GpuList.class).gpus().stream().map(g -> g.bdf()).toList());
 
+            CliRuns.Run inspect = CliRuns.runIn(env, "context", "inspect", "lab", "--connect");
+            assertEquals(0, inspect.code(), inspect.err());
+            assertTrue(inspect.out().contains("\"daemon\"") && inspect.out().contains("\"version\""), inspect.out());
+
             env.put(Rigs.ENV_CONTEXT, "lab");
             CliRuns.Run toggled = CliRuns.runIn(env, "gpu", "mode", "0000:02:00.0", "vfio");
             assertEquals(0, toggled.code(), toggled.err());

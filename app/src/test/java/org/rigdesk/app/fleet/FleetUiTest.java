@@ -43,6 +43,7 @@ class FleetUiTest {
     private DaemonProcess lab;
     private TestSshd sshd;
     private Shell shell;
+    private Map<String, String> env;
 
     @BeforeEach
     void open() throws Exception {
@@ -50,7 +51,7 @@ class FleetUiTest {
         local = new DaemonProcess(dir.resolve("local")).simulate("desktop").start();
         lab = new DaemonProcess(dir.resolve("lab")).simulate("lab").start();
         sshd = new TestSshd(dir.resolve("sshd")).start();
-        Map<String, String> env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString(),
+        env = Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString(),
                 "XDG_RUNTIME_DIR", dir.resolve("run").toString(), Rigs.ENV_SSH, sshd.sshProgram().toString());
         ContextStore.of(env).add("lab", "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + lab.socket());
         shell = UiHarness.open(local.socket(), env);
@@ -117,6 +118,40 @@ class FleetUiTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !robot.lookup(cardId).queryAll().isEmpty()
                 && robot.lookup(deskId).queryAll().isEmpty());
         save("gpus-on-lab.png");
+    }
+
+    @Test
+    void settingsAddsTestsAndRemovesARigAndRefusesWhatSshCouldMisread() throws Exception {
+        awaitReach("lab", "Reachable", 30);
+        robot.clickOn("#nav-settings");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !robot.lookup("#rig-endpoint").queryAll().isEmpty());
+        String endpoint = "ssh://" + sshd.user() + "@127.0.0.1:" + sshd.port() + lab.socket();
+        WaitForAsyncUtils.asyncFx(() -> {
+            robot.lookup("#rig-name").queryAs(javafx.scene.control.TextField.class).setText("office");
+            robot.lookup("#rig-endpoint").queryAs(javafx.scene.control.TextField.class).setText(endpoint);
+        }).get(5, TimeUnit.SECONDS);
+        robot.clickOn("#rig-test");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#rig-answer").queryAs(Label.class)
+                .getText().startsWith("✓ rigdeskd"));
+        robot.clickOn("#rig-add");
+        robot.clickOn("#nav-fleet");
+        awaitReach("office", "Reachable", 30);
+
+        robot.clickOn("#nav-settings");
+        WaitForAsyncUtils.asyncFx(() -> {
+            robot.lookup("#rig-name").queryAs(javafx.scene.control.TextField.class).setText("evil");
+            robot.lookup("#rig-endpoint").queryAs(javafx.scene.control.TextField.class)
+                    .setText("ssh://-oProxyCommand=touch /tmp/x");
+        }).get(5, TimeUnit.SECONDS);
+        robot.clickOn("#rig-add");
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#rig-problem").queryAs(Label.class)
+                .getText().contains("host"));
+        assertTrue(robot.lookup("#rig-remove-evil").queryAll().isEmpty(), "refused: not added");
+
+        robot.clickOn("#rig-remove-office");
+        robot.clickOn("#nav-fleet");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#rig-office").queryAll().isEmpty());
+        assertTrue(ContextStore.of(env).get("office").isEmpty(), "gone from the contexts the CLI reads too");
     }
 
     private void save(String name) throws Exception {
