@@ -26,10 +26,16 @@ public final class RigsEditor extends VBox {
             name.getStyleClass().add("check-title");
             Label endpoint = new Label(rig.endpoint());
             endpoint.getStyleClass().addAll("mono", "small");
+            endpoint.setTooltip(new javafx.scene.control.Tooltip(rig.endpoint()));
+            endpoint.setMinWidth(0); // a long endpoint is cut, never the Remove button
+            HBox.setHgrow(endpoint, Priority.ALWAYS);
+            endpoint.setMaxWidth(Double.MAX_VALUE);
             HBox row = new HBox(10, name, endpoint);
+            row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
             if (!RigContext.LOCAL.equals(rig.name())) {
                 Button remove = new Button("Remove");
                 remove.setId("rig-remove-" + rig.name());
+                remove.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
                 remove.getStyleClass().add("small");
                 remove.setOnAction(e -> model.remove(rig.name()));
                 row.getChildren().add(remove);
