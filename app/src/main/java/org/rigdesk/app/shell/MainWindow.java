@@ -130,6 +130,11 @@ public class MainWindow extends BorderPane {
         rigSwitcher = rigs;
     }
 
+    /** The rig the pages show, by its context's name (null until the switch is in the sidebar). */
+    public javafx.beans.value.ObservableValue<String> rigProperty() {
+        return rigSwitcher == null ? new javafx.beans.property.SimpleStringProperty() : rigSwitcher.valueProperty();
+    }
+
     /** Shows {@code rig}'s pages, now or as soon as the fleet lists it. */
     public void chooseRig(String rig) {
         if (rigSwitcher != null && rigSwitcher.getItems().contains(rig)) {

@@ -103,7 +103,11 @@ public class RigdeskApp extends Application {
             }
         });
         stage.setOnShown(e -> shell.windowShown());
-        stage.setTitle("Rigdesk");
+        // Another rig's pages say whose they are in the title too.
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            String rig = shell.window().rigProperty().getValue();
+            return rig == null || org.rigdesk.app.contexts.RigContext.LOCAL.equals(rig) ? "Rigdesk" : "Rigdesk — " + rig;
+        }, shell.window().rigProperty()));
         stage.setMinWidth(760);
         stage.setMinHeight(480);
         stage.setScene(scene);

@@ -140,6 +140,7 @@ public class Shell implements AutoCloseable {
             return;
         }
         rigSwitch.use(rig, RigContext.LOCAL.equals(rig) ? null : fleet.api(rig));
+        jobs.log().release(); // the followed log is the old rig's job
         connection.reconnect();
     }
 
