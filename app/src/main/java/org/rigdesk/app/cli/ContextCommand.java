@@ -156,7 +156,7 @@ public class ContextCommand {
             ContextStore store = context.parent.contexts();
             String wanted = name == null ? store.current() : name;
             RigContext found = store.get(wanted).orElseThrow(() -> new CommandLine.ParameterException(
-                    spec.commandLine(), "no context named '" + wanted + "'; rigdesk context ls lists them"));
+                    spec.commandLine(), ContextStore.unknown(wanted)));
             Map<String, Object> shown = new LinkedHashMap<>();
             shown.put("name", found.name());
             shown.put("endpoint", found.isLocal() ? null : found.endpoint());

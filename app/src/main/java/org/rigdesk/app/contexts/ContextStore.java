@@ -99,7 +99,8 @@ public final class ContextStore {
         write(new Saved(RigContext.LOCAL.equals(name) ? null : name, saved.contexts()));
     }
 
-    static String unknown(String name) {
+    /** What a name that is not on the list gets told (the CLI and the window say it alike). */
+    public static String unknown(String name) {
         return "no context named " + SshEndpoint.quoted(name) + "; rigdesk context ls lists them";
     }
 

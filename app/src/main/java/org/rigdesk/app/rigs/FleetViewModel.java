@@ -149,9 +149,9 @@ public class FleetViewModel implements AutoCloseable {
     private void watch(RigContext context) {
         RigLink link = context.isLocal() ? RigLink.local(localSocket) : new RigLink(context, env);
         String endpoint = context.isLocal() ? "this machine (" + localSocket + ")" : context.endpoint();
-        Watch watch = new Watch(link, endpoint);
-        watches.put(context.name(), watch);
         RigView first = RigView.first(context.name(), endpoint);
+        Watch watch = new Watch(link, first);
+        watches.put(context.name(), watch);
         ui.execute(() -> put(first));
         watch.thread.scheduleWithFixedDelay(watch::look, 0, every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -184,10 +184,10 @@ public class FleetViewModel implements AutoCloseable {
         final ScheduledExecutorService thread;
         private RigView last;
 
-        Watch(RigLink link, String endpoint) {
+        Watch(RigLink link, RigView first) {
             this.link = link;
-            this.endpoint = endpoint;
-            this.last = RigView.first(link.context().name(), endpoint);
+            this.endpoint = first.endpoint();
+            this.last = first;
             this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread t = new Thread(runnable, "rig-" + link.context().name());
                 t.setDaemon(true);
